@@ -1,0 +1,62 @@
+# Garap's commands. `make help` lists them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# The real services on a developer's or CI's machine, for `make test-services`.
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-services lint format fuzz messages clean
+
+help:
+	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
+	@echo "make test           set up and run lint, migration check and the whole test suite"
+	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1"
+	@echo "make lint           ruff lint and format check"
+	@echo "make format         ruff format and autofix"
+	@echo "make fuzz           schemathesis against a running server (URL=http://127.0.0.1:8000)"
+	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
+	@echo "make clean          remove the virtual environment and local data"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	$(PY) scripts/run.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+test-services:
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
+		GARAP_REQUIRE_SERVICES=1 $(MAKE) test
+
+fuzz: $(VENV)/.installed-dev
+	bash scripts/fuzz.sh $(or $(URL),http://127.0.0.1:8000)
+
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

@@ -1,0 +1,85 @@
+"""Users and their API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+# Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
+USERNAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{1,28})[A-Za-z0-9]$"
+username_validator = RegexValidator(
+    USERNAME_PATTERN,
+    _("Use 3–30 letters, digits, dots or underscores, starting and ending with a letter or digit."),
+)
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username: str) -> User:
+        # Usernames are unique regardless of case, so "Budi" logs in as "budi".
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person on Garap. Anyone may post gigs and bid; moderators are a permission group."""
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Bahasa Indonesia")
+        ENGLISH = "en", _("English")
+
+    username = models.CharField(
+        _("username"),
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
+        help_text=_("3–30 letters, digits, dots or underscores."),
+        error_messages={"unique": _("This username is taken.")},
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=Language.choices,
+        default=Language.INDONESIAN,
+    )
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+
+class AuthToken(models.Model):
+    """An API token. Only its SHA-256 digest is stored: a leaked database leaks no live token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, to tell a user's tokens apart in the admin.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,212 @@
+"""API plumbing shared by every app: the error format, pagination, strict serializers.
+
+One error shape for every 4xx and 5xx the API answers::
+
+    {"code": "invalid", "message": "Check these fields: email.", "fields": {"email": ["…"]}}
+
+``code`` is stable for programs, ``message`` is for people (in the request's language), and
+``fields`` maps a field name to its messages (empty when the error is not about fields).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from marketplace.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Documents the error shape in the OpenAPI schema."""
+
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
+    message = serializers.CharField(help_text="What went wrong and what to do, for a person.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field; empty when the error is not about a field.",
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Seconds to wait before trying again (429 only)."
+    )
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def _flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error detail into ``{"field" or "a.0.b": ["message", …]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten_field_errors(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            flat[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    flat.update(
+                        _flatten_field_errors(item, f"{prefix}.{index}" if prefix else str(index))
+                    )
+    else:
+        flat[prefix or "non_field_errors"] = [str(detail)]
+    return flat
+
+
+def _validation_message(fields: dict[str, list[str]]) -> str:
+    general = fields.get("non_field_errors")
+    named = [name for name in fields if name != "non_field_errors"]
+    if general and not named:
+        return " ".join(general)
+    if len(named) == 1 and not general:
+        return f"{named[0]}: {fields[named[0]][0]}"
+    return _("Check these fields: %(fields)s.") % {"fields": ", ".join(named)}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, reshaped into the one error format; domain errors mapped to statuses."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, SuspiciousOperation):
+        # e.g. a request body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's fault, not ours.
+        exc = exceptions.ParseError(
+            _("The request could not be read: %(reason)s") % {"reason": exc}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found. It does not exist or you have no access to it."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a bug: Django's 500 handler answers in the same shape (marketplace.views)
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten_field_errors(exc.detail)
+        body = error_body("invalid", _validation_message(fields), fields)
+    elif isinstance(exc, exceptions.Throttled):
+        wait = max(1, math.ceil(exc.wait or 1))
+        body = error_body(
+            "throttled",
+            _("Too many attempts. Wait %(seconds)d seconds and try again.") % {"seconds": wait},
+        )
+        body["retry_after"] = wait
+    elif isinstance(exc, exceptions.ParseError):
+        body = error_body("parse_error", str(exc.detail))
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        code = exc.default_code
+        if isinstance(detail, (list, dict)):
+            fields = _flatten_field_errors(detail)
+            body = error_body(code, _validation_message(fields), fields)
+        else:
+            body = error_body(getattr(detail, "code", None) or code, str(detail))
+    else:  # pragma: no cover - DRF only answers for APIException subclasses
+        body = error_body("error", str(exc))
+    response.data = body
+    return response
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Cursor pages: stable under inserts and no ``COUNT(*)`` over a large table."""
+
+    page_size = 20
+    max_page_size = 100
+    page_size_query_param = "page_size"
+    ordering = "-created_at"
+
+    def get_page_size(self, request: Any) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Must be a whole number of at least 1.")]}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def decode_cursor(self, request: Any) -> Any:
+        # DRF answers a damaged cursor with 404; it is bad input, so say which parameter.
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
+            ) from None
+
+
+# What a JSON value must be for each kind of field. DRF would quietly turn 123 into "123" or
+# "12" into 12; the schema promises types, so a value of the wrong type is refused instead.
+_JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
+    (serializers.BooleanField, (bool,), gettext_lazy("Must be true or false.")),
+    (serializers.IntegerField, (int,), gettext_lazy("Must be a whole number.")),
+    (serializers.FloatField, (int, float), gettext_lazy("Must be a number.")),
+    (serializers.DecimalField, (int, float, str), gettext_lazy("Must be a number.")),
+    (serializers.CharField, (str,), gettext_lazy("Must be text.")),
+    (serializers.ChoiceField, (str, int), gettext_lazy("Must be one of the listed choices.")),
+    (serializers.ListField, (list,), gettext_lazy("Must be a list.")),
+    (serializers.ManyRelatedField, (list,), gettext_lazy("Must be a list of ids.")),
+    (serializers.PrimaryKeyRelatedField, (int,), gettext_lazy("Must be an id (a whole number).")),
+    (serializers.DictField, (dict,), gettext_lazy("Must be an object.")),
+    (serializers.Serializer, (dict,), gettext_lazy("Must be an object.")),
+]
+
+
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    if value is None:
+        return None  # DRF's own allow_null check answers this one
+    for field_class, allowed, message in _JSON_TYPES:
+        if isinstance(field, field_class):
+            wrong_bool = isinstance(value, bool) and bool not in allowed
+            if wrong_bool or not isinstance(value, allowed):
+                return str(message)
+            return None
+    return None
+
+
+class StrictFieldsMixin:
+    """Rejects unknown or read-only fields, and JSON values of the wrong type.
+
+    A typo such as ``budjet`` must not turn into a request that "worked" with the old value, and
+    ``"amount": "150000"`` is not the integer the schema promises. Form submissions (QueryDicts,
+    where every value is text) are left to DRF's own conversions.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            fields = self.fields  # type: ignore[attr-defined]
+            is_json = isinstance(data, dict) and not isinstance(data, QueryDict)
+            errors: dict[str, list[str]] = {}
+            for name in sorted(set(data.keys())):
+                field = fields.get(name)
+                if field is None:
+                    errors[name] = [_("Unknown field. Remove it from the request.")]
+                elif field.read_only:
+                    errors[name] = [_("This field cannot be changed.")]
+                elif is_json and (problem := _json_type_error(field, data[name])):
+                    errors[name] = [problem]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    pass

@@ -1,0 +1,8 @@
+"""Development and the embedded demo: DEBUG on, a development secret key, e-mail to the console."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed development key keeps sessions across restarts of the demo; production refuses it.
+SECRET_KEY = SECRET_KEY or "garap-development-only-not-a-secret"

@@ -1,0 +1,42 @@
+"""Production: refuses SQLite and a missing secret key; passes ``manage.py check --deploy``."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, env
+
+DEBUG = False
+
+if not SECRET_KEY or SECRET_KEY.startswith("garap-") or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY to a random string of at least 50 characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured(
+        "Production needs PostgreSQL: set DATABASE_URL=postgres://user:password@host:5432/name. "
+        "SQLite is for development and the demo only."
+    )
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Production needs Redis as the Celery broker and cache: set REDIS_URL=redis://host:6379/0."
+    )
+
+# WhiteNoise serves the collected static files (admin, API docs) right after the security
+# middleware; development uses runserver's own static serving instead.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# Load balancers probe the health endpoint over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]

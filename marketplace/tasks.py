@@ -1,0 +1,34 @@
+"""Infrastructure tasks and the one way the code base enqueues work.
+
+Tasks are enqueued only once the surrounding transaction has committed: a worker must never pick
+up a primary key whose row it cannot see yet, nor act on a change that was rolled back.
+``tests/marketplace/test_celery_config.py`` checks that nothing calls ``delay``/``apply_async``
+outside this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task, shared_task
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+HEARTBEAT_CACHE_KEY = "scheduler:last-heartbeat"
+
+
+def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Send ``task`` with these arguments after the current transaction commits."""
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+
+
+@shared_task(name="marketplace.tasks.heartbeat")
+def heartbeat() -> str:
+    """Run by beat on a fixed interval; its timestamp proves that the scheduler and a worker live.
+
+    ``GET /api/v1/health/`` shows it as ``scheduler.last_heartbeat``.
+    """
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=24 * 3600)
+    return now

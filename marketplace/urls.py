@@ -1,0 +1,32 @@
+"""Root URLs: the API under /api/v1/, its schema and docs, the admin, the web pages."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from marketplace import views
+
+api_v1 = [
+    path("health/", views.HealthApi.as_view(), name="health"),
+    path("", include("accounts.urls")),
+    path("", include("projects.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "marketplace.views.bad_request"
+handler403 = "marketplace.views.permission_denied"
+handler404 = "marketplace.views.not_found"
+handler500 = "marketplace.views.server_error"

@@ -1,0 +1,1 @@
+"""The double-entry ledger, wallets, deposits and withdrawals (see DESIGN.md §3)."""

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from projects import demo
+
+
+class Command(BaseCommand):
+    help = "Load Garap's demo data (categories, skills, one user of each kind). Safe to rerun."
+
+    def handle(self, *args, **options) -> None:
+        users = demo.load_all()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {demo.DEMO_PASSWORD}):")
+        )
+        for user in users:
+            self.stdout.write(f"  {user.role:<11} {user.username}")

@@ -1,0 +1,49 @@
+"""The marketplace's taxonomy: categories of micro-work and the skills they call for."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A kind of micro-work. Its minimum price keeps budgets and bids from racing to the bottom."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name_id = models.CharField(_("name (Bahasa Indonesia)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    # Whole rupiah: no gig budget or bid in this category may be lower.
+    min_price = models.PositiveBigIntegerField(_("minimum price (IDR)"))
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_price__gt=0), name="category_min_price_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Skill(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="skills", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,105 @@
+"""Shared fixtures, and the rules that tie test markers to the services that are running.
+
+``@pytest.mark.postgres`` tests run only on PostgreSQL and ``@pytest.mark.redis`` tests only with
+REDIS_URL; elsewhere they are skipped with a reason. With GARAP_REQUIRE_SERVICES=1 (``make
+test-services``, CI) a missing PostgreSQL or Redis stops the run with an error instead: a green
+run there means the service tests really ran.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.services import token_issue
+from tests.accounts.factories import UserFactory
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _services_problem() -> str | None:
+    if not _on_postgres():
+        return "DATABASE_URL does not point at PostgreSQL"
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname=db["NAME"],
+            connect_timeout=5,
+        ).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL is unreachable: {exc}"
+    if not settings.REDIS_URL:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        return f"Redis is unreachable: {exc}"
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("GARAP_REQUIRE_SERVICES") == "1":
+        problem = _services_problem()
+        if problem:
+            pytest.exit(f"GARAP_REQUIRE_SERVICES=1 but {problem}", returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run `make test-services`")
+    skip_redis = pytest.mark.skip(reason="needs Redis: run `make test-services`")
+    for item in items:
+        if "postgres" in item.keywords and not _on_postgres():
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttle counters and the heartbeat live in the cache; no test may see another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def english_client() -> APIClient:
+    # Tests read messages in English unless they ask for another language; the product's own
+    # default for a visitor without a preference is Bahasa Indonesia.
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return english_client()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def client_for(user) -> APIClient:
+    """An API client authenticated with a fresh bearer token of ``user``."""
+    _token, raw = token_issue(user=user)
+    client = english_client()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def user_client(user) -> APIClient:
+    return client_for(user)

@@ -1,0 +1,59 @@
+import pytest
+
+from tests.projects.factories import CategoryFactory
+
+URL = "/api/v1/categories/"
+
+
+@pytest.mark.django_db
+def test_page_size_is_capped_and_pages_follow_by_cursor(api_client):
+    CategoryFactory.create_batch(130)
+
+    first = api_client.get(URL, {"page_size": 500}).json()
+    second = api_client.get(first["next"]).json()
+
+    assert set(first) == {"next", "previous", "results"}  # no count: no COUNT(*) on big tables
+    assert len(first["results"]) == 100
+    assert len(second["results"]) == 30
+    assert second["next"] is None
+    ids = [c["id"] for c in first["results"] + second["results"]]
+    assert len(set(ids)) == 130
+
+
+@pytest.mark.django_db
+def test_default_page_size_is_20(api_client):
+    CategoryFactory.create_batch(25)
+
+    assert len(api_client.get(URL).json()["results"]) == 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [10, 200])
+def test_list_issues_one_query_whatever_the_size(api_client, django_assert_num_queries, rows):
+    CategoryFactory.create_batch(rows)
+
+    with django_assert_num_queries(1) as captured:
+        response = api_client.get(URL, {"page_size": 50})
+
+    assert response.status_code == 200
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_forged_cursor_is_a_400(api_client):
+    # "o=abc": a cursor whose offset is not a number.
+    response = api_client.get(URL, {"cursor": "bz1hYmM="})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "cursor": ["Invalid cursor. Start again from the first page."]
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5"])
+def test_a_bad_page_size_is_a_400(api_client, value):
+    response = api_client.get(URL, {"page_size": value})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()["fields"]

@@ -1,0 +1,72 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.models import User
+from projects import demo
+from projects.models import Category, Skill
+
+
+def snapshot():
+    return (
+        list(Category.objects.order_by("slug").values_list("slug", "min_price", "position")),
+        list(Skill.objects.order_by("slug").values_list("slug", "category__slug")),
+        list(User.objects.order_by("username").values_list("username", "is_staff")),
+    )
+
+
+@pytest.mark.django_db
+def test_loading_demo_data_twice_duplicates_nothing():
+    call_command("load_demo_data")
+    first = snapshot()
+    call_command("load_demo_data")
+
+    assert snapshot() == first
+    assert len(first[0]) == len(demo.CATEGORIES)
+    assert len(first[2]) == len(demo.DEMO_USERS)
+
+
+@pytest.mark.django_db
+def test_demo_categories_cover_indonesian_micro_work_with_minimum_prices():
+    call_command("load_demo_data")
+
+    prices = dict(Category.objects.values_list("slug", "min_price"))
+    for slug in [
+        "penulisan",
+        "desain-grafis",
+        "media-sosial",
+        "video",
+        "entri-data",
+        "terjemahan",
+        "caption",
+        "endorsement",
+    ]:
+        assert prices[slug] >= 25_000
+    assert Skill.objects.filter(category__slug="desain-grafis").count() >= 3
+
+
+@pytest.mark.django_db
+def test_demo_users_of_each_role_can_log_in(api_client):
+    call_command("load_demo_data")
+
+    for demo_user in demo.DEMO_USERS:
+        response = api_client.post(
+            "/api/v1/auth/token/",
+            {"username": demo_user.username, "password": demo.DEMO_PASSWORD},
+            format="json",
+        )
+        assert response.status_code == 200, demo_user.username
+    assert User.objects.get(username="moderator").groups.filter(name=demo.MODERATORS_GROUP).exists()
+    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.get(username="toko_sari").is_staff
+    assert Group.objects.filter(name=demo.MODERATORS_GROUP).count() == 1
+
+
+@pytest.mark.django_db
+def test_reloading_restores_an_edited_minimum_price():
+    call_command("load_demo_data")
+    Category.objects.filter(slug="caption").update(min_price=1)
+
+    call_command("load_demo_data")
+
+    assert Category.objects.get(slug="caption").min_price == 25_000

@@ -1,0 +1,38 @@
+import pytest
+
+from tests.conftest import client_for
+from tests.projects.factories import CategoryFactory, SkillFactory
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "user"])
+def test_categories_are_public_with_their_minimum_price(api_client, user, who):
+    CategoryFactory(slug="caption", name_id="Caption", name_en="Captions", min_price=25_000)
+    CategoryFactory(slug="lama", is_active=False)
+    client = api_client if who == "anonymous" else client_for(user)
+
+    response = client.get("/api/v1/categories/")
+
+    assert response.status_code == 200
+    assert [c["slug"] for c in response.json()["results"]] == ["caption"]
+    assert response.json()["results"][0]["min_price"] == 25_000
+
+
+@pytest.mark.django_db
+def test_skills_filter_by_category(api_client):
+    design = CategoryFactory()
+    SkillFactory(name="Canva", category=design)
+    SkillFactory(name="Excel")
+
+    response = api_client.get("/api/v1/skills/", {"category": design.pk})
+
+    assert [s["name"] for s in response.json()["results"]] == ["Canva"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999999"])
+def test_bad_skill_filter_is_a_400(api_client, value):
+    response = api_client.get("/api/v1/skills/", {"category": value})
+
+    assert response.status_code == 400
+    assert "category" in response.json()["fields"]
