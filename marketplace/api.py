@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,6 +20,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters import filters as django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +29,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from marketplace.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
+MULTI_VALUE_FILTERS = (django_filters.MultipleChoiceFilter, django_filters.BaseInFilter)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -121,6 +126,38 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def ensure_single_query_values(request: Any, names: Iterable[str]) -> None:
+    """Refuse ``?x=1&x=2`` and ``?x=`` for parameters that take exactly one value.
+
+    Without this, filters quietly use one of the values (or none), and a client's mistake
+    returns a list that looks right but is not what was asked for.
+    """
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            errors[name] = [_("Give this parameter once.")]
+        elif values and values[0] == "":
+            errors[name] = [_("Give a value or leave the parameter out.")]
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, refusing repeated or empty values for single-valued filters."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            single = [
+                name
+                for name, declared in filterset_class.base_filters.items()
+                if not isinstance(declared, MULTI_VALUE_FILTERS)
+            ]
+            ensure_single_query_values(request, single)
+        return super().filter_queryset(request, queryset, view)
+
+
 class CursorPagination(pagination.CursorPagination):
     """Cursor pages: stable under inserts and no ``COUNT(*)`` over a large table."""
 
@@ -130,6 +167,7 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-created_at"
 
     def get_page_size(self, request: Any) -> int:
+        ensure_single_query_values(request, [self.page_size_query_param, self.cursor_query_param])
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size

@@ -164,3 +164,14 @@ def test_our_own_messages_are_translated(user):
 
     assert english.json()["fields"]["kota"] == ["Unknown field. Remove it from the request."]
     assert indonesian.json()["fields"]["kota"] == ["Kolom tidak dikenal. Hapus dari permintaan."]
+
+
+@pytest.mark.django_db
+def test_a_form_body_on_a_json_endpoint_is_a_415_and_changes_nothing(user):
+    response = client_for(user).patch(
+        "/api/v1/me/", {"display_name": "Lewat form"}, format="multipart"
+    )
+
+    assert response.status_code == 415
+    user.refresh_from_db()
+    assert user.display_name != "Lewat form"

@@ -51,9 +51,19 @@ def test_a_forged_cursor_is_a_400(api_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5"])
-def test_a_bad_page_size_is_a_400(api_client, value):
-    response = api_client.get(URL, {"page_size": value})
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=abc",
+        "page_size=0",
+        "page_size=-5",
+        "page_size=1.5",
+        "page_size=",
+        "page_size=5&page_size=6",
+    ],
+)
+def test_a_bad_page_size_is_a_400(api_client, query):
+    response = api_client.get(f"{URL}?{query}")
 
     assert response.status_code == 400
     assert "page_size" in response.json()["fields"]
