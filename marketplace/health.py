@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from marketplace.celery import app as celery_app
-from marketplace.celery import ensure_broker_folders
+from marketplace.celery import ensure_local_folders
 from marketplace.tasks import HEARTBEAT_CACHE_KEY
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def database_is_up() -> bool:
 
 def broker_is_up() -> bool:
     try:
-        ensure_broker_folders()
+        ensure_local_folders()
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
             conn.default_channel  # noqa: B018 - opening a channel is the real round trip

@@ -82,6 +82,7 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
 
 
 def main() -> int:
+    from marketplace.celery import ensure_local_folders
     from projects.demo import DEMO_PASSWORD, DEMO_USERS
 
     host = os.environ.get("HOST", "127.0.0.1")
@@ -97,6 +98,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
+    ensure_local_folders()
     processes: dict[str, subprocess.Popen] = {}
     for name, argv in commands(host, port).items():
         processes[name] = subprocess.Popen(argv, cwd=ROOT, start_new_session=True)
