@@ -9,15 +9,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import AuthToken
 from accounts.serializers import (
     LoginSerializer,
+    NotificationQuerySerializer,
+    NotificationSerializer,
     RegisterSerializer,
     TokenSerializer,
+    UnreadCountSerializer,
     UserSerializer,
 )
 from accounts.throttles import AuthRateThrottle
+from marketplace.api import CursorPagination, validated_query
 
 
 def _token_response(*, user, raw: str, token: AuthToken, status_code: int) -> Response:
@@ -72,3 +76,36 @@ class MeApi(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **serializer.validated_data)
         return Response(UserSerializer(user).data)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationListApi(APIView):
+    @extend_schema(
+        parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        query = validated_query(NotificationQuerySerializer, request)
+        notifications = selectors.notification_list(user=request.user)
+        if query["unread"]:
+            notifications = notifications.filter(read_at__isnull=True)
+        paginator = CursorPagination()
+        paginator.ordering = ("-created_at", "-id")
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationUnreadCountApi(APIView):
+    @extend_schema(responses=UnreadCountSerializer)
+    def get(self, request: Request) -> Response:
+        return Response({"unread": selectors.notification_unread_count(user=request.user)})
+
+
+@extend_schema(tags=["notifications"], request=None, responses=NotificationSerializer)
+class NotificationReadApi(APIView):
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = selectors.notification_get(
+            user=request.user, notification_id=notification_id
+        )
+        notification = services.notification_mark_read(notification=notification)
+        return Response(NotificationSerializer(notification).data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +83,79 @@ class AuthToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class FreelancerProfile(models.Model):
+    """What a freelancer shows and how much work they take on at once."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="freelancer_profile")
+    # A freelancer with this many active contracts cannot bid or be hired until one ends.
+    max_active_contracts = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("freelancer profile")
+        verbose_name_plural = _("freelancer profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_active_contracts__gte=1, max_active_contracts__lte=10),
+                name="freelancer_capacity_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (freelancer)"
+
+
+class Suspension(models.Model):
+    """A moderator's suspension: while active, the user cannot post, bid, message or withdraw."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until lifted."))
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        indexes = [models.Index(fields=["user", "lifted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} suspended from {self.starts_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """An in-app notice, written in the recipient's language when the event happens.
+
+    ``key`` names the event occurrence (kind, object, recipient, …): a unique key makes sending
+    the same notice twice — a retried task, a sweep run twice — a no-op.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    # Where the notice leads, as an API path (e.g. /api/v1/gigs/42/); pages map it to a page.
+    link = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, pagination, serializers
+from rest_framework import exceptions, pagination, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -248,3 +248,41 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     pass
+
+
+def validated_query(serializer_class: type[serializers.Serializer], request: Any) -> dict:
+    """Validate query parameters with a serializer, refusing repeats of single-valued ones."""
+    single = [
+        name
+        for name, field in serializer_class().fields.items()
+        if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
+    ]
+    ensure_single_query_values(request, single)
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class BinaryRenderer(renderers.BaseRenderer):
+    """Lets a download endpoint accept ``Accept: application/octet-stream``."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        return data
+
+
+def download(file_field: Any, name: str) -> FileResponse:
+    """Serve a stored file as a download, never inline: an uploaded page or image must not run
+    in our origin, whatever its content."""
+    response = FileResponse(
+        file_field.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

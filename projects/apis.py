@@ -1,13 +1,80 @@
-"""Public reads of the taxonomy: anyone may see which categories exist and their minimums."""
+"""API views of the marketplace loop: gigs, bids, invitations, contracts, messages.
+
+Each view validates input, makes one service or selector call and serializes the answer.
+Reads are scoped by the selectors (a non-party gets 404); rules live in the services.
+"""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from typing import Any
 
-from marketplace.api import CursorPagination
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.api import BinaryRenderer, CursorPagination, download, validated_query
 from projects import selectors
-from projects.serializers import CategorySerializer, SkillSerializer
+from projects.access import is_moderator
+from projects.selectors import bids as bid_selectors
+from projects.selectors import contracts as contract_selectors
+from projects.selectors import gigs as gig_selectors
+from projects.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    BidSerializer,
+    BidUpdateSerializer,
+    BidWriteSerializer,
+    CategorySerializer,
+    ContractListQuerySerializer,
+    ContractSerializer,
+    GigBrowseQuerySerializer,
+    GigCreateSerializer,
+    GigListSerializer,
+    GigSerializer,
+    GigWriteSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
+    MilestoneSerializer,
+    MilestoneSplitSerializer,
+    SkillQuerySerializer,
+    SkillSerializer,
+)
+from projects.services import bids as bid_services
+from projects.services import contracts as contract_services
+from projects.services import gigs as gig_services
+
+DOWNLOAD = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
+class ReadAnyoneWriteLoggedIn(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+
+def paginate(
+    view: APIView,
+    request: Request,
+    queryset: Any,
+    serializer_class: Any,
+    ordering: tuple[str, ...] = ("-created_at", "-id"),
+    **context: Any,
+) -> Response:
+    paginator = CursorPagination()
+    paginator.ordering = ordering
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request, **context}).data
+    return paginator.get_paginated_response(data)
+
+
+# --- taxonomy -------------------------------------------------------------------------------
 
 
 class TaxonomyPagination(CursorPagination):
@@ -15,25 +82,302 @@ class TaxonomyPagination(CursorPagination):
 
 
 @extend_schema(tags=["taxonomy"])
-class CategoryListApi(generics.ListAPIView):
+class CategoryListApi(APIView):
     permission_classes = [permissions.AllowAny]
-    serializer_class = CategorySerializer
-    pagination_class = TaxonomyPagination
 
-    def get_queryset(self):
-        return selectors.category_list()
-
-
-class SkillPagination(CursorPagination):
-    ordering = ("name", "id")
+    @extend_schema(responses=CategorySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return paginate(
+            self,
+            request,
+            selectors.category_list(),
+            CategorySerializer,
+            ordering=("position", "id"),
+        )
 
 
 @extend_schema(tags=["taxonomy"])
-class SkillListApi(generics.ListAPIView):
+class SkillListApi(APIView):
     permission_classes = [permissions.AllowAny]
-    serializer_class = SkillSerializer
-    pagination_class = SkillPagination
-    filterset_fields = ["category"]
 
-    def get_queryset(self):
-        return selectors.skill_list()
+    @extend_schema(parameters=[SkillQuerySerializer], responses=SkillSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        query = validated_query(SkillQuerySerializer, request)
+        skills = selectors.skill_list(category_id=query.get("category"))
+        return paginate(self, request, skills, SkillSerializer, ordering=("name", "id"))
+
+
+# --- gigs -----------------------------------------------------------------------------------
+
+
+def _gig_response(gig: Any, request: Request, status_code: int = 200) -> Response:
+    data = GigSerializer(gig).data
+    if gig.client_id != request.user.pk and not is_moderator(request.user):
+        data["rejection_reason"], data["content_flags"] = "", []
+    return Response(data, status=status_code)
+
+
+@extend_schema(tags=["gigs"])
+class GigListCreateApi(APIView):
+    permission_classes = [ReadAnyoneWriteLoggedIn]
+
+    @extend_schema(parameters=[GigBrowseQuerySerializer], responses=GigListSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """Open public gigs with search, filters and sorting; ``mine=true``: your own gigs."""
+        query = validated_query(GigBrowseQuerySerializer, request)
+        if query.pop("mine"):
+            if not request.user.is_authenticated:
+                raise NotAuthenticated()
+            gigs = gig_selectors.gig_list_owned(user=request.user, status=query.get("status"))
+            return paginate(self, request, gigs, GigListSerializer)
+        for key in ("status", "cursor", "page_size"):
+            query.pop(key, None)
+        sort = query["sort"]
+        gigs = gig_selectors.gig_browse(**query)
+        return paginate(self, request, gigs, GigListSerializer, ordering=gig_selectors.SORTS[sort])
+
+    @extend_schema(request=GigCreateSerializer, responses={201: GigSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = GigCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        gig = gig_services.gig_create(client=request.user, **serializer.validated_data)
+        gig = gig_selectors.gig_get(gig_id=gig.pk, user=request.user)
+        return _gig_response(gig, request, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["gigs"])
+class GigDetailApi(APIView):
+    permission_classes = [ReadAnyoneWriteLoggedIn]
+
+    @extend_schema(responses=GigSerializer)
+    def get(self, request: Request, gig_id: int) -> Response:
+        return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
+
+    @extend_schema(request=GigWriteSerializer(partial=True), responses=GigSerializer)
+    def patch(self, request: Request, gig_id: int) -> Response:
+        serializer = GigWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        gig_services.gig_update(gig_id=gig_id, actor=request.user, **serializer.validated_data)
+        return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, gig_id: int) -> Response:
+        gig_services.gig_delete(gig_id=gig_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["gigs"], request=None, responses=GigSerializer)
+class GigSubmitApi(APIView):
+    def post(self, request: Request, gig_id: int) -> Response:
+        gig_services.gig_submit(gig_id=gig_id, actor=request.user)
+        return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
+
+
+@extend_schema(tags=["gigs"], request=None, responses=GigSerializer)
+class GigCancelApi(APIView):
+    def post(self, request: Request, gig_id: int) -> Response:
+        gig_services.gig_cancel(gig_id=gig_id, actor=request.user)
+        return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
+
+
+@extend_schema(tags=["gigs"])
+class GigInvitationsApi(APIView):
+    def _own_gig(self, request: Request, gig_id: int) -> Any:
+        gig = gig_selectors.gig_get(gig_id=gig_id, user=request.user)
+        if gig.client_id != request.user.pk:
+            gig_selectors.raise_not_found()
+        return gig
+
+    @extend_schema(responses=InvitationSerializer(many=True))
+    def get(self, request: Request, gig_id: int) -> Response:
+        gig = self._own_gig(request, gig_id)
+        return paginate(self, request, gig_selectors.invitation_list(gig=gig), InvitationSerializer)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def post(self, request: Request, gig_id: int) -> Response:
+        serializer = InvitationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = gig_services.gig_invite(
+            gig_id=gig_id,
+            actor=request.user,
+            freelancer_username=serializer.validated_data["freelancer"],
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["gigs"])
+class GigAttachmentsApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
+    def post(self, request: Request, gig_id: int) -> Response:
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = gig_services.gig_attachment_add(
+            gig_id=gig_id, actor=request.user, upload=serializer.validated_data["file"]
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["gigs"])
+class GigAttachmentDetailApi(APIView):
+    permission_classes = [ReadAnyoneWriteLoggedIn]
+    renderer_classes = [JSONRenderer, BinaryRenderer]
+
+    @extend_schema(responses=DOWNLOAD)
+    def get(self, request: Request, gig_id: int, attachment_id: int) -> Any:
+        attachment = gig_selectors.gig_attachment_get(
+            gig_id=gig_id, attachment_id=attachment_id, user=request.user
+        )
+        return download(attachment.file, attachment.original_name)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, gig_id: int, attachment_id: int) -> Response:
+        gig_services.gig_attachment_remove(
+            gig_id=gig_id, attachment_id=attachment_id, actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- bids -----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["bids"])
+class GigBidsApi(APIView):
+    @extend_schema(responses=BidSerializer(many=True))
+    def get(self, request: Request, gig_id: int) -> Response:
+        """The gig's client sees every bid; a freelancer sees only their own (bids are sealed)."""
+        gig = gig_selectors.gig_get(gig_id=gig_id, user=request.user)
+        bids = bid_selectors.bid_list_for_gig(gig=gig, user=request.user)
+        return paginate(self, request, bids, BidSerializer)
+
+    @extend_schema(request=BidWriteSerializer, responses={201: BidSerializer})
+    def post(self, request: Request, gig_id: int) -> Response:
+        serializer = BidWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bid = bid_services.bid_place(
+            gig_id=gig_id, freelancer=request.user, **serializer.validated_data
+        )
+        return Response(BidSerializer(bid).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["bids"])
+class BidDetailApi(APIView):
+    @extend_schema(responses=BidSerializer)
+    def get(self, request: Request, bid_id: int) -> Response:
+        return Response(BidSerializer(bid_selectors.bid_get(bid_id=bid_id, user=request.user)).data)
+
+    @extend_schema(request=BidUpdateSerializer(partial=True), responses=BidSerializer)
+    def patch(self, request: Request, bid_id: int) -> Response:
+        serializer = BidUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        bid = bid_services.bid_update(
+            bid_id=bid_id, actor=request.user, **serializer.validated_data
+        )
+        return Response(BidSerializer(bid).data)
+
+
+def _bid_action(service: Any) -> type[APIView]:
+    @extend_schema(tags=["bids"], request=None, responses=BidSerializer)
+    class BidActionApi(APIView):
+        def post(self, request: Request, bid_id: int) -> Response:
+            bid = service(bid_id=bid_id, actor=request.user)
+            return Response(BidSerializer(bid).data)
+
+    BidActionApi.__name__ = f"Bid{service.__name__.split('_')[-1].title()}Api"
+    return BidActionApi
+
+
+BidWithdrawApi = _bid_action(bid_services.bid_withdraw)
+BidShortlistApi = _bid_action(bid_services.bid_shortlist)
+BidRejectApi = _bid_action(bid_services.bid_reject)
+
+
+@extend_schema(tags=["bids"], request=None, responses=ContractSerializer)
+class BidAcceptApi(APIView):
+    def post(self, request: Request, bid_id: int) -> Response:
+        """Accept the bid: the contract and its first milestone are created."""
+        contract = bid_services.bid_accept(bid_id=bid_id, actor=request.user)
+        contract = contract_selectors.contract_get(contract_id=contract.pk, user=request.user)
+        return Response(ContractSerializer(contract).data)
+
+
+# --- contracts ------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["contracts"])
+class ContractListApi(APIView):
+    @extend_schema(
+        parameters=[ContractListQuerySerializer], responses=ContractSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        query = validated_query(ContractListQuerySerializer, request)
+        contracts = contract_selectors.contract_list(user=request.user, status=query.get("status"))
+        return paginate(self, request, contracts, ContractSerializer)
+
+
+@extend_schema(tags=["contracts"])
+class ContractDetailApi(APIView):
+    @extend_schema(responses=ContractSerializer)
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        return Response(ContractSerializer(contract).data)
+
+
+@extend_schema(tags=["contracts"])
+class ContractMilestonesApi(APIView):
+    @extend_schema(
+        request=MilestoneSplitSerializer, responses={201: MilestoneSerializer(many=True)}
+    )
+    def post(self, request: Request, contract_id: int) -> Response:
+        """Replace the milestones (before any is funded) with parts adding up to the amount."""
+        serializer = MilestoneSplitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestones = contract_services.milestones_split(
+            contract_id=contract_id,
+            actor=request.user,
+            parts=serializer.validated_data["milestones"],
+        )
+        return Response(
+            MilestoneSerializer(milestones, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["contracts"])
+class ContractMessagesApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(responses=MessageSerializer(many=True))
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        return paginate(
+            self, request, contract_selectors.message_list(contract=contract), MessageSerializer
+        )
+
+    @extend_schema(request=MessageCreateSerializer, responses={201: MessageSerializer})
+    def post(self, request: Request, contract_id: int) -> Response:
+        data = request.data
+        if hasattr(data, "getlist"):  # multipart: several files under one name
+            data = {
+                **{k: data.get(k) for k in data if k != "files"},
+                **({"files": data.getlist("files")} if "files" in data else {}),
+            }
+        serializer = MessageCreateSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        message = contract_services.message_post(
+            contract_id=contract_id, actor=request.user, **serializer.validated_data
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["contracts"])
+class MessageAttachmentApi(APIView):
+    renderer_classes = [JSONRenderer, BinaryRenderer]
+
+    @extend_schema(responses=DOWNLOAD)
+    def get(self, request: Request, contract_id: int, attachment_id: int) -> Any:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        attachment = contract_selectors.message_attachment_get(
+            contract=contract, attachment_id=attachment_id
+        )
+        return download(attachment.file, attachment.original_name)

@@ -1,6 +1,17 @@
+"""API shapes for the projects app. Types and lengths only; the rules live in services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from projects.models import Category, Skill
+from marketplace.api import StrictSerializer
+from payments.fees import freelancer_receives, platform_fee
+from projects.models import Bid, Category, Contract, Gig, Milestone, Skill
+from projects.selectors.gigs import SORTS
+
+MAX_INT = 2**31 - 1
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -13,3 +24,247 @@ class SkillSerializer(serializers.ModelSerializer):
     class Meta:
         model = Skill
         fields = ["id", "slug", "name", "category"]
+
+
+class PersonSerializer(serializers.Serializer):
+    """How another user appears on gigs, bids and contracts."""
+
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class SkillBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CategoryBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name_id = serializers.CharField()
+    name_en = serializers.CharField()
+    min_price = serializers.IntegerField()
+
+
+class GigListSerializer(serializers.Serializer):
+    """The lean card shown in lists: no description beyond a summary, no bids."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.SerializerMethodField()
+    category = CategoryBriefSerializer()
+    skills = SkillBriefSerializer(many=True, source="skills.all")
+    budget = serializers.IntegerField(help_text="Whole rupiah.")
+    bidding_deadline = serializers.DateTimeField()
+    delivery_deadline = serializers.DateTimeField()
+    visibility = serializers.ChoiceField(choices=Gig.Visibility.choices)
+    status = serializers.ChoiceField(choices=Gig.Status.choices)
+    bid_count = serializers.IntegerField()
+    client = PersonSerializer()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+    def get_summary(self, gig: Gig) -> str:
+        return gig.description[:200]
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+
+
+class GigSerializer(GigListSerializer):
+    description = serializers.CharField()
+    attachments = AttachmentSerializer(many=True, source="attachments.all")
+    rejection_reason = serializers.CharField()
+    content_flags = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class GigWriteSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=120, min_length=5)
+    description = serializers.CharField(max_length=5000, min_length=20)
+    category = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="Category id.")
+    skills = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_INT),
+        max_length=settings.GIG_MAX_SKILLS,
+        required=False,
+        help_text="Skill ids (at most 10).",
+    )
+    budget = serializers.IntegerField(
+        min_value=1,
+        max_value=settings.GIG_MAX_BUDGET,
+        help_text="Whole rupiah, at least the category's minimum price.",
+    )
+    bidding_deadline = serializers.DateTimeField(help_text="1 to 14 days from now.")
+    delivery_deadline = serializers.DateTimeField(help_text="After the bidding deadline.")
+    visibility = serializers.ChoiceField(choices=Gig.Visibility.choices, required=False)
+
+
+class GigCreateSerializer(GigWriteSerializer):
+    publish = serializers.BooleanField(
+        default=False, help_text="Submit at once instead of saving a draft."
+    )
+
+
+class GigBrowseQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=200, help_text="Words to search for.")
+    category = serializers.SlugField(required=False, max_length=60, help_text="Category slug.")
+    skills = serializers.CharField(
+        required=False, max_length=200, help_text="Comma-separated skill ids, any of them."
+    )
+    budget_min = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    budget_max = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    closes_before = serializers.DateTimeField(required=False)
+    sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="newest")
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Your own gigs in every state instead."
+    )
+    status = serializers.ChoiceField(
+        choices=Gig.Status.choices, required=False, help_text="With mine=true."
+    )
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+
+    def validate_skills(self, value: str) -> list[int]:
+        try:
+            ids = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise serializers.ValidationError("Give skill ids separated by commas.") from None
+        if not ids or any(i < 1 or i > MAX_INT for i in ids) or len(ids) > 20:
+            raise serializers.ValidationError("Give 1 to 20 skill ids separated by commas.")
+        return ids
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    freelancer = PersonSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class InvitationCreateSerializer(StrictSerializer):
+    freelancer = serializers.CharField(max_length=30, help_text="The freelancer's username.")
+
+
+class AttachmentUploadSerializer(StrictSerializer):
+    file = serializers.FileField(
+        help_text="PDF, image, Office document or text; at most ATTACHMENT_MAX_BYTES."
+    )
+
+
+class FeeFieldsMixin(serializers.Serializer):
+    platform_fee = serializers.SerializerMethodField(help_text="Whole rupiah, taken at release.")
+    freelancer_receives = serializers.SerializerMethodField(
+        help_text="Whole rupiah: the amount less the platform fee."
+    )
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_platform_fee(self, obj: Bid | Milestone | Contract) -> int:
+        return platform_fee(obj.amount)
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_freelancer_receives(self, obj: Bid | Milestone | Contract) -> int:
+        return freelancer_receives(obj.amount)
+
+
+class BidSerializer(FeeFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    gig = serializers.IntegerField(source="gig_id")
+    freelancer = PersonSerializer()
+    amount = serializers.IntegerField(help_text="Whole rupiah the client pays.")
+    delivery_days = serializers.IntegerField()
+    cover_letter = serializers.CharField()
+    revisions_included = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Bid.Status.choices)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class BidWriteSerializer(StrictSerializer):
+    amount = serializers.IntegerField(
+        min_value=1,
+        max_value=settings.GIG_MAX_BUDGET,
+        help_text="Whole rupiah, at least the category's minimum price.",
+    )
+    delivery_days = serializers.IntegerField(min_value=1, max_value=90)
+    cover_letter = serializers.CharField(min_length=20, max_length=3000)
+    revisions_included = serializers.IntegerField(min_value=0, max_value=10, default=2)
+
+
+class BidUpdateSerializer(BidWriteSerializer):
+    revisions_included = serializers.IntegerField(min_value=0, max_value=10)
+
+
+class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = serializers.CharField()
+    amount = serializers.IntegerField(help_text="Whole rupiah.")
+    due_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Milestone.Status.choices)
+    revisions_used = serializers.IntegerField()
+    funded_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class GigBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    gig = GigBriefSerializer()
+    bid = serializers.IntegerField(source="bid_id")
+    client = PersonSerializer()
+    freelancer = PersonSerializer()
+    amount = serializers.IntegerField(help_text="Whole rupiah.")
+    revisions_included = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Contract.Status.choices)
+    milestones = MilestoneSerializer(many=True, source="milestones.all")
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class MilestonePartSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=120, min_length=1)
+    amount = serializers.IntegerField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
+    due_at = serializers.DateTimeField()
+
+
+class MilestoneSplitSerializer(StrictSerializer):
+    milestones = MilestonePartSerializer(
+        many=True, min_length=1, max_length=settings.MILESTONES_MAX
+    )
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sender = PersonSerializer()
+    body = serializers.CharField()
+    attachments = AttachmentSerializer(many=True, source="attachments.all")
+    created_at = serializers.DateTimeField()
+
+
+class MessageCreateSerializer(StrictSerializer):
+    body = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=settings.ATTACHMENTS_PER_MESSAGE
+    )
+
+
+class SkillQuerySerializer(serializers.Serializer):
+    category = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_INT, help_text="Only this category's skills."
+    )
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+
+
+class ContractListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Contract.Status.choices, required=False)
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)

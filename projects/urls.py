@@ -5,4 +5,42 @@ from projects import apis
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
     path("skills/", apis.SkillListApi.as_view(), name="skill-list"),
+    path("gigs/", apis.GigListCreateApi.as_view(), name="gig-list"),
+    path("gigs/<int:gig_id>/", apis.GigDetailApi.as_view(), name="gig-detail"),
+    path("gigs/<int:gig_id>/submit/", apis.GigSubmitApi.as_view(), name="gig-submit"),
+    path("gigs/<int:gig_id>/cancel/", apis.GigCancelApi.as_view(), name="gig-cancel"),
+    path("gigs/<int:gig_id>/bids/", apis.GigBidsApi.as_view(), name="gig-bids"),
+    path(
+        "gigs/<int:gig_id>/invitations/", apis.GigInvitationsApi.as_view(), name="gig-invitations"
+    ),
+    path(
+        "gigs/<int:gig_id>/attachments/", apis.GigAttachmentsApi.as_view(), name="gig-attachments"
+    ),
+    path(
+        "gigs/<int:gig_id>/attachments/<int:attachment_id>/",
+        apis.GigAttachmentDetailApi.as_view(),
+        name="gig-attachment",
+    ),
+    path("bids/<int:bid_id>/", apis.BidDetailApi.as_view(), name="bid-detail"),
+    path("bids/<int:bid_id>/withdraw/", apis.BidWithdrawApi.as_view(), name="bid-withdraw"),
+    path("bids/<int:bid_id>/shortlist/", apis.BidShortlistApi.as_view(), name="bid-shortlist"),
+    path("bids/<int:bid_id>/reject/", apis.BidRejectApi.as_view(), name="bid-reject"),
+    path("bids/<int:bid_id>/accept/", apis.BidAcceptApi.as_view(), name="bid-accept"),
+    path("contracts/", apis.ContractListApi.as_view(), name="contract-list"),
+    path("contracts/<int:contract_id>/", apis.ContractDetailApi.as_view(), name="contract-detail"),
+    path(
+        "contracts/<int:contract_id>/milestones/",
+        apis.ContractMilestonesApi.as_view(),
+        name="contract-milestones",
+    ),
+    path(
+        "contracts/<int:contract_id>/messages/",
+        apis.ContractMessagesApi.as_view(),
+        name="contract-messages",
+    ),
+    path(
+        "contracts/<int:contract_id>/messages/attachments/<int:attachment_id>/",
+        apis.MessageAttachmentApi.as_view(),
+        name="message-attachment",
+    ),
 ]

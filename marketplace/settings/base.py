@@ -138,6 +138,23 @@ USE_TZ = True
 # --- Money ----------------------------------------------------------------------------------
 # Whole rupiah everywhere; no fractional currency unit exists in the database.
 CURRENCY = "IDR"
+# Taken from the freelancer's side at release; may have decimals ("7.5"). See payments.fees.
+PLATFORM_FEE_PERCENT = env.str("PLATFORM_FEE_PERCENT", default="10")
+
+# --- Marketplace rules ----------------------------------------------------------------------
+# Which new gigs a moderator sees before they go live: "all", "new_clients" (a client's first
+# gig and any gig the content filter flags) or "off".
+GIG_MODERATION = env.str("GIG_MODERATION", default="new_clients")
+GIG_MAX_BUDGET = env.int("GIG_MAX_BUDGET", default=100_000_000)  # rupiah; micro-work, not mega
+GIG_MAX_SKILLS = 10
+GIG_BIDDING_MIN_HOURS = 24  # the bidding deadline is 1 to 14 days after publishing
+GIG_BIDDING_MAX_DAYS = 14
+GIG_DELIVERY_MAX_DAYS = 60  # the delivery deadline is at most this long after bidding closes
+MILESTONE_MIN_AMOUNT = env.int("MILESTONE_MIN_AMOUNT", default=10_000)  # rupiah
+MILESTONES_MAX = 10
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENTS_PER_GIG = 5
+ATTACHMENTS_PER_MESSAGE = 5
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -189,7 +206,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ServiceStatusEnum": "marketplace.views.SERVICE_STATUS_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceStatusEnum": "marketplace.views.SERVICE_STATUS_CHOICES",
+        "GigStatusEnum": "projects.models.Gig.Status",
+        "BidStatusEnum": "projects.models.Bid.Status",
+        "ContractStatusEnum": "projects.models.Contract.Status",
+        "MilestoneStatusEnum": "projects.models.Milestone.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.schema.forbid_unknown_request_fields",

@@ -1,6 +1,10 @@
-import factory
+from datetime import timedelta
 
-from projects.models import Category, Skill
+import factory
+from django.utils import timezone
+
+from projects.models import Bid, Category, Contract, Gig, Milestone, Skill
+from tests.accounts.factories import UserFactory
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -21,3 +25,57 @@ class SkillFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"keahlian-{n}")
     name = factory.Sequence(lambda n: f"Keahlian {n}")
     category = factory.SubFactory(CategoryFactory)
+
+
+class GigFactory(factory.django.DjangoModelFactory):
+    """An open public gig, bidding closing in 3 days, delivery 10 days later."""
+
+    class Meta:
+        model = Gig
+
+    client = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Desain logo toko kue nomor {n}")
+    description = "Butuh logo sederhana dan modern untuk toko kue rumahan di Bandung."
+    category = factory.SubFactory(CategoryFactory)
+    budget = 150_000
+    bidding_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    delivery_deadline = factory.LazyAttribute(lambda g: g.bidding_deadline + timedelta(days=10))
+    status = Gig.Status.OPEN
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    gig = factory.SubFactory(GigFactory)
+    freelancer = factory.SubFactory(UserFactory)
+    amount = 120_000
+    delivery_days = 5
+    cover_letter = "Saya sudah membuat puluhan logo untuk UMKM, portofolio ada di profil."
+    revisions_included = 2
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """An active contract from an accepted bid, with its one pending milestone."""
+
+    class Meta:
+        model = Contract
+
+    bid = factory.SubFactory(BidFactory, status=Bid.Status.ACCEPTED, gig__status=Gig.Status.AWARDED)
+    gig = factory.SelfAttribute("bid.gig")
+    client = factory.SelfAttribute("bid.gig.client")
+    freelancer = factory.SelfAttribute("bid.freelancer")
+    amount = factory.SelfAttribute("bid.amount")
+    revisions_included = factory.SelfAttribute("bid.revisions_included")
+
+    @factory.post_generation
+    def milestone(obj, create, extracted, **kwargs):
+        if create:
+            Milestone.objects.create(
+                contract=obj,
+                position=1,
+                title=obj.gig.title[:120],
+                amount=obj.amount,
+                due_at=timezone.now() + timedelta(days=5),
+            )

@@ -11,5 +11,8 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
 
 
-def skill_list() -> QuerySet[Skill]:
-    return Skill.objects.all()
+def skill_list(*, category_id: int | None = None) -> QuerySet[Skill]:
+    skills = Skill.objects.all()
+    if category_id is not None:
+        skills = skills.filter(category_id=category_id)
+    return skills

@@ -1,0 +1,18 @@
+"""Who may see and do what in the projects app: one place, used by selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def is_moderator(user: Any) -> bool:
+    """Moderators are staff holding the moderation permission (the Moderators group has it).
+
+    Checked without a query for everyone who is not staff, which is nearly every request.
+    """
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("projects.moderate_gig"))
+    )

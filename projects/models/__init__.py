@@ -1,0 +1,17 @@
+from projects.models.bids import Bid
+from projects.models.contracts import Contract, ContractMessage, MessageAttachment, Milestone
+from projects.models.gigs import Gig, GigAttachment, GigInvitation
+from projects.models.taxonomy import Category, Skill
+
+__all__ = [
+    "Bid",
+    "Category",
+    "Contract",
+    "ContractMessage",
+    "Gig",
+    "GigAttachment",
+    "GigInvitation",
+    "MessageAttachment",
+    "Milestone",
+    "Skill",
+]

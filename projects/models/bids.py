@@ -1,0 +1,69 @@
+"""Bids: a freelancer's sealed offer on a gig."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.gigs import Gig
+
+
+class Bid(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SHORTLISTED = "shortlisted", _("shortlisted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.SHORTLISTED, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.SHORTLISTED: {Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN},
+        Status.ACCEPTED: set(),
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    # A freelancer may hold one bid in these states per gig (a database constraint).
+    LIVE = (Status.PENDING, Status.SHORTLISTED, Status.ACCEPTED)
+    # Bids the client can still act on.
+    OPEN = (Status.PENDING, Status.SHORTLISTED)
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="bids")
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids"
+    )
+    # Whole rupiah: what the client pays. The freelancer receives it less the platform fee.
+    amount = models.PositiveBigIntegerField(_("amount (IDR)"))
+    delivery_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    cover_letter = models.TextField(max_length=3000)
+    revisions_included = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(10)]
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+        indexes = [
+            models.Index(fields=["gig", "-created_at"], name="bid_by_gig"),
+            models.Index(fields=["freelancer", "-created_at"], name="bid_by_freelancer"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gig", "freelancer"],
+                condition=models.Q(status__in=["pending", "shortlisted", "accepted"]),
+                name="one_live_bid_per_freelancer_per_gig",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="bid_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bid {self.pk} by {self.freelancer_id} on gig {self.gig_id}"

@@ -1,0 +1,146 @@
+"""Contracts, their milestones and the message thread between client and freelancer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.bids import Bid
+from projects.models.gigs import Gig
+
+
+class Contract(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    TRANSITIONS = {
+        Status.ACTIVE: {Status.COMPLETED, Status.CANCELLED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    # One contract per gig and per bid: the database, not only the service, forbids a second.
+    gig = models.OneToOneField(Gig, on_delete=models.PROTECT, related_name="contract")
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="contract")
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="client_contracts"
+    )
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelancer_contracts"
+    )
+    amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah, the accepted bid
+    revisions_included = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        indexes = [
+            models.Index(fields=["client", "-created_at"], name="contract_by_client"),
+            models.Index(fields=["freelancer", "status"], name="contract_by_freelancer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contract {self.pk} for gig {self.gig_id}"
+
+
+class Milestone(models.Model):
+    """A part of the contract's work and the money held in escrow for it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        FUNDED = "funded", _("funded")
+        SUBMITTED = "submitted", _("submitted")
+        REVISION_REQUESTED = "revision_requested", _("revision requested")
+        RELEASED = "released", _("released")
+        DISPUTED = "disputed", _("disputed")
+        RESOLVED = "resolved", _("resolved")
+        CANCELLED = "cancelled", _("cancelled")
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.FUNDED, Status.CANCELLED},
+        Status.FUNDED: {Status.SUBMITTED, Status.DISPUTED, Status.CANCELLED},
+        Status.SUBMITTED: {Status.RELEASED, Status.REVISION_REQUESTED, Status.DISPUTED},
+        Status.REVISION_REQUESTED: {Status.SUBMITTED, Status.DISPUTED},
+        Status.DISPUTED: {Status.RESOLVED},
+        Status.RELEASED: set(),
+        Status.RESOLVED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    revisions_used = models.PositiveSmallIntegerField(default=0)
+    funded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["contract_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "position"], name="milestone_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="milestone_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Milestone {self.position} of contract {self.contract_id}"
+
+
+class ContractMessage(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_messages"
+    )
+    body = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["contract", "-created_at"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in contract {self.contract_id}"
+
+
+def message_attachment_path(instance: MessageAttachment, filename: str) -> str:
+    return f"contracts/{instance.message.contract_id}/messages/{filename}"
+
+
+class MessageAttachment(models.Model):
+    message = models.ForeignKey(
+        ContractMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=message_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()  # bytes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

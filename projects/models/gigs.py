@@ -1,0 +1,147 @@
+"""Gigs: a client's micro-project, open for bids until its bidding deadline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.taxonomy import Category, Skill
+
+
+class Gig(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PENDING_REVIEW = "pending_review", _("pending review")
+        OPEN = "open", _("open")
+        AWARDED = "awarded", _("awarded")
+        COMPLETED = "completed", _("completed")
+        EXPIRED = "expired", _("expired")
+        CANCELLED = "cancelled", _("cancelled")
+        REJECTED = "rejected", _("rejected")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        INVITE_ONLY = "invite_only", _("invite only")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING_REVIEW, Status.OPEN, Status.CANCELLED},
+        Status.PENDING_REVIEW: {Status.OPEN, Status.REJECTED, Status.CANCELLED},
+        Status.OPEN: {Status.AWARDED, Status.EXPIRED, Status.CANCELLED},
+        # An awarded gig is cancelled only with its contract (e.g. never funded).
+        Status.AWARDED: {Status.COMPLETED, Status.CANCELLED},
+        Status.COMPLETED: set(),
+        Status.EXPIRED: set(),
+        Status.CANCELLED: set(),
+        Status.REJECTED: set(),
+    }
+    # States in which people other than the owner (and moderators) may see the gig.
+    PUBLISHED = (Status.OPEN, Status.AWARDED, Status.COMPLETED, Status.EXPIRED)
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="gigs")
+    # Whole rupiah; at least the category's minimum price.
+    budget = models.PositiveBigIntegerField(_("budget (IDR)"))
+    bidding_deadline = models.DateTimeField(_("bidding deadline"))
+    delivery_deadline = models.DateTimeField(_("delivery deadline"))
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    rejection_reason = models.TextField(blank=True)
+    # What the content filter found when the gig was last submitted or edited.
+    content_flags = models.JSONField(default=list, blank=True)
+    # Bids received, not counting withdrawn ones; shown to everyone instead of the sealed bids.
+    bid_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Kept up to date by a PostgreSQL trigger (migration 0003); NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gig")
+        verbose_name_plural = _("gigs")
+        permissions = [("moderate_gig", "Can approve or reject gigs")]
+        indexes = [
+            # The browse page: open public gigs, newest first / closing soon / by budget.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="gig_open_newest",
+                condition=models.Q(status="open", visibility="public"),
+            ),
+            models.Index(
+                fields=["bidding_deadline", "id"],
+                name="gig_open_closing",
+                condition=models.Q(status="open", visibility="public"),
+            ),
+            models.Index(
+                fields=["budget", "id"],
+                name="gig_open_budget",
+                condition=models.Q(status="open", visibility="public"),
+            ),
+            models.Index(fields=["client", "-created_at"], name="gig_by_client"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(budget__gt=0), name="gig_budget_positive"),
+            models.CheckConstraint(
+                condition=models.Q(delivery_deadline__gt=models.F("bidding_deadline")),
+                name="gig_delivery_after_bidding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED
+
+
+class GigInvitation(models.Model):
+    """The client asked this freelancer to bid; invite-only gigs take bids from these only."""
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="invitations")
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gig_invitations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["gig", "freelancer"], name="one_invitation_per_gig")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.freelancer} invited to {self.gig_id}"
+
+
+def gig_attachment_path(instance: GigAttachment, filename: str) -> str:
+    return f"gigs/{instance.gig_id}/{filename}"
+
+
+class GigAttachment(models.Model):
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=gig_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()  # bytes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gig attachment")
+        verbose_name_plural = _("gig attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,35 @@
+"""Reads of bids. Bids are sealed: the gig's client sees them all, a freelancer their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from marketplace.errors import NotFound
+from projects.access import is_moderator
+from projects.models import Bid, Gig
+
+
+def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
+    """The client (or a moderator) sees every bid on the gig; anyone else only their own."""
+    bids = Bid.objects.filter(gig=gig).select_related("freelancer")
+    if gig.client_id != user.pk and not is_moderator(user):
+        bids = bids.filter(freelancer=user)
+    return bids
+
+
+def bid_get(*, bid_id: int, user: Any) -> Bid:
+    """A bid seen by its freelancer, the gig's client or a moderator; NotFound for others."""
+    bids = Bid.objects.select_related("freelancer", "gig")
+    if not is_moderator(user):
+        bids = bids.filter(Q(freelancer=user) | Q(gig__client=user))
+    bid = bids.filter(pk=bid_id).first()
+    if bid is None:
+        raise NotFound(_("Bid not found."))
+    return bid
+
+
+def bid_list_mine(*, user: Any) -> QuerySet[Bid]:
+    return Bid.objects.filter(freelancer=user).select_related("freelancer", "gig")

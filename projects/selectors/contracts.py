@@ -1,0 +1,55 @@
+"""Reads of contracts and their threads: the two parties (and moderators) only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from marketplace.errors import NotFound
+from projects.access import is_moderator
+from projects.models import Contract, ContractMessage, MessageAttachment, Milestone
+
+
+def _contracts(user: Any) -> QuerySet[Contract]:
+    contracts = Contract.objects.select_related("gig", "client", "freelancer").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("position"))
+    )
+    if is_moderator(user):
+        return contracts
+    return contracts.filter(Q(client=user) | Q(freelancer=user))
+
+
+def contract_list(*, user: Any, status: str | None = None) -> QuerySet[Contract]:
+    """The user's contracts, as client or as freelancer (moderators: theirs too, not all)."""
+    contracts = _contracts(user).filter(Q(client=user) | Q(freelancer=user))
+    if status:
+        contracts = contracts.filter(status=status)
+    return contracts
+
+
+def contract_get(*, contract_id: int, user: Any) -> Contract:
+    contract = _contracts(user).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound(_("Contract not found."))
+    return contract
+
+
+def message_list(*, contract: Contract) -> QuerySet[ContractMessage]:
+    return (
+        ContractMessage.objects.filter(contract=contract)
+        .select_related("sender")
+        .prefetch_related(
+            Prefetch("attachments", queryset=MessageAttachment.objects.order_by("id"))
+        )
+    )
+
+
+def message_attachment_get(*, contract: Contract, attachment_id: int) -> MessageAttachment:
+    attachment = MessageAttachment.objects.filter(
+        message__contract=contract, pk=attachment_id
+    ).first()
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    return attachment

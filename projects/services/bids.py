@@ -1,0 +1,258 @@
+"""Writes of bids: place, edit, withdraw, shortlist, reject, accept (which starts a contract).
+
+Locks: the gig first, then the bid (parents before children), so concurrent actions on one gig
+queue up behind the gig's row and each re-reads the state it acts on.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import freelancer_capacity
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from projects import notices
+from projects.models import Bid, Contract, Gig, GigInvitation, Milestone
+from projects.services.gigs import close_open_bids, ensure_not_suspended
+
+
+def _active_contracts(freelancer_id: int) -> int:
+    return Contract.objects.filter(
+        freelancer_id=freelancer_id, status=Contract.Status.ACTIVE
+    ).count()
+
+
+def _ensure_capacity(freelancer: User) -> None:
+    capacity = freelancer_capacity(user_id=freelancer.pk)
+    if _active_contracts(freelancer.pk) >= capacity:
+        raise Conflict(
+            _("%(name)s already has %(n)d active contracts, their limit. Finish one first.")
+            % {"name": freelancer.public_name, "n": capacity},
+            code="at_capacity",
+        )
+
+
+def _ensure_amount(gig: Gig, amount: int) -> None:
+    minimum = gig.category.min_price
+    if amount < minimum:
+        raise DomainError(
+            _("The minimum for this category is %(min)s.") % {"min": rupiah(minimum)},
+            fields={
+                "amount": [_("Below the category minimum of %(min)s.") % {"min": rupiah(minimum)}]
+            },
+        )
+
+
+def _ensure_gig_takes_bids(gig: Gig) -> None:
+    if gig.status != Gig.Status.OPEN:
+        raise Conflict(_("This gig is not open for bids."), code="gig_not_open")
+    if timezone.now() >= gig.bidding_deadline:
+        raise Conflict(_("Bidding on this gig has closed."), code="bidding_closed")
+
+
+def _lock_gig_of_bid(bid_id: int) -> tuple[Gig, Bid]:
+    gig_id = Bid.objects.filter(pk=bid_id).values_list("gig_id", flat=True).first()
+    if gig_id is None:
+        raise NotFound(_("Bid not found."))
+    gig = Gig.objects.select_for_update().select_related("category").get(pk=gig_id)
+    bid = Bid.objects.select_for_update().select_related("freelancer").get(pk=bid_id)
+    return gig, bid
+
+
+def _lock_for_freelancer(bid_id: int, actor: User) -> tuple[Gig, Bid]:
+    gig, bid = _lock_gig_of_bid(bid_id)
+    if bid.freelancer_id != actor.pk:
+        if gig.client_id == actor.pk:
+            raise PermissionDenied(_("Only the freelancer who placed the bid can do this."))
+        raise NotFound(_("Bid not found."))
+    return gig, bid
+
+
+def _lock_for_client(bid_id: int, actor: User) -> tuple[Gig, Bid]:
+    gig, bid = _lock_gig_of_bid(bid_id)
+    if gig.client_id != actor.pk:
+        if bid.freelancer_id == actor.pk:
+            raise PermissionDenied(_("Only the client who posted the gig can do this."))
+        raise NotFound(_("Bid not found."))
+    return gig, bid
+
+
+@transaction.atomic
+def bid_place(
+    *,
+    gig_id: int,
+    freelancer: User,
+    amount: int,
+    delivery_days: int,
+    cover_letter: str,
+    revisions_included: int = 2,
+) -> Bid:
+    """Place a sealed bid. Refused (4xx, nothing written) on one's own gig, a gig not open or
+    past its bidding deadline, an invite-only gig without an invitation, an amount under the
+    category minimum, a freelancer at capacity or suspended, or a second live bid."""
+    gig = Gig.objects.select_for_update().select_related("category").filter(pk=gig_id).first()
+    if gig is None or (gig.status not in Gig.PUBLISHED and gig.client_id != freelancer.pk):
+        raise NotFound(_("Gig not found."))
+    if gig.client_id == freelancer.pk:
+        raise Conflict(_("You cannot bid on your own gig."), code="own_gig")
+    invited = GigInvitation.objects.filter(gig=gig, freelancer=freelancer).exists()
+    if gig.visibility == Gig.Visibility.INVITE_ONLY and not invited:
+        raise NotFound(_("Gig not found."))
+    ensure_not_suspended(freelancer)
+    _ensure_gig_takes_bids(gig)
+    _ensure_amount(gig, amount)
+    if Bid.objects.filter(gig=gig, freelancer=freelancer, status__in=Bid.LIVE).exists():
+        raise Conflict(
+            _("You already have a bid on this gig; edit it instead."), code="duplicate_bid"
+        )
+    _ensure_capacity(freelancer)
+    try:
+        with transaction.atomic():
+            bid = Bid.objects.create(
+                gig=gig,
+                freelancer=freelancer,
+                amount=amount,
+                delivery_days=delivery_days,
+                cover_letter=cover_letter,
+                revisions_included=revisions_included,
+            )
+    except IntegrityError:  # the partial unique index: a concurrent twin got in first
+        raise Conflict(
+            _("You already have a bid on this gig; edit it instead."), code="duplicate_bid"
+        ) from None
+    Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") + 1)
+    notices.send(
+        recipient=gig.client,
+        kind="bid_received",
+        key=f"bid_received:bid:{bid.pk}",
+        link=f"/api/v1/bids/{bid.pk}/",
+        gig=gig.title,
+        freelancer=freelancer.public_name,
+        amount=rupiah(amount),
+        days=delivery_days,
+    )
+    return bid
+
+
+@transaction.atomic
+def bid_update(*, bid_id: int, actor: User, **changes: Any) -> Bid:
+    """The freelancer edits a bid while it is pending and bidding is open."""
+    gig, bid = _lock_for_freelancer(bid_id, actor)
+    if bid.status != Bid.Status.PENDING:
+        raise Conflict(_("Only a pending bid can be edited."), code="invalid_state")
+    _ensure_gig_takes_bids(gig)
+    if "amount" in changes:
+        _ensure_amount(gig, changes["amount"])
+    for name, value in changes.items():
+        setattr(bid, name, value)
+    bid.save()
+    return bid
+
+
+@transaction.atomic
+def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
+    gig, bid = _lock_for_freelancer(bid_id, actor)
+    if bid.status == Bid.Status.WITHDRAWN:
+        return bid
+    ensure_transition(bid, Bid.Status.WITHDRAWN)
+    bid.status = Bid.Status.WITHDRAWN
+    bid.save(update_fields=["status", "updated_at"])
+    Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") - 1)
+    return bid
+
+
+@transaction.atomic
+def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
+    gig, bid = _lock_for_client(bid_id, actor)
+    if bid.status == Bid.Status.SHORTLISTED:
+        return bid
+    ensure_transition(bid, Bid.Status.SHORTLISTED)
+    bid.status = Bid.Status.SHORTLISTED
+    bid.save(update_fields=["status", "updated_at"])
+    notices.send(
+        recipient=bid.freelancer,
+        kind="bid_shortlisted",
+        key=f"bid_shortlisted:bid:{bid.pk}",
+        link=f"/api/v1/bids/{bid.pk}/",
+        gig=gig.title,
+        amount=rupiah(bid.amount),
+    )
+    return bid
+
+
+@transaction.atomic
+def bid_reject(*, bid_id: int, actor: User) -> Bid:
+    gig, bid = _lock_for_client(bid_id, actor)
+    if bid.status == Bid.Status.REJECTED:
+        return bid
+    ensure_transition(bid, Bid.Status.REJECTED)
+    bid.status = Bid.Status.REJECTED
+    bid.save(update_fields=["status", "updated_at"])
+    notices.send(
+        recipient=bid.freelancer,
+        kind="bid_rejected",
+        key=f"bid_rejected:bid:{bid.pk}",
+        link=f"/api/v1/bids/{bid.pk}/",
+        gig=gig.title,
+    )
+    return bid
+
+
+@transaction.atomic
+def bid_accept(*, bid_id: int, actor: User) -> Contract:
+    """The client accepts a bid: one transaction creates the contract and its first milestone
+    (the bid's amount, due after the bid's delivery days), awards the gig and rejects every
+    other open bid. Capacity is checked again now, under a lock on the freelancer's row, so two
+    clients hiring the same freelancer at once cannot both push them past their limit.
+    Accepting the accepted bid again returns its contract.
+    """
+    gig, bid = _lock_for_client(bid_id, actor)
+    if bid.status == Bid.Status.ACCEPTED:
+        return bid.contract
+    if gig.status != Gig.Status.OPEN:
+        raise Conflict(
+            _("This gig is no longer open; no bid can be accepted."), code="gig_not_open"
+        )
+    ensure_transition(bid, Bid.Status.ACCEPTED)
+    ensure_not_suspended(bid.freelancer)
+    User.objects.select_for_update().filter(pk=bid.freelancer_id).first()
+    _ensure_capacity(bid.freelancer)
+
+    now = timezone.now()
+    bid.status = Bid.Status.ACCEPTED
+    bid.save(update_fields=["status", "updated_at"])
+    gig.status = Gig.Status.AWARDED
+    gig.save(update_fields=["status", "updated_at"])
+    contract = Contract.objects.create(
+        gig=gig,
+        bid=bid,
+        client_id=gig.client_id,
+        freelancer_id=bid.freelancer_id,
+        amount=bid.amount,
+        revisions_included=bid.revisions_included,
+    )
+    Milestone.objects.create(
+        contract=contract,
+        position=1,
+        title=gig.title[:120],
+        amount=bid.amount,
+        due_at=now + timedelta(days=bid.delivery_days),
+    )
+    close_open_bids(gig, kind="bid_rejected")
+    notices.send(
+        recipient=bid.freelancer,
+        kind="bid_accepted",
+        key=f"bid_accepted:bid:{bid.pk}",
+        link=f"/api/v1/contracts/{contract.pk}/",
+        gig=gig.title,
+        amount=rupiah(bid.amount),
+    )
+    return contract

@@ -1,0 +1,403 @@
+"""Writes of gigs: post, edit, submit, moderate, cancel, invite, attach files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import user_is_suspended
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from marketplace.uploads import check_document
+from projects import content_filter, notices
+from projects.access import is_moderator
+from projects.models import Bid, Category, Gig, GigAttachment, GigInvitation, Skill
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "skills",
+    "budget",
+    "bidding_deadline",
+    "delivery_deadline",
+    "visibility",
+)
+
+
+def _lock_gig(gig_id: int) -> Gig:
+    gig = Gig.objects.select_for_update().filter(pk=gig_id).first()
+    if gig is None:
+        raise NotFound(_("Gig not found."))
+    return gig
+
+
+def _lock_own_gig(gig_id: int, actor: User) -> Gig:
+    """The actor's gig, locked; anyone else's gig is NotFound (they may not know it exists)."""
+    gig = _lock_gig(gig_id)
+    if gig.client_id != actor.pk:
+        raise NotFound(_("Gig not found."))
+    return gig
+
+
+def ensure_not_suspended(user: User) -> None:
+    if user_is_suspended(user_id=user.pk):
+        raise PermissionDenied(
+            _("Your account is suspended, so you cannot do this now. Contact support."),
+            code="suspended",
+        )
+
+
+def _resolve_category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id, is_active=True).first()
+    if category is None:
+        raise DomainError(
+            _("Choose one of the listed categories."),
+            fields={"category": [_("Unknown category.")]},
+        )
+    return category
+
+
+def _resolve_skills(skill_ids: list[int]) -> list[Skill]:
+    unique = list(dict.fromkeys(skill_ids))
+    if len(unique) > settings.GIG_MAX_SKILLS:
+        raise DomainError(
+            _("Choose at most %(n)d skills.") % {"n": settings.GIG_MAX_SKILLS},
+            fields={"skills": [_("Too many skills.")]},
+        )
+    skills = list(Skill.objects.filter(pk__in=unique))
+    if len(skills) != len(unique):
+        missing = sorted(set(unique) - {s.pk for s in skills})
+        raise DomainError(
+            _("Unknown skills: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            fields={"skills": [_("Unknown skill.")]},
+        )
+    return skills
+
+
+def validate_gig_terms(
+    *, category: Category, budget: int, bidding_deadline: datetime, delivery_deadline: datetime
+) -> None:
+    """The rules a gig's money and dates must meet, checked on create, edit and submit."""
+    now = timezone.now()
+    fields: dict[str, list[str]] = {}
+    if budget < category.min_price:
+        fields["budget"] = [
+            _("The minimum for %(category)s is %(min)s.")
+            % {"category": category.name_en, "min": rupiah(category.min_price)}
+        ]
+    elif budget > settings.GIG_MAX_BUDGET:
+        fields["budget"] = [_("At most %(max)s.") % {"max": rupiah(settings.GIG_MAX_BUDGET)}]
+    earliest = now + timedelta(hours=settings.GIG_BIDDING_MIN_HOURS)
+    latest = now + timedelta(days=settings.GIG_BIDDING_MAX_DAYS)
+    if not earliest <= bidding_deadline <= latest:
+        fields["bidding_deadline"] = [
+            _("Bidding must close between 1 and %(days)d days from now.")
+            % {"days": settings.GIG_BIDDING_MAX_DAYS}
+        ]
+    if delivery_deadline <= bidding_deadline:
+        fields["delivery_deadline"] = [_("The delivery deadline must be after bidding closes.")]
+    elif delivery_deadline > bidding_deadline + timedelta(days=settings.GIG_DELIVERY_MAX_DAYS):
+        fields["delivery_deadline"] = [
+            _("Delivery must be due within %(days)d days after bidding closes.")
+            % {"days": settings.GIG_DELIVERY_MAX_DAYS}
+        ]
+    if fields:
+        raise DomainError(
+            _("Check these fields: %(fields)s.") % {"fields": ", ".join(fields)}, fields=fields
+        )
+
+
+def _needs_review(gig: Gig) -> bool:
+    mode = settings.GIG_MODERATION
+    if mode == "off":
+        return False
+    if mode == "all" or gig.content_flags:
+        return True
+    first_gig = not Gig.objects.filter(client_id=gig.client_id, published_at__isnull=False).exists()
+    return first_gig
+
+
+@transaction.atomic
+def gig_create(
+    *,
+    client: User,
+    title: str,
+    description: str,
+    category: int,
+    budget: int,
+    bidding_deadline: datetime,
+    delivery_deadline: datetime,
+    skills: list[int] | None = None,
+    visibility: str = Gig.Visibility.PUBLIC,
+    publish: bool = False,
+) -> Gig:
+    """Post a gig as a draft, or straight to publishing (then as ``gig_submit``)."""
+    ensure_not_suspended(client)
+    category_obj = _resolve_category(category)
+    skill_objs = _resolve_skills(skills or [])
+    validate_gig_terms(
+        category=category_obj,
+        budget=budget,
+        bidding_deadline=bidding_deadline,
+        delivery_deadline=delivery_deadline,
+    )
+    gig = Gig.objects.create(
+        client=client,
+        title=title,
+        description=description,
+        category=category_obj,
+        budget=budget,
+        bidding_deadline=bidding_deadline,
+        delivery_deadline=delivery_deadline,
+        visibility=visibility,
+        content_flags=content_filter.scan(title, description),
+    )
+    gig.skills.set(skill_objs)
+    if publish:
+        _publish_or_queue(gig)
+    return gig
+
+
+def _publish_or_queue(gig: Gig) -> None:
+    if _needs_review(gig):
+        ensure_transition(gig, Gig.Status.PENDING_REVIEW)
+        gig.status = Gig.Status.PENDING_REVIEW
+    else:
+        ensure_transition(gig, Gig.Status.OPEN)
+        gig.status = Gig.Status.OPEN
+        gig.published_at = timezone.now()
+    gig.save(update_fields=["status", "published_at", "updated_at"])
+
+
+@transaction.atomic
+def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
+    """Edit a gig that has no live bid yet (draft, pending review or open).
+
+    The content filter runs again; an open gig whose new text it flags goes back to review.
+    """
+    gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
+    if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
+        raise Conflict(_("Only a draft, pending or open gig can be edited."), code="invalid_state")
+    if Bid.objects.filter(gig=gig, status__in=Bid.LIVE).exists():
+        raise Conflict(
+            _("This gig has bids, so it can no longer be edited. Cancel it and post a new one."),
+            code="has_bids",
+        )
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:  # the API's serializer already refuses these; this guards other callers
+        raise DomainError(_("These fields cannot be edited: %(f)s.") % {"f": ", ".join(unknown)})
+
+    if "category" in changes:
+        gig.category = _resolve_category(changes.pop("category"))
+    skills = _resolve_skills(changes.pop("skills")) if "skills" in changes else None
+    for name, value in changes.items():
+        setattr(gig, name, value)
+    validate_gig_terms(
+        category=gig.category,
+        budget=gig.budget,
+        bidding_deadline=gig.bidding_deadline,
+        delivery_deadline=gig.delivery_deadline,
+    )
+    gig.content_flags = content_filter.scan(gig.title, gig.description)
+    if gig.status == Gig.Status.OPEN and gig.content_flags and settings.GIG_MODERATION != "off":
+        gig.status = Gig.Status.PENDING_REVIEW
+    gig.save()
+    if skills is not None:
+        gig.skills.set(skills)
+    return gig
+
+
+@transaction.atomic
+def gig_submit(*, gig_id: int, actor: User) -> Gig:
+    """Publish a draft: straight to open, or to a moderator first (``GIG_MODERATION``)."""
+    gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
+    if gig.status != Gig.Status.DRAFT:
+        raise Conflict(_("Only a draft can be submitted."), code="invalid_state")
+    validate_gig_terms(
+        category=gig.category,
+        budget=gig.budget,
+        bidding_deadline=gig.bidding_deadline,
+        delivery_deadline=gig.delivery_deadline,
+    )
+    _publish_or_queue(gig)
+    return gig
+
+
+def close_open_bids(gig: Gig, *, kind: str) -> None:
+    """Reject every bid the client could still act on, and tell each bidder."""
+    bids = list(
+        Bid.objects.select_for_update()
+        .filter(gig=gig, status__in=Bid.OPEN)
+        .select_related("freelancer")
+        .order_by("pk")
+    )
+    Bid.objects.filter(pk__in=[b.pk for b in bids]).update(
+        status=Bid.Status.REJECTED, updated_at=timezone.now()
+    )
+    for bid in bids:
+        notices.send(
+            recipient=bid.freelancer,
+            kind=kind,
+            key=f"{kind}:bid:{bid.pk}",
+            link=f"/api/v1/bids/{bid.pk}/",
+            gig=gig.title,
+        )
+
+
+@transaction.atomic
+def gig_cancel(*, gig_id: int, actor: User) -> Gig:
+    """The client withdraws a gig before it is awarded; open bids are closed and bidders told."""
+    gig = _lock_own_gig(gig_id, actor)
+    if gig.status == Gig.Status.CANCELLED:
+        return gig
+    if gig.status == Gig.Status.AWARDED:
+        raise Conflict(
+            _("This gig has a contract; cancel the contract's milestones instead."),
+            code="invalid_state",
+        )
+    ensure_transition(gig, Gig.Status.CANCELLED)
+    gig.status = Gig.Status.CANCELLED
+    gig.save(update_fields=["status", "updated_at"])
+    close_open_bids(gig, kind="gig_cancelled")
+    return gig
+
+
+@transaction.atomic
+def gig_delete(*, gig_id: int, actor: User) -> None:
+    """Drafts only: nobody else has seen them. A published gig is cancelled, never deleted."""
+    gig = _lock_own_gig(gig_id, actor)
+    if gig.status != Gig.Status.DRAFT:
+        raise Conflict(
+            _("Only drafts can be deleted; cancel the gig instead."), code="invalid_state"
+        )
+    gig.delete()
+
+
+def _ensure_moderator(user: User) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied(_("Only moderators can review gigs."))
+
+
+@transaction.atomic
+def gig_approve(*, gig_id: int, moderator: User) -> Gig:
+    _ensure_moderator(moderator)
+    gig = _lock_gig(gig_id)
+    if gig.status == Gig.Status.OPEN:
+        return gig
+    ensure_transition(gig, Gig.Status.OPEN)
+    gig.status = Gig.Status.OPEN
+    gig.published_at = timezone.now()
+    gig.rejection_reason = ""
+    gig.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+    notices.send(
+        recipient=gig.client,
+        kind="gig_approved",
+        key=f"gig_approved:gig:{gig.pk}",
+        link=f"/api/v1/gigs/{gig.pk}/",
+        gig=gig.title,
+    )
+    return gig
+
+
+@transaction.atomic
+def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
+    _ensure_moderator(moderator)
+    if not reason.strip():
+        raise DomainError(_("Give the client a reason."), fields={"reason": [_("Required.")]})
+    gig = _lock_gig(gig_id)
+    if gig.status == Gig.Status.REJECTED:
+        return gig
+    ensure_transition(gig, Gig.Status.REJECTED)
+    gig.status = Gig.Status.REJECTED
+    gig.rejection_reason = reason.strip()
+    gig.save(update_fields=["status", "rejection_reason", "updated_at"])
+    notices.send(
+        recipient=gig.client,
+        kind="gig_rejected",
+        key=f"gig_rejected:gig:{gig.pk}",
+        link=f"/api/v1/gigs/{gig.pk}/",
+        gig=gig.title,
+        reason=gig.rejection_reason,
+    )
+    return gig
+
+
+@transaction.atomic
+def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
+    """Invite a freelancer to bid; inviting the same person again changes nothing."""
+    gig = _lock_own_gig(gig_id, actor)
+    if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
+        raise Conflict(
+            _("Invitations are for gigs not yet awarded or closed."), code="invalid_state"
+        )
+    freelancer = User.objects.filter(username__iexact=freelancer_username, is_active=True).first()
+    if freelancer is None:
+        raise DomainError(
+            _("No freelancer with that username."), fields={"freelancer": [_("Unknown username.")]}
+        )
+    if freelancer.pk == actor.pk:
+        raise DomainError(
+            _("You cannot invite yourself."), fields={"freelancer": [_("That is you.")]}
+        )
+    invitation, created = GigInvitation.objects.get_or_create(gig=gig, freelancer=freelancer)
+    if created:
+        notices.send(
+            recipient=freelancer,
+            kind="gig_invited",
+            key=f"gig_invited:gig:{gig.pk}:{freelancer.pk}",
+            link=f"/api/v1/gigs/{gig.pk}/",
+            gig=gig.title,
+            client=actor.public_name,
+            budget=rupiah(gig.budget),
+        )
+    return invitation
+
+
+@transaction.atomic
+def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> GigAttachment:
+    gig = _lock_own_gig(gig_id, actor)
+    if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
+        raise Conflict(
+            _("Files can be added only before the gig is awarded."), code="invalid_state"
+        )
+    if gig.attachments.count() >= settings.ATTACHMENTS_PER_GIG:
+        raise Conflict(
+            _("A gig has at most %(n)d files.") % {"n": settings.ATTACHMENTS_PER_GIG},
+            code="too_many_files",
+        )
+    checked = check_document(upload)
+    attachment = GigAttachment(
+        gig=gig, original_name=checked.name, content_type=checked.content_type, size=checked.size
+    )
+    attachment.file.save(checked.storage_name, upload, save=False)
+    try:
+        attachment.save()
+    except IntegrityError:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def gig_attachment_remove(*, gig_id: int, attachment_id: int, actor: User) -> None:
+    gig = _lock_own_gig(gig_id, actor)
+    attachment = GigAttachment.objects.filter(gig=gig, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
+        raise Conflict(
+            _("Files can be removed only before the gig is awarded."), code="invalid_state"
+        )
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.storage.delete(attachment.file.name))
