@@ -21,7 +21,7 @@ from accounts.serializers import (
     UserSerializer,
 )
 from accounts.throttles import AuthRateThrottle
-from marketplace.api import CursorPagination, validated_query
+from marketplace.api import CursorPagination, page_of, validated_query
 
 
 def _token_response(*, user, raw: str, token: AuthToken, status_code: int) -> Response:
@@ -81,7 +81,7 @@ class MeApi(APIView):
 @extend_schema(tags=["notifications"])
 class NotificationListApi(APIView):
     @extend_schema(
-        parameters=[NotificationQuerySerializer], responses=NotificationSerializer(many=True)
+        parameters=[NotificationQuerySerializer], responses=page_of(NotificationSerializer)
     )
     def get(self, request: Request) -> Response:
         query = validated_query(NotificationQuerySerializer, request)

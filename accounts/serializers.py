@@ -64,7 +64,7 @@ class NotificationSerializer(serializers.Serializer):
 class NotificationQuerySerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False)
     cursor = serializers.CharField(required=False)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -171,11 +171,15 @@ class CursorPagination(pagination.CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [_("Must be a whole number of at least 1.")]}
+                {
+                    self.page_size_query_param: [
+                        _("Must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
             )
-        return min(int(raw), self.max_page_size)
+        return int(raw)
 
     def decode_cursor(self, request: Any) -> Any:
         # DRF answers a damaged cursor with 404; it is bad input, so say which parameter.
@@ -212,6 +216,10 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
             wrong_bool = isinstance(value, bool) and bool not in allowed
             if wrong_bool or not isinstance(value, allowed):
                 return str(message)
+            if isinstance(field, serializers.ListField):
+                # ["5"] is no more a list of ids than "5" is an id.
+                problems = (_json_type_error(field.child, item) for item in value)
+                return next((p for p in problems if p), None)
             return None
     return None
 
@@ -286,3 +294,31 @@ def download(file_field: Any, name: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_PAGES: dict[type, type[serializers.Serializer]] = {}
+
+
+def page_of(serializer_class: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of one cursor page of ``serializer_class`` items (for @extend_schema)."""
+    if serializer_class not in _PAGES:
+        name = serializer_class.__name__.removesuffix("Serializer")
+        _PAGES[serializer_class] = type(
+            f"Paginated{name}ListSerializer",
+            (serializers.Serializer,),
+            {
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": serializer_class(many=True),
+            },
+        )
+    return _PAGES[serializer_class]
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """The query parameters of every cursor-paginated list."""
+
+    cursor = serializers.CharField(required=False, help_text="From the previous page's links.")
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=100, help_text="20 by default, at most 100."
+    )

@@ -38,6 +38,21 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = response
         return responses
 
+    def get_operation_id(self) -> str:
+        # Our list views are plain APIViews documented with marketplace.api.page_of(...), which
+        # drf-spectacular cannot tell from a detail view: name them "…_list" so the ids of
+        # /gigs/ and /gigs/{id}/ do not collide.
+        operation_id = super().get_operation_id()
+        response = self.get_response_serializers()
+        if (
+            self.method == "GET"
+            and isinstance(response, type)
+            and response.__name__.startswith("Paginated")
+            and operation_id.endswith("_retrieve")
+        ):
+            operation_id = operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
     def _error_codes(self) -> list[str]:
         codes = ["400", "401", "403", "404", "405", "406", "429"]
         if self.method in ("POST", "PUT", "PATCH"):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from marketplace import views
@@ -21,6 +21,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Unknown API paths answer in the API's JSON error shape, also with DEBUG on (where Django
+    # would otherwise show its HTML debug page instead of handler404).
+    re_path(r"^api/", views.not_found),
 ]
 
 if settings.DEBUG:

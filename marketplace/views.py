@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -60,6 +61,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt  # also the catch-all for unknown /api/ paths, where a POST must get a JSON 404
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
         message = _("Not found. Check the address; the API lives under /api/v1/.")
@@ -78,6 +80,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     if _wants_json(request):
         message = _("You do not have permission to do this.")
         return JsonResponse(error_body("permission_denied", message), status=403)
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if _wants_json(request):
+        message = _(
+            "CSRF check failed. Browser sessions must send the X-CSRFToken header; "
+            "API clients should use a bearer token instead."
+        )
+        return JsonResponse(error_body("csrf_failed", message), status=403)
     return render(request, "403.html", status=403)
 
 

@@ -18,7 +18,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.api import BinaryRenderer, CursorPagination, download, validated_query
+from marketplace.api import (
+    BinaryRenderer,
+    CursorPagination,
+    PageQuerySerializer,
+    download,
+    page_of,
+    validated_query,
+)
 from projects import selectors
 from projects.access import is_moderator
 from projects.selectors import bids as bid_selectors
@@ -54,11 +61,6 @@ from projects.services import gigs as gig_services
 DOWNLOAD = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
 
 
-class ReadAnyoneWriteLoggedIn(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
-
-
 def paginate(
     view: APIView,
     request: Request,
@@ -85,7 +87,7 @@ class TaxonomyPagination(CursorPagination):
 class CategoryListApi(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CategorySerializer(many=True))
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(CategorySerializer))
     def get(self, request: Request) -> Response:
         return paginate(
             self,
@@ -100,7 +102,7 @@ class CategoryListApi(APIView):
 class SkillListApi(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[SkillQuerySerializer], responses=SkillSerializer(many=True))
+    @extend_schema(parameters=[SkillQuerySerializer], responses=page_of(SkillSerializer))
     def get(self, request: Request) -> Response:
         query = validated_query(SkillQuerySerializer, request)
         skills = selectors.skill_list(category_id=query.get("category"))
@@ -119,9 +121,9 @@ def _gig_response(gig: Any, request: Request, status_code: int = 200) -> Respons
 
 @extend_schema(tags=["gigs"])
 class GigListCreateApi(APIView):
-    permission_classes = [ReadAnyoneWriteLoggedIn]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
-    @extend_schema(parameters=[GigBrowseQuerySerializer], responses=GigListSerializer(many=True))
+    @extend_schema(parameters=[GigBrowseQuerySerializer], responses=page_of(GigListSerializer))
     def get(self, request: Request) -> Response:
         """Open public gigs with search, filters and sorting; ``mine=true``: your own gigs."""
         query = validated_query(GigBrowseQuerySerializer, request)
@@ -147,7 +149,7 @@ class GigListCreateApi(APIView):
 
 @extend_schema(tags=["gigs"])
 class GigDetailApi(APIView):
-    permission_classes = [ReadAnyoneWriteLoggedIn]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=GigSerializer)
     def get(self, request: Request, gig_id: int) -> Response:
@@ -188,7 +190,7 @@ class GigInvitationsApi(APIView):
             gig_selectors.raise_not_found()
         return gig
 
-    @extend_schema(responses=InvitationSerializer(many=True))
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(InvitationSerializer))
     def get(self, request: Request, gig_id: int) -> Response:
         gig = self._own_gig(request, gig_id)
         return paginate(self, request, gig_selectors.invitation_list(gig=gig), InvitationSerializer)
@@ -221,7 +223,7 @@ class GigAttachmentsApi(APIView):
 
 @extend_schema(tags=["gigs"])
 class GigAttachmentDetailApi(APIView):
-    permission_classes = [ReadAnyoneWriteLoggedIn]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
     @extend_schema(responses=DOWNLOAD)
@@ -244,7 +246,7 @@ class GigAttachmentDetailApi(APIView):
 
 @extend_schema(tags=["bids"])
 class GigBidsApi(APIView):
-    @extend_schema(responses=BidSerializer(many=True))
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(BidSerializer))
     def get(self, request: Request, gig_id: int) -> Response:
         """The gig's client sees every bid; a freelancer sees only their own (bids are sealed)."""
         gig = gig_selectors.gig_get(gig_id=gig_id, user=request.user)
@@ -307,9 +309,7 @@ class BidAcceptApi(APIView):
 
 @extend_schema(tags=["contracts"])
 class ContractListApi(APIView):
-    @extend_schema(
-        parameters=[ContractListQuerySerializer], responses=ContractSerializer(many=True)
-    )
+    @extend_schema(parameters=[ContractListQuerySerializer], responses=page_of(ContractSerializer))
     def get(self, request: Request) -> Response:
         query = validated_query(ContractListQuerySerializer, request)
         contracts = contract_selectors.contract_list(user=request.user, status=query.get("status"))
@@ -347,7 +347,7 @@ class ContractMilestonesApi(APIView):
 class ContractMessagesApi(APIView):
     parser_classes = [JSONParser, MultiPartParser]
 
-    @extend_schema(responses=MessageSerializer(many=True))
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(MessageSerializer))
     def get(self, request: Request, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         return paginate(

@@ -127,7 +127,7 @@ class GigBrowseQuerySerializer(serializers.Serializer):
         choices=Gig.Status.choices, required=False, help_text="With mine=true."
     )
     cursor = serializers.CharField(required=False)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
     def validate_skills(self, value: str) -> list[int]:
         try:
@@ -261,10 +261,10 @@ class SkillQuerySerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_INT, help_text="Only this category's skills."
     )
     cursor = serializers.CharField(required=False)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
 
 
 class ContractListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Contract.Status.choices, required=False)
     cursor = serializers.CharField(required=False)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)

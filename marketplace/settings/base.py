@@ -268,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Security defaults that hold in every mode ----------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch() calls
+CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

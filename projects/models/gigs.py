@@ -28,7 +28,8 @@ class Gig(models.Model):
     TRANSITIONS = {
         Status.DRAFT: {Status.PENDING_REVIEW, Status.OPEN, Status.CANCELLED},
         Status.PENDING_REVIEW: {Status.OPEN, Status.REJECTED, Status.CANCELLED},
-        Status.OPEN: {Status.AWARDED, Status.EXPIRED, Status.CANCELLED},
+        # Back to review when an edit (allowed only without live bids) trips the content filter.
+        Status.OPEN: {Status.AWARDED, Status.EXPIRED, Status.CANCELLED, Status.PENDING_REVIEW},
         # An awarded gig is cancelled only with its contract (e.g. never funded).
         Status.AWARDED: {Status.COMPLETED, Status.CANCELLED},
         Status.COMPLETED: set(),

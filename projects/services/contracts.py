@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -128,6 +129,7 @@ def message_post(
             link=f"/api/v1/contracts/{contract.pk}/messages/",
             gig=contract.gig.title,
             sender=actor.public_name,
-            excerpt=(message.body[:80] or _("(files)")),
+            # Lazy: rendered in the recipient's language by notices.send, not the sender's.
+            excerpt=(message.body[:80] or gettext_lazy("(files)")),
         )
     return message

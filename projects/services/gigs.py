@@ -105,7 +105,8 @@ def validate_gig_terms(
         ]
     if delivery_deadline <= bidding_deadline:
         fields["delivery_deadline"] = [_("The delivery deadline must be after bidding closes.")]
-    elif delivery_deadline > bidding_deadline + timedelta(days=settings.GIG_DELIVERY_MAX_DAYS):
+    # The gap, not ``bidding_deadline + days``: a date near datetime.max must be a 400, not a 500.
+    elif delivery_deadline - bidding_deadline > timedelta(days=settings.GIG_DELIVERY_MAX_DAYS):
         fields["delivery_deadline"] = [
             _("Delivery must be due within %(days)d days after bidding closes.")
             % {"days": settings.GIG_DELIVERY_MAX_DAYS}
@@ -176,6 +177,8 @@ def _publish_or_queue(gig: Gig) -> None:
         gig.status = Gig.Status.OPEN
         gig.published_at = timezone.now()
     gig.save(update_fields=["status", "published_at", "updated_at"])
+    if gig.status == Gig.Status.OPEN:
+        _went_live(gig)
 
 
 @transaction.atomic
@@ -210,6 +213,7 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     )
     gig.content_flags = content_filter.scan(gig.title, gig.description)
     if gig.status == Gig.Status.OPEN and gig.content_flags and settings.GIG_MODERATION != "off":
+        ensure_transition(gig, Gig.Status.PENDING_REVIEW)
         gig.status = Gig.Status.PENDING_REVIEW
     gig.save()
     if skills is not None:
@@ -281,7 +285,10 @@ def gig_delete(*, gig_id: int, actor: User) -> None:
         raise Conflict(
             _("Only drafts can be deleted; cancel the gig instead."), code="invalid_state"
         )
+    files = [attachment.file for attachment in gig.attachments.all()]
     gig.delete()
+    # The cascade removes the rows only; the stored files go once the delete has committed.
+    transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
 
 
 def _ensure_moderator(user: User) -> None:
@@ -295,6 +302,15 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     gig = _lock_gig(gig_id)
     if gig.status == Gig.Status.OPEN:
         return gig
+    # The table lets a draft open (the client's own submit); a moderator approves only a gig
+    # the client submitted for review, never a draft they are still writing.
+    if gig.status != Gig.Status.PENDING_REVIEW:
+        raise Conflict(_("Only a gig pending review can be approved."), code="invalid_state")
+    if gig.bidding_deadline <= timezone.now():
+        raise Conflict(
+            _("The bidding deadline has passed. Reject the gig, or ask the client to move it."),
+            code="bidding_closed",
+        )
     ensure_transition(gig, Gig.Status.OPEN)
     gig.status = Gig.Status.OPEN
     gig.published_at = timezone.now()
@@ -307,6 +323,7 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
         link=f"/api/v1/gigs/{gig.pk}/",
         gig=gig.title,
     )
+    _went_live(gig)
     return gig
 
 
@@ -333,6 +350,25 @@ def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
     return gig
 
 
+def _notify_invited(gig: Gig, invitations: list[GigInvitation]) -> None:
+    """Tell invited freelancers about a gig once it is live (an invitation to a draft or a gig
+    awaiting review waits until then). The key makes a second call send nothing."""
+    for invitation in invitations:
+        notices.send(
+            recipient=invitation.freelancer,
+            kind="gig_invited",
+            key=f"gig_invited:gig:{gig.pk}:{invitation.freelancer_id}",
+            link=f"/api/v1/gigs/{gig.pk}/",
+            gig=gig.title,
+            client=gig.client.public_name,
+            budget=rupiah(gig.budget),
+        )
+
+
+def _went_live(gig: Gig) -> None:
+    _notify_invited(gig, list(gig.invitations.select_related("freelancer")))
+
+
 @transaction.atomic
 def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
     """Invite a freelancer to bid; inviting the same person again changes nothing."""
@@ -351,16 +387,8 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
             _("You cannot invite yourself."), fields={"freelancer": [_("That is you.")]}
         )
     invitation, created = GigInvitation.objects.get_or_create(gig=gig, freelancer=freelancer)
-    if created:
-        notices.send(
-            recipient=freelancer,
-            kind="gig_invited",
-            key=f"gig_invited:gig:{gig.pk}:{freelancer.pk}",
-            link=f"/api/v1/gigs/{gig.pk}/",
-            gig=gig.title,
-            client=actor.public_name,
-            budget=rupiah(gig.budget),
-        )
+    if created and gig.status == Gig.Status.OPEN:
+        _notify_invited(gig, [invitation])
     return invitation
 
 

@@ -3,7 +3,17 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from projects.models import Bid, Category, Contract, Gig, Milestone, Skill
+from projects.models import (
+    Bid,
+    Category,
+    Contract,
+    ContractMessage,
+    Gig,
+    GigInvitation,
+    MessageAttachment,
+    Milestone,
+    Skill,
+)
 from tests.accounts.factories import UserFactory
 
 
@@ -61,6 +71,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     bid = factory.SubFactory(BidFactory, status=Bid.Status.ACCEPTED, gig__status=Gig.Status.AWARDED)
     gig = factory.SelfAttribute("bid.gig")
@@ -79,3 +90,33 @@ class ContractFactory(factory.django.DjangoModelFactory):
                 amount=obj.amount,
                 due_at=timezone.now() + timedelta(days=5),
             )
+
+
+class GigInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GigInvitation
+
+    gig = factory.SubFactory(GigFactory, visibility=Gig.Visibility.INVITE_ONLY)
+    freelancer = factory.SubFactory(UserFactory)
+
+
+class ContractMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractMessage
+
+    contract = factory.SubFactory(ContractFactory)
+    sender = factory.SelfAttribute("contract.client")
+    body = factory.Sequence(lambda n: f"Pesan nomor {n}: revisi warna sudah saya kirim.")
+
+
+class MessageAttachmentFactory(factory.django.DjangoModelFactory):
+    """An attachment row; the stored file itself is not written (lists never open it)."""
+
+    class Meta:
+        model = MessageAttachment
+
+    message = factory.SubFactory(ContractMessageFactory)
+    file = factory.Sequence(lambda n: f"contracts/0/messages/lampiran-{n}.pdf")
+    original_name = factory.Sequence(lambda n: f"lampiran-{n}.pdf")
+    content_type = "application/pdf"
+    size = 2048

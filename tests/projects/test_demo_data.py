@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from projects import demo
-from projects.models import Category, Skill
+from projects.models import Bid, Category, Contract, Gig, Skill
 
 
 def snapshot():
@@ -12,6 +12,11 @@ def snapshot():
         list(Category.objects.order_by("slug").values_list("slug", "min_price", "position")),
         list(Skill.objects.order_by("slug").values_list("slug", "category__slug")),
         list(User.objects.order_by("username").values_list("username", "is_staff")),
+        list(Gig.objects.order_by("title").values_list("title", "status", "bid_count")),
+        list(
+            Bid.objects.order_by("pk").values_list("gig__title", "freelancer__username", "status")
+        ),
+        Contract.objects.count(),
     )
 
 
@@ -70,3 +75,14 @@ def test_reloading_restores_an_edited_minimum_price():
     call_command("load_demo_data")
 
     assert Category.objects.get(slug="caption").min_price == 25_000
+
+
+@pytest.mark.django_db
+def test_demo_marketplace_has_open_gigs_bids_and_one_contract():
+    call_command("load_demo_data")
+
+    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 1
+    assert Bid.objects.count() == len(demo.DEMO_BIDS)
+    contract = Contract.objects.get()
+    assert (contract.freelancer.username, contract.gig.title) == demo.DEMO_ACCEPTED
+    assert contract.milestones.count() == 1
