@@ -1,9 +1,13 @@
 """pytest: SQLite by default, PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import DATABASES, REDIS_URL, env
 
 SECRET_KEY = "garap-tests-only-not-a-secret"  # noqa: S105
+if not env.str("DATABASE_URL", default=""):
+    # pytest-django tests SQLite in memory; this keeps other commands run with the test
+    # settings (the migration check) from touching a file in var/.
+    DATABASES["default"]["NAME"] = ":memory:"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
