@@ -44,7 +44,11 @@ class Conflict(DomainError):
 
 
 class PaymentRequired(DomainError):
-    """The wallet holds too little; the message says how much to top up."""
+    """The wallet holds too little; ``missing`` is the shortfall in whole rupiah."""
 
     status_code = 402
     code = "insufficient_funds"
+
+    def __init__(self, message: str, *, missing: int = 0, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.missing = missing

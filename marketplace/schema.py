@@ -20,8 +20,11 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or not visible to you.",
     "405": "Method not allowed on this path.",
     "406": "Cannot answer in the requested format (ask for application/json).",
-    "409": "The object's current state does not allow this action.",
+    "402": "Not enough money in the wallet: the message says how much to top up.",
+    "409": "The object's current state does not allow this action, or a request with the same "
+    "Idempotency-Key is still running.",
     "415": "Unsupported content type (send application/json).",
+    "422": "This Idempotency-Key was already used for a different request.",
     "429": "Too many requests: wait `retry_after` seconds.",
 }
 
@@ -57,6 +60,8 @@ class AutoSchema(openapi.AutoSchema):
         codes = ["400", "401", "403", "404", "405", "406", "429"]
         if self.method in ("POST", "PUT", "PATCH"):
             codes += ["409", "415"]
+        # Money-moving views list theirs (402 insufficient funds, 422 reused Idempotency-Key).
+        codes += getattr(self.view, "extra_error_codes", [])
         return codes
 
 

@@ -10,11 +10,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def fee_basis_points() -> int:
     """The fee in hundredths of a percent: "10" → 1000, "7.5" → 750."""
-    return int(Decimal(str(settings.PLATFORM_FEE_PERCENT)) * 100)
+    bps = Decimal(str(settings.PLATFORM_FEE_PERCENT)) * 100
+    if bps != bps.to_integral_value() or not 0 <= bps <= 10_000:
+        raise ImproperlyConfigured(
+            "PLATFORM_FEE_PERCENT must be between 0 and 100 with at most two decimals."
+        )
+    return int(bps)
 
 
 def platform_fee(amount: int) -> int:

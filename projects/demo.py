@@ -314,3 +314,32 @@ def load_marketplace() -> None:
     bid = Bid.objects.filter(gig__title=title, freelancer__username=freelancer_name).first()
     if bid is not None and bid.status in Bid.OPEN:
         bid_services.bid_accept(bid_id=bid.pk, actor=bid.gig.client)
+    load_money()
+
+
+DEMO_TOP_UP = 2_000_000  # rupiah each demo client starts with, as if paid in the sandbox
+
+
+def load_money() -> None:
+    """Each demo client tops up once through the sandbox gateway (the webhook's effect), and
+    the demo contract's first milestone is funded, so wallets and escrow show real figures."""
+    from payments.models import Deposit
+    from payments.services import deposit_complete, deposit_create
+    from projects.models import Contract, Milestone
+    from projects.services.milestones import milestone_fund
+
+    for demo in DEMO_USERS:
+        if demo.role != "client":
+            continue
+        client = User.objects.get(username=demo.username)
+        if Deposit.objects.filter(user=client).exists():
+            continue
+        deposit = deposit_create(user=client, amount=DEMO_TOP_UP, provider="sandbox")
+        deposit_complete(
+            provider="sandbox", reference=deposit.reference, status="paid", amount=deposit.amount
+        )
+
+    contract = Contract.objects.filter(gig__title=DEMO_ACCEPTED[1]).first()
+    milestone = contract and contract.milestones.order_by("position").first()
+    if milestone and milestone.status == Milestone.Status.PENDING:
+        milestone_fund(milestone_id=milestone.pk, actor=contract.client)

@@ -57,6 +57,40 @@ NOTICES: dict[str, Notice] = {
         _("The gig “%(gig)s” was cancelled"),
         _("The client cancelled it, so your bid is closed."),
     ),
+    "milestone_funded": Notice(
+        _("“%(milestone)s” is funded: start work"),
+        _("%(amount)s is held in escrow for “%(gig)s”."),
+    ),
+    "milestone_submitted": Notice(
+        _("Work delivered for “%(milestone)s”"),
+        _(
+            "Review it and approve, or ask for a revision. Without an answer it is paid out "
+            "automatically after %(days)s days."
+        ),
+    ),
+    "revision_requested": Notice(
+        _("Revision requested for “%(milestone)s”"),
+        _("The client asks: %(note)s"),
+    ),
+    "milestone_released": Notice(
+        _("Payment released for “%(milestone)s”"),
+        _("%(amount)s less the platform fee is in your wallet."),
+    ),
+    "milestone_cancelled": Notice(
+        _("“%(milestone)s” was cancelled"),
+        _("Any funded money went back to the client's wallet."),
+    ),
+    "milestone_disputed": Notice(
+        _("A dispute was opened on “%(milestone)s”"),
+        _("The escrow is frozen until a moderator settles it. Reply in the contract thread."),
+    ),
+    "dispute_resolved": Notice(
+        _("The dispute on “%(milestone)s” is settled"),
+        _(
+            "The freelancer receives %(freelancer_amount)s of %(amount)s; the rest returns to the "
+            "client."
+        ),
+    ),
     "message_received": Notice(
         _("New message about “%(gig)s”"),
         _("%(sender)s: %(excerpt)s"),

@@ -268,3 +268,27 @@ class ContractListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Contract.Status.choices, required=False)
     cursor = serializers.CharField(required=False)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
+class MilestoneSubmitSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What you deliver.")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=settings.ATTACHMENTS_PER_MESSAGE
+    )
+
+
+class NoteSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=3000, help_text="What should change.")
+
+
+class DisputeOpenSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=3000, help_text="What went wrong.")
+
+
+class DisputeResolveSerializer(StrictSerializer):
+    freelancer_amount = serializers.IntegerField(
+        min_value=0,
+        max_value=settings.GIG_MAX_BUDGET,
+        help_text="Whole rupiah of the milestone's amount the freelancer receives (before fee).",
+    )
+    note = serializers.CharField(max_length=3000, required=False, default="", allow_blank=True)

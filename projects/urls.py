@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import apis
+from projects import apis, apis_milestones
 
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
@@ -42,5 +42,40 @@ urlpatterns = [
         "contracts/<int:contract_id>/messages/attachments/<int:attachment_id>/",
         apis.MessageAttachmentApi.as_view(),
         name="message-attachment",
+    ),
+    path(
+        "milestones/<int:milestone_id>/fund/",
+        apis_milestones.MilestoneFundApi.as_view(),
+        name="milestone-fund",
+    ),
+    path(
+        "milestones/<int:milestone_id>/submit/",
+        apis_milestones.MilestoneSubmitApi.as_view(),
+        name="milestone-submit",
+    ),
+    path(
+        "milestones/<int:milestone_id>/request-revision/",
+        apis_milestones.MilestoneRequestRevisionApi.as_view(),
+        name="milestone-request-revision",
+    ),
+    path(
+        "milestones/<int:milestone_id>/approve/",
+        apis_milestones.MilestoneApproveApi.as_view(),
+        name="milestone-approve",
+    ),
+    path(
+        "milestones/<int:milestone_id>/cancel/",
+        apis_milestones.MilestoneCancelApi.as_view(),
+        name="milestone-cancel",
+    ),
+    path(
+        "milestones/<int:milestone_id>/dispute/",
+        apis_milestones.MilestoneDisputeApi.as_view(),
+        name="milestone-dispute",
+    ),
+    path(
+        "milestones/<int:milestone_id>/resolve/",
+        apis_milestones.MilestoneResolveApi.as_view(),
+        name="milestone-resolve",
     ),
 ]

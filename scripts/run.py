@@ -89,6 +89,10 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"  # noqa: S104
 
+    # Links the site makes to itself (the sandbox gateway's checkout page and its webhook) must
+    # reach this very server.
+    os.environ.setdefault("SITE_URL", url.rstrip("/"))
+
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:

@@ -69,6 +69,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _ledger_stays_balanced(request, _django_db_helper):
+    """After every database test, the ledger's invariants hold (``manage.py ledger_audit``'s
+    checks) — whatever the test did through the services. Runs before the test's database is
+    rolled back or flushed. Tests that corrupt the ledger on purpose are marked so."""
+    yield
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if request.node.get_closest_marker("corrupts_ledger") is not None:
+        return
+    from projects.audit import ledger_problems
+
+    assert ledger_problems() == [], "the ledger audit fails after this test"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttle counters and the heartbeat live in the cache; no test may see another's.
     cache.clear()

@@ -141,6 +141,19 @@ CURRENCY = "IDR"
 # Taken from the freelancer's side at release; may have decimals ("7.5"). See payments.fees.
 PLATFORM_FEE_PERCENT = env.str("PLATFORM_FEE_PERCENT", default="10")
 
+# Deposits and withdrawals, whole rupiah.
+DEPOSIT_MIN_AMOUNT = env.int("DEPOSIT_MIN_AMOUNT", default=10_000)
+DEPOSIT_MAX_AMOUNT = env.int("DEPOSIT_MAX_AMOUNT", default=50_000_000)
+WITHDRAWAL_MIN_AMOUNT = env.int("WITHDRAWAL_MIN_AMOUNT", default=50_000)
+# Which gateway tops up wallets; "sandbox" is built in and pays on our own checkout page.
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
+SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="garap-sandbox-webhook-secret")
+# Where this site is reachable: links in e-mails, gateway return and webhook URLs.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A submitted milestone is released to the freelancer this long after submission if the client
+# neither approves nor asks for a revision.
+AUTO_RELEASE_DAYS = env.int("AUTO_RELEASE_DAYS", default=3)
+
 # --- Marketplace rules ----------------------------------------------------------------------
 # Which new gigs a moderator sees before they go live: "all", "new_clients" (a client's first
 # gig and any gig the content filter flags) or "off".
@@ -212,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "BidStatusEnum": "projects.models.Bid.Status",
         "ContractStatusEnum": "projects.models.Contract.Status",
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
+        "DepositStatusEnum": "payments.models.Deposit.Status",
+        "WithdrawalStatusEnum": "payments.models.Withdrawal.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,5 +1,6 @@
 from projects.models.bids import Bid
 from projects.models.contracts import Contract, ContractMessage, MessageAttachment, Milestone
+from projects.models.deliveries import Delivery, DeliveryFile, Dispute
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
 from projects.models.taxonomy import Category, Skill
 
@@ -8,6 +9,9 @@ __all__ = [
     "Category",
     "Contract",
     "ContractMessage",
+    "Delivery",
+    "DeliveryFile",
+    "Dispute",
     "Gig",
     "GigAttachment",
     "GigInvitation",

@@ -120,3 +120,14 @@ class MessageAttachmentFactory(factory.django.DjangoModelFactory):
     original_name = factory.Sequence(lambda n: f"lampiran-{n}.pdf")
     content_type = "application/pdf"
     size = 2048
+
+
+def top_up(user, amount: int):
+    """Credit ``amount`` whole rupiah to ``user``'s wallet the way the product does: a deposit
+    through the sandbox gateway, confirmed as paid by its (here: direct) webhook call."""
+    from payments.services import deposit_complete, deposit_create
+
+    deposit = deposit_create(user=user, amount=amount, provider="sandbox")
+    return deposit_complete(
+        provider="sandbox", reference=deposit.reference, status="paid", amount=amount
+    )

@@ -1,4 +1,5 @@
-"""The permission matrix: every endpoint of the projects app and the notifications, five actors.
+"""The permission matrix: every endpoint of the projects app, the notifications and the wallet,
+five actors.
 
 Each case builds the same small world afresh (the ``world`` fixture), sends one request as one
 actor and checks the exact status. The actors, relative to that world:
@@ -9,6 +10,11 @@ actor and checks the exact status. The actors, relative to that world:
 - ``freelancer``: the other party. Bidder on the open gig; invited to the invite-only, draft and
   pending gigs; the contract's freelancer; recipient of the notice ``{notice}``.
 - ``moderator``: staff, in a group holding ``projects.moderate_gig``.
+
+Everyone logged in has topped up their wallet. Besides the contract with its pending milestone
+(``{milestone}``), the client and the freelancer have an escrow contract whose three milestones
+the real services moved on: ``{funded_milestone}``, ``{submitted_milestone}`` and
+``{disputed_milestone}``; the client also has a deposit still waiting for the gateway.
 
 The rules the table encodes:
 
@@ -24,9 +30,22 @@ The rules the table encodes:
 - Moderators see every gig, bid, contract and thread and may post in a thread, but manage
   nobody's gig or bid (404, as for a stranger) and do not split milestones (403: they can see
   the contract).
-- A read or a refused request changes nothing; an allowed write changes something.
+- Milestone actions (``projects/services/milestones.py``): a stranger gets 404 (``_lock``); the
+  other party on a one-party action gets 403 (``_only``): only the client funds, asks for a
+  revision, approves; only the freelancer submits. Cancelling a pending milestone is the
+  client's; either party opens a dispute. Moderators can see the milestone, so every party
+  action is 403 for them, not 404; settling a dispute is theirs alone (403 for both parties).
+- The wallet is always one's own: no object ids in its routes, so nothing to hide and no 404;
+  which rows each user sees is checked after the matrix.
+- A gateway's webhook needs no login: its signature is the credential, and a token sent along
+  changes nothing. A signed one is applied whoever delivers it, a forged one is 400, an
+  unknown gateway 404.
+- A read or a refused request changes nothing — no ledger transaction, entry or balance moves
+  either; an allowed write changes something.
 
-The tests after the matrix check that no list shows another user's objects.
+The tests after the matrix check that no list shows another user's objects or money, that a
+party refused an action stays refused whatever state the milestone is in, and that an
+``Idempotency-Key`` never replays another user's response.
 """
 
 from __future__ import annotations
@@ -40,21 +59,38 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Notification, User
 from accounts.services import notification_send
+from payments import services as payments
+from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
+from payments.models import (
+    Account,
+    Deposit,
+    Entry,
+    IdempotencyRecord,
+    LedgerTransaction,
+    Withdrawal,
+)
 from projects.models import (
     Bid,
+    Category,
     Contract,
     ContractMessage,
+    Delivery,
+    Dispute,
     Gig,
     GigAttachment,
     GigInvitation,
     MessageAttachment,
     Milestone,
 )
+from projects.services import milestones as escrow
+from projects.services.contracts import milestones_split
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
@@ -120,6 +156,30 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/notifications/",                                   401,  200,  200,  200,  200),
     ("GET",    "/notifications/unread-count/",                      401,  200,  200,  200,  200),
     ("POST",   "/notifications/{notice}/read/",                     401,  404,  404,  200,  404),
+    # Escrow, each milestone in the state its action needs. The client's actions: the
+    # freelancer gets 403 (_only), as does the moderator, who can see the milestone.
+    ("POST",   "/milestones/{milestone}/fund/",                     401,  404,  200,  403,  403),
+    ("POST",   "/milestones/{submitted_milestone}/request-revision/", 401, 404, 200,  403,  403),
+    ("POST",   "/milestones/{submitted_milestone}/approve/",        401,  404,  200,  403,  403),
+    ("POST",   "/milestones/{milestone}/cancel/",                   401,  404,  200,  403,  403),
+    # The freelancer's: the client gets 403.
+    ("POST",   "/milestones/{funded_milestone}/submit/",            401,  404,  403,  200,  403),
+    # Either party's; a moderator settles disputes instead of opening them.
+    ("POST",   "/milestones/{funded_milestone}/dispute/",           401,  404,  200,  200,  403),
+    # The moderators': the parties get 403, a stranger 404 like everywhere else.
+    ("POST",   "/milestones/{disputed_milestone}/resolve/",         401,  404,  403,  403,  200),
+    # The wallet: one's own, whoever one is; a withdrawal needs the money, which all have.
+    ("GET",    "/wallet/",                                          401,  200,  200,  200,  200),
+    ("GET",    "/wallet/transactions/",                             401,  200,  200,  200,  200),
+    ("GET",    "/wallet/deposits/",                                 401,  200,  200,  200,  200),
+    ("POST",   "/wallet/deposits/",                                 401,  201,  201,  201,  201),
+    ("GET",    "/wallet/withdrawals/",                              401,  200,  200,  200,  200),
+    ("POST",   "/wallet/withdrawals/",                              401,  201,  201,  201,  201),
+    # Gateway webhooks: no login, the signature decides. The body pays the client's pending
+    # deposit; "?case=forged" only names the row (the view ignores it): a wrong signature.
+    ("POST",   "/payments/webhooks/{gateway}/",                     200,  200,  200,  200,  200),
+    ("POST",   "/payments/webhooks/{gateway}/?case=forged",         400,  400,  400,  400,  400),
+    ("POST",   "/payments/webhooks/{unknown_gateway}/",             404,  404,  404,  404,  404),
 ]
 # fmt: on
 
@@ -129,7 +189,12 @@ CASES = [
     for actor, expected in zip(ACTORS, statuses, strict=True)
 ]
 
-ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+ERROR_CODES = {
+    400: "invalid_signature",  # the matrix's only 400s are forged webhooks
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+}
 MISSING_ID = 999_999
 PDF = b"%PDF-1.4\n% a brief\n"
 
@@ -140,7 +205,7 @@ PDF = b"%PDF-1.4\n% a brief\n"
 @dataclass
 class World:
     users: dict[str, User]
-    ids: dict[str, int]
+    ids: dict[str, int | str]  # what the paths' {placeholders} stand for
 
     def client(self, actor: str) -> APIClient:
         return english_client() if actor == ANON else client_for(self.users[actor])
@@ -177,6 +242,42 @@ def notice_for(user: User, key: str) -> Notification:
     return notification_send(recipient_id=user.pk, kind="bid_shortlisted", key=key, title="Hai")
 
 
+def paid_deposit(user: User, amount: int) -> Deposit:
+    """A top-up through the sandbox gateway, confirmed by the services its webhook drives."""
+    deposit = payments.deposit_create(user=user, amount=amount, provider="sandbox")
+    return payments.deposit_complete(
+        provider="sandbox", reference=deposit.reference, status="paid", amount=amount
+    )
+
+
+def escrow_milestones(client: User, freelancer: User, category: Category) -> dict[str, int]:
+    """Another contract of the same two, split in three and moved on by the real services, so
+    the ledger holds their escrow: one funded, one submitted, one disputed."""
+    contract = ContractFactory(
+        bid__gig__client=client, bid__gig__category=category, bid__freelancer=freelancer
+    )
+    parts = [
+        {
+            "title": title,
+            "amount": contract.amount // 3,
+            "due_at": timezone.now() + timedelta(days=days),
+        }
+        for days, title in enumerate(("Sketsa", "Warna", "Final"), start=3)
+    ]
+    milestones_split(contract_id=contract.pk, actor=client, parts=parts)
+    funded, submitted, disputed = contract.milestones.order_by("position")
+    for milestone in (funded, submitted, disputed):
+        escrow.milestone_fund(milestone_id=milestone.pk, actor=client)
+    escrow.milestone_submit(milestone_id=submitted.pk, actor=freelancer, note="Warna terlampir.")
+    escrow.milestone_dispute(milestone_id=disputed.pk, actor=client, reason="Tidak ada kabar.")
+    return {
+        "escrow_contract": contract.pk,
+        "funded_milestone": funded.pk,
+        "submitted_milestone": submitted.pk,
+        "disputed_milestone": disputed.pk,
+    }
+
+
 @pytest.fixture
 def moderators(db) -> Group:
     group, _created = Group.objects.get_or_create(name="Moderators")
@@ -209,12 +310,19 @@ def world(moderators) -> World:
         GigInvitation.objects.create(gig=gig, freelancer=freelancer)
     contract = ContractFactory(bid__gig__client=client, bid__freelancer=freelancer)
     notice_for(client, key="world:client")
+    moderator = make_moderator(moderators)
+    # Different sums, so a balance shows whose it is: the client funds 120 000 of escrow on
+    # the escrow contract and can still fund the pending milestone's 120 000.
+    for user, amount in ((client, 300_000), (freelancer, 80_000), (stranger, 70_000)):
+        paid_deposit(user, amount)
+    paid_deposit(moderator, 90_000)
+    waiting = payments.deposit_create(user=client, amount=60_000, provider="sandbox")
     return World(
         users={
             STRANGER: stranger,
             CLIENT: client,
             FREELANCER: freelancer,
-            MODERATOR: make_moderator(moderators),
+            MODERATOR: moderator,
         },
         ids={
             "category": category.pk,
@@ -229,6 +337,11 @@ def world(moderators) -> World:
             "contract": contract.pk,
             "msg_file": message_with_file(contract, sender=client).pk,
             "notice": notice_for(freelancer, key="world:freelancer").pk,
+            "milestone": contract.milestones.get().pk,
+            **escrow_milestones(client, freelancer, category),
+            "waiting_deposit": waiting.pk,
+            "gateway": "sandbox",
+            "unknown_gateway": "paypal",
         },
     )
 
@@ -237,7 +350,7 @@ def world(moderators) -> World:
 
 BID = {"amount": 120_000, "delivery_days": 5, "cover_letter": "Saya bisa, portofolio di profil."}
 
-BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
+BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     ("POST", "/gigs/"): lambda w: {
         "title": "Foto produk untuk katalog",
         "description": "Dua puluh foto produk kue kering dengan latar putih polos.",
@@ -260,15 +373,60 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
         ]
     },
     ("POST", "/contracts/{contract}/messages/"): lambda w: {"body": "Draf pertama besok pagi."},
+    ("POST", "/milestones/{submitted_milestone}/request-revision/"): lambda w: {
+        "note": "Warna biru dibuat lebih gelap."
+    },
+    ("POST", "/milestones/{funded_milestone}/submit/"): lambda w: {"note": "Sketsa terlampir."},
+    ("POST", "/milestones/{funded_milestone}/dispute/"): lambda w: {"reason": "Tidak sesuai."},
+    ("POST", "/milestones/{disputed_milestone}/resolve/"): lambda w: {
+        "freelancer_amount": 15_000,
+        "note": "Sebagian dikerjakan.",
+    },
+    ("POST", "/wallet/deposits/"): lambda w: {"amount": 100_000},
+    ("POST", "/wallet/withdrawals/"): lambda w: WITHDRAWAL,
+    ("POST", "/payments/webhooks/{gateway}/"): lambda w: gateway_says_paid(w),
+    ("POST", "/payments/webhooks/{gateway}/?case=forged"): lambda w: gateway_says_paid(
+        w, signature="sha256=" + "0" * 64
+    ),
+    ("POST", "/payments/webhooks/{unknown_gateway}/"): lambda w: gateway_says_paid(w),
+}
+
+WITHDRAWAL = {
+    "amount": 50_000,
+    "method": "bank",
+    "bank_code": "BCA",
+    "account_number": "1234567890",
+    "holder_name": "Siti Rahma",
 }
 
 
-def send(world: World, actor: str, method: str, path: str, ids: dict[str, int]) -> Any:
+@dataclass
+class Raw:
+    """A body sent as these exact bytes, with these headers: a webhook is signed over them."""
+
+    body: bytes
+    headers: dict[str, str]
+
+
+def signature_header(signature: str) -> dict[str, str]:
+    return {"HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_"): signature}
+
+
+def gateway_says_paid(world: World, signature: str | None = None) -> Raw:
+    """The sandbox gateway's webhook: the client's waiting deposit was paid."""
+    deposit = Deposit.objects.get(pk=world.ids["waiting_deposit"])
+    body = webhook_body(reference=deposit.reference, status="paid", amount=deposit.amount)
+    return Raw(body, signature_header(signature or sign(body)))
+
+
+def send(world: World, actor: str, method: str, path: str, ids: dict[str, Any]) -> Any:
     body = BODIES.get((method, path), lambda w: None)(world)
+    url = "/api/v1" + path.format(**ids)
+    client = world.client(actor)
+    if isinstance(body, Raw):
+        return client.generic(method, url, body.body, "application/json", **body.headers)
     multipart = body is not None and any(hasattr(v, "read") for v in body.values())
-    return getattr(world.client(actor), method.lower())(
-        "/api/v1" + path.format(**ids), body, format="multipart" if multipart else "json"
-    )
+    return getattr(client, method.lower())(url, body, format="multipart" if multipart else "json")
 
 
 def snapshot() -> dict[str, list[Any]]:
@@ -287,6 +445,30 @@ def snapshot() -> dict[str, list[Any]]:
             MessageAttachment.objects.order_by("pk").values_list("pk", flat=True)
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        "deliveries": list(Delivery.objects.order_by("pk").values_list("pk", flat=True)),
+        "disputes": list(Dispute.objects.order_by("pk").values_list("pk", "status")),
+        **money_snapshot(),
+    }
+
+
+def money_snapshot() -> dict[str, list[Any]]:
+    """Every trace a movement of money leaves: a refusal must leave none of them."""
+    return {
+        "ledger_transactions": list(
+            LedgerTransaction.objects.order_by("pk").values_list("pk", "kind", "reference")
+        ),
+        "entries_per_account": list(
+            Entry.objects.order_by("account_id")
+            .values("account_id")
+            .annotate(n=Count("pk"))
+            .values_list("account_id", "n")
+        ),
+        "balances": list(Account.objects.order_by("pk").values_list("reference", "balance")),
+        "deposits": list(Deposit.objects.order_by("pk").values_list("pk", "status")),
+        "withdrawals": list(Withdrawal.objects.order_by("pk").values_list("pk", "status")),
+        "idempotency_records": list(
+            IdempotencyRecord.objects.order_by("pk").values_list("pk", "response_status")
+        ),
     }
 
 
@@ -325,16 +507,17 @@ def test_permission_matrix(world, method, path, actor, expected):
 
 
 def test_the_matrix_covers_every_route_and_method():
-    """Every route of projects/urls.py and the notification routes, with each method its view
-    answers, has a row in the matrix."""
+    """Every route of projects/urls.py and payments/urls.py and the notification routes, with
+    each method its view answers, has a row in the matrix."""
     from accounts.urls import urlpatterns as account_routes
+    from payments.urls import urlpatterns as payment_routes
     from projects.urls import urlpatterns as project_routes
 
     def shape(route: str) -> str:  # "gigs/<int:gig_id>/" and "/gigs/{open_gig}/" alike
         parts = route.split("?")[0].strip("/").split("/")
         return "/".join("<>" if part[:1] in "<{" else part for part in parts)
 
-    routes = [p for p in project_routes] + [
+    routes = [*project_routes, *payment_routes] + [
         p for p in account_routes if str(p.pattern).startswith("notifications/")
     ]
     served = {
@@ -408,6 +591,110 @@ def test_staff_without_the_permission_and_group_members_without_staff_are_no_mod
         assert bids == []
 
 
+# --- a refused party stays refused, whatever the milestone's state --------------------------
+
+M = Milestone.Status
+
+# Who may never take each milestone action, and the answer they get in every state: the
+# permission is checked before the state, so neither a 409 nor a "no-op" 200 (repeating an
+# action already done) tells them more. Cancel and dispute are either party's, so only the
+# moderator is refused there. Sent with an Idempotency-Key: a refusal must not keep it either.
+# fmt: off
+NEVER: dict[str, dict[str, int]] = {
+    "fund":             {ANON: 401, STRANGER: 404, FREELANCER: 403, MODERATOR: 403},
+    "submit":           {ANON: 401, STRANGER: 404, CLIENT: 403,     MODERATOR: 403},
+    "request-revision": {ANON: 401, STRANGER: 404, FREELANCER: 403, MODERATOR: 403},
+    "approve":          {ANON: 401, STRANGER: 404, FREELANCER: 403, MODERATOR: 403},
+    "cancel":           {ANON: 401, STRANGER: 404,                  MODERATOR: 403},
+    "dispute":          {ANON: 401, STRANGER: 404,                  MODERATOR: 403},
+    "resolve":          {ANON: 401, STRANGER: 404, CLIENT: 403, FREELANCER: 403},
+}
+# fmt: on
+
+ACTION_BODIES: dict[str, dict[str, Any]] = {
+    "submit": {"note": "Hasil akhir terlampir."},
+    "request-revision": {"note": "Hurufnya diperbesar."},
+    "dispute": {"reason": "Tidak bisa dihubungi."},
+    "resolve": {"freelancer_amount": 10_000},
+}
+
+
+def milestone_in(world: World, state: str) -> int:
+    """A milestone of the world in ``state``, moved there by the real services."""
+    ids, users = world.ids, world.users
+    client, moderator = users[CLIENT], users[MODERATOR]
+    if state == M.REVISION_REQUESTED:
+        escrow.milestone_request_revision(
+            milestone_id=ids["submitted_milestone"], actor=client, note="Lebih terang."
+        )
+    elif state == M.RELEASED:
+        escrow.milestone_approve(milestone_id=ids["submitted_milestone"], actor=client)
+    elif state == M.RESOLVED:
+        escrow.milestone_resolve(
+            milestone_id=ids["disputed_milestone"],
+            moderator=moderator,
+            freelancer_amount=0,
+            note="",
+        )
+    elif state == M.CANCELLED:
+        escrow.milestone_cancel(milestone_id=ids["milestone"], actor=client)
+    key = {
+        M.PENDING: "milestone",
+        M.FUNDED: "funded_milestone",
+        M.SUBMITTED: "submitted_milestone",
+        M.REVISION_REQUESTED: "submitted_milestone",
+        M.RELEASED: "submitted_milestone",
+        M.DISPUTED: "disputed_milestone",
+        M.RESOLVED: "disputed_milestone",
+        M.CANCELLED: "milestone",
+    }[state]
+    milestone = Milestone.objects.get(pk=ids[key])
+    assert milestone.status == state
+    return milestone.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", M.values)
+def test_a_refused_party_stays_refused_in_every_milestone_state(world, state):
+    milestone = milestone_in(world, state)
+    before = snapshot()
+
+    answers = {
+        (action, actor): world.client(actor)
+        .post(
+            f"/api/v1/milestones/{milestone}/{action}/",
+            ACTION_BODIES.get(action),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"{action}-{actor}",
+        )
+        .status_code
+        for action, refused in NEVER.items()
+        for actor in refused
+    }
+
+    assert answers == {
+        (action, actor): status
+        for action, refused in NEVER.items()
+        for actor, status in refused.items()
+    }
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_only_moderators_settle_disputes_not_staff_or_group_members_alone(world, moderators):
+    staff_only = UserFactory(is_staff=True)
+    member_only = UserFactory()
+    member_only.groups.add(moderators)
+    path = f"/api/v1/milestones/{world.ids['disputed_milestone']}/resolve/"
+    before = snapshot()
+
+    for user in (staff_only, member_only):
+        response = client_for(user).post(path, {"freelancer_amount": 0}, format="json")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+    assert snapshot() == before
+
+
 # --- lists never leak -----------------------------------------------------------------------
 
 
@@ -429,7 +716,7 @@ def test_mine_lists_only_ones_own_gigs_in_every_state(world):
         client=world.users[STRANGER], status=Gig.Status.DRAFT, published_at=None
     )
     client_gigs = set(Gig.objects.filter(client=world.users[CLIENT]).values_list("pk", flat=True))
-    assert len(client_gigs) == 5  # open, invite-only, draft, pending and the contract's
+    assert len(client_gigs) == 6  # open, invite-only, draft, pending and the two contracts'
 
     mine = {actor: result_ids(world.client(actor), "/gigs/?mine=true") for actor in ACTORS[1:]}
 
@@ -470,11 +757,12 @@ def test_bids_are_sealed(world):
 def test_contract_list_shows_only_ones_own_contracts(world):
     elsewhere = ContractFactory()  # two other people's contract
     seen = {actor: result_ids(world.client(actor), "/contracts/") for actor in ACTORS[1:]}
+    theirs = {world.ids["contract"], world.ids["escrow_contract"]}
 
     assert seen == {
         STRANGER: set(),
-        CLIENT: {world.ids["contract"]},
-        FREELANCER: {world.ids["contract"]},
+        CLIENT: theirs,
+        FREELANCER: theirs,
         MODERATOR: set(),  # a moderator opens any contract, but lists only their own
     }
     assert result_ids(client_for(elsewhere.client), "/contracts/") == {elsewhere.pk}
@@ -541,3 +829,146 @@ def test_review_notes_of_a_gig_are_for_its_owner_and_moderators(world):
         CLIENT: ["phone"],
         MODERATOR: ["phone"],
     }
+
+
+@pytest.mark.django_db
+def test_the_wallet_shows_each_user_their_own_balances(world):
+    payments.withdrawal_request(user=world.users[FREELANCER], **WITHDRAWAL)
+
+    wallets = {actor: world.client(actor).get("/api/v1/wallet/").json() for actor in ACTORS[1:]}
+
+    def wallet(available: int, in_escrow: int = 0, pending_withdrawal: int = 0) -> dict:
+        return {
+            "currency": "IDR",
+            "available": available,
+            "in_escrow": in_escrow,
+            "pending_withdrawal": pending_withdrawal,
+        }
+
+    assert wallets == {
+        STRANGER: wallet(70_000),
+        CLIENT: wallet(180_000, in_escrow=120_000),  # three milestones of 40 000 funded
+        FREELANCER: wallet(30_000, pending_withdrawal=50_000),  # escrow is not theirs yet
+        MODERATOR: wallet(90_000),
+    }
+
+
+def wallet_rows(client: APIClient, path: str, *fields: str) -> list[tuple[Any, ...]]:
+    response = client.get("/api/v1/wallet/" + path)
+    assert response.status_code == 200, response.json()
+    return [tuple(row[field] for field in fields) for row in response.json()["results"]]
+
+
+@pytest.mark.django_db
+def test_wallet_history_deposits_and_withdrawals_show_only_ones_own(world):
+    elsewhere = UserFactory()  # someone else's money, in every list
+    paid_deposit(elsewhere, 100_000)
+    payments.deposit_create(user=elsewhere, amount=20_000, provider="sandbox")
+    payments.withdrawal_request(user=elsewhere, **WITHDRAWAL)
+    payments.withdrawal_request(user=world.users[FREELANCER], **{**WITHDRAWAL, "amount": 60_000})
+    clients = {actor: world.client(actor) for actor in ACTORS[1:]}
+    fund = ("fund", -40_000)
+
+    history = {a: wallet_rows(c, "transactions/", "kind", "amount") for a, c in clients.items()}
+    deposits = {a: wallet_rows(c, "deposits/", "amount", "status") for a, c in clients.items()}
+    withdrawals = {a: wallet_rows(c, "withdrawals/", "amount") for a, c in clients.items()}
+
+    assert history == {  # newest first
+        STRANGER: [("deposit", 70_000)],
+        CLIENT: [fund, fund, fund, ("deposit", 300_000)],
+        FREELANCER: [("withdrawal_request", -60_000), ("deposit", 80_000)],
+        MODERATOR: [("deposit", 90_000)],
+    }
+    assert deposits == {
+        STRANGER: [(70_000, "paid")],
+        CLIENT: [(60_000, "pending"), (300_000, "paid")],
+        FREELANCER: [(80_000, "paid")],
+        MODERATOR: [(90_000, "paid")],
+    }
+    assert withdrawals == {STRANGER: [], CLIENT: [], FREELANCER: [(60_000,)], MODERATOR: []}
+    # The rows are the actor's own, not merely alike: ids match the owner's records.
+    freelancer = world.users[FREELANCER]
+    entry_ids = {row[0] for row in wallet_rows(clients[FREELANCER], "transactions/", "id")}
+    assert entry_ids == set(
+        Entry.objects.filter(
+            account__owner=freelancer, account__kind=Account.Kind.WALLET
+        ).values_list("pk", flat=True)
+    )
+    deposit_ids = {row[0] for row in wallet_rows(clients[CLIENT], "deposits/", "id")}
+    assert deposit_ids == set(
+        Deposit.objects.filter(user=world.users[CLIENT]).values_list("pk", flat=True)
+    )
+
+
+# --- money moves only for the right caller ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_replays_only_for_the_user_who_sent_it(world):
+    path = f"/api/v1/milestones/{world.ids['milestone']}/fund/"
+    key = {"HTTP_IDEMPOTENCY_KEY": "fund-once"}
+    first = world.client(CLIENT).post(path, **key)
+    assert first.status_code == 200, first.json()
+    before = snapshot()
+
+    # The same key from anyone else is their own, fresh request: refused, not replayed.
+    for actor, expected in ((ANON, 401), (STRANGER, 404), (FREELANCER, 403), (MODERATOR, 403)):
+        response = world.client(actor).post(path, **key)
+        assert response.status_code == expected, actor
+        assert "Idempotent-Replayed" not in response.headers
+    assert snapshot() == before
+
+    replay = world.client(CLIENT).post(path, **key)
+    assert (replay.status_code, replay.headers["Idempotent-Replayed"]) == (200, "true")
+    assert replay.json() == first.json()
+    assert snapshot() == before
+
+
+WEBHOOK = "/api/v1/payments/webhooks/sandbox/"
+
+
+@pytest.mark.django_db
+def test_a_webhook_without_the_gateways_signature_moves_no_money(world):
+    deposit = Deposit.objects.get(pk=world.ids["waiting_deposit"])
+    body = webhook_body(reference=deposit.reference, status="paid", amount=deposit.amount)
+    richer = webhook_body(reference=deposit.reference, status="paid", amount=5_000_000)
+    with override_settings(SANDBOX_WEBHOOK_SECRET="not-the-gateways-secret"):
+        foreign = sign(body)
+    forged = {
+        "no signature": (body, {}),
+        "another secret": (body, signature_header(foreign)),
+        "a body changed after signing": (richer, signature_header(sign(body))),
+        "the digest without its scheme": (body, signature_header(sign(body)[len("sha256=") :])),
+    }
+    before = snapshot()
+
+    for case, (raw, headers) in forged.items():
+        # The deposit's owner logged in is no signature either: the view reads no login.
+        for actor in (ANON, CLIENT):
+            response = world.client(actor).generic(
+                "POST", WEBHOOK, raw, "application/json", **headers
+            )
+            assert (response.status_code, response.json()["code"]) == (400, "invalid_signature"), (
+                case,
+                actor,
+            )
+
+    assert snapshot() == before
+    signed = world.client(ANON).generic(
+        "POST", WEBHOOK, body, "application/json", **signature_header(sign(body))
+    )
+    assert signed.status_code == 200
+    assert world.client(CLIENT).get("/api/v1/wallet/").json()["available"] == 180_000 + 60_000
+
+
+@pytest.mark.django_db
+def test_a_signed_webhook_for_a_deposit_we_never_issued_moves_no_money(world):
+    body = webhook_body(reference="f" * 32, status="paid", amount=60_000)
+    before = snapshot()
+
+    response = world.client(ANON).generic(
+        "POST", WEBHOOK, body, "application/json", **signature_header(sign(body))
+    )
+
+    assert (response.status_code, response.json()["code"]) == (404, "unknown_reference")
+    assert snapshot() == before

@@ -1,0 +1,38 @@
+"""What every payment gateway provides to Garap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from payments.models import Deposit
+
+
+class InvalidWebhook(Exception):
+    """The webhook's signature or body is not what the gateway sends; nothing is done."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    url: str  # where the payer goes to pay
+    provider_reference: str  # the gateway's own id for the payment
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    reference: str  # our Deposit.reference, echoed back by the gateway
+    status: str  # "paid" or "failed"
+    amount: int  # whole rupiah the gateway says it collected
+    event_id: str
+
+
+class Gateway:
+    name = ""
+
+    def create_checkout(self, deposit: Deposit) -> Checkout:
+        raise NotImplementedError
+
+    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookEvent:
+        """Verify the signature and read the event; raise ``InvalidWebhook`` otherwise."""
+        raise NotImplementedError

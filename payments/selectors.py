@@ -1,0 +1,74 @@
+"""Reads of money: wallet balances, history, escrow balances (used by the audit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from payments import ledger
+from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
+
+
+@dataclass(frozen=True)
+class WalletSummary:
+    available: int
+    in_escrow: int  # funded by this user as a client, not yet released or refunded
+    pending_withdrawal: int
+
+
+def wallet_summary(*, user: Any) -> WalletSummary:
+    """Balances of everything the user owns, in one query."""
+    totals = dict(
+        Account.objects.filter(owner=user)
+        .values("kind")
+        .annotate(total=Sum("balance"))
+        .values_list("kind", "total")
+    )
+    return WalletSummary(
+        available=totals.get(Account.Kind.WALLET, 0),
+        in_escrow=totals.get(Account.Kind.ESCROW, 0),
+        pending_withdrawal=totals.get(Account.Kind.PENDING_WITHDRAWAL, 0),
+    )
+
+
+def wallet_entries(*, user: Any) -> QuerySet[Entry]:
+    """Every movement on the user's wallet, with the transaction that explains it."""
+    return Entry.objects.filter(account__reference=ledger.wallet(user.pk).reference).select_related(
+        "transaction"
+    )
+
+
+def escrow_balances(*, references: list[str]) -> dict[str, int]:
+    """``{"milestone:1": 150000, …}`` for the escrow accounts that exist."""
+    accounts = Account.objects.filter(
+        reference__in=[f"escrow:{r}" for r in references]
+    ).values_list("reference", "balance")
+    return {ref.removeprefix("escrow:"): balance for ref, balance in accounts}
+
+
+def all_escrow_balances() -> dict[str, int]:
+    rows = Account.objects.filter(kind=Account.Kind.ESCROW).values_list("reference", "balance")
+    return {ref.removeprefix("escrow:"): balance for ref, balance in rows}
+
+
+def transaction_counts(*, kind: str) -> dict[str, int]:
+    """How many transactions of ``kind`` each reference has."""
+    from django.db.models import Count
+
+    rows = (
+        LedgerTransaction.objects.filter(kind=kind)
+        .values("reference")
+        .annotate(n=Count("id"))
+        .values_list("reference", "n")
+    )
+    return dict(rows)
+
+
+def deposit_list(*, user: Any) -> QuerySet[Deposit]:
+    return Deposit.objects.filter(user=user)
+
+
+def withdrawal_list(*, user: Any) -> QuerySet[Withdrawal]:
+    return Withdrawal.objects.filter(user=user)

@@ -1,0 +1,39 @@
+"""Payments' Celery tasks."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+
+from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
+
+
+@shared_task(
+    name="payments.deliver_sandbox_webhook",
+    autoretry_for=(urllib.error.URLError, ConnectionError, TimeoutError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
+    """Be the sandbox gateway's server: POST its signed webhook to our endpoint over HTTP,
+    retrying while our site is unreachable, exactly as a real gateway would."""
+    body = webhook_body(reference=reference, status=status, amount=amount)
+    url = settings.SITE_URL.rstrip("/") + reverse("payment-webhook", kwargs={"provider": "sandbox"})
+    request = urllib.request.Request(  # noqa: S310 - our own URL
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(body)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - our URL
+            return response.status
+    except urllib.error.HTTPError as exc:
+        if exc.code >= 500:
+            raise  # our side failed: retry
+        return exc.code  # a 4xx will not get better by retrying

@@ -1,0 +1,140 @@
+"""API views of milestone actions. Money-moving ones accept an ``Idempotency-Key`` header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from payments.idempotency import idempotent, key_parameter
+from projects.serializers import (
+    DisputeOpenSerializer,
+    DisputeResolveSerializer,
+    MilestoneSerializer,
+    MilestoneSubmitSerializer,
+    NoteSerializer,
+)
+from projects.services import milestones as services
+
+
+def _answer(milestone: Any) -> Response:
+    return Response(MilestoneSerializer(milestone).data)
+
+
+@extend_schema(
+    tags=["milestones"], request=None, responses=MilestoneSerializer, parameters=[key_parameter()]
+)
+class MilestoneFundApi(APIView):
+    extra_error_codes = ["402", "422"]
+
+    def post(self, request: Request, milestone_id: int) -> Response:
+        """Move the amount from your wallet into escrow (402 says how much to top up)."""
+        return idempotent(
+            request,
+            lambda: _answer(services.milestone_fund(milestone_id=milestone_id, actor=request.user)),
+        )
+
+
+@extend_schema(
+    tags=["milestones"], request=MilestoneSubmitSerializer, responses=MilestoneSerializer
+)
+class MilestoneSubmitApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def post(self, request: Request, milestone_id: int) -> Response:
+        data = request.data
+        if hasattr(data, "getlist"):  # multipart: several files under one name
+            data = {
+                **{k: data.get(k) for k in data if k != "files"},
+                **({"files": data.getlist("files")} if "files" in data else {}),
+            }
+        serializer = MilestoneSubmitSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return _answer(
+            services.milestone_submit(
+                milestone_id=milestone_id, actor=request.user, **serializer.validated_data
+            )
+        )
+
+
+@extend_schema(tags=["milestones"], request=NoteSerializer, responses=MilestoneSerializer)
+class MilestoneRequestRevisionApi(APIView):
+    def post(self, request: Request, milestone_id: int) -> Response:
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _answer(
+            services.milestone_request_revision(
+                milestone_id=milestone_id, actor=request.user, **serializer.validated_data
+            )
+        )
+
+
+@extend_schema(
+    tags=["milestones"], request=None, responses=MilestoneSerializer, parameters=[key_parameter()]
+)
+class MilestoneApproveApi(APIView):
+    extra_error_codes = ["402", "422"]
+
+    def post(self, request: Request, milestone_id: int) -> Response:
+        """Approve the delivered work: the escrow is released to the freelancer."""
+        return idempotent(
+            request,
+            lambda: _answer(
+                services.milestone_approve(milestone_id=milestone_id, actor=request.user)
+            ),
+        )
+
+
+@extend_schema(
+    tags=["milestones"], request=None, responses=MilestoneSerializer, parameters=[key_parameter()]
+)
+class MilestoneCancelApi(APIView):
+    extra_error_codes = ["402", "422"]
+
+    def post(self, request: Request, milestone_id: int) -> Response:
+        return idempotent(
+            request,
+            lambda: _answer(
+                services.milestone_cancel(milestone_id=milestone_id, actor=request.user)
+            ),
+        )
+
+
+@extend_schema(tags=["milestones"], request=DisputeOpenSerializer, responses=MilestoneSerializer)
+class MilestoneDisputeApi(APIView):
+    def post(self, request: Request, milestone_id: int) -> Response:
+        serializer = DisputeOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _answer(
+            services.milestone_dispute(
+                milestone_id=milestone_id, actor=request.user, **serializer.validated_data
+            )
+        )
+
+
+@extend_schema(
+    tags=["milestones"],
+    request=DisputeResolveSerializer,
+    responses=MilestoneSerializer,
+    parameters=[key_parameter()],
+)
+class MilestoneResolveApi(APIView):
+    extra_error_codes = ["402", "422"]
+
+    def post(self, request: Request, milestone_id: int) -> Response:
+        """Moderators: settle a dispute with a split of the escrow."""
+
+        def resolve() -> Response:
+            serializer = DisputeResolveSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return _answer(
+                services.milestone_resolve(
+                    milestone_id=milestone_id, moderator=request.user, **serializer.validated_data
+                )
+            )
+
+        return idempotent(request, resolve)

@@ -1,0 +1,76 @@
+"""What happens on a funded milestone: deliveries of work, and disputes about them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.contracts import Milestone
+
+
+class Delivery(models.Model):
+    """One submission of work for a milestone (the first, or one after a revision request)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="deliveries")
+    note = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["milestone_id", "id"]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} for milestone {self.milestone_id}"
+
+
+def delivery_file_path(instance: DeliveryFile, filename: str) -> str:
+    return f"milestones/{instance.delivery.milestone_id}/deliveries/{filename}"
+
+
+class DeliveryFile(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=delivery_file_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()  # bytes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Dispute(models.Model):
+    """A party froze a milestone's escrow; a moderator settles it with a split."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+
+    milestone = models.OneToOneField(Milestone, on_delete=models.PROTECT, related_name="dispute")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(max_length=3000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    # Whole rupiah the freelancer received (before the fee); the rest went back to the client.
+    freelancer_amount = models.PositiveBigIntegerField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+
+    def __str__(self) -> str:
+        return f"Dispute on milestone {self.milestone_id}"

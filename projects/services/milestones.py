@@ -1,0 +1,344 @@
+"""The escrow side of milestones: fund, submit, revise, approve/release, cancel, dispute,
+resolve — and closing the contract when its last milestone settles.
+
+Every action locks the contract, then the milestone (parents before children), re-reads the
+state, and is a no-op when it was already done. Money moves only through ``payments.services``
+in the same transaction, keyed by ``milestone:<id>``, so no retry or race pays twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from marketplace.uploads import check_document
+from payments import services as payments
+from projects import notices
+from projects.access import is_moderator
+from projects.models import Contract, Delivery, DeliveryFile, Dispute, Gig, Milestone
+from projects.services.gigs import ensure_not_suspended
+
+M = Milestone.Status
+SETTLED = (M.RELEASED, M.RESOLVED, M.CANCELLED)
+DISPUTABLE = (M.FUNDED, M.SUBMITTED, M.REVISION_REQUESTED)
+
+
+def escrow_reference(milestone: Milestone) -> str:
+    return f"milestone:{milestone.pk}"
+
+
+def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
+    """Lock the milestone's contract, then the milestone; NotFound for non-parties."""
+    contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
+    contract_id = contract_id.first()
+    if contract_id is None:
+        raise NotFound(_("Milestone not found."))
+    contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
+    parties = (contract.client_id, contract.freelancer_id)
+    if actor is not None and actor.pk not in parties and not is_moderator(actor):
+        raise NotFound(_("Milestone not found."))
+    return contract, milestone
+
+
+def _only(actor: User, user_id: int, message: str) -> None:
+    if actor.pk != user_id:
+        raise PermissionDenied(message)
+
+
+def _notify(
+    milestone: Milestone,
+    contract: Contract,
+    kind: str,
+    recipient_id: int,
+    occurrence: str = "",
+    **params: object,
+) -> None:
+    recipient = User.objects.get(pk=recipient_id)
+    notices.send(
+        recipient=recipient,
+        kind=kind,
+        key=f"{kind}:milestone:{milestone.pk}:{recipient_id}{occurrence}",
+        link=f"/api/v1/contracts/{contract.pk}/",
+        gig=contract.gig.title,
+        milestone=milestone.title,
+        amount=rupiah(milestone.amount),
+        **params,
+    )
+
+
+def _close_contract_if_settled(contract: Contract) -> None:
+    """When no milestone is open any more the contract ends: completed if any work was paid,
+    cancelled if every milestone was cancelled. The gig follows."""
+    statuses = set(Milestone.objects.filter(contract=contract).values_list("status", flat=True))
+    if not statuses or not statuses <= set(SETTLED) or contract.status != Contract.Status.ACTIVE:
+        return
+    # Paid work: a release, or a dispute settled with something for the freelancer.
+    paid = (
+        M.RELEASED in statuses
+        or Dispute.objects.filter(milestone__contract=contract, freelancer_amount__gt=0).exists()
+    )
+    target = Contract.Status.COMPLETED if paid else Contract.Status.CANCELLED
+    ensure_transition(contract, target)
+    contract.status = target
+    contract.completed_at = timezone.now()
+    contract.save(update_fields=["status", "completed_at", "updated_at"])
+    gig = Gig.objects.select_for_update().get(pk=contract.gig_id)
+    gig_target = Gig.Status.COMPLETED if paid else Gig.Status.CANCELLED
+    ensure_transition(gig, gig_target)
+    gig.status = gig_target
+    gig.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
+    """The client moves the milestone's amount from their wallet into escrow; work starts.
+
+    Raises ``PaymentRequired`` (402) saying how much to top up; nothing changes then.
+    """
+    contract, milestone = _lock(milestone_id, actor)
+    _only(actor, contract.client_id, _("Only the client funds milestones."))
+    if milestone.status == M.FUNDED:
+        return milestone
+    if contract.status != Contract.Status.ACTIVE:
+        raise Conflict(_("This contract is closed."), code="invalid_state")
+    ensure_transition(milestone, M.FUNDED)
+    payments.escrow_fund(
+        reference=escrow_reference(milestone), payer_id=contract.client_id, amount=milestone.amount
+    )
+    milestone.status, milestone.funded_at = M.FUNDED, timezone.now()
+    milestone.save(update_fields=["status", "funded_at", "updated_at"])
+    _notify(milestone, contract, "milestone_funded", contract.freelancer_id)
+    return milestone
+
+
+@transaction.atomic
+def milestone_submit(
+    *, milestone_id: int, actor: User, note: str, files: list[UploadedFile] | None = None
+) -> Milestone:
+    """The freelancer delivers (first time, or after a revision request)."""
+    contract, milestone = _lock(milestone_id, actor)
+    _only(actor, contract.freelancer_id, _("Only the freelancer submits work."))
+    ensure_not_suspended(actor)
+    if not note.strip():
+        raise DomainError(_("Describe what you deliver."), fields={"note": [_("Required.")]})
+    files = files or []
+    if len(files) > settings.ATTACHMENTS_PER_MESSAGE:
+        raise DomainError(
+            _("At most %(n)d files per delivery.") % {"n": settings.ATTACHMENTS_PER_MESSAGE},
+            fields={"files": [_("Too many files.")]},
+        )
+    ensure_transition(milestone, M.SUBMITTED)
+    checked = [(upload, check_document(upload)) for upload in files]
+    delivery = Delivery.objects.create(milestone=milestone, note=note.strip())
+    for upload, info in checked:
+        stored = DeliveryFile(
+            delivery=delivery,
+            original_name=info.name,
+            content_type=info.content_type,
+            size=info.size,
+        )
+        stored.file.save(info.storage_name, upload, save=False)
+        stored.save()
+    milestone.status, milestone.submitted_at = M.SUBMITTED, timezone.now()
+    milestone.save(update_fields=["status", "submitted_at", "updated_at"])
+    _notify(
+        milestone,
+        contract,
+        "milestone_submitted",
+        contract.client_id,
+        occurrence=f":{delivery.pk}",
+        days=settings.AUTO_RELEASE_DAYS,
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> Milestone:
+    """The client asks for changes, up to the revisions the bid included."""
+    contract, milestone = _lock(milestone_id, actor)
+    _only(actor, contract.client_id, _("Only the client asks for revisions."))
+    if not note.strip():
+        raise DomainError(_("Say what to change."), fields={"note": [_("Required.")]})
+    ensure_transition(milestone, M.REVISION_REQUESTED)
+    if milestone.revisions_used >= contract.revisions_included:
+        raise Conflict(
+            _("All %(n)d included revisions are used. Approve, or open a dispute.")
+            % {"n": contract.revisions_included},
+            code="no_revisions_left",
+        )
+    milestone.status = M.REVISION_REQUESTED
+    milestone.revisions_used += 1
+    milestone.save(update_fields=["status", "revisions_used", "updated_at"])
+    _notify(
+        milestone,
+        contract,
+        "revision_requested",
+        contract.freelancer_id,
+        occurrence=f":{milestone.revisions_used}",
+        note=note.strip()[:200],
+    )
+    return milestone
+
+
+def _release(contract: Contract, milestone: Milestone) -> Milestone:
+    ensure_transition(milestone, M.RELEASED)
+    payments.escrow_release(
+        reference=escrow_reference(milestone),
+        payer_id=contract.client_id,
+        payee_id=contract.freelancer_id,
+        amount=milestone.amount,
+    )
+    milestone.status, milestone.closed_at = M.RELEASED, timezone.now()
+    milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    _notify(milestone, contract, "milestone_released", contract.freelancer_id)
+    _close_contract_if_settled(contract)
+    return milestone
+
+
+@transaction.atomic
+def milestone_release(*, milestone_id: int, actor: User | None) -> Milestone:
+    """Pay a submitted milestone out: amount less the fee to the freelancer, the fee to Garap.
+
+    ``actor`` is the approving client, or None for the system (auto-release). A repeat is a
+    no-op: the milestone is re-read under its lock and the ledger key is unique.
+    """
+    contract, milestone = _lock(milestone_id, actor)
+    # Who may act first, then the state: a repeat is a no-op only for the client.
+    if actor is not None:
+        _only(actor, contract.client_id, _("Only the client approves work."))
+    if milestone.status == M.RELEASED:
+        return milestone
+    return _release(contract, milestone)
+
+
+def milestone_approve(*, milestone_id: int, actor: User) -> Milestone:
+    return milestone_release(milestone_id=milestone_id, actor=actor)
+
+
+@transaction.atomic
+def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
+    """Release a milestone submitted ``AUTO_RELEASE_DAYS`` ago that the client left alone.
+
+    Returns None (and changes nothing) when it is not due: not submitted any more, or too soon.
+    """
+    contract, milestone = _lock(milestone_id, None)
+    due = milestone.submitted_at and (
+        milestone.submitted_at + timedelta(days=settings.AUTO_RELEASE_DAYS) <= timezone.now()
+    )
+    if milestone.status != M.SUBMITTED or not due:
+        return None
+    return _release(contract, milestone)
+
+
+@transaction.atomic
+def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
+    """Cancel a milestone.
+
+    The client cancels a pending milestone, or a funded one once it is overdue (due date passed
+    with nothing submitted); the freelancer cancels a funded one, which is their agreement to
+    refund. Funded money goes back to the client's wallet.
+    """
+    contract, milestone = _lock(milestone_id, actor)
+    # Who may act first, then the state: a moderator gets 403 in every state, not a 409 or a
+    # no-op 200 on a cancelled milestone.
+    if actor.pk not in (contract.client_id, contract.freelancer_id):
+        raise PermissionDenied(_("Only the client or the freelancer can cancel a milestone."))
+    if milestone.status == M.CANCELLED:
+        return milestone
+    ensure_transition(milestone, M.CANCELLED)
+    is_client = actor.pk == contract.client_id
+    if milestone.status == M.PENDING and not is_client:
+        raise PermissionDenied(_("Only the client cancels an unfunded milestone."))
+    if milestone.status == M.FUNDED:
+        overdue = milestone.due_at <= timezone.now()
+        if is_client and not overdue:
+            raise Conflict(
+                _(
+                    "The work is not overdue yet. Ask the freelancer to cancel, or wait until "
+                    "%(due)s."
+                )
+                % {"due": timezone.localtime(milestone.due_at).strftime("%Y-%m-%d %H:%M")},
+                code="not_overdue",
+            )
+        payments.escrow_refund(
+            reference=escrow_reference(milestone),
+            payer_id=contract.client_id,
+            amount=milestone.amount,
+        )
+    milestone.status, milestone.closed_at = M.CANCELLED, timezone.now()
+    milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    other = contract.freelancer_id if is_client else contract.client_id
+    _notify(milestone, contract, "milestone_cancelled", other)
+    _close_contract_if_settled(contract)
+    return milestone
+
+
+@transaction.atomic
+def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milestone:
+    """Either party freezes a funded or submitted milestone for a moderator to settle."""
+    contract, milestone = _lock(milestone_id, actor)
+    if actor.pk not in (contract.client_id, contract.freelancer_id):
+        raise PermissionDenied(_("Only the client or the freelancer can open a dispute."))
+    if milestone.status == M.DISPUTED:
+        return milestone
+    if not reason.strip():
+        raise DomainError(_("Explain what went wrong."), fields={"reason": [_("Required.")]})
+    ensure_transition(milestone, M.DISPUTED)
+    Dispute.objects.create(milestone=milestone, opened_by=actor, reason=reason.strip())
+    milestone.status = M.DISPUTED
+    milestone.save(update_fields=["status", "updated_at"])
+    other = contract.freelancer_id if actor.pk == contract.client_id else contract.client_id
+    _notify(milestone, contract, "milestone_disputed", other)
+    return milestone
+
+
+@transaction.atomic
+def milestone_resolve(
+    *, milestone_id: int, moderator: User, freelancer_amount: int, note: str
+) -> Milestone:
+    """A moderator settles a dispute: ``freelancer_amount`` (less the fee) to the freelancer,
+    the rest of the escrow back to the client."""
+    # Lock first: someone who may not see the milestone gets 404, as on every other action;
+    # only its parties learn that settling is for moderators.
+    contract, milestone = _lock(milestone_id, moderator)
+    if not is_moderator(moderator):
+        raise PermissionDenied(_("Only moderators settle disputes."))
+    if milestone.status == M.RESOLVED:
+        return milestone
+    ensure_transition(milestone, M.RESOLVED)
+    payments.escrow_split(
+        reference=escrow_reference(milestone),
+        payer_id=contract.client_id,
+        payee_id=contract.freelancer_id,
+        amount=milestone.amount,
+        payee_amount=freelancer_amount,
+    )
+    Dispute.objects.filter(milestone=milestone).update(
+        status=Dispute.Status.RESOLVED,
+        freelancer_amount=freelancer_amount,
+        resolution_note=note.strip(),
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+    )
+    milestone.status, milestone.closed_at = M.RESOLVED, timezone.now()
+    milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    for party in (contract.client_id, contract.freelancer_id):
+        _notify(
+            milestone,
+            contract,
+            "dispute_resolved",
+            party,
+            freelancer_amount=rupiah(freelancer_amount),
+        )
+    _close_contract_if_settled(contract)
+    return milestone
