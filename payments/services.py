@@ -239,6 +239,13 @@ def withdrawal_request(
     return withdrawal
 
 
+def _lock_withdrawal(withdrawal_id: int) -> Withdrawal:
+    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
+    if withdrawal is None:
+        raise NotFound(_("Withdrawal not found."))
+    return withdrawal
+
+
 def _ensure_processor(staff: User) -> None:
     if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
         raise PermissionDenied(_("Only finance staff can process withdrawals."))
@@ -248,7 +255,7 @@ def _ensure_processor(staff: User) -> None:
 def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     """Staff sent the money: it leaves pending for the payouts account. Idempotent."""
     _ensure_processor(staff)
-    withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal_id)
+    withdrawal = _lock_withdrawal(withdrawal_id)
     if withdrawal.status == Withdrawal.Status.PAID:
         return withdrawal
     ensure_transition(withdrawal, Withdrawal.Status.PAID)
@@ -272,7 +279,7 @@ def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
 def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdrawal:
     """Staff could not pay it: the money returns to the wallet. Idempotent."""
     _ensure_processor(staff)
-    withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal_id)
+    withdrawal = _lock_withdrawal(withdrawal_id)
     if withdrawal.status == Withdrawal.Status.REJECTED:
         return withdrawal
     ensure_transition(withdrawal, Withdrawal.Status.REJECTED)
