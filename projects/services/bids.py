@@ -169,18 +169,18 @@ def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
     return bid
 
 
-@transaction.atomic
-def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
+def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid:
+    """Shortlist or reject: the client moves a bid and its freelancer is told, once."""
     gig, bid = _lock_for_client(bid_id, actor)
-    if bid.status == Bid.Status.SHORTLISTED:
+    if bid.status == target:
         return bid
-    ensure_transition(bid, Bid.Status.SHORTLISTED)
-    bid.status = Bid.Status.SHORTLISTED
+    ensure_transition(bid, target)
+    bid.status = target
     bid.save(update_fields=["status", "updated_at"])
     notices.send(
         recipient=bid.freelancer,
-        kind="bid_shortlisted",
-        key=f"bid_shortlisted:bid:{bid.pk}",
+        kind=notice,
+        key=f"{notice}:bid:{bid.pk}",
         link=f"/api/v1/bids/{bid.pk}/",
         gig=gig.title,
         amount=rupiah(bid.amount),
@@ -189,21 +189,13 @@ def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
 
 
 @transaction.atomic
+def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
+    return _client_moves_bid(bid_id, actor, Bid.Status.SHORTLISTED, "bid_shortlisted")
+
+
+@transaction.atomic
 def bid_reject(*, bid_id: int, actor: User) -> Bid:
-    gig, bid = _lock_for_client(bid_id, actor)
-    if bid.status == Bid.Status.REJECTED:
-        return bid
-    ensure_transition(bid, Bid.Status.REJECTED)
-    bid.status = Bid.Status.REJECTED
-    bid.save(update_fields=["status", "updated_at"])
-    notices.send(
-        recipient=bid.freelancer,
-        kind="bid_rejected",
-        key=f"bid_rejected:bid:{bid.pk}",
-        link=f"/api/v1/bids/{bid.pk}/",
-        gig=gig.title,
-    )
-    return bid
+    return _client_moves_bid(bid_id, actor, Bid.Status.REJECTED, "bid_rejected")
 
 
 @transaction.atomic
