@@ -322,3 +322,16 @@ class PageQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=100, help_text="20 by default, at most 100."
     )
+
+
+def with_file_list(data: Any, name: str = "files") -> Any:
+    """A multipart body as a dict whose ``name`` holds every file sent under that name.
+
+    A QueryDict's ``.get`` keeps only the last of several files; JSON bodies pass unchanged.
+    """
+    if not hasattr(data, "getlist"):
+        return data
+    plain = {key: data.get(key) for key in data if key != name}
+    if name in data:
+        plain[name] = data.getlist(name)
+    return plain

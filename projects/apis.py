@@ -25,6 +25,7 @@ from marketplace.api import (
     download,
     page_of,
     validated_query,
+    with_file_list,
 )
 from projects import selectors
 from projects.access import is_moderator
@@ -356,12 +357,7 @@ class ContractMessagesApi(APIView):
 
     @extend_schema(request=MessageCreateSerializer, responses={201: MessageSerializer})
     def post(self, request: Request, contract_id: int) -> Response:
-        data = request.data
-        if hasattr(data, "getlist"):  # multipart: several files under one name
-            data = {
-                **{k: data.get(k) for k in data if k != "files"},
-                **({"files": data.getlist("files")} if "files" in data else {}),
-            }
+        data = with_file_list(request.data)
         serializer = MessageCreateSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         message = contract_services.message_post(

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import with_file_list
 from payments.idempotency import idempotent, key_parameter
 from projects.serializers import (
     DisputeOpenSerializer,
@@ -46,12 +47,7 @@ class MilestoneSubmitApi(APIView):
     parser_classes = [JSONParser, MultiPartParser]
 
     def post(self, request: Request, milestone_id: int) -> Response:
-        data = request.data
-        if hasattr(data, "getlist"):  # multipart: several files under one name
-            data = {
-                **{k: data.get(k) for k in data if k != "files"},
-                **({"files": data.getlist("files")} if "files" in data else {}),
-            }
+        data = with_file_list(request.data)
         serializer = MilestoneSubmitSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         return _answer(
