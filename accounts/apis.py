@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import logout
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, renderers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,16 +19,43 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import AuthToken
 from accounts.serializers import (
+    ClientProfileWriteSerializer,
+    ClientRecordSerializer,
+    EmailVerifySerializer,
+    FreelancerDetailSerializer,
+    FreelancerProfileWriteSerializer,
+    FreelancerQuerySerializer,
+    FreelancerSerializer,
+    ImageUploadSerializer,
     LoginSerializer,
     NotificationQuerySerializer,
     NotificationSerializer,
+    OwnFreelancerProfileSerializer,
+    PortfolioImageSerializer,
+    PortfolioItemSerializer,
+    PortfolioItemWriteSerializer,
+    PortfolioQuerySerializer,
     RegisterSerializer,
+    ReputationChangeSerializer,
     TokenSerializer,
     UnreadCountSerializer,
     UserSerializer,
 )
 from accounts.throttles import AuthRateThrottle
-from marketplace.api import CursorPagination, page_of, validated_query
+from marketplace.api import CursorPagination, PageQuerySerializer, page_of, validated_query
+from marketplace.errors import DomainError
+
+
+class ImageRenderer(renderers.BaseRenderer):
+    """Lets a request that accepts only images reach the image view (errors stay JSON)."""
+
+    media_type = "image/*"
+    format = "image"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        return data
 
 
 def _token_response(*, user, raw: str, token: AuthToken, status_code: int) -> Response:
@@ -109,3 +143,213 @@ class NotificationReadApi(APIView):
         )
         notification = services.notification_mark_read(notification=notification)
         return Response(NotificationSerializer(notification).data)
+
+
+# --- profiles, portfolio, reputation --------------------------------------------------------
+
+
+def _own_profile_response(user) -> Response:
+    return Response(
+        OwnFreelancerProfileSerializer(selectors.freelancer_profile_own(user=user)).data
+    )
+
+
+@extend_schema(tags=["profiles"])
+class MyFreelancerProfileApi(APIView):
+    @extend_schema(responses=OwnFreelancerProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return _own_profile_response(request.user)
+
+    @extend_schema(
+        request=FreelancerProfileWriteSerializer, responses=OwnFreelancerProfileSerializer
+    )
+    def put(self, request: Request) -> Response:
+        serializer = FreelancerProfileWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        data["skill_ids"] = data.pop("skills")
+        services.freelancer_profile_update(user=request.user, **data)
+        return _own_profile_response(request.user)
+
+
+@extend_schema(tags=["profiles"])
+class MyClientProfileApi(APIView):
+    @extend_schema(responses=ClientRecordSerializer)
+    def get(self, request: Request) -> Response:
+        profile = selectors.client_record_get(username=request.user.username)
+        return Response(ClientRecordSerializer(profile).data)
+
+    @extend_schema(request=ClientProfileWriteSerializer, responses=ClientRecordSerializer)
+    def put(self, request: Request) -> Response:
+        serializer = ClientProfileWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.client_profile_update(user=request.user, **serializer.validated_data)
+        profile = selectors.client_record_get(username=request.user.username)
+        return Response(ClientRecordSerializer(profile).data)
+
+
+@extend_schema(tags=["profiles"])
+class MyReputationChangesApi(APIView):
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(ReputationChangeSerializer))
+    def get(self, request: Request) -> Response:
+        validated_query(PageQuerySerializer, request)
+        changes = selectors.reputation_change_list(user=request.user)
+        return _page(self, request, changes, ReputationChangeSerializer)
+
+
+@extend_schema(tags=["account"])
+class EmailVerificationSendApi(APIView):
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request: Request) -> Response:
+        services.email_verification_send(user=request.user)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["auth"])
+class EmailVerifyApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+    @extend_schema(request=EmailVerifySerializer, responses=UserSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = EmailVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.email_verify(token=serializer.validated_data["token"])
+        return Response({"username": user.username, "email_verified": True})
+
+
+def _page(view, request, queryset, serializer_class, ordering=("-created_at", "-id")) -> Response:
+    paginator = CursorPagination()
+    paginator.ordering = ordering
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+@extend_schema(tags=["profiles"])
+class FreelancerListApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[FreelancerQuerySerializer], responses=page_of(FreelancerSerializer))
+    def get(self, request: Request) -> Response:
+        query = validated_query(FreelancerQuerySerializer, request)
+        for key in ("cursor", "page_size"):
+            query.pop(key, None)
+        sort = query.pop("sort")
+        profiles = selectors.freelancer_directory(**query)
+        return _page(
+            self, request, profiles, FreelancerSerializer, selectors.FREELANCER_SORTS[sort]
+        )
+
+
+@extend_schema(tags=["profiles"])
+class FreelancerDetailApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=FreelancerDetailSerializer)
+    def get(self, request: Request, username: str) -> Response:
+        profile = selectors.freelancer_get(username=username)
+        return Response(FreelancerDetailSerializer(profile).data)
+
+
+@extend_schema(tags=["profiles"])
+class ClientRecordApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=ClientRecordSerializer)
+    def get(self, request: Request, username: str) -> Response:
+        return Response(ClientRecordSerializer(selectors.client_record_get(username=username)).data)
+
+
+@extend_schema(tags=["portfolio"])
+class PortfolioListApi(APIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        parameters=[PortfolioQuerySerializer], responses=page_of(PortfolioItemSerializer)
+    )
+    def get(self, request: Request) -> Response:
+        query = validated_query(PortfolioQuerySerializer, request)
+        if query.get("owner"):
+            items = selectors.portfolio_list(owner_username=query["owner"])
+        elif request.user.is_authenticated:
+            items = selectors.portfolio_list(owner=request.user)
+        else:
+            raise DomainError(
+                _("Say whose portfolio to show: ?owner=<username>."),
+                fields={"owner": [_("Required when not logged in.")]},
+            )
+        return _page(self, request, items, PortfolioItemSerializer, ("position", "id"))
+
+    @extend_schema(request=PortfolioItemWriteSerializer, responses={201: PortfolioItemSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = PortfolioItemWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _portfolio_fields(serializer.validated_data)
+        data.pop("position", None)
+        item = services.portfolio_item_create(owner=request.user, **data)
+        item = selectors.portfolio_item_get(item_id=item.pk)
+        return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+def _portfolio_fields(data: dict) -> dict:
+    if "skills" in data:
+        data["skill_ids"] = data.pop("skills")
+    if "category" in data:
+        data["category_id"] = data.pop("category")
+    return data
+
+
+@extend_schema(tags=["portfolio"])
+class PortfolioDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=PortfolioItemSerializer)
+    def get(self, request: Request, item_id: int) -> Response:
+        return Response(PortfolioItemSerializer(selectors.portfolio_item_get(item_id=item_id)).data)
+
+    @extend_schema(
+        request=PortfolioItemWriteSerializer(partial=True), responses=PortfolioItemSerializer
+    )
+    def patch(self, request: Request, item_id: int) -> Response:
+        serializer = PortfolioItemWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = _portfolio_fields(serializer.validated_data)
+        services.portfolio_item_update(item_id=item_id, owner=request.user, **data)
+        return Response(PortfolioItemSerializer(selectors.portfolio_item_get(item_id=item_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, item_id: int) -> Response:
+        services.portfolio_item_delete(item_id=item_id, owner=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["portfolio"])
+class PortfolioImagesApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImageUploadSerializer, responses={201: PortfolioImageSerializer})
+    def post(self, request: Request, item_id: int) -> Response:
+        serializer = ImageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        image = services.portfolio_image_add(
+            item_id=item_id, owner=request.user, upload=serializer.validated_data["image"]
+        )
+        return Response(PortfolioImageSerializer(image).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["portfolio"])
+class PortfolioImageDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    renderer_classes = [JSONRenderer, ImageRenderer]
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request: Request, item_id: int, image_id: int) -> Any:
+        image = selectors.portfolio_image_get(item_id=item_id, image_id=image_id)
+        # Re-encoded by us (no active content), so shown inline, with nosniff from settings.
+        return FileResponse(image.image.open("rb"), content_type=image.content_type)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, item_id: int, image_id: int) -> Response:
+        services.portfolio_image_delete(item_id=item_id, image_id=image_id, owner=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

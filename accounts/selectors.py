@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuthToken, FreelancerProfile, Notification, Suspension, User
+from accounts.models import (
+    AuthToken,
+    ClientProfile,
+    FreelancerProfile,
+    Notification,
+    PortfolioImage,
+    PortfolioItem,
+    ReputationChange,
+    Suspension,
+    User,
+)
 from marketplace.errors import NotFound
 
 
@@ -63,3 +76,137 @@ def notification_get(*, user: User, notification_id: int) -> Notification:
     if notification is None:
         raise NotFound(_("Notification not found."))
     return notification
+
+
+# --- public profiles ------------------------------------------------------------------------
+
+# How the freelancer directory may be sorted; the cursor paginator orders by these.
+# ``rank`` is the Bayesian rating with "no rating yet" last (see freelancer_directory).
+FREELANCER_SORTS: dict[str, tuple[str, ...]] = {
+    "rating": ("-rank", "-id"),
+    "newest": ("-created_at", "-id"),
+}
+
+
+def freelancer_directory(
+    *,
+    skills: list[int] | None = None,
+    category: str | None = None,
+    min_rating: Decimal | None = None,
+    price_max: int | None = None,
+    price_min: int | None = None,
+    city: str | None = None,
+    province: str | None = None,
+    availability: str | None = None,
+) -> QuerySet[FreelancerProfile]:
+    """Listed freelancers (a headline written) matching the filters; user and skills in two
+    queries whatever the page size."""
+    profiles = FreelancerProfile.objects.exclude(headline="").annotate(
+        rank=Coalesce("rating", Value(Decimal(0)))
+    )
+    through = FreelancerProfile.skills.through
+    if skills:
+        profiles = profiles.filter(
+            Exists(through.objects.filter(freelancerprofile_id=OuterRef("pk"), skill_id__in=skills))
+        )
+    if category:
+        profiles = profiles.filter(
+            Exists(
+                through.objects.filter(
+                    freelancerprofile_id=OuterRef("pk"), skill__category__slug=category
+                )
+            )
+        )
+    if min_rating is not None:
+        profiles = profiles.filter(rating__gte=min_rating)
+    if price_min is not None:
+        profiles = profiles.filter(starting_price__gte=price_min)
+    if price_max is not None:
+        profiles = profiles.filter(starting_price__lte=price_max)
+    if city:
+        profiles = profiles.filter(city__iexact=city.strip())
+    if province:
+        profiles = profiles.filter(province=province)
+    if availability:
+        profiles = profiles.filter(availability=availability)
+    return profiles.select_related("user").prefetch_related("skills")
+
+
+def _portfolio_items() -> Prefetch:
+    return Prefetch(
+        "user__portfolio_items",
+        queryset=PortfolioItem.objects.select_related("category").prefetch_related(
+            "skills", Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
+        ),
+    )
+
+
+def freelancer_get(*, username: str) -> FreelancerProfile:
+    """A listed freelancer's profile with portfolio; NotFound for anyone else."""
+    profile = (
+        FreelancerProfile.objects.exclude(headline="")
+        .select_related("user")
+        .prefetch_related("skills", _portfolio_items())
+        .filter(user__username__iexact=username, user__is_active=True)
+        .first()
+    )
+    if profile is None:
+        raise NotFound(_("Freelancer not found."))
+    return profile
+
+
+def client_record_get(*, username: str) -> ClientProfile:
+    """A client's public record; a user with no profile row yet gets an empty one."""
+    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    if user is None:
+        raise NotFound(_("User not found."))
+    profile = ClientProfile.objects.filter(user=user).first()
+    return profile or ClientProfile(user=user)
+
+
+def freelancer_profile_own(*, user: User) -> FreelancerProfile:
+    """The user's own freelancer profile, an unsaved empty one if they never wrote it."""
+    profile = (
+        FreelancerProfile.objects.select_related("user")
+        .prefetch_related("skills")
+        .filter(user=user)
+        .first()
+    )
+    return profile or FreelancerProfile(user=user)
+
+
+def portfolio_list(
+    *, owner_username: str | None = None, owner: User | None = None
+) -> QuerySet[PortfolioItem]:
+    """One freelancer's items in their order, images and skills prefetched (3 queries)."""
+    items = PortfolioItem.objects.select_related("category", "owner").prefetch_related(
+        "skills", Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
+    )
+    if owner is not None:
+        return items.filter(owner=owner)
+    return items.filter(owner__username__iexact=owner_username, owner__is_active=True)
+
+
+def portfolio_item_get(*, item_id: int) -> PortfolioItem:
+    item = (
+        PortfolioItem.objects.select_related("category", "owner")
+        .prefetch_related("skills", "images")
+        .filter(pk=item_id, owner__is_active=True)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("Portfolio item not found."))
+    return item
+
+
+def portfolio_image_get(*, item_id: int, image_id: int) -> PortfolioImage:
+    image = PortfolioImage.objects.filter(
+        pk=image_id, item_id=item_id, item__owner__is_active=True
+    ).first()
+    if image is None:
+        raise NotFound(_("Image not found."))
+    return image
+
+
+def reputation_change_list(*, user: User) -> QuerySet[ReputationChange]:
+    return ReputationChange.objects.filter(user=user)

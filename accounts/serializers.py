@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import USERNAME_PATTERN, User
+from accounts.models import (
+    USERNAME_PATTERN,
+    Availability,
+    ClientProfile,
+    FreelancerProfile,
+    Language,
+    PortfolioImage,
+    PortfolioItem,
+    Province,
+    User,
+)
 from marketplace.api import StrictModelSerializer, StrictSerializer
 
 
@@ -14,8 +26,16 @@ class UserSerializer(StrictModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "display_name", "preferred_language", "date_joined"]
-        read_only_fields = ["id", "username", "email", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "email_verified_at",
+            "display_name",
+            "preferred_language",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "username", "email", "email_verified_at", "date_joined"]
 
 
 class RegisterSerializer(StrictSerializer):
@@ -69,3 +89,354 @@ class NotificationQuerySerializer(serializers.Serializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
+
+
+# --- profiles and reputation ------------------------------------------------------------------
+
+
+class SkillRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FigureSerializer(serializers.Serializer):
+    """One published figure with the numbers it was computed from and a sentence saying how."""
+
+    value = serializers.FloatField(allow_null=True)
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    explanation = serializers.CharField()
+
+
+class RatingSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="The Bayesian average, 1–5.")
+    reviews = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True, help_text="The plain average of reviews.")
+    platform_mean = serializers.FloatField(allow_null=True)
+    prior_weight = serializers.IntegerField()
+    explanation = serializers.CharField()
+
+
+class ResponseTimeSerializer(serializers.Serializer):
+    value = serializers.IntegerField(allow_null=True, help_text="Median, in seconds.")
+    samples = serializers.IntegerField()
+    explanation = serializers.CharField()
+
+
+class ReputationSerializer(serializers.Serializer):
+    rating = RatingSerializer()
+    on_time_rate = FigureSerializer()
+    completion_rate = FigureSerializer()
+    repeat_client_rate = FigureSerializer()
+    median_response_seconds = ResponseTimeSerializer()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    formula = serializers.CharField(help_text="Where the formulas are published.")
+
+
+def _num(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _percent(value: object) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def reputation_explained(profile: FreelancerProfile) -> dict:
+    """The profile's figures with the arithmetic behind each (docs/reputation.md)."""
+    weight = settings.REPUTATION_PRIOR_WEIGHT
+    count, points = profile.rating_count, profile.rating_points
+    average = round(points / (3 * count), 3) if count else None
+    if profile.rating is None:
+        rating_text = _("No review has been revealed on Garap yet, so there is no rating.")
+    else:
+        rating_text = _(
+            "(%(m)d × platform mean %(c)s + %(n)d × this freelancer's average %(avg)s) ÷ "
+            "(%(m)d + %(n)d) = %(value)s"
+        ) % {
+            "m": weight,
+            "c": profile.rating_prior,
+            "n": count,
+            "avg": "—" if average is None else f"{average:.3f}",
+            "value": profile.rating,
+        }
+    return {
+        "rating": {
+            "value": _num(profile.rating),
+            "reviews": count,
+            "average": average,
+            "platform_mean": _num(profile.rating_prior),
+            "prior_weight": weight,
+            "explanation": rating_text,
+        },
+        "on_time_rate": {
+            "value": _num(profile.on_time_rate),
+            "numerator": profile.on_time_count,
+            "denominator": profile.on_time_total,
+            "explanation": _(
+                "%(a)d of %(b)d funded milestones were first submitted by their due date (%(p)s)."
+            )
+            % {
+                "a": profile.on_time_count,
+                "b": profile.on_time_total,
+                "p": _percent(profile.on_time_rate),
+            },
+        },
+        "completion_rate": {
+            "value": _num(profile.completion_rate),
+            "numerator": profile.completed_count,
+            "denominator": profile.completion_total,
+            "explanation": _(
+                "%(a)d of %(b)d contracts completed; the others were cancelled by the freelancer "
+                "or lost in a dispute. Cancellations by the client are not counted (%(p)s)."
+            )
+            % {
+                "a": profile.completed_count,
+                "b": profile.completion_total,
+                "p": _percent(profile.completion_rate),
+            },
+        },
+        "repeat_client_rate": {
+            "value": _num(profile.repeat_client_rate),
+            "numerator": profile.repeat_clients,
+            "denominator": profile.distinct_clients,
+            "explanation": _("%(a)d of %(b)d clients hired this freelancer again (%(p)s).")
+            % {
+                "a": profile.repeat_clients,
+                "b": profile.distinct_clients,
+                "p": _percent(profile.repeat_client_rate),
+            },
+        },
+        "median_response_seconds": {
+            "value": profile.median_response_seconds,
+            "samples": profile.response_samples,
+            "explanation": _(
+                "The median time from being hired to the first message or delivery, over "
+                "%(n)d contracts."
+            )
+            % {"n": profile.response_samples},
+        },
+        "updated_at": profile.reputation_updated_at,
+        "formula": "/api/docs/#reputation",
+    }
+
+
+class FreelancerSerializer(serializers.Serializer):
+    """A freelancer as the directory lists them."""
+
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.public_name")
+    headline = serializers.CharField()
+    skills = SkillRefSerializer(many=True, source="skills.all")
+    starting_price = serializers.IntegerField(allow_null=True)
+    city = serializers.CharField()
+    province = serializers.CharField()
+    availability = serializers.CharField()
+    email_verified = serializers.SerializerMethodField()
+    rating = serializers.FloatField(allow_null=True)
+    rating_count = serializers.IntegerField()
+    member_since = serializers.DateTimeField(source="user.date_joined")
+
+    def get_email_verified(self, profile: FreelancerProfile) -> bool:
+        return profile.user.email_verified_at is not None
+
+
+class PortfolioImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    size = serializers.IntegerField()
+
+    def get_url(self, image: PortfolioImage) -> str:
+        return f"/api/v1/portfolio-items/{image.item_id}/images/{image.pk}/"
+
+
+class PortfolioItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    owner = serializers.CharField(source="owner.username")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField(source="category.slug", allow_null=True, default=None)
+    skills = SkillRefSerializer(many=True, source="skills.all")
+    link = serializers.CharField()
+    position = serializers.IntegerField()
+    verified_contract = serializers.IntegerField(
+        source="contract_id",
+        allow_null=True,
+        help_text="Set when this is paid work delivered on Garap, shown with the client's leave.",
+    )
+    images = PortfolioImageSerializer(many=True, source="images.all")
+    created_at = serializers.DateTimeField()
+
+
+class FreelancerDetailSerializer(FreelancerSerializer):
+    bio = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+    max_active_contracts = serializers.IntegerField()
+    reputation = serializers.SerializerMethodField()
+    portfolio = PortfolioItemSerializer(many=True, source="user.portfolio_items.all")
+
+    @extend_schema_field(ReputationSerializer)
+    def get_reputation(self, profile: FreelancerProfile) -> dict:
+        return reputation_explained(profile)
+
+
+class FreelancerProfileWriteSerializer(StrictSerializer):
+    headline = serializers.CharField(max_length=120, allow_blank=True)
+    bio = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+    skills = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        default=list,
+        max_length=FreelancerProfile.MAX_SKILLS,
+    )
+    starting_price = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**62
+    )
+    city = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    province = serializers.ChoiceField(
+        choices=Province.choices, required=False, allow_blank=True, default=""
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices),
+        required=False,
+        default=list,
+        max_length=len(Language.choices),
+    )
+    availability = serializers.ChoiceField(
+        choices=Availability.choices, required=False, default=Availability.AVAILABLE
+    )
+    max_active_contracts = serializers.IntegerField(
+        min_value=1, max_value=10, required=False, default=3
+    )
+
+
+class OwnFreelancerProfileSerializer(serializers.Serializer):
+    headline = serializers.CharField()
+    bio = serializers.CharField()
+    skills = serializers.SerializerMethodField()
+    starting_price = serializers.IntegerField(allow_null=True)
+    city = serializers.CharField()
+    province = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+    availability = serializers.CharField()
+    max_active_contracts = serializers.IntegerField()
+    listed = serializers.BooleanField(
+        source="is_listed", help_text="Shown in the directory (a headline is written)."
+    )
+    reputation = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReputationSerializer)
+    def get_reputation(self, profile: FreelancerProfile) -> dict:
+        return reputation_explained(profile)
+
+    @extend_schema_field(SkillRefSerializer(many=True))
+    def get_skills(self, profile: FreelancerProfile) -> list:
+        skills = profile.skills.all() if profile.pk else []
+        return SkillRefSerializer(skills, many=True).data
+
+
+class ClientRecordSerializer(serializers.Serializer):
+    """What freelancers see about a client before bidding (docs/reputation.md)."""
+
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.public_name")
+    shop_name = serializers.CharField()
+    email_verified = serializers.SerializerMethodField()
+    member_since = serializers.DateTimeField(source="user.date_joined")
+    gigs_posted = serializers.IntegerField()
+    hires = serializers.IntegerField()
+    hire_rate = serializers.FloatField(
+        allow_null=True, help_text="Hires ÷ gigs whose bidding ended."
+    )
+    avg_approval_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Mean time from a delivery to its release."
+    )
+    dispute_rate = serializers.FloatField(
+        allow_null=True, help_text="Contracts with a dispute ÷ contracts."
+    )
+    revisions_per_milestone = serializers.FloatField(allow_null=True)
+    rating_average = serializers.FloatField(allow_null=True, help_text="From freelancers' reviews.")
+    rating_count = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(source="record_updated_at", allow_null=True)
+
+    def get_email_verified(self, profile: ClientProfile) -> bool:
+        return profile.user.email_verified_at is not None
+
+
+class ClientProfileWriteSerializer(StrictSerializer):
+    shop_name = serializers.CharField(max_length=80, allow_blank=True)
+
+
+class PortfolioItemWriteSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
+    category = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="Category id."
+    )
+    skills = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=PortfolioItem.MAX_SKILLS,
+    )
+    link = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    position = serializers.IntegerField(min_value=0, max_value=1000, required=False)
+
+
+class ImageUploadSerializer(StrictSerializer):
+    image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 5 MB and 6000 px a side.")
+
+
+class ReputationChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    figure = serializers.CharField()
+    old_value = serializers.CharField()
+    new_value = serializers.CharField()
+    cause = serializers.CharField()
+    cause_text = serializers.CharField(source="get_cause_display")
+    reference = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EmailVerifySerializer(StrictSerializer):
+    token = serializers.CharField(max_length=500)
+
+
+class FreelancerQuerySerializer(serializers.Serializer):
+    skills = serializers.CharField(
+        required=False, max_length=200, help_text="Comma-separated skill ids, any of them."
+    )
+    category = serializers.SlugField(required=False, max_length=60)
+    min_rating = serializers.DecimalField(
+        required=False, max_digits=4, decimal_places=3, min_value=0, max_value=5
+    )
+    price_min = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    price_max = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    city = serializers.CharField(required=False, max_length=80)
+    province = serializers.ChoiceField(choices=Province.choices, required=False)
+    availability = serializers.ChoiceField(choices=Availability.choices, required=False)
+    sort = serializers.ChoiceField(choices=["rating", "newest"], required=False, default="rating")
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+    def validate_skills(self, value: str) -> list[int]:
+        try:
+            ids = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise serializers.ValidationError(_("Give skill ids separated by commas.")) from None
+        if not ids or any(i < 1 or i > 2**31 - 1 for i in ids) or len(ids) > 20:
+            raise serializers.ValidationError(_("Give 1 to 20 skill ids separated by commas."))
+        return ids
+
+
+class PortfolioQuerySerializer(serializers.Serializer):
+    owner = serializers.RegexField(
+        USERNAME_PATTERN,
+        required=False,
+        max_length=30,
+        help_text="Whose portfolio; your own when omitted.",
+    )
+    cursor = serializers.CharField(required=False)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)

@@ -23,6 +23,25 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
 
 
+def enqueue_debounced(task: Task, *args: Any, key: str, seconds: float) -> None:
+    """Send ``task`` once per ``seconds`` for ``key``, ``seconds`` after the first request.
+
+    Later requests inside the window are absorbed: the task, when it runs, must do the work of
+    all of them (it reads the state from the database) and should call ``debounce_release``
+    first, so a request arriving while it runs schedules a fresh run.
+    """
+
+    def send() -> None:
+        if cache.add(key, "scheduled", timeout=max(1, int(seconds) * 2)):
+            task.apply_async(args=args, countdown=seconds)
+
+    transaction.on_commit(send)
+
+
+def debounce_release(key: str) -> None:
+    cache.delete(key)
+
+
 @shared_task(name="marketplace.tasks.heartbeat")
 def heartbeat() -> str:
     """Run by beat on a fixed interval; its timestamp proves that the scheduler and a worker live.

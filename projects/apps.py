@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        # SQLite lacks a median aggregate; the nightly reputation pass needs one.
+        from projects.reputation_nightly import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="garap-sqlite-median")

@@ -91,6 +91,17 @@ NOTICES: dict[str, Notice] = {
             "client."
         ),
     ),
+    "review_received": Notice(
+        _("%(author)s reviewed you for “%(gig)s”"),
+        _(
+            "Reviews are double-blind: you will see theirs when you write yours, or when the "
+            "review window closes on %(closes)s."
+        ),
+    ),
+    "reviews_revealed": Notice(
+        _("Reviews for “%(gig)s” are public"),
+        _("Both reviews of this contract can now be read, and you may reply to yours once."),
+    ),
     "message_received": Notice(
         _("New message about “%(gig)s”"),
         _("%(sender)s: %(excerpt)s"),

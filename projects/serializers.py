@@ -227,6 +227,10 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
     milestones = MilestoneSerializer(many=True, source="milestones.all")
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(help_text="How it ended; empty while active.")
+    portfolio_allowed = serializers.BooleanField(
+        help_text="The client lets the freelancer show this work in their portfolio."
+    )
 
 
 class MilestonePartSerializer(StrictSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import apis, apis_milestones
+from projects import apis, apis_milestones, apis_reviews
 
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
@@ -27,6 +27,34 @@ urlpatterns = [
     path("bids/<int:bid_id>/reject/", apis.BidRejectApi.as_view(), name="bid-reject"),
     path("bids/<int:bid_id>/accept/", apis.BidAcceptApi.as_view(), name="bid-accept"),
     path("contracts/", apis.ContractListApi.as_view(), name="contract-list"),
+    path(
+        "contracts/<int:contract_id>/reviews/",
+        apis_reviews.ContractReviewsApi.as_view(),
+        name="contract-reviews",
+    ),
+    path(
+        "contracts/<int:contract_id>/portfolio-permission/",
+        apis_reviews.ContractPortfolioPermissionApi.as_view(),
+        name="contract-portfolio-permission",
+    ),
+    path(
+        "contracts/<int:contract_id>/portfolio/",
+        apis_reviews.ContractPortfolioApi.as_view(),
+        name="contract-portfolio",
+    ),
+    path(
+        "reviews/<int:review_id>/reply/", apis_reviews.ReviewReplyApi.as_view(), name="review-reply"
+    ),
+    path(
+        "freelancers/<str:username>/reviews/",
+        apis_reviews.FreelancerReviewsApi.as_view(),
+        name="freelancer-reviews",
+    ),
+    path(
+        "clients/<str:username>/reviews/",
+        apis_reviews.ClientReviewsApi.as_view(),
+        name="client-reviews",
+    ),
     path("contracts/<int:contract_id>/", apis.ContractDetailApi.as_view(), name="contract-detail"),
     path(
         "contracts/<int:contract_id>/milestones/",

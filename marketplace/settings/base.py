@@ -8,6 +8,7 @@ machine needs no server. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -168,6 +169,16 @@ MILESTONES_MAX = 10
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_PER_GIG = 5
 ATTACHMENTS_PER_MESSAGE = 5
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)  # portfolio images
+IMAGE_MAX_SIDE = 6000  # pixels per side
+IMAGE_MAX_PIXELS = 24_000_000
+# Reviews and reputation (docs/reputation.md).
+REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=14)
+REPUTATION_PRIOR_WEIGHT = 5  # imaginary reviews at the platform mean in the Bayesian rating
+# Events for one user within this many seconds make one recalculation.
+REPUTATION_DEBOUNCE_SECONDS = env.float(
+    "REPUTATION_DEBOUNCE_SECONDS", default=30.0
+)  # width × height, checked before any pixel is decoded
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -277,6 +288,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": HEARTBEAT_INTERVAL_SECONDS,
         # A heartbeat older than its interval is worthless; never let a backlog pile up.
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
+    },
+    "reveal-due-reviews": {
+        "task": "projects.tasks.reveal_due_reviews",
+        "schedule": env.float("REVIEW_REVEAL_SWEEP_SECONDS", default=300.0),
+    },
+    "sweep-reputation-events": {
+        "task": "projects.tasks.sweep_reputation_events",
+        "schedule": 600.0,
+    },
+    "nightly-reputation": {
+        "task": "projects.tasks.recalculate_all_reputation",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Jakarta, the quietest hour
     },
 }
 

@@ -2,6 +2,7 @@ from projects.models.bids import Bid
 from projects.models.contracts import Contract, ContractMessage, MessageAttachment, Milestone
 from projects.models.deliveries import Delivery, DeliveryFile, Dispute
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
+from projects.models.reviews import ReputationEvent, Review
 from projects.models.taxonomy import Category, Skill
 
 __all__ = [
@@ -17,5 +18,7 @@ __all__ = [
     "GigInvitation",
     "MessageAttachment",
     "Milestone",
+    "ReputationEvent",
+    "Review",
     "Skill",
 ]

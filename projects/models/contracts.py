@@ -16,6 +16,12 @@ class Contract(models.Model):
         COMPLETED = "completed", _("completed")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("completed")
+        CANCELLED_BY_CLIENT = "cancelled_by_client", _("cancelled by the client")
+        CANCELLED_BY_FREELANCER = "cancelled_by_freelancer", _("cancelled by the freelancer")
+        DISPUTE_LOST = "dispute_lost", _("lost in a dispute by the freelancer")
+
     TRANSITIONS = {
         Status.ACTIVE: {Status.COMPLETED, Status.CANCELLED},
         Status.COMPLETED: set(),
@@ -39,6 +45,12 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # How it ended, for the freelancer's completion rate (see docs/reputation.md).
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    # Seconds from the hire to the freelancer's first message or delivery on it.
+    first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # The client lets the freelancer show this paid work in their portfolio.
+    portfolio_allowed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("contract")
@@ -65,6 +77,10 @@ class Milestone(models.Model):
         RESOLVED = "resolved", _("resolved")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Fault(models.TextChoices):
+        CLIENT = "client", _("client")
+        FREELANCER = "freelancer", _("freelancer")
+
     TRANSITIONS = {
         Status.PENDING: {Status.FUNDED, Status.CANCELLED},
         Status.FUNDED: {Status.SUBMITTED, Status.DISPUTED, Status.CANCELLED},
@@ -86,8 +102,14 @@ class Milestone(models.Model):
     )
     revisions_used = models.PositiveSmallIntegerField(default=0)
     funded_at = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)  # the latest submission
+    first_submitted_at = models.DateTimeField(null=True, blank=True)  # for the on-time rate
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Seconds from the last submission to the release: the client's approval time.
+    approval_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # Whose doing a cancellation was: the completion rate does not count a client's against
+    # the freelancer. An overdue milestone cancelled by the client is the freelancer's.
+    cancel_fault = models.CharField(max_length=10, choices=Fault.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

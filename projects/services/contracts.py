@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import PortfolioItem, User
+from accounts.services import portfolio_item_create, portfolio_item_unlink_contract
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.uploads import check_document
@@ -120,6 +121,8 @@ def message_post(
         attachment.file.save(info.storage_name, upload, save=False)
         attachment.save()
 
+    if actor.pk == contract.freelancer_id:
+        contract_note_first_response(contract)
     recipients = {contract.client_id, contract.freelancer_id} - {actor.pk}
     for recipient in User.objects.filter(pk__in=recipients):
         notices.send(
@@ -133,3 +136,66 @@ def message_post(
             excerpt=(message.body[:80] or gettext_lazy("(files)")),
         )
     return message
+
+
+def contract_note_first_response(contract: Contract) -> None:
+    """Record, once, how long the freelancer took from the hire to their first message or
+    delivery: the median of these is their published response time. Call under the
+    contract's lock."""
+    if contract.first_response_seconds is not None:
+        return
+    waited = timezone.now() - contract.created_at
+    contract.first_response_seconds = max(0, int(waited.total_seconds()))
+    contract.save(update_fields=["first_response_seconds", "updated_at"])
+
+
+def _paid_work(contract: Contract) -> bool:
+    return Milestone.objects.filter(contract=contract, status=Milestone.Status.RELEASED).exists()
+
+
+@transaction.atomic
+def contract_portfolio_permission(*, contract_id: int, actor: User, allowed: bool) -> Contract:
+    """The client lets the freelancer show this contract's released work in their portfolio,
+    or takes that back (the item stays, no longer marked as verified Garap work)."""
+    contract = _lock_contract(contract_id, actor)
+    if actor.pk != contract.client_id:
+        raise PermissionDenied(_("Only the client decides whether the work may be shown."))
+    if contract.portfolio_allowed != allowed:
+        contract.portfolio_allowed = allowed
+        contract.save(update_fields=["portfolio_allowed", "updated_at"])
+        if not allowed:
+            portfolio_item_unlink_contract(contract_id=contract.pk)
+    return contract
+
+
+@transaction.atomic
+def contract_add_to_portfolio(
+    *, contract_id: int, actor: User, title: str, description: str = ""
+) -> PortfolioItem:
+    """The freelancer adds delivered, released work to their portfolio, with the client's leave.
+
+    The item is marked as verified work and takes the gig's category and skills.
+    """
+    contract = _lock_contract(contract_id, actor)
+    if actor.pk != contract.freelancer_id:
+        raise PermissionDenied(_("Only the freelancer adds their work to a portfolio."))
+    if not _paid_work(contract):
+        raise Conflict(
+            _("Only work that was delivered and released can go in the portfolio."),
+            code="no_released_work",
+        )
+    if not contract.portfolio_allowed:
+        raise Conflict(
+            _("The client has not allowed this work to be shown. Ask them in the messages."),
+            code="portfolio_not_allowed",
+        )
+    if PortfolioItem.objects.filter(contract=contract).exists():
+        raise Conflict(_("This work is already in your portfolio."), code="already_added")
+    return portfolio_item_create(
+        owner=actor,
+        title=title or contract.gig.title,
+        description=description,
+        category_id=contract.gig.category_id,
+        skill_ids=list(contract.gig.skills.values_list("pk", flat=True)),
+        contract_id=contract.pk,
+    )

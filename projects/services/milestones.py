@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,21 @@ from marketplace.uploads import check_document
 from payments import services as payments
 from projects import notices
 from projects.access import is_moderator
-from projects.models import Contract, Delivery, DeliveryFile, Dispute, Gig, Milestone
+from projects.models import (
+    Contract,
+    Delivery,
+    DeliveryFile,
+    Dispute,
+    Gig,
+    Milestone,
+    ReputationEvent,
+)
+from projects.services import reputation
+from projects.services.contracts import contract_note_first_response
 from projects.services.gigs import ensure_not_suspended
 
 M = Milestone.Status
+M_FAULT = Milestone.Fault
 SETTLED = (M.RELEASED, M.RESOLVED, M.CANCELLED)
 DISPUTABLE = (M.FUNDED, M.SUBMITTED, M.REVISION_REQUESTED)
 
@@ -91,12 +103,44 @@ def _close_contract_if_settled(contract: Contract) -> None:
     ensure_transition(contract, target)
     contract.status = target
     contract.completed_at = timezone.now()
-    contract.save(update_fields=["status", "completed_at", "updated_at"])
+    contract.outcome = _outcome(contract, paid)
+    contract.save(update_fields=["status", "completed_at", "outcome", "updated_at"])
+    for party in (contract.client_id, contract.freelancer_id):
+        reputation.reputation_event_record(
+            user_id=party,
+            kind=ReputationEvent.Kind.CONTRACT_CLOSED,
+            reference=f"contract:{contract.pk}",
+        )
     gig = Gig.objects.select_for_update().get(pk=contract.gig_id)
     gig_target = Gig.Status.COMPLETED if paid else Gig.Status.CANCELLED
     ensure_transition(gig, gig_target)
     gig.status = gig_target
     gig.save(update_fields=["status", "updated_at"])
+
+
+def _outcome(contract: Contract, paid: bool) -> str:
+    """How the contract ended, for the freelancer's completion rate (docs/reputation.md).
+
+    A dispute the freelancer lost (they got less than half of the milestone) counts against
+    them even if other work was paid; otherwise paid work is a completion, and an unpaid end is
+    the fault of whoever cancelled (the client's overdue cancellation is the freelancer's).
+    """
+    lost = (
+        Dispute.objects.filter(milestone__contract=contract, status=Dispute.Status.RESOLVED)
+        .alias(doubled=F("freelancer_amount") * 2)
+        .filter(doubled__lt=F("milestone__amount"))
+        .exists()
+    )
+    if lost:
+        return Contract.Outcome.DISPUTE_LOST
+    if paid:
+        return Contract.Outcome.COMPLETED
+    freelancer_fault = Milestone.objects.filter(
+        contract=contract, cancel_fault=M_FAULT.FREELANCER
+    ).exists()
+    if freelancer_fault:
+        return Contract.Outcome.CANCELLED_BY_FREELANCER
+    return Contract.Outcome.CANCELLED_BY_CLIENT
 
 
 @transaction.atomic
@@ -150,7 +194,9 @@ def milestone_submit(
         stored.file.save(info.storage_name, upload, save=False)
         stored.save()
     milestone.status, milestone.submitted_at = M.SUBMITTED, timezone.now()
-    milestone.save(update_fields=["status", "submitted_at", "updated_at"])
+    milestone.first_submitted_at = milestone.first_submitted_at or milestone.submitted_at
+    milestone.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    contract_note_first_response(contract)
     _notify(
         milestone,
         contract,
@@ -199,7 +245,10 @@ def _release(contract: Contract, milestone: Milestone) -> Milestone:
         amount=milestone.amount,
     )
     milestone.status, milestone.closed_at = M.RELEASED, timezone.now()
-    milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    if milestone.submitted_at:
+        waited = milestone.closed_at - milestone.submitted_at
+        milestone.approval_seconds = max(0, int(waited.total_seconds()))
+    milestone.save(update_fields=["status", "closed_at", "approval_seconds", "updated_at"])
     _notify(milestone, contract, "milestone_released", contract.freelancer_id)
     _close_contract_if_settled(contract)
     return milestone
@@ -275,8 +324,11 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
             payer_id=contract.client_id,
             amount=milestone.amount,
         )
+    # An overdue milestone the client cancels is the freelancer's missed deadline.
+    freelancer_fault = not is_client or milestone.status == M.FUNDED
+    milestone.cancel_fault = M_FAULT.FREELANCER if freelancer_fault else M_FAULT.CLIENT
     milestone.status, milestone.closed_at = M.CANCELLED, timezone.now()
-    milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    milestone.save(update_fields=["status", "closed_at", "cancel_fault", "updated_at"])
     other = contract.freelancer_id if is_client else contract.client_id
     _notify(milestone, contract, "milestone_cancelled", other)
     _close_contract_if_settled(contract)

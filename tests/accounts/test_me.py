@@ -15,6 +15,7 @@ def test_me_shows_only_the_callers_own_account(user):
         "id": user.id,
         "username": user.username,
         "email": user.email,
+        "email_verified_at": None,
         "display_name": user.display_name,
         "preferred_language": "id",
         "date_joined": response.json()["date_joined"],

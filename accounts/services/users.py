@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors
-from accounts.models import AuthToken, Notification, User
+from accounts.models import AuthToken, ClientProfile, FreelancerProfile, Notification, User
 from marketplace.errors import DomainError
 
 
@@ -83,6 +83,8 @@ def user_register(
                 display_name=display_name,
                 preferred_language=preferred_language,
             )
+            FreelancerProfile.objects.create(user=user)
+            ClientProfile.objects.create(user=user)
             token, raw = token_issue(user=user)
     except IntegrityError:
         fields = _taken_fields(username=username, email=email) or {

@@ -1,10 +1,10 @@
-"""Users and their API tokens."""
+"""Users, their API tokens, suspensions and in-app notices."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,8 @@ class User(AbstractUser):
         choices=Language.choices,
         default=Language.INDONESIAN,
     )
+    # Set when the user opened the link we e-mailed; shown as a badge on their profile.
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -83,32 +85,6 @@ class AuthToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
-
-
-class FreelancerProfile(models.Model):
-    """What a freelancer shows and how much work they take on at once."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="freelancer_profile")
-    # A freelancer with this many active contracts cannot bid or be hired until one ends.
-    max_active_contracts = models.PositiveSmallIntegerField(
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("freelancer profile")
-        verbose_name_plural = _("freelancer profiles")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(max_active_contracts__gte=1, max_active_contracts__lte=10),
-                name="freelancer_capacity_1_to_10",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} (freelancer)"
 
 
 class Suspension(models.Model):

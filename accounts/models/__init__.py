@@ -1,0 +1,36 @@
+from accounts.models.portfolio import PortfolioImage, PortfolioItem
+from accounts.models.profiles import (
+    Availability,
+    ClientProfile,
+    FreelancerProfile,
+    Language,
+    ReputationChange,
+)
+from accounts.models.regions import Province
+from accounts.models.users import (
+    USERNAME_PATTERN,
+    AuthToken,
+    Notification,
+    Suspension,
+    User,
+    UserManager,
+    username_validator,
+)
+
+__all__ = [
+    "USERNAME_PATTERN",
+    "AuthToken",
+    "Availability",
+    "ClientProfile",
+    "FreelancerProfile",
+    "Language",
+    "Notification",
+    "PortfolioImage",
+    "PortfolioItem",
+    "Province",
+    "ReputationChange",
+    "Suspension",
+    "User",
+    "UserManager",
+    "username_validator",
+]

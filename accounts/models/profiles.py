@@ -1,0 +1,195 @@
+"""The public face of a user: a freelancer's profile, a client's record, and the reputation
+figures Garap publishes on both.
+
+The figures are written only by the reputation calculation (``projects.reputation``), never by
+the user; each stores the numbers it was computed from, so the API can show the arithmetic.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models.regions import Province
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", _("available now")
+    LIMITED = "limited", _("limited availability")
+    UNAVAILABLE = "unavailable", _("not taking new work")
+
+
+class Language(models.TextChoices):
+    """Languages a freelancer works in (ISO 639-1)."""
+
+    INDONESIAN = "id", _("Bahasa Indonesia")
+    ENGLISH = "en", _("English")
+    JAVANESE = "jv", _("Javanese")
+    SUNDANESE = "su", _("Sundanese")
+    MALAY = "ms", _("Malay")
+    CHINESE = "zh", _("Chinese")
+    ARABIC = "ar", _("Arabic")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+
+
+def _rate(**kwargs: object) -> models.DecimalField:
+    """A share between 0 and 1 with three decimals (0.875 = 87.5%); empty until measurable."""
+    return models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True, **kwargs)
+
+
+class FreelancerProfile(models.Model):
+    """What a freelancer shows clients, how much work they take on, and their reputation."""
+
+    MAX_SKILLS = 15
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelancer_profile"
+    )
+    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    bio = models.TextField(_("about"), max_length=3000, blank=True)
+    skills = models.ManyToManyField("projects.Skill", blank=True, related_name="freelancers")
+    # Whole rupiah: "gigs from Rp 50.000".
+    starting_price = models.PositiveBigIntegerField(
+        _("starting price (IDR)"), null=True, blank=True
+    )
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    province = models.CharField(_("province"), max_length=40, choices=Province.choices, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    availability = models.CharField(
+        _("availability"),
+        max_length=12,
+        choices=Availability.choices,
+        default=Availability.AVAILABLE,
+    )
+    # A freelancer with this many active contracts cannot bid or be hired until one ends.
+    max_active_contracts = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
+    # Reputation, written by projects.reputation. Rating: a Bayesian average of revealed
+    # reviews, pulled towards the platform mean (``rating_prior``) by ``REPUTATION_PRIOR_WEIGHT``
+    # imaginary reviews, so one 5-star review does not outrank fifty 4.8s.
+    rating = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_points = models.PositiveIntegerField(default=0)  # sum of all three scores of each review
+    rating_prior = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    on_time_rate = _rate()
+    on_time_count = models.PositiveIntegerField(default=0)
+    on_time_total = models.PositiveIntegerField(default=0)
+    completion_rate = _rate()
+    completed_count = models.PositiveIntegerField(default=0)
+    completion_total = models.PositiveIntegerField(default=0)
+    repeat_client_rate = _rate()
+    repeat_clients = models.PositiveIntegerField(default=0)
+    distinct_clients = models.PositiveIntegerField(default=0)
+    median_response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    response_samples = models.PositiveIntegerField(default=0)
+    reputation_updated_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("freelancer profile")
+        verbose_name_plural = _("freelancer profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_active_contracts__gte=1, max_active_contracts__lte=10),
+                name="freelancer_capacity_1_to_10",
+            )
+        ]
+        indexes = [
+            # The freelancer directory's default order: best (Bayesian) rating first, "no
+            # rating yet" last — the same expression as accounts.selectors.freelancer_directory.
+            models.Index(
+                Coalesce("rating", models.Value(Decimal(0))).desc(),
+                models.F("id").desc(),
+                name="freelancer_by_rating",
+                condition=~models.Q(headline=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (freelancer)"
+
+    @property
+    def is_listed(self) -> bool:
+        """Only freelancers who wrote a headline appear in the directory."""
+        return bool(self.headline)
+
+
+class ClientProfile(models.Model):
+    """A client's shop name and the public record of how they treat freelancers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
+    )
+    shop_name = models.CharField(_("shop or business name"), max_length=80, blank=True)
+
+    # The public record, written by projects.reputation.
+    gigs_posted = models.PositiveIntegerField(default=0)
+    gigs_closed = models.PositiveIntegerField(default=0)  # bidding over: awarded, expired, …
+    hires = models.PositiveIntegerField(default=0)
+    hire_rate = _rate()
+    avg_approval_seconds = models.PositiveIntegerField(null=True, blank=True)
+    approvals = models.PositiveIntegerField(default=0)
+    contracts = models.PositiveIntegerField(default=0)
+    disputed_contracts = models.PositiveIntegerField(default=0)
+    dispute_rate = _rate()
+    revisions_requested = models.PositiveIntegerField(default=0)
+    milestones_delivered = models.PositiveIntegerField(default=0)
+    revisions_per_milestone = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_points = models.PositiveIntegerField(default=0)
+    rating_average = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    record_updated_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} (client)"
+
+
+class ReputationChange(models.Model):
+    """One published figure moved, and the event that moved it — so a freelancer can see why.
+
+    Append-only: written by the reputation calculation, never edited.
+    """
+
+    class Cause(models.TextChoices):
+        REVIEW_REVEALED = "review_revealed", _("a review was revealed")
+        CONTRACT_CLOSED = "contract_closed", _("a contract ended")
+        NIGHTLY = "nightly", _("the nightly recalculation (deadlines passed, platform mean moved)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reputation_changes"
+    )
+    figure = models.CharField(max_length=40)
+    old_value = models.CharField(max_length=40, blank=True)
+    new_value = models.CharField(max_length=40, blank=True)
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    # What caused it, as "contract:12" or "review:40"; empty for the nightly pass.
+    reference = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reputation change")
+        verbose_name_plural = _("reputation changes")
+        indexes = [models.Index(fields=["user", "-created_at"], name="reputation_change_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.figure} {self.old_value} → {self.new_value}"

@@ -1,0 +1,50 @@
+"""Writes for accounts. ``users``: sign-up, tokens, settings, notices; ``profiles``: the public
+profile, the client's shop name, e-mail verification; ``portfolio``: portfolio items and images."""
+
+from accounts.services.portfolio import (
+    portfolio_image_add,
+    portfolio_image_delete,
+    portfolio_item_create,
+    portfolio_item_delete,
+    portfolio_item_unlink_contract,
+    portfolio_item_update,
+)
+from accounts.services.profiles import (
+    client_profile_update,
+    email_verification_send,
+    email_verify,
+    freelancer_profile_update,
+    profiles_ensure,
+)
+from accounts.services.users import (
+    notification_mark_read,
+    notification_send,
+    token_digest,
+    token_issue,
+    token_obtain,
+    token_revoke,
+    user_register,
+    user_update,
+)
+
+__all__ = [
+    "client_profile_update",
+    "email_verification_send",
+    "email_verify",
+    "freelancer_profile_update",
+    "notification_mark_read",
+    "notification_send",
+    "portfolio_image_add",
+    "portfolio_image_delete",
+    "portfolio_item_create",
+    "portfolio_item_delete",
+    "portfolio_item_unlink_contract",
+    "portfolio_item_update",
+    "profiles_ensure",
+    "token_digest",
+    "token_issue",
+    "token_obtain",
+    "token_revoke",
+    "user_register",
+    "user_update",
+]

@@ -1,0 +1,137 @@
+"""The public profile a freelancer edits, a client's shop name, and e-mail verification."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import ClientProfile, FreelancerProfile, User
+from marketplace.errors import DomainError
+
+EMAIL_VERIFICATION_SALT = "garap.accounts.email-verification"
+EMAIL_VERIFICATION_MAX_AGE = 7 * 24 * 3600  # seconds: a week to click the link
+
+
+def skill_model() -> type:
+    """The taxonomy lives with gigs (projects); profiles only point at it."""
+    return FreelancerProfile.skills.field.related_model
+
+
+def profiles_ensure(*, user_id: int) -> tuple[FreelancerProfile, ClientProfile]:
+    """Both profile rows for this user, created empty if missing (users made before sign-up
+    created them, or by the admin)."""
+    freelancer, _created = FreelancerProfile.objects.get_or_create(user_id=user_id)
+    client, _created = ClientProfile.objects.get_or_create(user_id=user_id)
+    return freelancer, client
+
+
+@transaction.atomic
+def freelancer_profile_update(
+    *,
+    user: User,
+    headline: str,
+    bio: str = "",
+    skill_ids: list[int] | None = None,
+    starting_price: int | None = None,
+    city: str = "",
+    province: str = "",
+    languages: list[str] | None = None,
+    availability: str = "available",
+    max_active_contracts: int = 3,
+) -> FreelancerProfile:
+    """Replace the editable part of the freelancer's profile (a PUT: omitted means cleared).
+
+    The reputation figures are not editable here; only the calculation writes them.
+    """
+    skill_ids = list(dict.fromkeys(skill_ids or []))
+    if len(skill_ids) > FreelancerProfile.MAX_SKILLS:
+        raise DomainError(
+            _("Choose at most %(n)d skills.") % {"n": FreelancerProfile.MAX_SKILLS},
+            fields={"skills": [_("Too many skills.")]},
+        )
+    skills = list(skill_model().objects.filter(pk__in=skill_ids))
+    if len(skills) != len(skill_ids):
+        missing = sorted(set(skill_ids) - {s.pk for s in skills})
+        raise DomainError(
+            _("Unknown skill ids: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            fields={"skills": [_("Pick skills from GET /api/v1/skills/.")]},
+        )
+    if starting_price is not None and starting_price < settings.MILESTONE_MIN_AMOUNT:
+        raise DomainError(
+            _("A starting price is at least Rp %(min)s.")
+            % {"min": f"{settings.MILESTONE_MIN_AMOUNT:,}".replace(",", ".")},
+            fields={"starting_price": [_("Too low.")]},
+        )
+    profile = FreelancerProfile.objects.select_for_update().get_or_create(user=user)[0]
+    profile.headline = headline.strip()
+    profile.bio = bio.strip()
+    profile.starting_price = starting_price
+    profile.city = city.strip()
+    profile.province = province
+    profile.languages = list(dict.fromkeys(languages or []))
+    profile.availability = availability
+    profile.max_active_contracts = max_active_contracts
+    profile.save()
+    profile.skills.set(skills)
+    return profile
+
+
+def client_profile_update(*, user: User, shop_name: str) -> ClientProfile:
+    profile = ClientProfile.objects.get_or_create(user=user)[0]
+    profile.shop_name = shop_name.strip()
+    profile.save(update_fields=["shop_name", "updated_at"])
+    return profile
+
+
+def email_verification_send(*, user: User) -> str:
+    """E-mail the user a link proving they own their address; returns the token (for tests
+    and the console backend). A verified address needs nothing."""
+    token = signing.dumps(
+        {"user": user.pk, "email": user.email.lower()}, salt=EMAIL_VERIFICATION_SALT
+    )
+    if user.email_verified_at is None:
+        with translation.override(user.preferred_language):
+            send_mail(
+                subject=_("Confirm your e-mail address for Garap"),
+                message=_(
+                    "Hello %(name)s,\n\nOpen this link to confirm your e-mail address:\n"
+                    "%(url)s\n\nThe link works for 7 days. If you did not sign up for Garap, "
+                    "ignore this e-mail."
+                )
+                % {
+                    "name": user.public_name,
+                    "url": f"{settings.SITE_URL}/verify-email/?token={token}",
+                },
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    return token
+
+
+def email_verify(*, token: str) -> User:
+    """Mark the address in a verification link as verified (again: a no-op).
+
+    A link for an address the user has since changed verifies nothing.
+    """
+    invalid = DomainError(
+        _("This confirmation link is invalid or has expired. Ask for a new one."),
+        code="invalid_token",
+        fields={"token": [_("Invalid or expired.")]},
+    )
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_VERIFICATION_SALT, max_age=EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.BadSignature:
+        raise invalid from None
+    user = User.objects.filter(pk=data.get("user")).first()
+    if user is None or user.email.lower() != data.get("email"):
+        raise invalid
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user

@@ -1,0 +1,130 @@
+"""API views for reviews, and for a contract's work in the freelancer's portfolio."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import portfolio_item_get
+from accounts.serializers import PortfolioItemSerializer
+from marketplace.api import PageQuerySerializer, page_of, validated_query
+from projects.apis import paginate
+from projects.models import Contract, Review
+from projects.selectors import contracts as contract_selectors
+from projects.selectors import reviews as review_selectors
+from projects.serializers import ContractSerializer
+from projects.serializers_reviews import (
+    ContractReviewsSerializer,
+    PortfolioFromContractSerializer,
+    PortfolioPermissionSerializer,
+    ReviewReplySerializer,
+    ReviewSerializer,
+    ReviewWriteSerializer,
+)
+from projects.services import contracts as contract_services
+from projects.services import reviews as review_services
+
+
+def _contract_reviews(contract: Contract, user) -> Response:
+    reviews = review_selectors.review_list_for_contract(contract=contract, viewer=user)
+    other = contract.freelancer_id if user.pk == contract.client_id else contract.client_id
+    closes = review_services.review_window_closes_at(contract)
+    you = review_selectors.review_written(contract=contract, author_id=user.pk)
+    is_party = user.pk in (contract.client_id, contract.freelancer_id)
+    data = {
+        "reviews": reviews,
+        "can_review": is_party
+        and not you
+        and contract.status == Contract.Status.COMPLETED
+        and closes is not None
+        and closes > timezone.now(),
+        "you_reviewed": you,
+        "other_reviewed": review_selectors.review_written(contract=contract, author_id=other),
+        "window_closes_at": closes,
+    }
+    return Response(ContractReviewsSerializer(data).data)
+
+
+@extend_schema(tags=["reviews"])
+class ContractReviewsApi(APIView):
+    @extend_schema(responses=ContractReviewsSerializer)
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        return _contract_reviews(contract, request.user)
+
+    @extend_schema(request=ReviewWriteSerializer, responses={201: ContractReviewsSerializer})
+    def post(self, request: Request, contract_id: int) -> Response:
+        serializer = ReviewWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review_services.review_submit(
+            contract_id=contract_id, actor=request.user, **serializer.validated_data
+        )
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        response = _contract_reviews(contract, request.user)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+@extend_schema(tags=["reviews"])
+class ReviewReplyApi(APIView):
+    @extend_schema(request=ReviewReplySerializer, responses=ReviewSerializer)
+    def post(self, request: Request, review_id: int) -> Response:
+        serializer = ReviewReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = review_services.review_reply(
+            review_id=review_id, actor=request.user, body=serializer.validated_data["body"]
+        )
+        return Response(ReviewSerializer(review).data)
+
+
+class _PublicReviewsApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    role = Review.Subject.FREELANCER
+
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(ReviewSerializer))
+    def get(self, request: Request, username: str) -> Response:
+        validated_query(PageQuerySerializer, request)
+        reviews = review_selectors.review_list_public(username=username, role=self.role)
+        return paginate(self, request, reviews, ReviewSerializer, ordering=("-revealed_at", "-id"))
+
+
+@extend_schema(tags=["reviews"])
+class FreelancerReviewsApi(_PublicReviewsApi):
+    role = Review.Subject.FREELANCER
+
+
+@extend_schema(tags=["reviews"])
+class ClientReviewsApi(_PublicReviewsApi):
+    role = Review.Subject.CLIENT
+
+
+@extend_schema(tags=["portfolio"])
+class ContractPortfolioPermissionApi(APIView):
+    @extend_schema(request=PortfolioPermissionSerializer, responses=ContractSerializer)
+    def post(self, request: Request, contract_id: int) -> Response:
+        serializer = PortfolioPermissionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract_services.contract_portfolio_permission(
+            contract_id=contract_id, actor=request.user, **serializer.validated_data
+        )
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        return Response(ContractSerializer(contract, context={"request": request}).data)
+
+
+@extend_schema(tags=["portfolio"])
+class ContractPortfolioApi(APIView):
+    @extend_schema(
+        request=PortfolioFromContractSerializer, responses={201: PortfolioItemSerializer}
+    )
+    def post(self, request: Request, contract_id: int) -> Response:
+        serializer = PortfolioFromContractSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = contract_services.contract_add_to_portfolio(
+            contract_id=contract_id, actor=request.user, **serializer.validated_data
+        )
+        item = portfolio_item_get(item_id=item.pk)
+        return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)

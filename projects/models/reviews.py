@@ -1,0 +1,93 @@
+"""Reviews after a paid contract, and the queue of events that move reputation figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.contracts import Contract
+
+
+class Review(models.Model):
+    """One party's review of the other, double-blind until both are in or the window closes."""
+
+    class Subject(models.TextChoices):
+        FREELANCER = "freelancer", _("freelancer")  # written by the client
+        CLIENT = "client", _("client")  # written by the freelancer
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+    )
+    subject_role = models.CharField(max_length=10, choices=Subject.choices)
+    quality = models.PositiveSmallIntegerField()
+    communication = models.PositiveSmallIntegerField()
+    value = models.PositiveSmallIntegerField()
+    comment = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Null while hidden. Nobody but the author sees a review before this is set.
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "author"], name="review_once_per_party"),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{score}__gte": 1, f"{score}__lte": 5}),
+                    name=f"review_{score}_1_to_5",
+                )
+                for score in ("quality", "communication", "value")
+            ],
+        ]
+        indexes = [
+            models.Index(
+                fields=["subject", "subject_role", "-revealed_at", "-id"],
+                name="review_public_by_subject",
+                condition=models.Q(revealed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.subject} on contract {self.contract_id}"
+
+    @property
+    def points(self) -> int:
+        return self.quality + self.communication + self.value
+
+
+class ReputationEvent(models.Model):
+    """An event that may move a user's reputation, written in the event's own transaction.
+
+    The debounced recalculation task consumes these rows: a burst of events for one user makes
+    one recalculation, and a lost task message is found again by the periodic sweep.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW_REVEALED = "review_revealed", _("review revealed")
+        CONTRACT_CLOSED = "contract_closed", _("contract closed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reference = models.CharField(max_length=40)  # "review:12", "contract:7"
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="reputation_event_pending",
+                condition=models.Q(processed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} for {self.user_id}"

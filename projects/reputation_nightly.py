@@ -1,0 +1,305 @@
+"""The nightly reputation pass: every user's figures at once, in a few set-based statements.
+
+1. the platform mean (one aggregate);
+2. profile rows for users who have none (two ``INSERT … SELECT … WHERE NOT EXISTS``);
+3. every freelancer's new figures into a temporary table (one ``SELECT … GROUP BY`` per figure,
+   joined), the movements into the change log, then one ``UPDATE … FROM`` the temporary table;
+4. every client's record with one ``UPDATE … FROM (SELECT … GROUP BY …)``.
+
+No Python loop over users: the number of statements is the same for ten users or ten million.
+The definitions, and a per-user reference implementation the tests compare this with, are in
+``projects.reputation``. Runs on PostgreSQL and on SQLite (the embedded default), whose only
+differences are spelled out in ``_Dialect``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, User
+from projects.models import Contract, Dispute, Gig, Milestone, Review
+from projects.reputation import CLOSED_GIG_STATUSES, COUNTED_OUTCOMES, LOGGED_FIGURES
+from projects.reputation import platform_mean as compute_platform_mean
+
+T = {
+    "user": User._meta.db_table,
+    "fp": FreelancerProfile._meta.db_table,
+    "cp": ClientProfile._meta.db_table,
+    "change": ReputationChange._meta.db_table,
+    "review": Review._meta.db_table,
+    "milestone": Milestone._meta.db_table,
+    "contract": Contract._meta.db_table,
+    "gig": Gig._meta.db_table,
+    "dispute": Dispute._meta.db_table,
+}
+
+
+class _Dialect:
+    def __init__(self, vendor: str) -> None:
+        self.pg = vendor == "postgresql"
+
+    def ratio(self, part: str, whole: str, places: int = 3) -> str:
+        cast = f"CAST({part} AS numeric)" if self.pg else f"CAST({part} AS REAL)"
+        return f"(CASE WHEN {whole} > 0 THEN ROUND({cast} / {whole}, {places}) END)"
+
+    def median(self, column: str) -> str:
+        if self.pg:
+            return f"ROUND(CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY {column}) AS numeric))"
+        return f"ROUND(garap_median({column}))"
+
+    def decimal(self, placeholder: str) -> str:
+        return f"CAST({placeholder} AS numeric)" if self.pg else f"CAST({placeholder} AS REAL)"
+
+    def as_text(self, column: str) -> str:
+        return f"COALESCE(CAST({column} AS {'text' if self.pg else 'TEXT'}), '')"
+
+
+class _Median:
+    """SQLite has no median; this aggregate is registered on every SQLite connection."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        return statistics.median(self.values) if self.values else None
+
+
+def register_sqlite_functions(sender: object, connection: object, **kwargs: object) -> None:
+    if getattr(connection, "vendor", "") == "sqlite":
+        connection.connection.create_aggregate("garap_median", 1, _Median)
+
+
+def _insert_missing_profiles(cursor, model: type[models.Model], now: datetime) -> None:
+    """Give every user a row, with the model's defaults, in one statement."""
+    columns, values = ["user_id"], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name == "user":
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            default = now
+        else:
+            default = field.get_default()
+        columns.append(field.column)
+        values.append(field.get_db_prep_save(default, connection))
+    placeholders = ", ".join(["%s"] * len(values))
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - our names
+        f"SELECT u.id, {placeholders} FROM {T['user']} u "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {model._meta.db_table} p WHERE p.user_id = u.id)",
+        values,
+    )
+
+
+def _freelancer_select(d: _Dialect, prior: Decimal | None, now: object) -> tuple[str, dict]:
+    weight = settings.REPUTATION_PRIOR_WEIGHT
+    if prior is None:
+        rating = "NULL"  # no review anywhere yet: nobody has a rating
+    else:
+        rating = (
+            f"ROUND((3 * {weight} * {d.decimal('%(prior)s')} + COALESCE(r.points, 0)) "
+            f"/ (3 * ({weight} + COALESCE(r.n, 0))), 3)"
+        )
+    outcomes = ", ".join(f"'{o}'" for o in COUNTED_OUTCOMES)
+    sql = f"""
+        SELECT p.user_id,
+            {rating} AS rating,
+            COALESCE(r.n, 0) AS rating_count,
+            COALESCE(r.points, 0) AS rating_points,
+            {"NULL" if prior is None else d.decimal("%(prior)s")} AS rating_prior,
+            {d.ratio("COALESCE(m.on_time, 0)", "m.total")} AS on_time_rate,
+            COALESCE(m.on_time, 0) AS on_time_count,
+            COALESCE(m.total, 0) AS on_time_total,
+            {d.ratio("COALESCE(c.done, 0)", "c.total")} AS completion_rate,
+            COALESCE(c.done, 0) AS completed_count,
+            COALESCE(c.total, 0) AS completion_total,
+            {d.ratio("COALESCE(k.repeat_clients, 0)", "k.clients")} AS repeat_client_rate,
+            COALESCE(k.repeat_clients, 0) AS repeat_clients,
+            COALESCE(k.clients, 0) AS distinct_clients,
+            s.median_seconds AS median_response_seconds,
+            COALESCE(s.samples, 0) AS response_samples
+        FROM {T["fp"]} p
+        LEFT JOIN (
+            SELECT subject_id AS uid, COUNT(*) AS n,
+                   SUM(quality + communication + value) AS points
+            FROM {T["review"]}
+            WHERE revealed_at IS NOT NULL AND subject_role = 'freelancer'
+            GROUP BY subject_id
+        ) r ON r.uid = p.user_id
+        LEFT JOIN (
+            SELECT c.freelancer_id AS uid, COUNT(*) AS total,
+                   SUM(CASE WHEN m.first_submitted_at <= m.due_at THEN 1 ELSE 0 END) AS on_time
+            FROM {T["milestone"]} m JOIN {T["contract"]} c ON c.id = m.contract_id
+            WHERE m.funded_at IS NOT NULL
+              AND (m.first_submitted_at IS NOT NULL OR m.due_at <= %(now)s)
+            GROUP BY c.freelancer_id
+        ) m ON m.uid = p.user_id
+        LEFT JOIN (
+            SELECT freelancer_id AS uid, COUNT(*) AS total,
+                   SUM(CASE WHEN outcome = 'completed' THEN 1 ELSE 0 END) AS done
+            FROM {T["contract"]} WHERE outcome IN ({outcomes})
+            GROUP BY freelancer_id
+        ) c ON c.uid = p.user_id
+        LEFT JOIN (
+            SELECT uid, COUNT(*) AS clients,
+                   SUM(CASE WHEN hires >= 2 THEN 1 ELSE 0 END) AS repeat_clients
+            FROM (
+                SELECT freelancer_id AS uid, client_id, COUNT(*) AS hires
+                FROM {T["contract"]} WHERE status = 'completed'
+                GROUP BY freelancer_id, client_id
+            ) per_client
+            GROUP BY uid
+        ) k ON k.uid = p.user_id
+        LEFT JOIN (
+            SELECT freelancer_id AS uid, COUNT(*) AS samples,
+                   {d.median("first_response_seconds")} AS median_seconds
+            FROM {T["contract"]} WHERE first_response_seconds IS NOT NULL
+            GROUP BY freelancer_id
+        ) s ON s.uid = p.user_id
+    """  # noqa: S608 - table names and literals are ours; values are parameters
+    return sql, {"now": now, "prior": prior}
+
+
+FREELANCER_COLUMNS = (
+    "rating",
+    "rating_count",
+    "rating_points",
+    "rating_prior",
+    "on_time_rate",
+    "on_time_count",
+    "on_time_total",
+    "completion_rate",
+    "completed_count",
+    "completion_total",
+    "repeat_client_rate",
+    "repeat_clients",
+    "distinct_clients",
+    "median_response_seconds",
+    "response_samples",
+)
+
+
+def _client_select(d: _Dialect) -> str:
+    closed = ", ".join(f"'{s}'" for s in CLOSED_GIG_STATUSES)
+    return f"""
+        SELECT p.user_id,
+            COALESCE(g.posted, 0) AS gigs_posted,
+            COALESCE(g.closed, 0) AS gigs_closed,
+            COALESCE(c.n, 0) AS hires,
+            {d.ratio("COALESCE(c.n, 0)", "g.closed")} AS hire_rate,
+            {d.ratio("a.total", "a.n", 0)} AS avg_approval_seconds,
+            COALESCE(a.n, 0) AS approvals,
+            COALESCE(c.n, 0) AS contracts,
+            COALESCE(x.n, 0) AS disputed_contracts,
+            {d.ratio("COALESCE(x.n, 0)", "c.n")} AS dispute_rate,
+            COALESCE(v.revisions, 0) AS revisions_requested,
+            COALESCE(v.n, 0) AS milestones_delivered,
+            {d.ratio("COALESCE(v.revisions, 0)", "v.n", 2)} AS revisions_per_milestone,
+            COALESCE(r.n, 0) AS rating_count,
+            COALESCE(r.points, 0) AS rating_points,
+            {d.ratio("COALESCE(r.points, 0)", "3 * r.n")} AS rating_average
+        FROM {T["cp"]} p
+        LEFT JOIN (
+            SELECT client_id AS uid, COUNT(*) AS posted,
+                   SUM(CASE WHEN status IN ({closed}) THEN 1 ELSE 0 END) AS closed
+            FROM {T["gig"]} WHERE published_at IS NOT NULL GROUP BY client_id
+        ) g ON g.uid = p.user_id
+        LEFT JOIN (
+            SELECT client_id AS uid, COUNT(*) AS n FROM {T["contract"]} GROUP BY client_id
+        ) c ON c.uid = p.user_id
+        LEFT JOIN (
+            SELECT c.client_id AS uid, COUNT(DISTINCT c.id) AS n
+            FROM {T["dispute"]} d
+            JOIN {T["milestone"]} m ON m.id = d.milestone_id
+            JOIN {T["contract"]} c ON c.id = m.contract_id
+            GROUP BY c.client_id
+        ) x ON x.uid = p.user_id
+        LEFT JOIN (
+            SELECT c.client_id AS uid, COUNT(*) AS n, SUM(m.approval_seconds) AS total
+            FROM {T["milestone"]} m JOIN {T["contract"]} c ON c.id = m.contract_id
+            WHERE m.approval_seconds IS NOT NULL GROUP BY c.client_id
+        ) a ON a.uid = p.user_id
+        LEFT JOIN (
+            SELECT c.client_id AS uid, COUNT(*) AS n, SUM(m.revisions_used) AS revisions
+            FROM {T["milestone"]} m JOIN {T["contract"]} c ON c.id = m.contract_id
+            WHERE m.first_submitted_at IS NOT NULL GROUP BY c.client_id
+        ) v ON v.uid = p.user_id
+        LEFT JOIN (
+            SELECT subject_id AS uid, COUNT(*) AS n,
+                   SUM(quality + communication + value) AS points
+            FROM {T["review"]}
+            WHERE revealed_at IS NOT NULL AND subject_role = 'client'
+            GROUP BY subject_id
+        ) r ON r.uid = p.user_id
+    """  # noqa: S608 - table names and literals are ours
+
+
+CLIENT_COLUMNS = (
+    "gigs_posted",
+    "gigs_closed",
+    "hires",
+    "hire_rate",
+    "avg_approval_seconds",
+    "approvals",
+    "contracts",
+    "disputed_contracts",
+    "dispute_rate",
+    "revisions_requested",
+    "milestones_delivered",
+    "revisions_per_milestone",
+    "rating_count",
+    "rating_points",
+    "rating_average",
+)
+
+
+def recalculate_all(*, now: datetime) -> dict[str, int]:
+    """Recompute every freelancer's and client's figures; log the freelancers' movements.
+
+    Returns how many figures moved (``changes``) — for the task's log line.
+    """
+    d = _Dialect(connection.vendor)
+    prior = compute_platform_mean()
+    at = connection.ops.adapt_datetimefield_value(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _insert_missing_profiles(cursor, FreelancerProfile, now)
+        _insert_missing_profiles(cursor, ClientProfile, now)
+
+        select, params = _freelancer_select(d, prior, at)
+        cursor.execute(f"CREATE TEMPORARY TABLE garap_new_reputation AS {select}", params)
+        moved = " UNION ALL ".join(
+            f"SELECT p.user_id, '{figure}', {d.as_text('p.' + figure)}, "  # noqa: S608 - our names
+            f"{d.as_text('n.' + figure)}, 'nightly', '', %(now)s "
+            f"FROM {T['fp']} p JOIN garap_new_reputation n ON n.user_id = p.user_id "
+            f"WHERE p.{figure} IS DISTINCT FROM n.{figure}"
+            for figure in LOGGED_FIGURES
+        )
+        cursor.execute(
+            f"INSERT INTO {T['change']} "
+            "(user_id, figure, old_value, new_value, cause, reference, created_at) " + moved,
+            {"now": at},
+        )
+        changes = cursor.rowcount
+        assignments = ", ".join(f"{c} = n.{c}" for c in FREELANCER_COLUMNS)
+        cursor.execute(
+            f"UPDATE {T['fp']} SET {assignments}, reputation_updated_at = %(now)s "  # noqa: S608
+            f"FROM garap_new_reputation n WHERE {T['fp']}.user_id = n.user_id",
+            {"now": at},
+        )
+        cursor.execute("DROP TABLE garap_new_reputation")
+
+        assignments = ", ".join(f"{c} = n.{c}" for c in CLIENT_COLUMNS)
+        cursor.execute(
+            f"UPDATE {T['cp']} SET {assignments}, record_updated_at = %(now)s "  # noqa: S608
+            f"FROM ({_client_select(d)}) n WHERE {T['cp']}.user_id = n.user_id",
+            {"now": at},
+        )
+    return {"changes": max(changes, 0)}

@@ -1,0 +1,161 @@
+"""Reviews after a paid contract: double-blind, revealed when both are in or the window closes.
+
+A review is hidden (``revealed_at`` is null) from everyone but its author until the other
+party's review is in — then both are revealed in the same transaction — or until the window of
+``REVIEW_WINDOW_DAYS`` after the contract closed runs out (``reviews_reveal_due``, a sweep).
+Each revealed review records a reputation event for its subject.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from projects import notices
+from projects.models import Contract, ReputationEvent, Review
+from projects.services.gigs import ensure_not_suspended
+from projects.services.reputation import reputation_event_record
+
+
+def review_window_closes_at(contract: Contract) -> datetime | None:
+    if contract.completed_at is None:
+        return None
+    return contract.completed_at + timedelta(days=settings.REVIEW_WINDOW_DAYS)
+
+
+def _reveal(reviews: list[Review], now: datetime) -> None:
+    Review.objects.filter(pk__in=[r.pk for r in reviews]).update(revealed_at=now)
+    for review in reviews:
+        review.revealed_at = now
+        reputation_event_record(
+            user_id=review.subject_id,
+            kind=ReputationEvent.Kind.REVIEW_REVEALED,
+            reference=f"review:{review.pk}",
+        )
+
+
+def _notify_revealed(contract: Contract) -> None:
+    for party in User.objects.filter(pk__in=(contract.client_id, contract.freelancer_id)):
+        notices.send(
+            recipient=party,
+            kind="reviews_revealed",
+            key=f"reviews_revealed:contract:{contract.pk}:{party.pk}",
+            link=f"/api/v1/contracts/{contract.pk}/reviews/",
+            gig=contract.gig.title,
+        )
+
+
+@transaction.atomic
+def review_submit(
+    *, contract_id: int, actor: User, quality: int, communication: int, value: int, comment: str
+) -> Review:
+    """A party reviews the other after the contract completed with paid work.
+
+    Raises NotFound for a non-party, Conflict before completion (or for a contract that ended
+    unpaid), after the window, or for a second review. Reveals both reviews when this is the
+    second one.
+    """
+    contract = (
+        Contract.objects.select_for_update().select_related("gig").filter(pk=contract_id).first()
+    )
+    if contract is None or actor.pk not in (contract.client_id, contract.freelancer_id):
+        raise NotFound(_("Contract not found."))
+    ensure_not_suspended(actor)
+    if contract.status != Contract.Status.COMPLETED:
+        raise Conflict(
+            _("Reviews open once the contract is completed with paid work."),
+            code="not_reviewable",
+        )
+    now = timezone.now()
+    closes = review_window_closes_at(contract)
+    if closes is not None and closes <= now:
+        raise Conflict(
+            _("The review window closed on %(date)s.")
+            % {"date": timezone.localtime(closes).strftime("%Y-%m-%d")},
+            code="review_window_closed",
+        )
+    for name, score in (("quality", quality), ("communication", communication), ("value", value)):
+        if not 1 <= score <= 5:
+            raise DomainError(_("Give 1 to 5 stars."), fields={name: [_("From 1 to 5.")]})
+    if not comment.strip():
+        raise DomainError(
+            _("Say a few words about working together."), fields={"comment": [_("Required.")]}
+        )
+    is_client = actor.pk == contract.client_id
+    if Review.objects.filter(contract=contract, author=actor).exists():
+        raise Conflict(_("You already reviewed this contract."), code="already_reviewed")
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                contract=contract,
+                author=actor,
+                subject_id=contract.freelancer_id if is_client else contract.client_id,
+                subject_role=Review.Subject.FREELANCER if is_client else Review.Subject.CLIENT,
+                quality=quality,
+                communication=communication,
+                value=value,
+                comment=comment.strip(),
+            )
+    except IntegrityError:  # the same party, twice at once: the contract lock makes this rare
+        raise Conflict(_("You already reviewed this contract."), code="already_reviewed") from None
+
+    other = Review.objects.filter(contract=contract).exclude(pk=review.pk).first()
+    if other is not None:
+        _reveal([review, other], now)
+        _notify_revealed(contract)
+    else:
+        notices.send(
+            recipient=User.objects.get(pk=review.subject_id),
+            kind="review_received",
+            key=f"review_received:review:{review.pk}:{review.subject_id}",
+            link=f"/api/v1/contracts/{contract.pk}/reviews/",
+            author=actor.public_name,
+            gig=contract.gig.title,
+            closes=timezone.localtime(closes).strftime("%Y-%m-%d") if closes else "",
+        )
+    return review
+
+
+@transaction.atomic
+def review_reply(*, review_id: int, actor: User, body: str) -> Review:
+    """The reviewed party answers a revealed review once, in public."""
+    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    if review is None or (review.revealed_at is None and review.author_id != actor.pk):
+        raise NotFound(_("Review not found."))
+    if actor.pk != review.subject_id:
+        raise PermissionDenied(_("Only the reviewed person replies to a review."))
+    ensure_not_suspended(actor)
+    if not body.strip():
+        raise DomainError(_("Write your reply."), fields={"body": [_("Required.")]})
+    if review.replied_at is not None:
+        raise Conflict(_("You already replied to this review."), code="already_replied")
+    review.reply, review.replied_at = body.strip(), timezone.now()
+    review.save(update_fields=["reply", "replied_at"])
+    return review
+
+
+def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Reveal hidden reviews whose window closed (one review in, the other never came).
+
+    A bounded batch per call, oldest first; the sweep calls again while it returns ``batch``.
+    Running it twice reveals nothing twice: it only selects reviews still hidden.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REVIEW_WINDOW_DAYS)
+    with transaction.atomic():
+        due = list(
+            Review.objects.select_for_update(skip_locked=True)
+            .filter(revealed_at__isnull=True, contract__completed_at__lte=cutoff)
+            .select_related("contract__gig")
+            .order_by("contract__completed_at", "id")[:batch]
+        )
+        _reveal(due, now)
+        for contract in {review.contract_id: review.contract for review in due}.values():
+            _notify_revealed(contract)
+    return len(due)
