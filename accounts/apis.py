@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, renderers, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -43,7 +43,6 @@ from accounts.serializers import (
 )
 from accounts.throttles import AuthRateThrottle
 from marketplace.api import CursorPagination, PageQuerySerializer, page_of, validated_query
-from marketplace.errors import DomainError
 
 
 class ImageRenderer(renderers.BaseRenderer):
@@ -199,6 +198,8 @@ class MyReputationChangesApi(APIView):
 
 @extend_schema(tags=["account"])
 class EmailVerificationSendApi(APIView):
+    throttle_classes = [AuthRateThrottle]  # each call sends an e-mail
+
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request) -> Response:
         services.email_verification_send(user=request.user)
@@ -274,11 +275,8 @@ class PortfolioListApi(APIView):
             items = selectors.portfolio_list(owner_username=query["owner"])
         elif request.user.is_authenticated:
             items = selectors.portfolio_list(owner=request.user)
-        else:
-            raise DomainError(
-                _("Say whose portfolio to show: ?owner=<username>."),
-                fields={"owner": [_("Required when not logged in.")]},
-            )
+        else:  # one's own portfolio needs a login, as everywhere else
+            raise NotAuthenticated()
         return _page(self, request, items, PortfolioItemSerializer, ("position", "id"))
 
     @extend_schema(request=PortfolioItemWriteSerializer, responses={201: PortfolioItemSerializer})
@@ -286,7 +284,6 @@ class PortfolioListApi(APIView):
         serializer = PortfolioItemWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _portfolio_fields(serializer.validated_data)
-        data.pop("position", None)
         item = services.portfolio_item_create(owner=request.user, **data)
         item = selectors.portfolio_item_get(item_id=item.pk)
         return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +25,7 @@ from accounts.models import (
     Suspension,
     User,
 )
+from accounts.models.profiles import directory_rank
 from marketplace.errors import NotFound
 
 
@@ -99,10 +105,17 @@ def freelancer_directory(
     province: str | None = None,
     availability: str | None = None,
 ) -> QuerySet[FreelancerProfile]:
-    """Listed freelancers (a headline written) matching the filters; user and skills in two
-    queries whatever the page size."""
-    profiles = FreelancerProfile.objects.exclude(headline="").annotate(
-        rank=Coalesce("rating", Value(Decimal(0)))
+    """Listed freelancers (a headline written, an active account) matching the filters; user
+    and skills in two queries whatever the page size.
+
+    ``rank`` is the Bayesian rating of a freelancer with at least one revealed review, else 0:
+    with no review of their own the calculation gives them the platform mean, which must not
+    put them above freelancers whose reviews are in. Ratings are at least 1, so 0 is last.
+    """
+    profiles = (
+        FreelancerProfile.objects.exclude(headline="")
+        .filter(user__is_active=True)
+        .annotate(rank=directory_rank())
     )
     through = FreelancerProfile.skills.through
     if skills:
@@ -118,7 +131,8 @@ def freelancer_directory(
             )
         )
     if min_rating is not None:
-        profiles = profiles.filter(rating__gte=min_rating)
+        # Only a rating earned by reviews counts; the prior alone is not "4 stars and up".
+        profiles = profiles.filter(rating__gte=min_rating, rating_count__gt=0)
     if price_min is not None:
         profiles = profiles.filter(starting_price__gte=price_min)
     if price_max is not None:

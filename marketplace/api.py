@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -180,6 +182,18 @@ class CursorPagination(pagination.CursorPagination):
                 }
             )
         return int(raw)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        # A cursor's position is not signed: one made for another sort, or edited by hand, can
+        # hold a value the ordering field cannot take. That is bad input, not a server error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ArithmeticError, ValueError, DataError):
+            if not request.query_params.get(self.cursor_query_param):
+                raise  # no cursor: a bug of ours, not the client's input
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
+            ) from None
 
     def decode_cursor(self, request: Any) -> Any:
         # DRF answers a damaged cursor with 404; it is bad input, so say which parameter.

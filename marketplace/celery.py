@@ -21,7 +21,7 @@ def ensure_local_folders() -> None:
     (scripts/run.py does).
     """
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
     if app.conf.beat_schedule_filename:

@@ -20,7 +20,10 @@ HEARTBEAT_CACHE_KEY = "scheduler:last-heartbeat"
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     """Send ``task`` with these arguments after the current transaction commits."""
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+    # robust: the transaction has committed; a broker that is down must not turn the user's
+    # success into an error. The failure is logged, and work that matters is found again from
+    # the database by a periodic sweep.
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs), robust=True)
 
 
 def enqueue_debounced(task: Task, *args: Any, key: str, seconds: float) -> None:
@@ -35,7 +38,7 @@ def enqueue_debounced(task: Task, *args: Any, key: str, seconds: float) -> None:
         if cache.add(key, "scheduled", timeout=max(1, int(seconds) * 2)):
             task.apply_async(args=args, countdown=seconds)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def debounce_release(key: str) -> None:

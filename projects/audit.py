@@ -6,10 +6,17 @@ reference, projects knows which milestone each reference means and what it shoul
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from datetime import datetime
 
+from django.core.cache import cache
+from django.core.mail import mail_admins
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from accounts.models import User
 from payments import selectors as payments
 from payments.models import Account, Entry, LedgerTransaction
+from projects import notices
 from projects.models import Milestone
 
 HOLDS_ESCROW = (
@@ -69,4 +76,31 @@ def ledger_problems() -> list[str]:
     for reference, held in escrow.items():
         if held:
             problems.append(f"escrow:{reference} holds {held} but no milestone matches it")
+    return problems
+
+
+def ledger_audit_with_alert(*, now: datetime | None = None) -> list[str]:
+    """The nightly audit: on any problem, every superuser and every staff member who may
+    process withdrawals gets a notice (once per day), and the site admins an e-mail."""
+    problems = ledger_problems()
+    if not problems:
+        return problems
+    day = timezone.localdate(now or timezone.now()).isoformat()
+    staff = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True)
+        | Q(is_staff=True, user_permissions__codename="process_withdrawal")
+        | Q(is_staff=True, groups__permissions__codename="process_withdrawal")
+    )
+    summary = "; ".join(problems[:3])
+    for member in staff.distinct():
+        notices.send(
+            recipient=member,
+            kind="ledger_audit_failed",
+            key=f"ledger_audit_failed:{day}:{member.pk}",
+            link="/admin/payments/",
+            count=len(problems),
+            summary=summary + ("…" if len(problems) > 3 else "."),
+        )
+    if cache.add(f"ledger-audit-mailed:{day}", True, timeout=2 * 24 * 3600):  # once a day
+        mail_admins(f"Ledger audit failed: {len(problems)} problems", "\n".join(problems))
     return problems

@@ -102,6 +102,75 @@ NOTICES: dict[str, Notice] = {
         _("Reviews for “%(gig)s” are public"),
         _("Both reviews of this contract can now be read, and you may reply to yours once."),
     ),
+    # --- timers (projects/services/timers.py) ---
+    "milestone_due_24h": Notice(
+        _("“%(milestone)s” is due in 24 hours"),
+        _("Deliver “%(gig)s” by %(due)s (Asia/Jakarta)."),
+    ),
+    "milestone_due_2h": Notice(
+        _("“%(milestone)s” is due in 2 hours"),
+        _("Deliver “%(gig)s” by %(due)s (Asia/Jakarta), or tell the client in the messages."),
+    ),
+    "milestone_overdue": Notice(
+        _("“%(milestone)s” is overdue"),
+        _(
+            "It was due %(due)s. Deliver as soon as you can: the client may now cancel it and "
+            "get the %(amount)s back."
+        ),
+    ),
+    "milestone_overdue_client": Notice(
+        _("“%(milestone)s” is overdue"),
+        _(
+            "Nothing was delivered by %(due)s. You may wait, or cancel the milestone and get "
+            "%(amount)s back in your wallet."
+        ),
+    ),
+    "auto_release_warning": Notice(
+        _("“%(milestone)s” will be paid out automatically"),
+        _(
+            "Approve it, or ask for a revision, before %(when)s; otherwise %(amount)s is "
+            "released to the freelancer then."
+        ),
+    ),
+    "bidding_closes_soon": Notice(
+        _("Bidding on “%(gig)s” closes within 24 hours"),
+        _("It closes %(when)s with %(count)s bids so far."),
+    ),
+    "bidding_closed": Notice(
+        _("Bidding on “%(gig)s” has closed"),
+        _(
+            "You have %(count)s bids. Accept one within %(days)s days, or the gig expires and "
+            "the bidders are told."
+        ),
+    ),
+    "bidding_closed_no_bids": Notice(
+        _("Bidding on “%(gig)s” closed without bids"),
+        _("Invite freelancers or post it again with a longer deadline or a higher budget."),
+    ),
+    "gig_expired": Notice(
+        _("“%(gig)s” expired"),
+        _("No bid was accepted within %(days)s days after bidding closed."),
+    ),
+    "gig_expired_bidder": Notice(
+        _("“%(gig)s” expired without an award"),
+        _("The client chose no bid, so your bid is closed."),
+    ),
+    "contract_unfunded_reminder": Notice(
+        _("Fund “%(gig)s” to start the work"),
+        _("Fund the first milestone before %(when)s, or the contract is cancelled."),
+    ),
+    "contract_cancelled_unfunded": Notice(
+        _("The contract for “%(gig)s” was cancelled"),
+        _("No milestone was funded within %(days)s days of the award."),
+    ),
+    "ledger_audit_failed": Notice(
+        _("Ledger audit failed: %(count)s problems"),
+        _("%(summary)s Run `manage.py ledger_audit` for the full list."),
+    ),
+    "review_window_closed": Notice(
+        _("The review window for “%(gig)s” has closed"),
+        _("The review that was written is now public; the reviewed person may reply once."),
+    ),
     "message_received": Notice(
         _("New message about “%(gig)s”"),
         _("%(sender)s: %(excerpt)s"),

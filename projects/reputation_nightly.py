@@ -45,7 +45,8 @@ class _Dialect:
 
     def ratio(self, part: str, whole: str, places: int = 3) -> str:
         cast = f"CAST({part} AS numeric)" if self.pg else f"CAST({part} AS REAL)"
-        return f"(CASE WHEN {whole} > 0 THEN ROUND({cast} / {whole}, {places}) END)"
+        # ``whole`` may be an expression ("3 * r.n"): parenthesised, or "/ 3 * n" multiplies.
+        return f"(CASE WHEN {whole} > 0 THEN ROUND({cast} / ({whole}), {places}) END)"
 
     def median(self, column: str) -> str:
         if self.pg:
@@ -55,8 +56,14 @@ class _Dialect:
     def decimal(self, placeholder: str) -> str:
         return f"CAST({placeholder} AS numeric)" if self.pg else f"CAST({placeholder} AS REAL)"
 
-    def as_text(self, column: str) -> str:
-        return f"COALESCE(CAST({column} AS {'text' if self.pg else 'TEXT'}), '')"
+    def as_text(self, column: str, places: int) -> str:
+        """The value as the change log writes it: "0.500", "18000", "" for none — as
+        ``str()`` of the Decimal or int the per-user recalculation logs."""
+        if self.pg:  # numeric keeps its scale: ROUND(…, 3) and numeric(4, 3) print "0.500"
+            return f"COALESCE(CAST({column} AS text), '')"
+        # SQLite stores these as REAL or INTEGER, which print as "0.5" or "1". ("%%": the
+        # statement is run with parameters.)
+        return f"(CASE WHEN {column} IS NULL THEN '' ELSE printf('%%.{places}f', {column}) END)"
 
 
 class _Median:
@@ -102,7 +109,9 @@ def _insert_missing_profiles(cursor, model: type[models.Model], now: datetime) -
 def _freelancer_select(d: _Dialect, prior: Decimal | None, now: object) -> tuple[str, dict]:
     weight = settings.REPUTATION_PRIOR_WEIGHT
     if prior is None:
-        rating = "NULL"  # no review anywhere yet: nobody has a rating
+        # No review anywhere yet: nobody has a rating. Typed, or PostgreSQL's CREATE TABLE AS
+        # makes the column text, which cannot be compared with or written to a numeric one.
+        rating = d.decimal("NULL")
     else:
         rating = (
             f"ROUND((3 * {weight} * {d.decimal('%(prior)s')} + COALESCE(r.points, 0)) "
@@ -114,7 +123,7 @@ def _freelancer_select(d: _Dialect, prior: Decimal | None, now: object) -> tuple
             {rating} AS rating,
             COALESCE(r.n, 0) AS rating_count,
             COALESCE(r.points, 0) AS rating_points,
-            {"NULL" if prior is None else d.decimal("%(prior)s")} AS rating_prior,
+            {d.decimal("NULL" if prior is None else "%(prior)s")} AS rating_prior,
             {d.ratio("COALESCE(m.on_time, 0)", "m.total")} AS on_time_rate,
             COALESCE(m.on_time, 0) AS on_time_count,
             COALESCE(m.total, 0) AS on_time_total,
@@ -275,9 +284,14 @@ def recalculate_all(*, now: datetime) -> dict[str, int]:
 
         select, params = _freelancer_select(d, prior, at)
         cursor.execute(f"CREATE TEMPORARY TABLE garap_new_reputation AS {select}", params)
+        places = {
+            figure: getattr(FreelancerProfile._meta.get_field(figure), "decimal_places", 0)
+            for figure in LOGGED_FIGURES
+        }
         moved = " UNION ALL ".join(
-            f"SELECT p.user_id, '{figure}', {d.as_text('p.' + figure)}, "  # noqa: S608 - our names
-            f"{d.as_text('n.' + figure)}, 'nightly', '', %(now)s "
+            f"SELECT p.user_id, '{figure}', "  # noqa: S608 - our names
+            f"{d.as_text('p.' + figure, places[figure])}, "
+            f"{d.as_text('n.' + figure, places[figure])}, 'nightly', '', %(now)s "
             f"FROM {T['fp']} p JOIN garap_new_reputation n ON n.user_id = p.user_id "
             f"WHERE p.{figure} IS DISTINCT FROM n.{figure}"
             for figure in LOGGED_FIGURES

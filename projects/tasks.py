@@ -14,7 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from marketplace.tasks import debounce_release, enqueue_on_commit
-from projects.services import reputation, reviews
+from projects import audit
+from projects.services import reputation, reviews, timers
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +48,48 @@ def sweep_reputation_events() -> int:
 def reveal_due_reviews(batch: int = 500) -> int:
     """Reveal reviews whose window closed, a bounded batch per run; the next run continues."""
     return reviews.reviews_reveal_due(batch=batch)
+
+
+# --- timers (DESIGN.md §4) ---------------------------------------------------------------------
+
+
+def _sweep(sweep, name: str) -> int:
+    """Run a sweep batch after batch, at most ``TIMER_MAX_BATCHES`` per run: a backlog drains
+    over a few runs instead of holding a worker for long."""
+    total = 0
+    for _ in range(settings.TIMER_MAX_BATCHES):
+        done = sweep(batch=settings.TIMER_BATCH_SIZE)
+        total += done
+        if done < settings.TIMER_BATCH_SIZE:
+            break
+    if total:
+        logger.info("%s: %d handled", name, total)
+    return total
+
+
+@shared_task(name="projects.tasks.sweep_milestone_due_dates")
+def sweep_milestone_due_dates() -> int:
+    return _sweep(timers.milestone_due_sweep, "due-date notices")
+
+
+@shared_task(name="projects.tasks.sweep_auto_release")
+def sweep_auto_release() -> int:
+    return _sweep(timers.auto_release_sweep, "auto-release")
+
+
+@shared_task(name="projects.tasks.sweep_bidding_deadlines")
+def sweep_bidding_deadlines() -> int:
+    return _sweep(timers.bidding_sweep, "bidding deadlines")
+
+
+@shared_task(name="projects.tasks.sweep_unfunded_contracts")
+def sweep_unfunded_contracts() -> int:
+    return _sweep(timers.funding_sweep, "unfunded contracts")
+
+
+@shared_task(name="projects.tasks.audit_ledger")
+def audit_ledger() -> int:
+    problems = audit.ledger_audit_with_alert()
+    if problems:
+        logger.error("ledger audit failed: %s", "; ".join(problems))
+    return len(problems)

@@ -81,6 +81,11 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
         proc.wait()
 
 
+def day_length() -> str:
+    seconds = int(os.environ.get("TIMER_DAY_SECONDS", 24 * 3600))
+    return "24 h" if seconds == 24 * 3600 else f"{seconds} s — a fast demo"
+
+
 def main() -> int:
     from marketplace.celery import ensure_local_folders
     from projects.demo import DEMO_PASSWORD, DEMO_USERS
@@ -114,6 +119,7 @@ def main() -> int:
             f"\nGarap is running at {url}\n"
             f"  API docs: {url}api/docs/   admin: {url}admin/\n"
             f"  database: {health['database']}, broker: {health['broker']}\n"
+            f"  timers: a day lasts {day_length()} (TIMER_DAY_SECONDS)\n"
             f"  demo logins (password {DEMO_PASSWORD}):\n{logins}\n"
             "Press Ctrl-C to stop the web server, worker and scheduler.\n",
             flush=True,

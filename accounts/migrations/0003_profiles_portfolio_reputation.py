@@ -224,10 +224,6 @@ class Migration(migrations.Migration):
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, db_index=True),
         ),
-        migrations.AddIndex(
-            model_name='freelancerprofile',
-            index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('rating', models.Value(Decimal('0'))), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('headline', ''), _negated=True), name='freelancer_by_rating'),
-        ),
         migrations.AddField(
             model_name='clientprofile',
             name='user',

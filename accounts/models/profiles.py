@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.regions import Province
@@ -41,6 +40,17 @@ class Language(models.TextChoices):
 def _rate(**kwargs: object) -> models.DecimalField:
     """A share between 0 and 1 with three decimals (0.875 = 87.5%); empty until measurable."""
     return models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True, **kwargs)
+
+
+def directory_rank() -> models.Case:
+    """The directory's "best rated" order: the Bayesian rating of a freelancer with at least
+    one revealed review, else 0 (last). Without reviews of their own the calculation gives a
+    freelancer the platform mean, which must not put them above freelancers whose reviews are
+    in."""
+    return models.Case(
+        models.When(rating_count__gt=0, rating__isnull=False, then=models.F("rating")),
+        default=models.Value(Decimal(0)),
+    )
 
 
 class FreelancerProfile(models.Model):
@@ -104,16 +114,6 @@ class FreelancerProfile(models.Model):
                 condition=models.Q(max_active_contracts__gte=1, max_active_contracts__lte=10),
                 name="freelancer_capacity_1_to_10",
             )
-        ]
-        indexes = [
-            # The freelancer directory's default order: best (Bayesian) rating first, "no
-            # rating yet" last — the same expression as accounts.selectors.freelancer_directory.
-            models.Index(
-                Coalesce("rating", models.Value(Decimal(0))).desc(),
-                models.F("id").desc(),
-                name="freelancer_by_rating",
-                condition=~models.Q(headline=""),
-            ),
         ]
 
     def __str__(self) -> str:

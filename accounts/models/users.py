@@ -48,6 +48,8 @@ class User(AbstractUser):
     )
     # Set when the user opened the link we e-mailed; shown as a badge on their profile.
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # Notice kinds the user reads in the app only, without an e-mail.
+    email_muted_kinds = models.JSONField(default=list, blank=True)
 
     objects = UserManager()
 
@@ -116,6 +118,12 @@ class Notification(models.Model):
     the same notice twice — a retried task, a sweep run twice — a no-op.
     """
 
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("not e-mailed (muted or no address)")
+        FAILED = "failed", _("failed")
+
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=50)
     key = models.CharField(max_length=200, unique=True)
@@ -125,12 +133,24 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The outbox: the row is written with its event, and the e-mail goes out after commit by a
+    # task that retries — or by the sweep, if the task's message was lost.
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_outbox",
+                condition=models.Q(email_status="pending"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,13 @@
 """Writes for accounts. ``users``: sign-up, tokens, settings, notices; ``profiles``: the public
 profile, the client's shop name, e-mail verification; ``portfolio``: portfolio items and images."""
 
+from accounts.services.notifications import (
+    notification_email_deliver,
+    notification_emails_pending,
+    notification_mark_read,
+    notification_preferences_update,
+    notification_send,
+)
 from accounts.services.portfolio import (
     portfolio_image_add,
     portfolio_image_delete,
@@ -17,8 +24,6 @@ from accounts.services.profiles import (
     profiles_ensure,
 )
 from accounts.services.users import (
-    notification_mark_read,
-    notification_send,
     token_digest,
     token_issue,
     token_obtain,
@@ -32,7 +37,10 @@ __all__ = [
     "email_verification_send",
     "email_verify",
     "freelancer_profile_update",
+    "notification_email_deliver",
+    "notification_emails_pending",
     "notification_mark_read",
+    "notification_preferences_update",
     "notification_send",
     "portfolio_image_add",
     "portfolio_image_delete",

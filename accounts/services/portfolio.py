@@ -29,12 +29,14 @@ def _skills(skill_ids: list[int]) -> list:
     return skills
 
 
-def _category(category_id: int | None):
+def _category(category_id: int | None, *, keep: int | None = None):
+    """The category the owner chose: a listed (active) one, as for gigs. ``keep`` is a category
+    the item already has (or its contract's gig has), accepted even if retired since."""
     if category_id is None:
         return None
     category = PortfolioItem._meta.get_field("category").related_model
     found = category.objects.filter(pk=category_id).first()
-    if found is None:
+    if found is None or not (found.is_active or found.pk == keep):
         raise DomainError(
             _("Unknown category."), fields={"category": [_("Pick one from /api/v1/categories/.")]}
         )
@@ -59,6 +61,7 @@ def portfolio_item_create(
     skill_ids: list[int] | None = None,
     link: str = "",
     contract_id: int | None = None,
+    position: int | None = None,
 ) -> PortfolioItem:
     """Add an item at the end of the owner's portfolio.
 
@@ -74,12 +77,14 @@ def portfolio_item_create(
         owner=owner,
         title=title.strip(),
         description=description.strip(),
-        category=_category(category_id),
+        category=_category(category_id, keep=category_id if contract_id else None),
         link=link,
         contract_id=contract_id,
         position=0 if last is None else last + 1,
     )
     item.skills.set(skills)
+    if position is not None:  # at the end unless the owner chose a place
+        _move(item, position)
     return item
 
 
@@ -107,7 +112,7 @@ def portfolio_item_update(
     if description is not None:
         item.description = description.strip()
     if category_id is not _UNSET:
-        item.category = _category(category_id)  # type: ignore[arg-type]
+        item.category = _category(category_id, keep=item.category_id)  # type: ignore[arg-type]
     if link is not None:
         item.link = link
     item.save()
@@ -136,9 +141,14 @@ def _move(item: PortfolioItem, position: int) -> None:
 @transaction.atomic
 def portfolio_item_delete(*, item_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
-    for image in item.images.all():
-        image.image.delete(save=False)
+    _delete_files_on_commit([image.image for image in item.images.all()])
     item.delete()
+
+
+def _delete_files_on_commit(files: list) -> None:
+    """Remove stored files only once their rows are gone for good: a rollback keeps both."""
+    names = [(file.storage, file.name) for file in files if file.name]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
 def portfolio_item_unlink_contract(*, contract_id: int) -> None:
@@ -181,5 +191,5 @@ def portfolio_image_delete(*, item_id: int, image_id: int, owner: User) -> None:
     image = item.images.filter(pk=image_id).first()
     if image is None:
         raise NotFound(_("Image not found."))
-    image.image.delete(save=False)
+    _delete_files_on_commit([image.image])
     image.delete()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors
-from accounts.models import AuthToken, ClientProfile, FreelancerProfile, Notification, User
+from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
 from marketplace.errors import DomainError
 
 
@@ -121,34 +121,3 @@ def user_update(
     if changed:
         user.save(update_fields=changed)
     return user
-
-
-def notification_send(
-    *, recipient_id: int, kind: str, key: str, title: str, body: str = "", link: str = ""
-) -> Notification:
-    """Record an in-app notice once per ``key``; sending the same key again changes nothing.
-
-    Runs inside the caller's transaction, so a notice exists exactly when its event committed.
-    """
-    try:
-        with transaction.atomic():
-            notification, _created = Notification.objects.get_or_create(
-                key=key,
-                defaults={
-                    "recipient_id": recipient_id,
-                    "kind": kind,
-                    "title": title[:200],
-                    "body": body,
-                    "link": link,
-                },
-            )
-    except IntegrityError:  # the same key inserted concurrently: the other one counts
-        notification = Notification.objects.get(key=key)
-    return notification
-
-
-def notification_mark_read(*, notification: Notification) -> Notification:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification

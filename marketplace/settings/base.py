@@ -155,6 +155,21 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # neither approves nor asks for a revision.
 AUTO_RELEASE_DAYS = env.int("AUTO_RELEASE_DAYS", default=3)
 
+# --- Timers (DESIGN.md §4; projects/services/timers.py) --------------------------------------
+# The length of a timer "day" in seconds; the demo sets 60 to watch deadlines pass in minutes.
+TIMER_DAY_SECONDS = env.int("TIMER_DAY_SECONDS", default=24 * 3600)
+# How often beat runs the sweeps (seconds), and how much one sweep run may do.
+# Every minute, or every timer "minute" in a fast demo (at least 5 s).
+TIMER_SWEEP_SECONDS = env.float(
+    "TIMER_SWEEP_SECONDS", default=max(5.0, min(60.0, TIMER_DAY_SECONDS / 1440))
+)
+TIMER_BATCH_SIZE = 200
+TIMER_MAX_BATCHES = 10
+# An open gig expires this long after bidding closed without an award (bidders are told).
+AWARD_WINDOW_DAYS = env.int("AWARD_WINDOW_DAYS", default=7)
+# A contract nobody funded is reminded after a day and cancelled after this many days.
+FUNDING_WINDOW_DAYS = env.int("FUNDING_WINDOW_DAYS", default=3)
+
 # --- Marketplace rules ----------------------------------------------------------------------
 # Which new gigs a moderator sees before they go live: "all", "new_clients" (a client's first
 # gig and any gig the content filter flags) or "off".
@@ -197,6 +212,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Garap <no-reply@garap.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Garap] "  # on mails to the site admins (ADMINS)
+ADMINS = [("Garap operations", address) for address in env.list("ADMINS", default=[])]
 
 # --- Django REST Framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -253,8 +270,8 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest task's hard time limit, or Redis would hand a running task to a
-        # second worker.
-        "visibility_timeout": 3600,
+        # second worker. The fault tests shorten it to see a killed worker's task come back.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -262,6 +279,8 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Exchange bindings: with the queues, not in the working directory (kombu's default).
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -289,9 +308,33 @@ CELERY_BEAT_SCHEDULE = {
         # A heartbeat older than its interval is worthless; never let a backlog pile up.
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
     },
+    # The timers of DESIGN.md §4: each sweep finds what is due from the database, so a missed
+    # run or a lost message is caught up by the next one. Expired runs are dropped, not queued.
+    **{
+        name: {
+            "task": f"projects.tasks.{name.replace('-', '_')}",
+            "schedule": TIMER_SWEEP_SECONDS,
+            "options": {"expires": TIMER_SWEEP_SECONDS},
+        }
+        for name in (
+            "sweep-milestone-due-dates",
+            "sweep-auto-release",
+            "sweep-bidding-deadlines",
+            "sweep-unfunded-contracts",
+        )
+    },
+    "deliver-pending-emails": {
+        "task": "accounts.tasks.deliver_pending_emails",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
+    "audit-ledger": {
+        "task": "projects.tasks.audit_ledger",
+        "schedule": crontab(hour=3, minute=0),  # nightly, Asia/Jakarta
+    },
     "reveal-due-reviews": {
         "task": "projects.tasks.reveal_due_reviews",
-        "schedule": env.float("REVIEW_REVEAL_SWEEP_SECONDS", default=300.0),
+        "schedule": TIMER_SWEEP_SECONDS,
     },
     "sweep-reputation-events": {
         "task": "projects.tasks.sweep_reputation_events",

@@ -51,6 +51,9 @@ class Contract(models.Model):
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     # The client lets the freelancer show this paid work in their portfolio.
     portfolio_allowed = models.BooleanField(default=False)
+    # When the first milestone was funded: a contract left unfunded is reminded, then cancelled.
+    first_funded_at = models.DateTimeField(null=True, blank=True)
+    funding_notice_stage = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("contract")
@@ -58,6 +61,12 @@ class Contract(models.Model):
         indexes = [
             models.Index(fields=["client", "-created_at"], name="contract_by_client"),
             models.Index(fields=["freelancer", "status"], name="contract_by_freelancer"),
+            # The unfunded-contract sweep: active contracts nobody funded yet, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="contract_unfunded_timer",
+                condition=models.Q(status="active", first_funded_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,6 +119,10 @@ class Milestone(models.Model):
     # Whose doing a cancellation was: the completion rate does not count a client's against
     # the freelancer. An overdue milestone cancelled by the client is the freelancer's.
     cancel_fault = models.CharField(max_length=10, choices=Fault.choices, blank=True)
+    # Timer progress (projects.services.timers): the last due-date notice sent (see DUE_STAGES),
+    # and whether the client was warned of the coming auto-release of the latest submission.
+    due_notice_stage = models.PositiveSmallIntegerField(default=0)
+    auto_release_warned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,6 +136,20 @@ class Milestone(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="milestone_amount_positive"
+            ),
+        ]
+        indexes = [
+            # The due-date sweep: funded work whose last notice is not "overdue" yet.
+            models.Index(
+                fields=["due_at"],
+                name="milestone_due_timer",
+                condition=models.Q(status="funded", due_notice_stage__lt=3),
+            ),
+            # The auto-release sweep: submissions waiting for the client, oldest first.
+            models.Index(
+                fields=["submitted_at"],
+                name="milestone_release_timer",
+                condition=models.Q(status="submitted"),
             ),
         ]
 

@@ -63,6 +63,8 @@ class Gig(models.Model):
     # Bids received, not counting withdrawn ones; shown to everyone instead of the sealed bids.
     bid_count = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The bidding timer's progress (projects.services.timers): which notice went out last.
+    bidding_notice_stage = models.PositiveSmallIntegerField(default=0)
     # Kept up to date by a PostgreSQL trigger (migration 0003); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +92,12 @@ class Gig(models.Model):
                 condition=models.Q(status="open", visibility="public"),
             ),
             models.Index(fields=["client", "-created_at"], name="gig_by_client"),
+            # The bidding sweep: open gigs (public or invite-only) by deadline.
+            models.Index(
+                fields=["bidding_deadline"],
+                name="gig_bidding_timer",
+                condition=models.Q(status="open"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(budget__gt=0), name="gig_budget_positive"),

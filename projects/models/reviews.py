@@ -48,6 +48,12 @@ class Review(models.Model):
             ],
         ]
         indexes = [
+            # The reveal sweep: only hidden reviews, a small set, are in this index.
+            models.Index(
+                fields=["created_at"],
+                name="review_hidden",
+                condition=models.Q(revealed_at__isnull=True),
+            ),
             models.Index(
                 fields=["subject", "subject_role", "-revealed_at", "-id"],
                 name="review_public_by_subject",

@@ -6,7 +6,6 @@ queue up behind the gig's row and each re-reads the state it acts on.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from accounts.selectors import freelancer_capacity
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.timing import days
 from projects import notices
 from projects.models import Bid, Contract, Gig, GigInvitation, Milestone
 from projects.services.gigs import close_open_bids, ensure_not_suspended
@@ -236,7 +236,7 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
         position=1,
         title=gig.title[:120],
         amount=bid.amount,
-        due_at=now + timedelta(days=bid.delivery_days),
+        due_at=now + days(bid.delivery_days),
     )
     close_open_bids(gig, kind="bid_rejected")
     notices.send(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from accounts.selectors import user_is_suspended
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.timing import days, hours
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
@@ -96,8 +97,9 @@ def validate_gig_terms(
         ]
     elif budget > settings.GIG_MAX_BUDGET:
         fields["budget"] = [_("At most %(max)s.") % {"max": rupiah(settings.GIG_MAX_BUDGET)}]
-    earliest = now + timedelta(hours=settings.GIG_BIDDING_MIN_HOURS)
-    latest = now + timedelta(days=settings.GIG_BIDDING_MAX_DAYS)
+    # Timer days: in a fast demo the bidding window shrinks with every other timer.
+    earliest = now + hours(settings.GIG_BIDDING_MIN_HOURS)
+    latest = now + days(settings.GIG_BIDDING_MAX_DAYS)
     if not earliest <= bidding_deadline <= latest:
         fields["bidding_deadline"] = [
             _("Bidding must close between 1 and %(days)d days from now.")
@@ -106,7 +108,7 @@ def validate_gig_terms(
     if delivery_deadline <= bidding_deadline:
         fields["delivery_deadline"] = [_("The delivery deadline must be after bidding closes.")]
     # The gap, not ``bidding_deadline + days``: a date near datetime.max must be a 400, not a 500.
-    elif delivery_deadline - bidding_deadline > timedelta(days=settings.GIG_DELIVERY_MAX_DAYS):
+    elif delivery_deadline - bidding_deadline > days(settings.GIG_DELIVERY_MAX_DAYS):
         fields["delivery_deadline"] = [
             _("Delivery must be due within %(days)d days after bidding closes.")
             % {"days": settings.GIG_DELIVERY_MAX_DAYS}

@@ -8,8 +8,6 @@ in the same transaction, keyed by ``milestone:<id>``, so no retry or race pays t
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +19,7 @@ from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.timing import days
 from marketplace.uploads import check_document
 from payments import services as payments
 from projects import notices
@@ -161,6 +160,9 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     )
     milestone.status, milestone.funded_at = M.FUNDED, timezone.now()
     milestone.save(update_fields=["status", "funded_at", "updated_at"])
+    if contract.first_funded_at is None:  # stops the unfunded-contract timer
+        contract.first_funded_at = milestone.funded_at
+        contract.save(update_fields=["first_funded_at", "updated_at"])
     _notify(milestone, contract, "milestone_funded", contract.freelancer_id)
     return milestone
 
@@ -195,7 +197,16 @@ def milestone_submit(
         stored.save()
     milestone.status, milestone.submitted_at = M.SUBMITTED, timezone.now()
     milestone.first_submitted_at = milestone.first_submitted_at or milestone.submitted_at
-    milestone.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    milestone.auto_release_warned_at = None  # each submission has its own auto-release timer
+    milestone.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "auto_release_warned_at",
+            "updated_at",
+        ]
+    )
     contract_note_first_response(contract)
     _notify(
         milestone,
@@ -282,7 +293,7 @@ def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     """
     contract, milestone = _lock(milestone_id, None)
     due = milestone.submitted_at and (
-        milestone.submitted_at + timedelta(days=settings.AUTO_RELEASE_DAYS) <= timezone.now()
+        milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS) <= timezone.now()
     )
     if milestone.status != M.SUBMITTED or not due:
         return None
@@ -394,3 +405,35 @@ def milestone_resolve(
         )
     _close_contract_if_settled(contract)
     return milestone
+
+
+@transaction.atomic
+def contract_cancel_unfunded(*, contract_id: int) -> Contract:
+    """The system cancels a contract the client never funded within ``FUNDING_WINDOW_DAYS``.
+
+    No money is held, so nothing moves; the pending milestones are cancelled as the client's
+    doing (it does not count against the freelancer), which closes the contract and the gig.
+    """
+    contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
+    if contract.status != Contract.Status.ACTIVE or contract.first_funded_at is not None:
+        return contract
+    now = timezone.now()
+    pending = list(
+        Milestone.objects.select_for_update().filter(contract=contract, status=M.PENDING)
+    )
+    for milestone in pending:
+        ensure_transition(milestone, M.CANCELLED)
+        milestone.status, milestone.closed_at = M.CANCELLED, now
+        milestone.cancel_fault = M_FAULT.CLIENT
+        milestone.save(update_fields=["status", "closed_at", "cancel_fault", "updated_at"])
+    _close_contract_if_settled(contract)
+    for party in User.objects.filter(pk__in=(contract.client_id, contract.freelancer_id)):
+        notices.send(
+            recipient=party,
+            kind="contract_cancelled_unfunded",
+            key=f"contract_cancelled_unfunded:contract:{contract.pk}:{party.pk}",
+            link=f"/api/v1/contracts/{contract.pk}/",
+            gig=contract.gig.title,
+            days=settings.FUNDING_WINDOW_DAYS,
+        )
+    return contract

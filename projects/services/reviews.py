@@ -8,7 +8,7 @@ Each revealed review records a reputation event for its subject.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.timing import days
 from projects import notices
+from projects.access import is_moderator
 from projects.models import Contract, ReputationEvent, Review
 from projects.services.gigs import ensure_not_suspended
 from projects.services.reputation import reputation_event_record
@@ -26,7 +28,7 @@ from projects.services.reputation import reputation_event_record
 def review_window_closes_at(contract: Contract) -> datetime | None:
     if contract.completed_at is None:
         return None
-    return contract.completed_at + timedelta(days=settings.REVIEW_WINDOW_DAYS)
+    return contract.completed_at + days(settings.REVIEW_WINDOW_DAYS)
 
 
 def _reveal(reviews: list[Review], now: datetime) -> None:
@@ -40,11 +42,14 @@ def _reveal(reviews: list[Review], now: datetime) -> None:
         )
 
 
-def _notify_revealed(contract: Contract) -> None:
+def _notify_revealed(contract: Contract, *, window_closed: bool = False) -> None:
+    """Both reviews are in (``reviews_revealed``), or the window closed with one
+    (``review_window_closed``: the author is not told "both reviews")."""
+    kind = "review_window_closed" if window_closed else "reviews_revealed"
     for party in User.objects.filter(pk__in=(contract.client_id, contract.freelancer_id)):
         notices.send(
             recipient=party,
-            kind="reviews_revealed",
+            kind=kind,
             key=f"reviews_revealed:contract:{contract.pk}:{party.pk}",
             link=f"/api/v1/contracts/{contract.pk}/reviews/",
             gig=contract.gig.title,
@@ -125,8 +130,26 @@ def review_submit(
 @transaction.atomic
 def review_reply(*, review_id: int, actor: User, body: str) -> Review:
     """The reviewed party answers a revealed review once, in public."""
-    review = Review.objects.select_for_update().filter(pk=review_id).first()
-    if review is None or (review.revealed_at is None and review.author_id != actor.pk):
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("contract")
+        .filter(pk=review_id)
+        .first()
+    )
+    # Whoever may not see the review gets 404: a stranger, and anyone but its author while
+    # it is hidden. The parties and moderators see a revealed one, so they learn they may not
+    # reply (403) when they are not its subject.
+    visible = review is not None and (
+        review.author_id == actor.pk
+        or (
+            review.revealed_at is not None
+            and (
+                actor.pk in (review.contract.client_id, review.contract.freelancer_id)
+                or is_moderator(actor)
+            )
+        )
+    )
+    if not visible:
         raise NotFound(_("Review not found."))
     if actor.pk != review.subject_id:
         raise PermissionDenied(_("Only the reviewed person replies to a review."))
@@ -147,7 +170,7 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
     Running it twice reveals nothing twice: it only selects reviews still hidden.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.REVIEW_WINDOW_DAYS)
+    cutoff = now - days(settings.REVIEW_WINDOW_DAYS)
     with transaction.atomic():
         due = list(
             Review.objects.select_for_update(skip_locked=True)
@@ -157,5 +180,5 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
         )
         _reveal(due, now)
         for contract in {review.contract_id: review.contract for review in due}.values():
-            _notify_revealed(contract)
+            _notify_revealed(contract, window_closed=True)
     return len(due)

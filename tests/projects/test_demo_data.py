@@ -78,11 +78,37 @@ def test_reloading_restores_an_edited_minimum_price():
 
 
 @pytest.mark.django_db
-def test_demo_marketplace_has_open_gigs_bids_and_one_contract():
+def test_demo_marketplace_has_open_gigs_bids_a_running_and_a_finished_contract():
     call_command("load_demo_data")
 
-    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 1
+    # Two gigs are taken: one by the running contract, one by the finished one.
+    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 2
     assert Bid.objects.count() == len(demo.DEMO_BIDS)
-    contract = Contract.objects.get()
-    assert (contract.freelancer.username, contract.gig.title) == demo.DEMO_ACCEPTED
-    assert contract.milestones.count() == 1
+    running = Contract.objects.get(status=Contract.Status.ACTIVE)
+    assert (running.freelancer.username, running.gig.title) == demo.DEMO_ACCEPTED
+    assert running.milestones.get().status == "funded"
+    finished = Contract.objects.get(status=Contract.Status.COMPLETED)
+    assert (finished.freelancer.username, finished.gig.title) == demo.DEMO_FINISHED
+    assert finished.reviews.filter(revealed_at__isnull=False).count() == 2
+    assert finished.portfolio_allowed
+
+
+@pytest.mark.django_db
+def test_demo_profiles_show_a_portfolio_and_a_reputation_from_the_finished_work(api_client):
+    call_command("load_demo_data")
+
+    rina = api_client.get("/api/v1/freelancers/rina.menulis/").json()
+    assert rina["reputation"]["rating"]["reviews"] == 1
+    assert rina["reputation"]["rating"]["value"] == 5.0
+    assert rina["reputation"]["completion_rate"]["value"] == 1.0
+    budi = api_client.get("/api/v1/freelancers/budi.desain/").json()
+    assert [item["title"] for item in budi["portfolio"]] == ["Logo & kemasan Warung Kopi Senja"]
+    assert budi["portfolio"][0]["images"][0]["content_type"] == "image/png"
+    listed = api_client.get("/api/v1/freelancers/").json()["results"]
+    assert [f["username"] for f in listed] == ["rina.menulis", "budi.desain"]  # rated first
+    kopi = api_client.get("/api/v1/clients/kopi.nusantara/").json()
+    assert (kopi["shop_name"], kopi["hires"], kopi["rating_count"]) == (
+        "Kopi Nusantara Roastery",
+        1,
+        1,
+    )

@@ -105,7 +105,13 @@ def test_the_nightly_pass_agrees_with_the_per_user_recalculation(
     review(completed.client, completed, stars=4)
     with django_capture_on_commit_callbacks(execute=True):
         review(completed.freelancer, completed, stars=3)
-    fields = ["rating", "rating_prior", "on_time_rate", "completion_rate", "median_response_seconds"]
+    fields = [
+        "rating",
+        "rating_prior",
+        "on_time_rate",
+        "completion_rate",
+        "median_response_seconds",
+    ]
     before = FreelancerProfile.objects.filter(user=completed.freelancer).values(*fields).get()
     reputation_recalculate_all(now=START + timedelta(days=1))
     after = FreelancerProfile.objects.filter(user=completed.freelancer).values(*fields).get()

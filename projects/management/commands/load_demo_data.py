@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from marketplace.celery import ensure_local_folders
 from projects import demo
 
 
@@ -7,6 +8,7 @@ class Command(BaseCommand):
     help = "Load Garap's demo data (categories, skills, one user of each kind). Safe to rerun."
 
     def handle(self, *args, **options) -> None:
+        ensure_local_folders()  # the demo's events enqueue reputation recalculations
         users = demo.load_all()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Demo logins (password: {demo.DEMO_PASSWORD}):")

@@ -1,0 +1,47 @@
+"""E-mail delivery of notices: a task per new notice, and a sweep for any the task missed."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.services import notification_email_deliver, notification_emails_pending
+
+logger = logging.getLogger(__name__)
+
+# Worth retrying: the mail server was unreachable or busy. Anything else (a template error) is
+# a bug that a retry would only repeat.
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+@shared_task(
+    name="accounts.tasks.send_notification_email",
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,  # 5 s, 10 s, 20 s, … with jitter
+    retry_backoff_max=600,
+    max_retries=4,
+)
+def send_notification_email(notification_id: int) -> bool:
+    return notification_email_deliver(notification_id=notification_id)
+
+
+@shared_task(name="accounts.tasks.deliver_pending_emails")
+def deliver_pending_emails() -> int:
+    """Send e-mails whose task never ran (lost with a broker that was down), a bounded batch.
+
+    Rows younger than a minute are left to their own task.
+    """
+    older_than = timezone.now() - timedelta(seconds=60)
+    sent = 0
+    for pk in notification_emails_pending(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
+        try:
+            sent += notification_email_deliver(notification_id=pk)
+        except Exception:  # one broken row must not stall the rest
+            # The attempt is counted; after EMAIL_MAX_ATTEMPTS the row is marked failed.
+            logger.warning("e-mail for notice %s failed; will retry", pk, exc_info=True)
+    return sent

@@ -1,0 +1,56 @@
+"""Which notices a user receives by e-mail (every notice is always in the app).
+
+Lives with the notice catalogue (projects.notices), which knows the kinds; the preference is
+stored on the user through the accounts service.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.services import notification_preferences_update
+from marketplace.api import StrictSerializer
+from projects.notices import NOTICES
+
+
+class NotificationPreferencesSerializer(StrictSerializer):
+    email = serializers.DictField(
+        child=serializers.BooleanField(),
+        help_text="Notice kind → whether it is also e-mailed. Kinds left out are e-mailed.",
+    )
+
+    def validate_email(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(NOTICES))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown notice kinds: {', '.join(unknown)}. Known: {', '.join(sorted(NOTICES))}."
+            )
+        return value
+
+
+def _preferences(user) -> dict:
+    muted = set(user.email_muted_kinds or [])
+    return {"email": {kind: kind not in muted for kind in sorted(NOTICES)}}
+
+
+@extend_schema(tags=["notifications"])
+class NotificationPreferencesApi(APIView):
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(_preferences(request.user))
+
+    @extend_schema(
+        request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer
+    )
+    def put(self, request: Request) -> Response:
+        serializer = NotificationPreferencesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"]
+        user = notification_preferences_update(
+            user=request.user, muted_kinds=[kind for kind, on in email.items() if not on]
+        )
+        return Response(_preferences(user))

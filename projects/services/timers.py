@@ -1,0 +1,325 @@
+"""The marketplace's timers (DESIGN.md §4): what happens when a moment passes.
+
+Each ``*_sweep`` finds what is due from the database state — through a partial index made for
+that query (see the models' ``Meta.indexes``) — in a bounded batch, and handles each row in its
+own short transaction under the row's lock, re-checking the state first. So:
+
+- a lost task message or a scheduler that was down loses nothing: the next sweep finds the rows;
+- running a sweep twice, or two schedulers at once, changes nothing the second time: a row's
+  progress (``due_notice_stage``, ``auto_release_warned_at``, …) is written with the notice, the
+  notice's key is unique, and money moves only through the idempotent milestone services;
+- rows another sweep is handling are skipped (``skip_locked``), not waited for.
+
+A timer "day" is ``marketplace.timing.days(1)``: 24 hours, or a minute in the fast demo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from marketplace.timing import days, hours
+from projects import notices
+from projects.models import Bid, Contract, Gig, Milestone
+from projects.services import milestones as milestone_services
+from projects.services.gigs import close_open_bids
+
+M = Milestone.Status
+# Due-date notices are about work never delivered: a milestone in revision was delivered once
+# and cannot be cancelled for lateness, so "overdue, you may cancel" would be untrue for it.
+WORK = (M.FUNDED,)
+
+# Milestone.due_notice_stage: the last due-date notice sent.
+DUE_NONE, DUE_24H, DUE_2H, DUE_OVERDUE = 0, 1, 2, 3
+# Gig.bidding_notice_stage.
+BIDDING_NONE, BIDDING_CLOSES_SOON, BIDDING_CLOSED = 0, 1, 2
+# Contract.funding_notice_stage.
+FUNDING_NONE, FUNDING_REMINDED = 0, 1
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _batch(queryset, size: int | None) -> list[int]:
+    return list(queryset.values_list("pk", flat=True)[: size or settings.TIMER_BATCH_SIZE])
+
+
+# --- milestone due dates ----------------------------------------------------------------------
+
+
+def milestones_due(now: datetime):
+    """Work in progress that needs a due-date notice now (24 h, 2 h, or overdue)."""
+    # The outer bound on due_at is what the index scan stops at; the OR only filters.
+    return (
+        Milestone.objects.filter(
+            status__in=WORK, due_notice_stage__lt=DUE_OVERDUE, due_at__lte=now + hours(24)
+        )
+        .filter(
+            Q(due_at__lte=now)
+            | Q(due_at__lte=now + hours(2), due_notice_stage__lt=DUE_2H)
+            | Q(due_at__lte=now + hours(24), due_notice_stage__lt=DUE_24H)
+        )
+        .order_by("due_at")
+    )
+
+
+def _due_stage(milestone: Milestone, now: datetime) -> int:
+    if milestone.due_at <= now:
+        return DUE_OVERDUE
+    if milestone.due_at <= now + hours(2):
+        return DUE_2H
+    return DUE_24H if milestone.due_at <= now + hours(24) else DUE_NONE
+
+
+@transaction.atomic
+def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
+    """Send the due-date notice this milestone has reached, once; returns the stage sent.
+
+    A stage that was missed (a milestone funded two hours before its due date) is skipped:
+    only the latest applies.
+    """
+    milestone = (
+        Milestone.objects.select_for_update(skip_locked=True)
+        .select_related("contract__gig")
+        .filter(pk=milestone_id)
+        .first()
+    )
+    if milestone is None or milestone.status not in WORK:
+        return None
+    stage = _due_stage(milestone, now)
+    if stage <= milestone.due_notice_stage:
+        return None
+    contract = milestone.contract
+    kind, recipients = {
+        DUE_24H: ("milestone_due_24h", [contract.freelancer_id]),
+        DUE_2H: ("milestone_due_2h", [contract.freelancer_id]),
+        DUE_OVERDUE: ("milestone_overdue", [contract.freelancer_id, contract.client_id]),
+    }[stage]
+    for recipient in User.objects.filter(pk__in=recipients):
+        notices.send(
+            recipient=recipient,
+            kind=kind if recipient.pk == contract.freelancer_id else f"{kind}_client",
+            key=f"{kind}:milestone:{milestone.pk}:{recipient.pk}:{milestone.due_at.isoformat()}",
+            link=f"/api/v1/contracts/{contract.pk}/",
+            gig=contract.gig.title,
+            milestone=milestone.title,
+            due=_when(milestone.due_at),
+            amount=rupiah(milestone.amount),
+        )
+    milestone.due_notice_stage = stage
+    milestone.save(update_fields=["due_notice_stage", "updated_at"])
+    return stage
+
+
+def milestone_due_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
+    now = now or timezone.now()
+    ids = _batch(milestones_due(now), batch)
+    return sum(1 for pk in ids if milestone_due_notice(milestone_id=pk, now=now) is not None)
+
+
+# --- auto-release -----------------------------------------------------------------------------
+
+
+def milestones_to_release(now: datetime):
+    """Submissions the client left alone for ``AUTO_RELEASE_DAYS``, oldest first."""
+    cutoff = now - days(settings.AUTO_RELEASE_DAYS)
+    return Milestone.objects.filter(status=M.SUBMITTED, submitted_at__lte=cutoff).order_by(
+        "submitted_at"
+    )
+
+
+def milestones_to_warn(now: datetime):
+    """Submissions whose auto-release is less than a day away and whose client was not warned."""
+    cutoff = now - days(settings.AUTO_RELEASE_DAYS) + hours(24)
+    return Milestone.objects.filter(
+        status=M.SUBMITTED, submitted_at__lte=cutoff, auto_release_warned_at__isnull=True
+    ).order_by("submitted_at")
+
+
+@transaction.atomic
+def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
+    milestone = (
+        Milestone.objects.select_for_update(skip_locked=True)
+        .select_related("contract__gig", "contract__client")
+        .filter(pk=milestone_id, status=M.SUBMITTED, auto_release_warned_at__isnull=True)
+        .first()
+    )
+    if milestone is None:
+        return False
+    releases_at = milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS)
+    if releases_at > now + hours(24):
+        return False
+    contract = milestone.contract
+    notices.send(
+        recipient=contract.client,
+        kind="auto_release_warning",
+        key=(
+            f"auto_release_warning:milestone:{milestone.pk}:{contract.client_id}:"
+            f"{milestone.submitted_at.isoformat()}"
+        ),
+        link=f"/api/v1/contracts/{contract.pk}/",
+        gig=contract.gig.title,
+        milestone=milestone.title,
+        amount=rupiah(milestone.amount),
+        when=_when(releases_at),
+    )
+    milestone.auto_release_warned_at = now
+    milestone.save(update_fields=["auto_release_warned_at", "updated_at"])
+    return True
+
+
+def auto_release_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """Warn clients a day ahead, then release through ``milestone_auto_release`` (the same
+    idempotent release a client's approval uses, by the system)."""
+    now = now or timezone.now()
+    released = 0
+    for pk in _batch(milestones_to_release(now), batch):
+        if milestone_services.milestone_auto_release(milestone_id=pk) is not None:
+            released += 1
+    for pk in _batch(milestones_to_warn(now), batch):
+        milestone_auto_release_warning(milestone_id=pk, now=now)
+    return released
+
+
+# --- bidding deadlines and gig expiry ---------------------------------------------------------
+
+
+def gigs_due(now: datetime):
+    """Open gigs whose bidding closes within a day, has closed, or closed an award window ago."""
+    return (
+        Gig.objects.filter(status=Gig.Status.OPEN, bidding_deadline__lte=now + hours(24))
+        .filter(
+            Q(bidding_deadline__lte=now - days(settings.AWARD_WINDOW_DAYS))
+            | Q(bidding_deadline__lte=now, bidding_notice_stage__lt=BIDDING_CLOSED)
+            | Q(bidding_deadline__lte=now + hours(24), bidding_notice_stage__lt=BIDDING_CLOSES_SOON)
+        )
+        .order_by("bidding_deadline")
+    )
+
+
+@transaction.atomic
+def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
+    """Move one open gig along its bidding timer; returns what was done, None if nothing."""
+    gig = (
+        Gig.objects.select_for_update(skip_locked=True)
+        .select_related("client")
+        .filter(pk=gig_id, status=Gig.Status.OPEN)
+        .first()
+    )
+    if gig is None:
+        return None
+    # Bids the client can still accept (bid_count also counts rejected ones).
+    live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
+    params = {"gig": gig.title, "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
+    link = f"/api/v1/gigs/{gig.pk}/"
+    if gig.bidding_deadline <= now - days(settings.AWARD_WINDOW_DAYS):
+        ensure_transition(gig, Gig.Status.EXPIRED)
+        gig.status = Gig.Status.EXPIRED
+        gig.save(update_fields=["status", "updated_at"])
+        close_open_bids(gig, kind="gig_expired_bidder")
+        notices.send(
+            recipient=gig.client,
+            kind="gig_expired",
+            key=f"gig_expired:gig:{gig.pk}",
+            link=link,
+            **params,
+        )
+        return "expired"
+    if gig.bidding_deadline <= now and gig.bidding_notice_stage < BIDDING_CLOSED:
+        kind = "bidding_closed" if live_bids else "bidding_closed_no_bids"
+        notices.send(
+            recipient=gig.client,
+            kind=kind,
+            key=f"bidding_closed:gig:{gig.pk}",
+            link=link,
+            **params,
+        )
+        gig.bidding_notice_stage = BIDDING_CLOSED
+    elif gig.bidding_deadline <= now + hours(24) and gig.bidding_notice_stage < BIDDING_CLOSES_SOON:
+        notices.send(
+            recipient=gig.client,
+            kind="bidding_closes_soon",
+            key=f"bidding_closes_soon:gig:{gig.pk}",
+            link=link,
+            when=_when(gig.bidding_deadline),
+            **params,
+        )
+        gig.bidding_notice_stage = BIDDING_CLOSES_SOON
+    else:
+        return None
+    gig.save(update_fields=["bidding_notice_stage", "updated_at"])
+    return "noticed"
+
+
+def bidding_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
+    now = now or timezone.now()
+    ids = _batch(gigs_due(now), batch)
+    return sum(1 for pk in ids if gig_bidding_timer(gig_id=pk, now=now) is not None)
+
+
+# --- contracts nobody funded ------------------------------------------------------------------
+
+
+def _funding_reminder_after():
+    return days(settings.FUNDING_WINDOW_DAYS) / 2
+
+
+def contracts_unfunded(now: datetime):
+    return (
+        Contract.objects.filter(
+            status=Contract.Status.ACTIVE,
+            first_funded_at__isnull=True,
+            created_at__lte=now - _funding_reminder_after(),
+        )
+        .filter(
+            Q(created_at__lte=now - days(settings.FUNDING_WINDOW_DAYS))
+            | Q(
+                created_at__lte=now - _funding_reminder_after(),
+                funding_notice_stage__lt=FUNDING_REMINDED,
+            )
+        )
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
+    """Remind the client half-way through the funding window; cancel at its end."""
+    contract = (
+        Contract.objects.select_for_update(skip_locked=True)
+        .select_related("gig", "client")
+        .filter(pk=contract_id, status=Contract.Status.ACTIVE, first_funded_at__isnull=True)
+        .first()
+    )
+    if contract is None:
+        return None
+    if contract.created_at <= now - days(settings.FUNDING_WINDOW_DAYS):
+        milestone_services.contract_cancel_unfunded(contract_id=contract.pk)
+        return "cancelled"
+    if contract.funding_notice_stage >= FUNDING_REMINDED:
+        return None
+    notices.send(
+        recipient=contract.client,
+        kind="contract_unfunded_reminder",
+        key=f"contract_unfunded_reminder:contract:{contract.pk}",
+        link=f"/api/v1/contracts/{contract.pk}/",
+        gig=contract.gig.title,
+        when=_when(contract.created_at + days(settings.FUNDING_WINDOW_DAYS)),
+    )
+    contract.funding_notice_stage = FUNDING_REMINDED
+    contract.save(update_fields=["funding_notice_stage", "updated_at"])
+    return "reminded"
+
+
+def funding_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
+    now = now or timezone.now()
+    ids = _batch(contracts_unfunded(now), batch)
+    return sum(1 for pk in ids if contract_funding_timer(contract_id=pk, now=now) is not None)

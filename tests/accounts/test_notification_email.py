@@ -1,0 +1,468 @@
+"""Notices by e-mail: the notification row is the outbox.
+
+A notice is written with ``email_status`` pending (or skipped: muted kind, no address); after the
+event's transaction commits a task sends the e-mail, in the recipient's language; the periodic
+sweep sends rows whose task never ran; a failing mail server leaves the row pending and counts
+the attempt, until the fifth marks it failed. Also: the e-mail preferences API, and the nightly
+ledger audit's alert to staff and site admins.
+
+E-mail goes to Django's locmem backend (``mail.outbox``), or to the failing backend below.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
+from django.utils import translation
+
+from accounts.models import Notification
+from accounts.services import notification_email_deliver
+from accounts.services.notifications import EMAIL_MAX_ATTEMPTS
+from accounts.tasks import deliver_pending_emails, send_notification_email
+from marketplace.celery import app as celery_app
+from payments.models import Account
+from projects import notices, tasks
+from projects.notices import NOTICES
+from tests.accounts.factories import UserFactory
+from tests.conftest import english_client
+from tests.projects.factories import top_up
+
+START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
+PREFERENCES = "/api/v1/me/notification-preferences/"
+GIG = "Logo toko kue"
+
+
+class DisconnectedBackend(BaseEmailBackend):
+    """A mail server that hangs up on every message: a transient SMTP error."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+failing_mail_server = override_settings(EMAIL_BACKEND=f"{__name__}.DisconnectedBackend")
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+def send_bid_notice(recipient, number: int = 1, kind: str = "bid_received") -> Notification:
+    """A "new bid" notice through the catalogue, as bid_place sends it."""
+    notices.send(
+        recipient=recipient,
+        kind=kind,
+        key=f"{kind}:bid:{number}",
+        link=f"/api/v1/bids/{number}/",
+        gig=GIG,
+        freelancer="Sari Dewi",
+        amount="Rp 120.000",
+        days=5,
+        budget="Rp 150.000",
+        client="Budi",
+    )
+    return Notification.objects.get(key=f"{kind}:bid:{number}")
+
+
+def status(notification: Notification) -> tuple[str, int]:
+    notification.refresh_from_db()
+    return notification.email_status, notification.email_attempts
+
+
+# --- the outbox and the task after commit -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_notice_is_emailed_once_its_transaction_commits(
+    clock, django_capture_on_commit_callbacks
+):
+    user = UserFactory(preferred_language="en", display_name="Ayu Lestari")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification = send_bid_notice(user)
+        assert status(notification) == ("pending", 0)
+        assert mail.outbox == []
+
+    assert len(callbacks) == 1
+    notification.refresh_from_db()
+    assert (notification.email_status, notification.email_attempts) == ("sent", 1)
+    assert notification.emailed_at == START
+    [message] = mail.outbox
+    assert message.subject == "[Garap] New bid on “Logo toko kue”"
+    assert message.to == [user.email]
+    assert message.body == (
+        "Hello Ayu Lestari,\n"
+        "\n"
+        "New bid on “Logo toko kue”\n"
+        "\n"
+        "Sari Dewi offered Rp 120.000 to deliver in 5 days.\n"
+        "\n"
+        "Open it on Garap: http://127.0.0.1:8000/api/v1/bids/1/\n"
+        "\n"
+        "--\n"
+        "Garap — micro-projects, paid fairly and fast.\n"
+        "You get this e-mail because of your Garap account. Choose which notices are e-mailed "
+        "to you: http://127.0.0.1:8000/api/v1/me/notification-preferences/\n"
+    )
+    [(html, content_type)] = message.alternatives
+    assert content_type == "text/html"
+    assert '<h1 style="font-size: 18px;">New bid on “Logo toko kue”</h1>' in html
+    assert 'href="http://127.0.0.1:8000/api/v1/bids/1/"' in html
+
+
+@pytest.mark.django_db
+def test_the_email_is_written_in_the_recipients_language(clock, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="id", display_name="Ayu Lestari")
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        send_bid_notice(user)
+
+    [message] = mail.outbox
+    with translation.override("id"):
+        title = str(NOTICES["bid_received"].title) % {"gig": GIG}
+    assert title != "New bid on “Logo toko kue”"
+    assert message.subject == f"[Garap] {title}"
+    assert message.body.startswith(f"Halo Ayu Lestari,\n\n{title}\n")
+    assert "Buka di Garap: http://127.0.0.1:8000/api/v1/bids/1/" in message.body
+    assert "Hello" not in message.body
+    assert "Open it on Garap" not in message.body
+
+
+@pytest.mark.django_db
+def test_a_muted_kind_is_not_emailed(clock, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="en", email_muted_kinds=["bid_received"])
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        muted = send_bid_notice(user, 1)
+    assert callbacks == []
+    assert status(muted) == ("skipped", 0)
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other = send_bid_notice(user, 2, kind="gig_invited")  # a kind still e-mailed
+    assert status(other) == ("sent", 1)
+    assert [m.subject for m in mail.outbox] == ["[Garap] You are invited to bid on “Logo toko kue”"]
+
+
+@pytest.mark.django_db
+def test_a_user_without_an_email_address_gets_the_notice_in_the_app_only(
+    clock, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification = send_bid_notice(user)
+
+    assert callbacks == []
+    assert status(notification) == ("skipped", 0)
+    assert mail.outbox == []
+
+
+# --- the sweep for tasks that never ran ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_emails_whose_task_never_ran(clock):
+    user = UserFactory()
+    # Outside django_capture_on_commit_callbacks the test's transaction never commits: the
+    # tasks are lost, like messages sent to a broker that was down.
+    first, second = send_bid_notice(user, 1), send_bid_notice(user, 2)
+
+    clock.move_to(START + timedelta(seconds=59))  # young rows are left to their own task
+    assert deliver_pending_emails() == 0
+    assert mail.outbox == []
+
+    clock.move_to(START + timedelta(minutes=2))
+    assert deliver_pending_emails() == 2
+    assert [status(first), status(second)] == [("sent", 1), ("sent", 1)]
+    assert len(mail.outbox) == 2
+
+    assert deliver_pending_emails() == 0
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_an_email_is_sent_once_when_the_task_and_the_sweep_both_run(
+    clock, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notification = send_bid_notice(user)
+
+    clock.move_to(START + timedelta(minutes=2))
+    assert deliver_pending_emails() == 1
+    for late_task in callbacks:  # the task's message arrives after all
+        late_task()
+    assert notification_email_deliver(notification_id=notification.pk) is False
+
+    assert len(mail.outbox) == 1
+    assert status(notification) == ("sent", 1)
+
+
+# --- a failing mail server ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@failing_mail_server
+def test_a_failed_send_stays_pending_until_the_fifth_attempt_fails_it(clock):
+    notification = send_bid_notice(UserFactory())
+
+    for attempt in range(1, 5):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            notification_email_deliver(notification_id=notification.pk)
+        assert status(notification) == ("pending", attempt)
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        notification_email_deliver(notification_id=notification.pk)
+    assert status(notification) == ("failed", 5)
+
+    assert notification_email_deliver(notification_id=notification.pk) is False
+    clock.move_to(START + timedelta(minutes=2))
+    assert deliver_pending_emails() == 0
+    assert status(notification) == ("failed", 5)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+
+
+@pytest.mark.django_db
+def test_the_sweep_survives_a_failing_mail_server_and_counts_the_attempts(clock):
+    first, second = send_bid_notice(UserFactory(), 1), send_bid_notice(UserFactory(), 2)
+    clock.move_to(START + timedelta(minutes=2))
+
+    with failing_mail_server:
+        assert deliver_pending_emails() == 0
+        assert [status(first), status(second)] == [("pending", 1), ("pending", 1)]
+
+    assert deliver_pending_emails() == 2  # the server is back
+    assert [status(first), status(second)] == [("sent", 2), ("sent", 2)]
+    assert len(mail.outbox) == 2
+
+
+@pytest.fixture
+def worker_semantics():
+    """Eager tasks that do not raise into the caller: a retry runs at once, as a worker would
+    run it after its countdown."""
+    previous = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.mark.django_db
+@failing_mail_server
+def test_the_task_retries_a_failing_send_and_gives_up_after_five_attempts(
+    clock, worker_semantics, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = send_bid_notice(UserFactory())
+
+    # The first try and four retries, the last of which marks the row failed.
+    assert send_notification_email.max_retries + 1 == EMAIL_MAX_ATTEMPTS
+    assert status(notification) == ("failed", EMAIL_MAX_ATTEMPTS)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@failing_mail_server
+def test_a_failing_send_after_commit_does_not_fail_the_event(
+    clock, django_capture_on_commit_callbacks
+):
+    # The task raises into the on-commit hook (eager Celery propagates); the hook is robust, so
+    # the event that wrote the notice stays a success and the row waits for a retry.
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = send_bid_notice(UserFactory())
+
+    assert status(notification) == ("pending", 1)
+    assert Notification.objects.count() == 1
+
+
+# --- preferences -----------------------------------------------------------------------------
+
+
+def all_on() -> dict[str, bool]:
+    return {kind: True for kind in sorted(NOTICES)}
+
+
+@pytest.mark.django_db
+def test_preferences_start_with_every_kind_emailed(user, user_client):
+    response = user_client.get(PREFERENCES)
+
+    assert response.status_code == 200
+    assert response.json() == {"email": all_on()}
+    assert "milestone_due_24h" in response.json()["email"]
+
+
+@pytest.mark.django_db
+def test_preferences_mute_kinds_and_a_muted_kind_is_not_emailed(
+    user, user_client, django_capture_on_commit_callbacks
+):
+    response = user_client.put(
+        PREFERENCES,
+        {"email": {"bid_received": False, "milestone_due_24h": False, "gig_approved": True}},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    expected = {**all_on(), "bid_received": False, "milestone_due_24h": False}
+    assert response.json() == {"email": expected}
+    user.refresh_from_db()
+    assert user.email_muted_kinds == ["bid_received", "milestone_due_24h"]
+    assert user_client.get(PREFERENCES).json() == {"email": expected}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = send_bid_notice(user)
+    assert status(notification) == ("skipped", 0)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_preferences_put_replaces_the_whole_set(user, user_client):
+    user.email_muted_kinds = ["bid_received", "gig_approved"]
+    user.save(update_fields=["email_muted_kinds"])
+
+    response = user_client.put(PREFERENCES, {"email": {}}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {"email": all_on()}
+    user.refresh_from_db()
+    assert user.email_muted_kinds == []
+
+
+@pytest.mark.django_db
+def test_preferences_refuse_an_unknown_kind_and_change_nothing(user, user_client):
+    user.email_muted_kinds = ["gig_approved"]
+    user.save(update_fields=["email_muted_kinds"])
+
+    response = user_client.put(
+        PREFERENCES, {"email": {"bid_received": False, "spam": False}}, format="json"
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    [message] = body["fields"]["email"]
+    assert message.startswith("Unknown notice kinds: spam. Known: auto_release_warning, ")
+    assert body["message"]
+    user.refresh_from_db()
+    assert user.email_muted_kinds == ["gig_approved"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"email": []},
+        {"email": {"bid_received": "perhaps"}},
+        {"email": {}, "sms": {}},
+    ],
+    ids=["no email", "a list", "not a boolean", "an unknown field"],
+)
+def test_preferences_refuse_a_malformed_body(user, user_client, payload):
+    response = user_client.put(PREFERENCES, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    user.refresh_from_db()
+    assert user.email_muted_kinds == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_preferences_need_a_login(method):
+    response = getattr(english_client(), method)(
+        PREFERENCES, {"email": {}} if method == "put" else None, format="json"
+    )
+
+    assert response.status_code == 401
+
+
+# --- the nightly ledger audit's alert ----------------------------------------------------------
+
+
+def processor(**fields):
+    """Staff who may process withdrawals, through a permission of their own."""
+    member = UserFactory(is_staff=True, **fields)
+    member.user_permissions.add(Permission.objects.get(codename="process_withdrawal"))
+    return member
+
+
+@pytest.fixture
+def staff(db):
+    group = Group.objects.create(name="Kasir")
+    group.permissions.add(Permission.objects.get(codename="process_withdrawal"))
+    by_group = UserFactory(is_staff=True, preferred_language="en")
+    by_group.groups.add(group)
+    told = {
+        "superuser": UserFactory(is_staff=True, is_superuser=True, preferred_language="en"),
+        "superuser (id)": UserFactory(is_staff=True, is_superuser=True, preferred_language="id"),
+        "processor": processor(preferred_language="en"),
+        "processor by group": by_group,
+    }
+    UserFactory(is_staff=True)  # staff without the permission
+    UserFactory(is_staff=True, is_superuser=True, is_active=False)  # a former superuser
+    return told
+
+
+@pytest.mark.django_db
+@override_settings(ADMINS=[("Ops", "ops@garap.test")])
+def test_clean_books_alert_nobody(clock, staff):
+    top_up(UserFactory(), 100_000)
+
+    assert tasks.audit_ledger() == 0
+
+    assert not Notification.objects.filter(kind="ledger_audit_failed").exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.corrupts_ledger
+@override_settings(ADMINS=[("Ops", "ops@garap.test")])
+def test_a_failed_ledger_audit_alerts_staff_once_a_day_and_mails_the_admins(clock, staff):
+    depositor = UserFactory()
+    top_up(depositor, 100_000)
+    wallet = Account.objects.get(reference=f"wallet:{depositor.pk}")
+    Account.objects.filter(pk=wallet.pk).update(balance=100_001)  # the cache drifted by Rp 1
+    problem = f"account {wallet.pk} caches 100001 but its entries sum to 100000"
+
+    assert tasks.audit_ledger() == 1
+
+    with translation.override("id"):
+        title_id = str(NOTICES["ledger_audit_failed"].title) % {"count": 1}
+    title_en = "Ledger audit failed: 1 problems"
+    body_en = f"{problem}. Run `manage.py ledger_audit` for the full list."
+    rows = Notification.objects.filter(kind="ledger_audit_failed")
+    assert sorted(rows.values_list("recipient", "title", "link", "key")) == sorted(
+        (
+            member.pk,
+            title_id if member.preferred_language == "id" else title_en,
+            "/admin/payments/",
+            f"ledger_audit_failed:2025-03-03:{member.pk}",
+        )
+        for member in staff.values()
+    )
+    assert title_id != title_en
+    assert rows.get(recipient=staff["superuser"]).body == body_en
+    [alert] = mail.outbox
+    assert alert.to == ["ops@garap.test"]
+    assert alert.subject == "[Garap] Ledger audit failed: 1 problems"
+    assert alert.body == problem
+
+    # Later the same day in Jakarta (a re-run): no second notice and no second admin e-mail.
+    clock.move_to(datetime(2025, 3, 3, 16, 59, 59, tzinfo=UTC))  # 23:59:59 in Jakarta
+    assert tasks.audit_ledger() == 1
+    assert rows.count() == 4
+    assert len(mail.outbox) == 1
+
+    clock.move_to(datetime(2025, 3, 3, 17, 0, tzinfo=UTC))  # midnight in Jakarta: a new day
+    assert tasks.audit_ledger() == 1
+    assert rows.count() == 8
+    assert rows.filter(key__startswith="ledger_audit_failed:2025-03-04:").count() == 4
+    assert len(mail.outbox) == 2
