@@ -131,7 +131,9 @@ class ReputationSerializer(serializers.Serializer):
     repeat_client_rate = FigureSerializer()
     median_response_seconds = ResponseTimeSerializer()
     updated_at = serializers.DateTimeField(allow_null=True)
-    formula = serializers.CharField(help_text="Where the formulas are published.")
+    formula = serializers.CharField(
+        help_text="Where the formulas are published: the profiles section of the API docs."
+    )
 
 
 def _num(value: object) -> float | None:
@@ -217,7 +219,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
             % {"n": profile.response_samples},
         },
         "updated_at": profile.reputation_updated_at,
-        "formula": "/api/docs/#reputation",
+        "formula": "/api/docs/#/profiles",
     }
 
 

@@ -21,7 +21,7 @@ from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired,
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.tasks import enqueue_on_commit
-from payments import gateways, ledger
+from payments import gateways, ledger, notices
 from payments.fees import platform_fee
 from payments.models import Deposit, LedgerTransaction, Withdrawal
 
@@ -163,6 +163,14 @@ def deposit_complete(*, provider: str, reference: str, status: str, amount: int)
     deposit.status = target
     deposit.completed_at = timezone.now()
     deposit.save(update_fields=["status", "completed_at"])
+    kind = "deposit_paid" if target == Deposit.Status.PAID else "deposit_failed"
+    notices.send(
+        recipient=deposit.user,
+        kind=kind,
+        key=f"{kind}:deposit:{deposit.pk}",
+        link="/api/v1/wallet/",
+        amount=rupiah(deposit.amount),
+    )
     return deposit
 
 
@@ -272,7 +280,20 @@ def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     withdrawal.status = Withdrawal.Status.PAID
     withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
     withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+    _notify_withdrawal(withdrawal, "withdrawal_paid")
     return withdrawal
+
+
+def _notify_withdrawal(withdrawal: Withdrawal, kind: str) -> None:
+    notices.send(
+        recipient=withdrawal.user,
+        kind=kind,
+        key=f"{kind}:withdrawal:{withdrawal.pk}",
+        link="/api/v1/wallet/withdrawals/",
+        amount=rupiah(withdrawal.amount),
+        bank=withdrawal.bank_code,
+        reason=withdrawal.rejection_reason,
+    )
 
 
 @transaction.atomic
@@ -297,4 +318,5 @@ def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdr
     withdrawal.rejection_reason = reason[:300]
     withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
     withdrawal.save(update_fields=["status", "rejection_reason", "processed_by", "processed_at"])
+    _notify_withdrawal(withdrawal, "withdrawal_rejected")
     return withdrawal

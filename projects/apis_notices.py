@@ -1,7 +1,7 @@
 """Which notices a user receives by e-mail (every notice is always in the app).
 
-Lives with the notice catalogue (projects.notices), which knows the kinds; the preference is
-stored on the user through the accounts service.
+Lives in projects, the highest app, which can see every app's notice catalogue; the preference
+is stored on the user through the accounts service.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from rest_framework.views import APIView
 
 from accounts.services import notification_preferences_update
 from marketplace.api import StrictSerializer
-from projects.notices import NOTICES
+from payments import notices as payment_notices
+from projects import notices as project_notices
+
+# Every kind a user may receive; importing the apps' catalogues registers them.
+NOTICES = {**project_notices.NOTICES, **payment_notices.NOTICES}
 
 
 class NotificationPreferencesSerializer(StrictSerializer):

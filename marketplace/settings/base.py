@@ -247,6 +247,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The reputation formulas, published where API users look (docs/reputation.md).
+    "TAGS": [
+        {
+            "name": "profiles",
+            "description": (BASE_DIR / "docs" / "reputation.md").read_text(encoding="utf-8"),
+        }
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ServiceStatusEnum": "marketplace.views.SERVICE_STATUS_CHOICES",
         "GigStatusEnum": "projects.models.Gig.Status",

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='milestone',
-            index=models.Index(condition=models.Q(('status', 'funded'), ('due_notice_stage__lt', 3)), fields=['due_at'], name='milestone_due_timer'),
+            index=models.Index(condition=models.Q(('due_notice_stage__lt', 3), ('status', 'funded')), fields=['due_at'], name='milestone_due_timer'),
         ),
         migrations.AddIndex(
             model_name='milestone',

@@ -8,7 +8,6 @@ refuse a request, but it never creates, loses or doubles money.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -33,6 +32,7 @@ from projects.services import milestones as milestone_services
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -54,30 +54,6 @@ def withdrawal_body(amount: int) -> dict[str, Any]:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; each result, or the exception it raised
-    (the test client re-raises a view's unhandled exception: that is our 500)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = calls[index]()
-        except Exception as exc:  # handed to the test, which fails on it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
 
 
 def hold_locks_longer(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:

@@ -7,13 +7,10 @@ what the database holds, not only what the responses said.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from accounts.models import FreelancerProfile
 from projects.models import Bid, Contract, Gig, Milestone
@@ -21,6 +18,7 @@ from projects.services import bids as bid_services
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
+from tests.races import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,29 +27,6 @@ BID = {
     "delivery_days": 4,
     "cover_letter": "Saya desainer logo berpengalaman lima tahun untuk UMKM.",
 }
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; each result, or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = calls[index]()
-        except Exception as exc:  # handed to the test, which fails on it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
-    return results
 
 
 def widen_after(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, seconds: float) -> None:

@@ -74,6 +74,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
@@ -409,13 +410,17 @@ def reviewed_contracts(client: User, freelancer: User, category: Category) -> di
     }
 
 
-@pytest.fixture
-def moderators(db) -> Group:
+def moderators_group() -> Group:
     group, _created = Group.objects.get_or_create(name="Moderators")
     group.permissions.add(
         Permission.objects.get(codename="moderate_gig", content_type__app_label="projects")
     )
     return group
+
+
+@pytest.fixture
+def moderators(db) -> Group:
+    return moderators_group()
 
 
 def make_moderator(group: Group) -> User:
@@ -426,6 +431,21 @@ def make_moderator(group: Group) -> User:
 
 @pytest.fixture
 def world(moderators) -> World:
+    return build_world(moderators)
+
+
+@pytest.fixture(scope="class")
+def matrix_world(django_db_setup, django_db_blocker):
+    """The matrix's world, built once for all its cases: it is written inside a transaction
+    held open while the matrix's class runs; each case runs in a savepoint of it that is
+    rolled back, so every case still starts from exactly this world — without rebuilding it
+    hundreds of times."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(moderators_group())
+        transaction.set_rollback(True)
+
+
+def build_world(moderators: Group) -> World:
     client, freelancer, stranger = UserFactory(), UserFactory(), UserFactory()
     category = CategoryFactory()
     open_gig = GigFactory(client=client, category=category, bid_count=1)
@@ -638,29 +658,33 @@ def body_of(response: Any) -> bytes:
 # --- the matrix -----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("method", "path", "actor", "expected"), CASES)
-def test_permission_matrix(world, method, path, actor, expected):
-    before = snapshot()
+class TestMatrix:
+    """Every (route, method, actor) of the table, on one shared world (see matrix_world)."""
 
-    response = send(world, actor, method, path, world.ids)
+    @pytest.mark.django_db
+    @pytest.mark.parametrize(("method", "path", "actor", "expected"), CASES)
+    def test_case(self, matrix_world, method, path, actor, expected):
+        world = matrix_world
+        before = snapshot()
 
-    content = body_of(response)
-    assert response.status_code == expected, content[:500]
-    if expected in ERROR_CODES:
-        assert response.json()["code"] == ERROR_CODES[expected]
-    if expected == 409:
-        assert response.json()["code"] == CONFLICT_CODES[(method, path, actor)]
-    if expected == 404:
-        # Indistinguishable from an object that does not exist: the same status and body.
-        missing = send(world, actor, method, path, dict.fromkeys(world.ids, MISSING_ID))
-        assert (missing.status_code, missing.json()) == (404, response.json())
-    if "/attachments/" in path and method == "GET" and expected == 200:
-        assert content == PDF
-    if method == "GET" or expected >= 400:
-        assert snapshot() == before  # a read or a refusal changes nothing
-    else:
-        assert snapshot() != before  # an allowed write did something
+        response = send(world, actor, method, path, world.ids)
+
+        content = body_of(response)
+        assert response.status_code == expected, content[:500]
+        if expected in ERROR_CODES:
+            assert response.json()["code"] == ERROR_CODES[expected]
+        if expected == 409:
+            assert response.json()["code"] == CONFLICT_CODES[(method, path, actor)]
+        if expected == 404:
+            # Indistinguishable from an object that does not exist: the same status and body.
+            missing = send(world, actor, method, path, dict.fromkeys(world.ids, MISSING_ID))
+            assert (missing.status_code, missing.json()) == (404, response.json())
+        if "/attachments/" in path and method == "GET" and expected == 200:
+            assert content == PDF
+        if method == "GET" or expected >= 400:
+            assert snapshot() == before  # a read or a refusal changes nothing
+        else:
+            assert snapshot() != before  # an allowed write did something
 
 
 def test_the_matrices_cover_every_route_and_method():

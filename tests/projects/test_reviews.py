@@ -17,6 +17,7 @@ from projects.tasks import reveal_due_reviews
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory, top_up
+from tests.races import race as run_race
 
 pytestmark = pytest.mark.django_db
 
@@ -507,29 +508,8 @@ def test_the_public_review_list_costs_the_same_at_any_size(
 
 
 def race(calls):
-    """Run the calls in threads released together; each response, or the exception raised."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = calls[index]()
-        except Exception as exc:  # handed to the test, which fails on it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
+    """Run the calls at once; none may raise."""
+    results = run_race(calls)
     for result in results:
         assert not isinstance(result, Exception), repr(result)
     return results

@@ -1,0 +1,43 @@
+"""Notices: a kind has a title and a body template; ``send`` renders them in the recipient's
+preferred language and records the notice with a key naming the occurrence, so sending the
+same event twice records one notice (and one e-mail).
+
+Each app declares its own kinds (``projects.notices``, ``payments.notices``) and registers
+them in ``CATALOG``, which the e-mail preferences list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+from accounts.models import User
+from accounts.services import notification_send
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: Promise
+    body: Promise
+
+
+CATALOG: dict[str, Notice] = {}
+
+
+def register(notices: dict[str, Notice]) -> dict[str, Notice]:
+    CATALOG.update(notices)
+    return notices
+
+
+def send(*, recipient: User, kind: str, key: str, link: str = "", **params: Any) -> None:
+    """Record notice ``kind`` for ``recipient`` once per ``key``, in the recipient's language."""
+    notice = CATALOG[kind]
+    with translation.override(recipient.preferred_language):
+        title = str(notice.title) % params
+        body = str(notice.body) % params
+    notification_send(
+        recipient_id=recipient.pk, kind=kind, key=key, title=title, body=body, link=link
+    )
