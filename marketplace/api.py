@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, renderers, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -158,6 +159,22 @@ class FilterBackend(DjangoFilterBackend):
             ]
             ensure_single_query_values(request, single)
         return super().filter_queryset(request, queryset, view)
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF ignores an empty ``?format=`` and answers 404 to an unknown one; both are bad input
+    the schema forbids, so both are a 400 naming the parameter."""
+
+    def select_renderer(self, request: Any, renderers: list, format_suffix: Any = None) -> Any:
+        name = self.settings.URL_FORMAT_OVERRIDE
+        if name and name in request.query_params and not format_suffix:
+            value = request.query_params.get(name)
+            formats = sorted({renderer.format for renderer in renderers})
+            if value not in formats:
+                raise exceptions.ValidationError(
+                    {name: [_("Must be one of: %(formats)s.") % {"formats": ", ".join(formats)}]}
+                )
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -228,6 +228,7 @@ REST_FRAMEWORK = {
     # else is a clear 415 instead of an empty request that "succeeds".
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.CursorPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.api.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["marketplace.api.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",

@@ -175,3 +175,17 @@ def test_a_form_body_on_a_json_endpoint_is_a_415_and_changes_nothing(user):
     assert response.status_code == 415
     user.refresh_from_db()
     assert user.display_name != "Lewat form"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", "xml", "JSON"])
+def test_an_empty_or_unknown_format_parameter_is_a_400_naming_it(api_client, value):
+    response = api_client.get(f"/api/v1/categories/?format={value}")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"format": ["Must be one of: json."]}
+
+
+@pytest.mark.django_db
+def test_the_format_parameter_may_name_a_renderer_the_view_has(api_client):
+    assert api_client.get("/api/v1/categories/?format=json").status_code == 200
