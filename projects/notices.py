@@ -76,6 +76,24 @@ NOTICES: dict[str, Notice] = register(
                 "to the client."
             ),
         ),
+        "bid_withdrawn": Notice(
+            _("%(freelancer)s withdrew their bid on “%(gig)s”"),
+            _("The other bids are still open."),
+        ),
+        "milestone_auto_released": Notice(
+            _("“%(milestone)s” was paid out automatically"),
+            _(
+                "Nobody approved or asked for a revision in time, so %(amount)s went to the "
+                "freelancer as the contract's terms say."
+            ),
+        ),
+        "contract_completed": Notice(
+            _("“%(gig)s” is complete: leave a review"),
+            _(
+                "Review how it went within %(days)s days. Reviews are double-blind: neither of "
+                "you sees the other's until both are in or the time is up."
+            ),
+        ),
         "review_received": Notice(
             _("%(author)s reviewed you for “%(gig)s”"),
             _(

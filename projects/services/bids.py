@@ -166,6 +166,14 @@ def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
     bid.status = Bid.Status.WITHDRAWN
     bid.save(update_fields=["status", "updated_at"])
     Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") - 1)
+    notices.send(
+        recipient=gig.client,
+        kind="bid_withdrawn",
+        key=f"bid_withdrawn:bid:{bid.pk}",
+        link=f"/api/v1/gigs/{gig.pk}/bids/",
+        gig=gig.title,
+        freelancer=actor.public_name,
+    )
     return bid
 
 

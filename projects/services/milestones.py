@@ -110,6 +110,15 @@ def _close_contract_if_settled(contract: Contract) -> None:
             kind=ReputationEvent.Kind.CONTRACT_CLOSED,
             reference=f"contract:{contract.pk}",
         )
+        if paid:  # reviews open now, for REVIEW_WINDOW_DAYS
+            notices.send(
+                recipient=User.objects.get(pk=party),
+                kind="contract_completed",
+                key=f"contract_completed:contract:{contract.pk}:{party}",
+                link=f"/api/v1/contracts/{contract.pk}/reviews/",
+                gig=contract.gig.title,
+                days=settings.REVIEW_WINDOW_DAYS,
+            )
     gig = Gig.objects.select_for_update().get(pk=contract.gig_id)
     gig_target = Gig.Status.COMPLETED if paid else Gig.Status.CANCELLED
     ensure_transition(gig, gig_target)
@@ -247,7 +256,7 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
     return milestone
 
 
-def _release(contract: Contract, milestone: Milestone) -> Milestone:
+def _release(contract: Contract, milestone: Milestone, *, by_system: bool = False) -> Milestone:
     ensure_transition(milestone, M.RELEASED)
     payments.escrow_release(
         reference=escrow_reference(milestone),
@@ -261,6 +270,8 @@ def _release(contract: Contract, milestone: Milestone) -> Milestone:
         milestone.approval_seconds = max(0, int(waited.total_seconds()))
     milestone.save(update_fields=["status", "closed_at", "approval_seconds", "updated_at"])
     _notify(milestone, contract, "milestone_released", contract.freelancer_id)
+    if by_system:  # the client did not approve it themselves: tell them it was paid
+        _notify(milestone, contract, "milestone_auto_released", contract.client_id)
     _close_contract_if_settled(contract)
     return milestone
 
@@ -297,7 +308,7 @@ def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     )
     if milestone.status != M.SUBMITTED or not due:
         return None
-    return _release(contract, milestone)
+    return _release(contract, milestone, by_system=True)
 
 
 @transaction.atomic

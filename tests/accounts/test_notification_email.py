@@ -22,6 +22,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import Notification
+from accounts.notices import CATALOG
 from accounts.services import notification_email_deliver
 from accounts.services.notifications import EMAIL_MAX_ATTEMPTS
 from accounts.tasks import deliver_pending_emails, send_notification_email
@@ -287,7 +288,8 @@ def test_a_failing_send_after_commit_does_not_fail_the_event(
 
 
 def all_on() -> dict[str, bool]:
-    return {kind: True for kind in sorted(NOTICES)}
+    """Every kind of every app (the marketplace's and the wallet's), e-mailed."""
+    return {kind: True for kind in sorted(CATALOG)}
 
 
 @pytest.mark.django_db

@@ -139,7 +139,9 @@ def notices(contract: Contract) -> Counter:
     who = {contract.client_id: "client", contract.freelancer_id: "freelancer"}
     return Counter(
         (kind, who.get(recipient, recipient))
-        for kind, recipient in Notification.objects.values_list("kind", "recipient_id")
+        for kind, recipient in Notification.objects.exclude(
+            kind__in=("deposit_paid", "deposit_failed")  # the wallet's own notices
+        ).values_list("kind", "recipient_id")
     )
 
 
@@ -423,6 +425,9 @@ def test_approve_pays_exactly_and_completes_contract_and_gig(clock, db, amount, 
             ("milestone_funded", "freelancer"): 1,
             ("milestone_submitted", "client"): 1,
             ("milestone_released", "freelancer"): 1,
+            # Paid work completed the contract: both are invited to review.
+            ("contract_completed", "client"): 1,
+            ("contract_completed", "freelancer"): 1,
         }
     )
     assert ledger_problems() == []
@@ -492,6 +497,9 @@ def test_auto_release_pays_only_once_the_days_have_passed(
     assert services.milestone_auto_release(milestone_id=submitted.pk) is None
     assert kinds() == ["deposit", "fund", "release"]
     assert notices(contract)[("milestone_released", "freelancer")] == 1
+    # The client did not approve it: they are told it was paid, once.
+    assert notices(contract)[("milestone_auto_released", "client")] == 1
+    assert notices(contract)[("milestone_auto_released", "freelancer")] == 0
     assert ledger_problems() == []
 
 
@@ -843,6 +851,8 @@ def test_each_notice_goes_once_to_the_other_party_and_repeats_add_none(contract)
             ("milestone_submitted", "client"): 2,
             ("revision_requested", "freelancer"): 1,
             ("milestone_released", "freelancer"): 1,
+            ("contract_completed", "client"): 1,
+            ("contract_completed", "freelancer"): 1,
         }
     )
     assert kinds() == ["deposit", "fund", "release"]

@@ -516,8 +516,8 @@ def test_delete_someone_elses_draft_is_not_found():
 # --- the bid actions from every bid status ----------------------------------------------------
 
 ACTIONS = {
-    # action: (service, the status it moves to, who acts, the notice the freelancer gets)
-    "withdraw": (bid_services.bid_withdraw, B.WITHDRAWN, "freelancer", None),
+    # action: (service, the status it moves to, who acts, the notice the other party gets)
+    "withdraw": (bid_services.bid_withdraw, B.WITHDRAWN, "freelancer", "bid_withdrawn"),
     "shortlist": (bid_services.bid_shortlist, B.SHORTLISTED, "client", "bid_shortlisted"),
     "reject": (bid_services.bid_reject, B.REJECTED, "client", "bid_rejected"),
     "accept": (bid_services.bid_accept, B.ACCEPTED, "client", "bid_accepted"),
@@ -559,7 +559,8 @@ def test_bid_action_from_every_status(action, source):
     bid.refresh_from_db()
     gig = Gig.objects.get(pk=bid.gig_id)
     assert bid.status == target
-    assert notices() == ([(notice, bid.freelancer_id)] if notice else [])
+    told = bid.gig.client_id if who == "freelancer" else bid.freelancer_id
+    assert notices() == [(notice, told)]
     assert gig.bid_count == (0 if action == "withdraw" else 1)
     if action == "accept":
         assert gig.status == G.AWARDED
