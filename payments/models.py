@@ -166,10 +166,22 @@ class Deposit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The sandbox gateway's own memory: what the payer chose on its checkout page. Like a real
+    # gateway it keeps sending the webhook until we have confirmed the deposit.
+    gateway_outcome = models.CharField(max_length=10, blank=True)
+    gateway_outcome_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("deposit")
         verbose_name_plural = _("deposits")
+        indexes = [
+            # The sandbox's redelivery sweep: paid or failed at checkout, not yet confirmed.
+            models.Index(
+                fields=["gateway_outcome_at"],
+                name="deposit_unconfirmed",
+                condition=models.Q(status="pending", gateway_outcome_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Deposit {self.reference} ({self.status})"

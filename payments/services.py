@@ -9,6 +9,7 @@ repeat of any call moves no money a second time. Escrow is keyed by an opaque re
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -181,7 +182,24 @@ def sandbox_pay(*, reference: str, status: str) -> None:
     deposit = Deposit.objects.filter(reference=reference, provider="sandbox").first()
     if deposit is None:
         raise NotFound(_("Unknown deposit reference."))
+    if deposit.status == Deposit.Status.PENDING and not deposit.gateway_outcome:
+        Deposit.objects.filter(pk=deposit.pk, gateway_outcome="").update(
+            gateway_outcome=status, gateway_outcome_at=timezone.now()
+        )
     enqueue_on_commit(deliver_sandbox_webhook, deposit.reference, status, deposit.amount)
+
+
+def sandbox_unconfirmed(*, older_than: datetime, limit: int) -> list[Deposit]:
+    """Sandbox checkouts whose webhook has not been confirmed by now (its task was lost, or our
+    site was down longer than its retries): the sandbox sends them again."""
+    return list(
+        Deposit.objects.filter(
+            status=Deposit.Status.PENDING,
+            gateway_outcome_at__isnull=False,
+            gateway_outcome_at__lte=older_than,
+            provider="sandbox",
+        ).order_by("gateway_outcome_at")[:limit]
+    )
 
 
 # --- withdrawals ----------------------------------------------------------------------------

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -37,3 +42,21 @@ def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
         if exc.code >= 500:
             raise  # our side failed: retry
         return exc.code  # a 4xx will not get better by retrying
+
+
+@shared_task(name="payments.redeliver_sandbox_webhooks")
+def redeliver_sandbox_webhooks() -> int:
+    """The sandbox gateway's retry schedule: checkouts paid (or failed) over a minute ago and
+    still unconfirmed get their webhook again — a bounded batch, sent from here."""
+    from payments.services import sandbox_unconfirmed
+
+    sent = 0
+    older_than = timezone.now() - timedelta(seconds=60)
+    for deposit in sandbox_unconfirmed(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
+        try:
+            deliver_sandbox_webhook(deposit.reference, deposit.gateway_outcome, deposit.amount)
+            sent += 1
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            logger.warning("sandbox webhook for %s not delivered; next run", deposit.reference)
+            break  # our site is unreachable: no point trying the rest now
+    return sent

@@ -331,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
             "sweep-unfunded-contracts",
         )
     },
+    "redeliver-sandbox-webhooks": {
+        "task": "payments.redeliver_sandbox_webhooks",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
     "deliver-pending-emails": {
         "task": "accounts.tasks.deliver_pending_emails",
         "schedule": TIMER_SWEEP_SECONDS,

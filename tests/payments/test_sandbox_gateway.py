@@ -472,3 +472,32 @@ def test_failed_payment_in_a_real_browser_session_fails_the_deposit_over_http(
     assert Deposit.objects.get(pk=stored.pk).status == Deposit.Status.FAILED
     assert wallet_balance(user) == 0
     assert LedgerTransaction.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_lost_while_the_site_was_down_is_sent_again_by_the_sandbox_sweep(
+    live_server, settings, time_machine
+):
+    from payments.tasks import redeliver_sandbox_webhooks
+
+    time_machine.move_to("2026-03-02 03:00:00+00:00", tick=False)
+    user = UserFactory()
+    deposit = deposit_create(user=user, amount=150_000, provider="sandbox")
+    settings.SITE_URL = "http://127.0.0.1:9"  # our site is down while the payer pays
+    path = f"/payments/sandbox/checkout/{deposit.reference}/"
+    assert Client().post(path, {"outcome": "pay"}).status_code == 200
+    deposit.refresh_from_db()
+    assert (deposit.status, deposit.gateway_outcome) == (Deposit.Status.PENDING, "paid")
+    assert wallet_balance(user) == 0
+
+    settings.SITE_URL = live_server.url  # the site is back
+    time_machine.move_to("2026-03-02 03:00:59+00:00", tick=False)
+    assert redeliver_sandbox_webhooks() == 0  # its own retries get the first minute
+    time_machine.move_to("2026-03-02 03:02:00+00:00", tick=False)
+    assert redeliver_sandbox_webhooks() == 1
+
+    deposit.refresh_from_db()
+    assert deposit.status == Deposit.Status.PAID
+    assert wallet_balance(user) == 150_000
+    assert redeliver_sandbox_webhooks() == 0  # confirmed: the sandbox stops sending
+    assert LedgerTransaction.objects.filter(kind="deposit").count() == 1
