@@ -118,17 +118,34 @@ def released_notice(milestone: Milestone) -> Notification | None:
 
 
 def notice_emailed(milestone: Milestone) -> bool:
-    notice = released_notice(milestone)
-    return notice is not None and notice.email_status == Notification.EmailStatus.SENT
+    """Every notice the milestone's release sent has gone out by e-mail."""
+    notices = release_notices([milestone])
+    return released_notice(milestone) is not None and all(
+        notice.email_status == Notification.EmailStatus.SENT for notice in notices
+    )
+
+
+# What a release sends: the payment notice to the freelancer, the "paid automatically" notice to
+# a client who did not approve it, and, as the contract completes, the review invitation to both.
+RELEASE_KINDS = ("milestone_released", "milestone_auto_released", "contract_completed")
+
+
+def release_notices(milestones: list[Milestone]) -> list[Notification]:
+    """The notices of RELEASE_KINDS about these milestones or their contracts."""
+    about = [f":milestone:{m.pk}:" for m in milestones]
+    about += [f":contract:{m.contract_id}:" for m in milestones]
+    notices = Notification.objects.filter(kind__in=RELEASE_KINDS).select_related("recipient")
+    return [notice for notice in notices if any(part in notice.key for part in about)]
 
 
 def assert_emailed_once(milestones: list[Milestone], tmp_path: Path) -> None:
-    """Each milestone's release notice reached its freelancer by e-mail exactly once — and the
-    processes sent nothing else."""
+    """Each milestone's release notices reached their recipients by e-mail exactly once — and
+    the processes sent nothing else."""
     expected = Counter()
     for milestone in milestones:
         notice = released_notice(milestone)
         assert notice.recipient_id == milestone.contract.freelancer_id
+    for notice in release_notices(milestones):
         assert (notice.email_status, notice.email_attempts) == (Notification.EmailStatus.SENT, 1)
         expected[(notice.recipient.email, " ".join(f"[Garap] {notice.title}".split()))] += 1
     # A long subject is folded over two header lines; compare the words.
