@@ -214,9 +214,10 @@ def portfolio_item_get(*, item_id: int) -> PortfolioItem:
 
 
 def portfolio_image_get(*, item_id: int, image_id: int) -> PortfolioImage:
-    image = PortfolioImage.objects.filter(
-        pk=image_id, item_id=item_id, item__owner__is_active=True
-    ).first()
+    # Primary-key lookups only: Django answers an id beyond the column's range with "no row",
+    # where a foreign-key lookup (item_id=) would hand it to the database and fail.
+    item = PortfolioItem.objects.filter(pk=item_id, owner__is_active=True).first()
+    image = item and PortfolioImage.objects.filter(pk=image_id, item=item).first()
     if image is None:
         raise NotFound(_("Image not found."))
     return image

@@ -661,3 +661,18 @@ def test_the_portfolio_list_costs_the_same_at_any_size(django_assert_num_queries
     results = response.json()["results"]
     assert [r["title"] for r in results] == [f"Karya {n}" for n in range(items)]
     assert all(len(r["images"]) == 3 and len(r["skills"]) == 2 for r in results)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ITEMS}{2**64}/images/1/",
+        f"{ITEMS}1/images/{2**64}/",
+        f"{ITEMS}{2**64}/",
+    ],
+)
+def test_an_id_beyond_any_column_is_a_404_not_a_500(api_client, path):
+    # Found by schemathesis: 18446744073709551616 overflowed SQLite's integer binding.
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
