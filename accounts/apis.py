@@ -8,7 +8,7 @@ from django.contrib.auth import logout
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, renderers, status
+from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -42,19 +42,20 @@ from accounts.serializers import (
     UserSerializer,
 )
 from accounts.throttles import AuthRateThrottle
-from marketplace.api import CursorPagination, PageQuerySerializer, page_of, validated_query
+from marketplace.api import (
+    BinaryRenderer,
+    PageQuerySerializer,
+    page_of,
+    paginate,
+    validated_query,
+)
 
 
-class ImageRenderer(renderers.BaseRenderer):
+class ImageRenderer(BinaryRenderer):
     """Lets a request that accepts only images reach the image view (errors stay JSON)."""
 
     media_type = "image/*"
     format = "image"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        return data
 
 
 def _token_response(*, user, raw: str, token: AuthToken, status_code: int) -> Response:
@@ -121,10 +122,7 @@ class NotificationListApi(APIView):
         notifications = selectors.notification_list(user=request.user)
         if query["unread"]:
             notifications = notifications.filter(read_at__isnull=True)
-        paginator = CursorPagination()
-        paginator.ordering = ("-created_at", "-id")
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
+        return paginate(self, request, notifications, NotificationSerializer)
 
 
 @extend_schema(tags=["notifications"])
@@ -193,7 +191,7 @@ class MyReputationChangesApi(APIView):
     def get(self, request: Request) -> Response:
         validated_query(PageQuerySerializer, request)
         changes = selectors.reputation_change_list(user=request.user)
-        return _page(self, request, changes, ReputationChangeSerializer)
+        return paginate(self, request, changes, ReputationChangeSerializer)
 
 
 @extend_schema(tags=["account"])
@@ -220,13 +218,6 @@ class EmailVerifyApi(APIView):
         return Response({"username": user.username, "email_verified": True})
 
 
-def _page(view, request, queryset, serializer_class, ordering=("-created_at", "-id")) -> Response:
-    paginator = CursorPagination()
-    paginator.ordering = ordering
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 @extend_schema(tags=["profiles"])
 class FreelancerListApi(APIView):
     permission_classes = [permissions.AllowAny]
@@ -238,7 +229,7 @@ class FreelancerListApi(APIView):
             query.pop(key, None)
         sort = query.pop("sort")
         profiles = selectors.freelancer_directory(**query)
-        return _page(
+        return paginate(
             self, request, profiles, FreelancerSerializer, selectors.FREELANCER_SORTS[sort]
         )
 
@@ -277,7 +268,7 @@ class PortfolioListApi(APIView):
             items = selectors.portfolio_list(owner=request.user)
         else:  # one's own portfolio needs a login, as everywhere else
             raise NotAuthenticated()
-        return _page(self, request, items, PortfolioItemSerializer, ("position", "id"))
+        return paginate(self, request, items, PortfolioItemSerializer, ("position", "id"))
 
     @extend_schema(request=PortfolioItemWriteSerializer, responses={201: PortfolioItemSerializer})
     def post(self, request: Request) -> Response:

@@ -222,6 +222,22 @@ class CursorPagination(pagination.CursorPagination):
             ) from None
 
 
+def paginate(
+    view: Any,
+    request: Any,
+    queryset: Any,
+    serializer_class: Any,
+    ordering: tuple[str, ...] = ("-created_at", "-id"),
+    **context: Any,
+) -> Response:
+    """One cursor page of ``queryset`` in ``ordering``, serialized with the request in context."""
+    paginator = CursorPagination()
+    paginator.ordering = ordering
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request, **context}).data
+    return paginator.get_paginated_response(data)
+
+
 # What a JSON value must be for each kind of field. DRF would quietly turn 123 into "123" or
 # "12" into 12; the schema promises types, so a value of the wrong type is refused instead.
 _JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [

@@ -24,6 +24,7 @@ from marketplace.api import (
     PageQuerySerializer,
     download,
     page_of,
+    paginate,
     validated_query,
     with_file_list,
 )
@@ -60,21 +61,6 @@ from projects.services import contracts as contract_services
 from projects.services import gigs as gig_services
 
 DOWNLOAD = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
-
-
-def paginate(
-    view: APIView,
-    request: Request,
-    queryset: Any,
-    serializer_class: Any,
-    ordering: tuple[str, ...] = ("-created_at", "-id"),
-    **context: Any,
-) -> Response:
-    paginator = CursorPagination()
-    paginator.ordering = ordering
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request, **context}).data
-    return paginator.get_paginated_response(data)
 
 
 # --- taxonomy -------------------------------------------------------------------------------

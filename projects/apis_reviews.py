@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -11,8 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import portfolio_item_get
 from accounts.serializers import PortfolioItemSerializer
-from marketplace.api import PageQuerySerializer, page_of, validated_query
-from projects.apis import paginate
+from marketplace.api import PageQuerySerializer, page_of, paginate, validated_query
 from projects.models import Contract, Review
 from projects.selectors import contracts as contract_selectors
 from projects.selectors import reviews as review_selectors
@@ -30,23 +28,8 @@ from projects.services import reviews as review_services
 
 
 def _contract_reviews(contract: Contract, user) -> Response:
-    reviews = review_selectors.review_list_for_contract(contract=contract, viewer=user)
-    other = contract.freelancer_id if user.pk == contract.client_id else contract.client_id
-    closes = review_services.review_window_closes_at(contract)
-    you = review_selectors.review_written(contract=contract, author_id=user.pk)
-    is_party = user.pk in (contract.client_id, contract.freelancer_id)
-    data = {
-        "reviews": reviews,
-        "can_review": is_party
-        and not you
-        and contract.status == Contract.Status.COMPLETED
-        and closes is not None
-        and closes > timezone.now(),
-        "you_reviewed": you,
-        "other_reviewed": review_selectors.review_written(contract=contract, author_id=other),
-        "window_closes_at": closes,
-    }
-    return Response(ContractReviewsSerializer(data).data)
+    status_ = review_selectors.contract_review_status(contract=contract, viewer=user)
+    return Response(ContractReviewsSerializer(status_).data)
 
 
 @extend_schema(tags=["reviews"])

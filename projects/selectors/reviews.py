@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from marketplace.errors import NotFound
+from marketplace.timing import days
 from projects.models import Contract, Review
+
+
+def review_window_closes_at(contract: Contract) -> datetime | None:
+    """Reviews may be written until REVIEW_WINDOW_DAYS (timer days) after the contract closed."""
+    if contract.completed_at is None:
+        return None
+    return contract.completed_at + days(settings.REVIEW_WINDOW_DAYS)
 
 
 def review_list_public(*, username: str, role: str) -> QuerySet[Review]:
@@ -35,3 +46,23 @@ def review_list_for_contract(*, contract: Contract, viewer: Any) -> list[Review]
 
 def review_written(*, contract: Contract, author_id: int) -> bool:
     return Review.objects.filter(contract=contract, author_id=author_id).exists()
+
+
+def contract_review_status(*, contract: Contract, viewer: Any) -> dict:
+    """What the contract's reviews page shows this viewer: the reviews they may see, whether
+    they may write theirs now, and whether the other party's is in (not what it says)."""
+    closes = review_window_closes_at(contract)
+    is_party = viewer.pk in (contract.client_id, contract.freelancer_id)
+    other = contract.freelancer_id if viewer.pk == contract.client_id else contract.client_id
+    written = review_written(contract=contract, author_id=viewer.pk)
+    return {
+        "reviews": review_list_for_contract(contract=contract, viewer=viewer),
+        "can_review": is_party
+        and not written
+        and contract.status == Contract.Status.COMPLETED
+        and closes is not None
+        and closes > timezone.now(),
+        "you_reviewed": written,
+        "other_reviewed": review_written(contract=contract, author_id=other),
+        "window_closes_at": closes,
+    }

@@ -21,14 +21,9 @@ from marketplace.timing import days
 from projects import notices
 from projects.access import is_moderator
 from projects.models import Contract, ReputationEvent, Review
+from projects.selectors.reviews import review_window_closes_at
 from projects.services.gigs import ensure_not_suspended
 from projects.services.reputation import reputation_event_record
-
-
-def review_window_closes_at(contract: Contract) -> datetime | None:
-    if contract.completed_at is None:
-        return None
-    return contract.completed_at + days(settings.REVIEW_WINDOW_DAYS)
 
 
 def _reveal(reviews: list[Review], now: datetime) -> None:

@@ -42,10 +42,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -68,6 +67,7 @@ from accounts.services import (
 )
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for, english_client
+from tests.matrix import class_world, moderators_group
 from tests.projects.factories import CategoryFactory, SkillFactory
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
@@ -150,14 +150,6 @@ class World:
         return self.clients[actor]
 
 
-def moderators_group() -> Group:
-    group, _created = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        Permission.objects.get(codename="moderate_gig", content_type__app_label="projects")
-    )
-    return group
-
-
 @pytest.fixture
 def moderators(db) -> Group:
     return moderators_group()
@@ -183,17 +175,6 @@ def listed_freelancer(user: User, skill_id: int, category_id: int) -> tuple[int,
 @pytest.fixture
 def world(moderators) -> World:
     return build_world(moderators)
-
-
-@pytest.fixture(scope="class")
-def matrix_world(django_db_setup, django_db_blocker):
-    """The matrix's world, built once for all its cases: it is written inside a transaction
-    held open while the matrix's class runs; each case runs in a savepoint of it that is
-    rolled back, so every case still starts from exactly this world — without rebuilding it
-    hundreds of times."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world(moderators_group())
-        transaction.set_rollback(True)
 
 
 def build_world(moderators: Group) -> World:
@@ -222,6 +203,9 @@ def build_world(moderators: Group) -> World:
             "verify_token": email_verification_send(user=stranger),
         },
     )
+
+
+matrix_world = class_world(build_world)
 
 
 # --- request bodies for the writes ----------------------------------------------------------

@@ -71,10 +71,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
@@ -113,6 +112,7 @@ from projects.services.contracts import contract_portfolio_permission, milestone
 from projects.services.reputation import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
+from tests.matrix import class_world, moderators_group
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
@@ -410,14 +410,6 @@ def reviewed_contracts(client: User, freelancer: User, category: Category) -> di
     }
 
 
-def moderators_group() -> Group:
-    group, _created = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        Permission.objects.get(codename="moderate_gig", content_type__app_label="projects")
-    )
-    return group
-
-
 @pytest.fixture
 def moderators(db) -> Group:
     return moderators_group()
@@ -432,17 +424,6 @@ def make_moderator(group: Group) -> User:
 @pytest.fixture
 def world(moderators) -> World:
     return build_world(moderators)
-
-
-@pytest.fixture(scope="class")
-def matrix_world(django_db_setup, django_db_blocker):
-    """The matrix's world, built once for all its cases: it is written inside a transaction
-    held open while the matrix's class runs; each case runs in a savepoint of it that is
-    rolled back, so every case still starts from exactly this world — without rebuilding it
-    hundreds of times."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world(moderators_group())
-        transaction.set_rollback(True)
 
 
 def build_world(moderators: Group) -> World:
@@ -496,6 +477,9 @@ def build_world(moderators: Group) -> World:
             "unknown_gateway": "paypal",
         },
     )
+
+
+matrix_world = class_world(build_world)
 
 
 # --- request bodies for the writes ----------------------------------------------------------

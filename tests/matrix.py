@@ -1,0 +1,36 @@
+"""What the permission matrices (tests/projects/test_permissions.py and
+tests/accounts/test_profile_permissions.py) share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+def moderators_group() -> Group:
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        Permission.objects.get(codename="moderate_gig", content_type__app_label="projects")
+    )
+    return group
+
+
+def class_world(build: Callable[[Group], Any]) -> Any:
+    """A class-scoped fixture holding ``build``'s world for all the cases of a matrix class.
+
+    The world is written inside a transaction held open while the class runs; each case runs in
+    a savepoint of it that is rolled back, so every case starts from exactly this world —
+    without rebuilding it hundreds of times.
+    """
+
+    @pytest.fixture(scope="class")
+    def matrix_world(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build(moderators_group())
+            transaction.set_rollback(True)
+
+    return matrix_world
