@@ -4,6 +4,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def mark_funded_contracts(apps, schema_editor):
+    # Contracts funded before the funding timer existed: their first funding, from the
+    # milestones, so the unfunded-contract sweep never picks them up.
+    Contract = apps.get_model("projects", "Contract")
+    Milestone = apps.get_model("projects", "Milestone")
+    first = (
+        Milestone.objects.filter(contract=models.OuterRef("pk"), funded_at__isnull=False)
+        .order_by("funded_at")
+        .values("funded_at")[:1]
+    )
+    Contract.objects.filter(first_funded_at__isnull=True).update(
+        first_funded_at=models.Subquery(first)
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,4 +72,5 @@ class Migration(migrations.Migration):
             model_name='review',
             index=models.Index(condition=models.Q(('revealed_at__isnull', True)), fields=['created_at'], name='review_hidden'),
         ),
+        migrations.RunPython(mark_funded_contracts, migrations.RunPython.noop),
     ]

@@ -428,6 +428,13 @@ def contract_cancel_unfunded(*, contract_id: int) -> Contract:
     contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
     if contract.status != Contract.Status.ACTIVE or contract.first_funded_at is not None:
         return contract
+    # The milestones are the truth about money; the contract's mark only makes the sweep cheap.
+    funded = Milestone.objects.filter(contract=contract, funded_at__isnull=False)
+    first_funded = funded.order_by("funded_at").values_list("funded_at", flat=True).first()
+    if first_funded is not None:
+        contract.first_funded_at = first_funded
+        contract.save(update_fields=["first_funded_at", "updated_at"])
+        return contract
     now = timezone.now()
     pending = list(
         Milestone.objects.select_for_update().filter(contract=contract, status=M.PENDING)

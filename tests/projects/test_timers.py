@@ -949,3 +949,27 @@ def test_the_english_table_matches_the_notice_catalogue():
         }
 
     assert {kind: written(kind, "en", SAMPLE) for kind in TIMER_KINDS} == catalogue
+
+
+@pytest.mark.django_db
+def test_a_funded_contract_missing_its_funding_mark_is_never_cancelled_as_unfunded(time_machine):
+    # A contract funded before the funding timer existed has no first_funded_at (the migration
+    # fills it in; this is the service's own guard): the milestones say it was funded.
+    time_machine.move_to(datetime(2025, 3, 3, 3, 0, tzinfo=UTC), tick=False)
+    contract = ContractFactory()
+    top_up(contract.client, 200_000)
+    milestone = contract.milestones.get()
+    services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
+    Contract.objects.filter(pk=contract.pk).update(first_funded_at=None)
+    time_machine.move_to(
+        datetime(2025, 3, 3, 3, 0, tzinfo=UTC) + days(settings.FUNDING_WINDOW_DAYS + 1), tick=False
+    )
+
+    timers.funding_sweep()
+
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.ACTIVE
+    assert contract.first_funded_at == Milestone.objects.get(pk=milestone.pk).funded_at
+    assert Milestone.objects.get(pk=milestone.pk).status == Milestone.Status.FUNDED
+    assert not Notification.objects.filter(kind="contract_cancelled_unfunded").exists()
+    assert timers.funding_sweep() == 0  # marked: the sweep no longer selects it
