@@ -1,26 +1,520 @@
+"""The admin for people: users, their suspensions, API tokens and the moderators' audit log.
+
+Moderators act here through the services (``projects.services.suspensions`` and
+``projects.services.reports``), never by editing rows: suspending, lifting and warning are
+actions with a small form, and the add form for a suspension calls ``suspension_create``. An
+action is offered only to someone holding its exact permission (``allowed_permissions``); the
+service checks again. Suspensions and the audit log are read-only once written, for everyone.
+
+The admin is the one place in ``accounts`` that imports ``projects``: it is a page over every
+app, like the API's URLs, and the suspension service lives in ``projects`` because it hides
+gigs and withdraws bids. The domain code of ``accounts`` still imports neither other app.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+from django.db import models
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import AuthToken, User
+from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from marketplace.admin_actions import (
+    action_with_form,
+    future_or_empty,
+    reason_field,
+    suspension_end_field,
+)
+from marketplace.errors import DomainError
+from projects.services.reports import user_warn
+from projects.services.suspensions import suspension_create, suspension_lift
+
+# How many of a user's audit records their page lists; the rest are a link away.
+HISTORY_ON_USER_PAGE = 20
+
+
+def _has(request: HttpRequest, *permissions: str) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.has_perms(permissions))
+
+
+def _active_suspension(now: datetime) -> Q:
+    """Suspensions in force at ``now``: the rule of ``accounts.selectors.user_is_suspended``."""
+    return Q(lifted_at__isnull=True, starts_at__lte=now) & (
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+
+
+def _short(text: str, words: int = 12) -> str:
+    return Truncator(text).words(words)
+
+
+def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """A service's refusal on the form: its message on top, its field messages by the fields."""
+    form.add_error(None, exc.message)
+    for field, field_messages in exc.fields.items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, field_messages)
+
+
+class SuspendForm(forms.Form):
+    reason = reason_field(gettext_lazy("The user is told this."))
+    ends_at = suspension_end_field()
+
+    def clean_ends_at(self) -> datetime | None:
+        return future_or_empty(self.cleaned_data["ends_at"])
+
+
+class WarnForm(forms.Form):
+    reason = reason_field(gettext_lazy("The user is told this; it stays on their record."))
+
+
+class LiftForm(forms.Form):
+    reason = reason_field(gettext_lazy("Why the suspension ends now (kept in the audit log)."))
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+class SuspendedNowFilter(admin.SimpleListFilter):
+    title = gettext_lazy("suspended now")
+    parameter_name = "suspended"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(suspended_now=self.value() == "yes")
+        return queryset
+
+
+class UserSuspensionInline(admin.TabularInline):
+    """The user's suspensions, newest first, read-only: a suspension changes only by lifting."""
+
+    model = Suspension
+    fk_name = "user"
+    fields = ["starts_at", "ends_at", "reason", "created_by", "lifted_at", "lifted_by"]
+    readonly_fields = fields
+    ordering = ["-starts_at", "-id"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = gettext_lazy("suspensions")
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Suspension]:
+        return super().get_queryset(request).select_related("created_by", "lifted_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People. Moderators (view permission only) see a user's page read-only, with their
+    suspensions and the audit records about them, and suspend or warn from the list."""
+
     list_display = [
         "username",
         "email",
         "display_name",
         "preferred_language",
         "is_staff",
+        "suspended",
         "date_joined",
     ]
-    list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language", "groups"]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+        "preferred_language",
+        SuspendedNowFilter,
+        "date_joined",
+    ]
     search_fields = ["username", "email", "display_name"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Garap"), {"fields": ("display_name", "preferred_language")}),
+        (gettext_lazy("Garap"), {"fields": ("display_name", "preferred_language")}),
+        (gettext_lazy("Moderation"), {"fields": ("suspension_status", "moderation_record")}),
     )
+    readonly_fields = ["suspension_status", "moderation_record"]
+    inlines = [UserSuspensionInline]
+    actions = ["suspend_selected", "warn_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
+        active = Suspension.objects.filter(_active_suspension(timezone.now()), user=OuterRef("pk"))
+        return super().get_queryset(request).annotate(suspended_now=Exists(active))
+
+    def get_inlines(self, request: HttpRequest, obj: User | None) -> list:
+        # A user being created has no suspensions to show.
+        return self.inlines if obj is not None else []
+
+    def has_suspend_user_permission(self, request: HttpRequest) -> bool:
+        return _has(request, "accounts.suspend_user")
+
+    def has_warn_user_permission(self, request: HttpRequest) -> bool:
+        # user_warn is part of settling reports: the same permission as resolving one.
+        return _has(request, "projects.resolve_report")
+
+    @admin.display(
+        description=gettext_lazy("suspended now"), boolean=True, ordering="suspended_now"
+    )
+    def suspended(self, user: User) -> bool:
+        return user.suspended_now
+
+    @admin.display(description=gettext_lazy("suspension"))
+    def suspension_status(self, user: User) -> str:
+        if user.pk is None:
+            return "–"
+        now = timezone.now()
+        current = (
+            user.suspensions.filter(_active_suspension(now)).order_by("-starts_at", "-id").first()
+        )
+        if current is None:
+            return _("Not suspended.")
+        if current.ends_at is None:
+            return _("Suspended until a moderator lifts it: %(reason)s") % {
+                "reason": current.reason
+            }
+        return _("Suspended until %(until)s (Jakarta time): %(reason)s") % {
+            "until": timezone.localtime(current.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "reason": current.reason,
+        }
+
+    @admin.display(description=gettext_lazy("moderator actions about this user"))
+    def moderation_record(self, user: User) -> str:
+        if user.pk is None:
+            return "–"
+        records = list(
+            ModeratorAction.objects.filter(target_type="accounts.user", target_id=user.pk)
+            .select_related("moderator")
+            .order_by("-created_at", "-id")[:HISTORY_ON_USER_PAGE]
+        )
+        if not records:
+            return _("None.")
+        url = (
+            reverse("admin:accounts_moderatoraction_changelist")
+            + "?"
+            + urlencode({"target_type": "accounts.user", "target_id": user.pk})
+        )
+        rows = format_html_join(
+            "",
+            "<li>{} · {} · {}{}</li>",
+            (
+                (
+                    timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M"),
+                    record.moderator.username,
+                    record.get_action_display(),
+                    f": {_short(record.reason)}" if record.reason else "",
+                )
+                for record in records
+            ),
+        )
+        return format_html('<ul>{}</ul><a href="{}">{}</a>', rows, url, _("All of them"))
+
+    @admin.action(description=gettext_lazy("Suspend selected users…"), permissions=["suspend_user"])
+    def suspend_selected(
+        self, request: HttpRequest, queryset: models.QuerySet[User]
+    ) -> HttpResponse | None:
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=SuspendForm,
+            title=_("Suspend users"),
+            apply=lambda request, user, data: suspension_create(
+                moderator=request.user,
+                user_id=user.pk,
+                reason=data["reason"],
+                ends_at=data["ends_at"],
+            ),
+            done_message=_(
+                "%(count)s user(s) suspended: their open gigs are hidden and their live bids "
+                "withdrawn; they were told why."
+            ),
+            action_name="suspend_selected",
+        )
+
+    @admin.action(description=gettext_lazy("Warn selected users…"), permissions=["warn_user"])
+    def warn_selected(
+        self, request: HttpRequest, queryset: models.QuerySet[User]
+    ) -> HttpResponse | None:
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=WarnForm,
+            title=_("Warn users"),
+            apply=lambda request, user, data: user_warn(
+                moderator=request.user, user_id=user.pk, reason=data["reason"]
+            ),
+            done_message=_("%(count)s user(s) warned; they were told why."),
+            action_name="warn_selected",
+        )
+
+
+# --- suspensions ------------------------------------------------------------------------------
+
+
+class SuspensionStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [
+            ("active", _("In force")),
+            ("ended", _("Ended (end date passed)")),
+            ("lifted", _("Lifted by a moderator")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        now = timezone.now()
+        if self.value() == "active":
+            return queryset.filter(_active_suspension(now))
+        if self.value() == "ended":
+            return queryset.filter(lifted_at__isnull=True, ends_at__lte=now)
+        if self.value() == "lifted":
+            return queryset.filter(lifted_at__isnull=False)
+        return queryset
+
+
+class SuspensionAddForm(forms.ModelForm):
+    """Suspending through the service: the service is the validation, so the form calls it
+    while it is validated, inside the add view's transaction. A refusal becomes a form error
+    and leaves nothing behind (the service's own transaction rolls back); on success the
+    form's instance is the suspension the service made, and the admin saves nothing more."""
+
+    ends_at = suspension_end_field()
+    # Set per request by SuspensionAdmin.get_form: whoever suspends.
+    moderator: User | None = None
+
+    class Meta:
+        model = Suspension
+        fields = ["user", "reason", "ends_at"]
+        help_texts = {"reason": gettext_lazy("The user is told this.")}
+
+    def clean_ends_at(self) -> datetime | None:
+        return future_or_empty(self.cleaned_data["ends_at"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors or self.moderator is None:
+            return cleaned
+        try:
+            self.instance = suspension_create(
+                moderator=self.moderator,
+                user_id=cleaned["user"].pk,
+                reason=cleaned["reason"],
+                ends_at=cleaned.get("ends_at"),
+            )
+        except DomainError as exc:
+            _add_domain_error(self, exc)
+        return cleaned
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    """Suspensions in force first, then the newest. Added through ``suspension_create``, ended
+    through ``suspension_lift``; never changed or deleted here."""
+
+    list_display = [
+        "user",
+        "reason_short",
+        "starts_at",
+        "ends_at",
+        "lifted_at",
+        "created_by",
+        "in_force",
+    ]
+    list_select_related = ["user", "created_by"]
+    list_filter = [SuspensionStateFilter, "starts_at", "ends_at", "lifted_at"]
+    search_fields = ["user__username", "reason"]
+    autocomplete_fields = ["user"]
+    fields = [
+        "user",
+        "reason",
+        "starts_at",
+        "ends_at",
+        "created_by",
+        "created_at",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+        "restored_at",
+    ]
+    actions = ["lift_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Suspension]:
+        # Not super(): it orders by get_ordering() before the annotation it names exists.
+        in_force = Case(
+            When(_active_suspension(timezone.now()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        return Suspension.objects.annotate(active_now=in_force).order_by(
+            *self.get_ordering(request)
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["-active_now", "-starts_at", "-id"]
+
+    def get_fields(self, request: HttpRequest, obj: Suspension | None = None) -> list[str]:
+        return ["user", "reason", "ends_at"] if obj is None else self.fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Suspension | None = None, change: bool = False, **kwargs
+    ) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = type(
+                "SuspensionAddForm", (SuspensionAddForm,), {"moderator": request.user}
+            )
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: Suspension, form: forms.ModelForm, change: bool
+    ) -> None:
+        # suspension_create saved it (SuspensionAddForm.clean); a suspension is never changed.
+        pass
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _has(request, "accounts.add_suspension", "accounts.suspend_user")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_suspend_user_permission(self, request: HttpRequest) -> bool:
+        return _has(request, "accounts.suspend_user")
+
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
+    def reason_short(self, suspension: Suspension) -> str:
+        return _short(suspension.reason)
+
+    @admin.display(description=gettext_lazy("in force"), boolean=True, ordering="active_now")
+    def in_force(self, suspension: Suspension) -> bool:
+        return suspension.active_now
+
+    @admin.action(
+        description=gettext_lazy("Lift selected suspensions…"), permissions=["suspend_user"]
+    )
+    def lift_selected(
+        self, request: HttpRequest, queryset: models.QuerySet[Suspension]
+    ) -> HttpResponse | None:
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=LiftForm,
+            title=_("Lift suspensions"),
+            apply=lambda request, suspension, data: suspension_lift(
+                moderator=request.user, suspension_id=suspension.pk, reason=data["reason"]
+            ),
+            done_message=_(
+                "%(count)s suspension(s) lifted: the users' gigs are shown again; they were told."
+            ),
+            action_name="lift_selected",
+        )
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+def _target_model(target_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+@admin.register(ModeratorAction)
+class ModeratorActionAdmin(admin.ModelAdmin):
+    """The audit log, read-only for everyone, superusers included: no add, change, delete or
+    bulk action. Rows are written only by the services (``accounts.services.audit_record``)."""
+
+    list_display = ["created_at", "moderator", "action", "target_link", "reason_short"]
+    list_select_related = ["moderator"]
+    list_filter = [
+        "action",
+        ("moderator", admin.RelatedOnlyFieldListFilter),
+        "target_type",
+        "created_at",
+    ]
+    search_fields = ["target_repr", "reason", "moderator__username"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "moderator",
+        "action",
+        "target_link",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "reason",
+        "details_pretty",
+    ]
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("object"), ordering="target_repr")
+    def target_link(self, record: ModeratorAction) -> str:
+        """A link to the object's admin page when its model is registered here."""
+        model = _target_model(record.target_type)
+        if model is not None and self.admin_site.is_registered(model):
+            meta = model._meta
+            try:
+                url = reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.target_id]
+                )
+            except NoReverseMatch:
+                pass
+            else:
+                return format_html('<a href="{}">{}</a>', url, record.target_repr)
+        return record.target_repr
+
+    @admin.display(description=gettext_lazy("reason"), ordering="reason")
+    def reason_short(self, record: ModeratorAction) -> str:
+        return _short(record.reason)
+
+    @admin.display(description=gettext_lazy("details"))
+    def details_pretty(self, record: ModeratorAction) -> str:
+        return format_html(
+            "<pre>{}</pre>", json.dumps(record.details, indent=2, ensure_ascii=False)
+        )
+
+
+# --- API tokens -------------------------------------------------------------------------------
 
 
 @admin.register(AuthToken)

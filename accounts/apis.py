@@ -276,7 +276,7 @@ class PortfolioListApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = _portfolio_fields(serializer.validated_data)
         item = services.portfolio_item_create(owner=request.user, **data)
-        item = selectors.portfolio_item_get(item_id=item.pk)
+        item = selectors.portfolio_item_get(item_id=item.pk, viewer=request.user)
         return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -294,7 +294,8 @@ class PortfolioDetailApi(APIView):
 
     @extend_schema(responses=PortfolioItemSerializer)
     def get(self, request: Request, item_id: int) -> Response:
-        return Response(PortfolioItemSerializer(selectors.portfolio_item_get(item_id=item_id)).data)
+        item = selectors.portfolio_item_get(item_id=item_id, viewer=request.user)
+        return Response(PortfolioItemSerializer(item).data)
 
     @extend_schema(
         request=PortfolioItemWriteSerializer(partial=True), responses=PortfolioItemSerializer
@@ -304,7 +305,8 @@ class PortfolioDetailApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = _portfolio_fields(serializer.validated_data)
         services.portfolio_item_update(item_id=item_id, owner=request.user, **data)
-        return Response(PortfolioItemSerializer(selectors.portfolio_item_get(item_id=item_id)).data)
+        item = selectors.portfolio_item_get(item_id=item_id, viewer=request.user)
+        return Response(PortfolioItemSerializer(item).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, item_id: int) -> Response:
@@ -333,7 +335,9 @@ class PortfolioImageDetailApi(APIView):
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, item_id: int, image_id: int) -> Any:
-        image = selectors.portfolio_image_get(item_id=item_id, image_id=image_id)
+        image = selectors.portfolio_image_get(
+            item_id=item_id, image_id=image_id, viewer=request.user
+        )
         # Re-encoded by us (no active content), so shown inline, with nosniff from settings.
         return FileResponse(image.image.open("rb"), content_type=image.content_type)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -114,7 +115,7 @@ def freelancer_directory(
     """
     profiles = (
         FreelancerProfile.objects.exclude(headline="")
-        .filter(user__is_active=True)
+        .filter(user__is_active=True, removed_at__isnull=True)
         .annotate(rank=directory_rank())
     )
     through = FreelancerProfile.skills.through
@@ -149,7 +150,9 @@ def freelancer_directory(
 def _portfolio_items() -> Prefetch:
     return Prefetch(
         "user__portfolio_items",
-        queryset=PortfolioItem.objects.select_related("category").prefetch_related(
+        queryset=PortfolioItem.objects.filter(removed_at__isnull=True)
+        .select_related("category")
+        .prefetch_related(
             "skills", Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
         ),
     )
@@ -161,7 +164,7 @@ def freelancer_get(*, username: str) -> FreelancerProfile:
         FreelancerProfile.objects.exclude(headline="")
         .select_related("user")
         .prefetch_related("skills", _portfolio_items())
-        .filter(user__username__iexact=username, user__is_active=True)
+        .filter(user__username__iexact=username, user__is_active=True, removed_at__isnull=True)
         .first()
     )
     if profile is None:
@@ -169,11 +172,17 @@ def freelancer_get(*, username: str) -> FreelancerProfile:
     return profile
 
 
-def client_record_get(*, username: str) -> ClientProfile:
-    """A client's public record; a user with no profile row yet gets an empty one."""
+def user_get_active(*, username: str) -> User:
+    """An active user by username, any case; NotFound otherwise."""
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None:
         raise NotFound(_("User not found."))
+    return user
+
+
+def client_record_get(*, username: str) -> ClientProfile:
+    """A client's public record; a user with no profile row yet gets an empty one."""
+    user = user_get_active(username=username)
     profile = ClientProfile.objects.filter(user=user).first()
     return profile or ClientProfile(user=user)
 
@@ -198,14 +207,24 @@ def portfolio_list(
     )
     if owner is not None:
         return items.filter(owner=owner)
-    return items.filter(owner__username__iexact=owner_username, owner__is_active=True)
+    return items.filter(
+        owner__username__iexact=owner_username, owner__is_active=True, removed_at__isnull=True
+    )
 
 
-def portfolio_item_get(*, item_id: int) -> PortfolioItem:
+def _shown_to(viewer: Any) -> Q:
+    """An item a moderator removed is shown to its owner only."""
+    shown = Q(removed_at__isnull=True)
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(owner=viewer)
+    return shown
+
+
+def portfolio_item_get(*, item_id: int, viewer: Any = None) -> PortfolioItem:
     item = (
         PortfolioItem.objects.select_related("category", "owner")
         .prefetch_related("skills", "images")
-        .filter(pk=item_id, owner__is_active=True)
+        .filter(_shown_to(viewer), pk=item_id, owner__is_active=True)
         .first()
     )
     if item is None:
@@ -213,10 +232,12 @@ def portfolio_item_get(*, item_id: int) -> PortfolioItem:
     return item
 
 
-def portfolio_image_get(*, item_id: int, image_id: int) -> PortfolioImage:
+def portfolio_image_get(*, item_id: int, image_id: int, viewer: Any = None) -> PortfolioImage:
     # Primary-key lookups only: Django answers an id beyond the column's range with "no row",
     # where a foreign-key lookup (item_id=) would hand it to the database and fail.
-    item = PortfolioItem.objects.filter(pk=item_id, owner__is_active=True).first()
+    item = PortfolioItem.objects.filter(
+        _shown_to(viewer), pk=item_id, owner__is_active=True
+    ).first()
     image = item and PortfolioImage.objects.filter(pk=image_id, item=item).first()
     if image is None:
         raise NotFound(_("Image not found."))

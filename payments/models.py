@@ -9,38 +9,13 @@ sum of its entries, changed only by ``payments.ledger.post`` under the account's
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyError(Exception):
-    """Ledger rows are never changed or removed; a mistake is corrected by a new transaction."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("ledger rows cannot be updated")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("ledger rows cannot be deleted")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
+# AppendOnlyError is re-exported: callers of the ledger catch it from here.
+from marketplace.append_only import AppendOnlyError as AppendOnlyError
+from marketplace.append_only import AppendOnlyModel
 
 
 class Account(models.Model):

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
+from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -272,6 +273,9 @@ def _lock_withdrawal(withdrawal_id: int) -> Withdrawal:
     return withdrawal
 
 
+Action = ModeratorAction.Action
+
+
 def _ensure_processor(staff: User) -> None:
     if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
         raise PermissionDenied(_("Only finance staff can process withdrawals."))
@@ -298,6 +302,7 @@ def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     withdrawal.status = Withdrawal.Status.PAID
     withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
     withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+    audit_record(moderator=staff, action=Action.MARK_WITHDRAWAL_PAID, target=withdrawal)
     _notify_withdrawal(withdrawal, "withdrawal_paid")
     return withdrawal
 
@@ -336,5 +341,11 @@ def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdr
     withdrawal.rejection_reason = reason[:300]
     withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
     withdrawal.save(update_fields=["status", "rejection_reason", "processed_by", "processed_at"])
+    audit_record(
+        moderator=staff,
+        action=Action.REJECT_WITHDRAWAL,
+        target=withdrawal,
+        reason=withdrawal.rejection_reason,
+    )
     _notify_withdrawal(withdrawal, "withdrawal_rejected")
     return withdrawal

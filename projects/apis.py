@@ -100,7 +100,7 @@ class SkillListApi(APIView):
 
 
 def _gig_response(gig: Any, request: Request, status_code: int = 200) -> Response:
-    data = GigSerializer(gig).data
+    data = GigSerializer(gig, context={"request": request}).data
     if gig.client_id != request.user.pk and not is_moderator(request.user):
         data["rejection_reason"], data["content_flags"] = "", []
     return Response(data, status=status_code)
@@ -247,14 +247,17 @@ class GigBidsApi(APIView):
         bid = bid_services.bid_place(
             gig_id=gig_id, freelancer=request.user, **serializer.validated_data
         )
-        return Response(BidSerializer(bid).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BidSerializer(bid, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema(tags=["bids"])
 class BidDetailApi(APIView):
     @extend_schema(responses=BidSerializer)
     def get(self, request: Request, bid_id: int) -> Response:
-        return Response(BidSerializer(bid_selectors.bid_get(bid_id=bid_id, user=request.user)).data)
+        bid = bid_selectors.bid_get(bid_id=bid_id, user=request.user)
+        return Response(BidSerializer(bid, context={"request": request}).data)
 
     @extend_schema(request=BidUpdateSerializer(partial=True), responses=BidSerializer)
     def patch(self, request: Request, bid_id: int) -> Response:
@@ -263,7 +266,7 @@ class BidDetailApi(APIView):
         bid = bid_services.bid_update(
             bid_id=bid_id, actor=request.user, **serializer.validated_data
         )
-        return Response(BidSerializer(bid).data)
+        return Response(BidSerializer(bid, context={"request": request}).data)
 
 
 def _bid_action(service: Any) -> type[APIView]:
@@ -271,7 +274,7 @@ def _bid_action(service: Any) -> type[APIView]:
     class BidActionApi(APIView):
         def post(self, request: Request, bid_id: int) -> Response:
             bid = service(bid_id=bid_id, actor=request.user)
-            return Response(BidSerializer(bid).data)
+            return Response(BidSerializer(bid, context={"request": request}).data)
 
     BidActionApi.__name__ = f"Bid{service.__name__.split('_')[-1].title()}Api"
     return BidActionApi
@@ -288,7 +291,7 @@ class BidAcceptApi(APIView):
         """Accept the bid: the contract and its first milestone are created."""
         contract = bid_services.bid_accept(bid_id=bid_id, actor=request.user)
         contract = contract_selectors.contract_get(contract_id=contract.pk, user=request.user)
-        return Response(ContractSerializer(contract).data)
+        return Response(ContractSerializer(contract, context={"request": request}).data)
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -308,7 +311,7 @@ class ContractDetailApi(APIView):
     @extend_schema(responses=ContractSerializer)
     def get(self, request: Request, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
-        return Response(ContractSerializer(contract).data)
+        return Response(ContractSerializer(contract, context={"request": request}).data)
 
 
 @extend_schema(tags=["contracts"])
@@ -349,7 +352,10 @@ class ContractMessagesApi(APIView):
         message = contract_services.message_post(
             contract_id=contract_id, actor=request.user, **serializer.validated_data
         )
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return Response(
+            MessageSerializer(message, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["contracts"])

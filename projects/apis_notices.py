@@ -17,7 +17,8 @@ from marketplace.api import StrictSerializer
 from payments import notices as payment_notices
 from projects import notices as project_notices
 
-# Every kind a user may receive; importing the apps' catalogues registers them.
+# Every kind a user may choose not to have e-mailed; importing the apps' catalogues registers
+# them. The moderators' decisions (project_notices.MODERATION_NOTICES) are always e-mailed.
 NOTICES = {**project_notices.NOTICES, **payment_notices.NOTICES}
 
 

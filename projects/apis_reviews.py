@@ -109,5 +109,5 @@ class ContractPortfolioApi(APIView):
         item = contract_services.contract_add_to_portfolio(
             contract_id=contract_id, actor=request.user, **serializer.validated_data
         )
-        item = portfolio_item_get(item_id=item.pk)
+        item = portfolio_item_get(item_id=item.pk, viewer=request.user)
         return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import User
+from accounts.roles import FINANCE, MODERATORS, ensure_role_groups
 from marketplace.timing import days as timer_days
 from projects.models import Category, Skill
 
@@ -110,8 +111,6 @@ DEMO_USERS = [
     DemoUser("admin", "admin@demo.garap.local", "Admin Garap", "admin", "en"),
 ]
 
-MODERATORS_GROUP = "Moderators"
-
 
 def _slugify_skill(name: str) -> str:
     from django.utils.text import slugify
@@ -141,7 +140,8 @@ def load_taxonomy() -> None:
 
 @transaction.atomic
 def load_users() -> list[DemoUser]:
-    moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    ensure_role_groups()
+    staff_groups = Group.objects.filter(name__in=[MODERATORS, FINANCE])
     for demo in DEMO_USERS:
         user = User.objects.filter(username__iexact=demo.username).first()
         if user is None:
@@ -155,8 +155,8 @@ def load_users() -> list[DemoUser]:
         user.is_superuser = demo.role == "admin"
         user.save()
         if demo.role == "moderator":
-            user.groups.add(moderators)
-    moderators.permissions.add(Permission.objects.get(codename="moderate_gig"))
+            # The demo's one moderator also processes withdrawals, to show every queue.
+            user.groups.add(*staff_groups)
     return DEMO_USERS
 
 
@@ -166,10 +166,13 @@ def load_all() -> list[DemoUser]:
     load_marketplace()
     load_profiles()
     load_finished_work()
+    from projects.demo_moderation import MODERATION_USERS, load_moderation
+
+    load_moderation()
     from projects.services.reputation import reputation_recalculate_all
 
     reputation_recalculate_all()
-    return users
+    return [*users, *MODERATION_USERS]
 
 
 # (client, category slug, title, description, budget in rupiah, days until bidding closes)

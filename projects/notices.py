@@ -178,5 +178,66 @@ NOTICES: dict[str, Notice] = register(
             _("New message about “%(gig)s”"),
             _("%(sender)s: %(excerpt)s"),
         ),
+        # --- contact filter (projects/services/contact.py) ---
+        "contact_details_hidden": Notice(
+            _("Contact details hidden in your %(what)s"),
+            _(
+                "The other side sees it without what looks like contact details (%(kinds)s). "
+                "Until a contract is funded, keep talking and paying on Garap: outside it, "
+                "neither of you is protected by escrow. Repeated attempts are reported to our "
+                "moderators."
+            ),
+        ),
+    }
+)
+
+# Trust and safety: what moderators' decisions tell the people concerned. Always e-mailed too:
+# nobody should miss a decision about their account, so these have no e-mail preference.
+MODERATION_NOTICES: dict[str, Notice] = register(
+    {
+        "report_dismissed": Notice(
+            _("Your report on a %(what)s was reviewed"),
+            _(
+                "A moderator found nothing against Garap's rules (%(outcome)s). Thank you for "
+                "telling us."
+            ),
+        ),
+        "report_actioned": Notice(
+            _("Your report on a %(what)s was acted on"),
+            _("A moderator reviewed it and took action: %(outcome)s. Thank you for telling us."),
+        ),
+        "content_removed": Notice(
+            _("A moderator removed your %(what)s"),
+            _(
+                "It is hidden from others because it breaks Garap's rules. Reason: %(reason)s. "
+                "Reply to this notice through support if you think this is a mistake."
+            ),
+        ),
+        "user_warned": Notice(
+            _("A warning from Garap's moderators"),
+            _("Reason: %(reason)s. Repeated problems lead to a suspension."),
+        ),
+        "account_suspended": Notice(
+            _("Your account is suspended"),
+            _(
+                "Reason: %(reason)s. Until a moderator lifts it you cannot post, bid, send "
+                "messages or withdraw; money for approved work is still paid into your wallet."
+            ),
+        ),
+        "account_suspended_until": Notice(
+            _("Your account is suspended until %(until)s"),
+            _(
+                "Reason: %(reason)s. Until then you cannot post, bid, send messages or "
+                "withdraw; money for approved work is still paid into your wallet."
+            ),
+        ),
+        "suspension_lifted": Notice(
+            _("Your account is no longer suspended"),
+            _("A moderator lifted the suspension. Your open gigs are visible again."),
+        ),
+        "suspension_ended": Notice(
+            _("Your suspension has ended"),
+            _("You can post, bid, message and withdraw again. Your open gigs are visible again."),
+        ),
     }
 )

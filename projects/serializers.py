@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.api import StrictSerializer
 from payments.fees import freelancer_receives, platform_fee
-from projects.models import Bid, Category, Contract, Gig, Milestone, Skill
+from projects import content_filter
+from projects.access import is_moderator
+from projects.models import Bid, Category, Contract, ContractMessage, Gig, Milestone, Skill
 from projects.selectors.gigs import SORTS
 
 MAX_INT = 2**31 - 1
+
+CONTACT_DETAILS_HIDDEN_HELP = (
+    "Yours only: the kinds of contact details (e.g. phone, email) hidden from others in this "
+    "text until a contract is funded; [] for everyone else."
+)
+
+
+class ContactMaskingMixin(serializers.Serializer):
+    """Shows contact details the filter found (the flags stored on the row, so a list costs
+    no query per row) only to the text's author and moderators; everyone else sees them
+    masked. The viewer is ``context["request"].user``: without a request nobody is the author.
+    """
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def _is_author(self, author_id: int) -> bool:
+        user = self._viewer()
+        return bool(user is not None and user.is_authenticated and user.pk == author_id)
+
+    def _sees_contacts(self, author_id: int) -> bool:
+        return self._is_author(author_id) or is_moderator(self._viewer())
+
+    def _hidden_for_author(self, flags: Sequence[str], author_id: int) -> list[str]:
+        return _contact_kinds(flags) if self._is_author(author_id) else []
+
+
+def _contact_kinds(flags: Sequence[str]) -> list[str]:
+    # A gig's content_flags also name prohibited work, which is the moderators' business.
+    return [flag for flag in flags if flag in content_filter.CONTACT_KINDS]
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -47,7 +83,7 @@ class CategoryBriefSerializer(serializers.Serializer):
     min_price = serializers.IntegerField()
 
 
-class GigListSerializer(serializers.Serializer):
+class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
     """The lean card shown in lists: no description beyond a summary, no bids."""
 
     id = serializers.IntegerField()
@@ -63,9 +99,27 @@ class GigListSerializer(serializers.Serializer):
     bid_count = serializers.IntegerField()
     client = PersonSerializer()
     published_at = serializers.DateTimeField(allow_null=True)
+    contact_details_hidden = serializers.SerializerMethodField(
+        help_text=CONTACT_DETAILS_HIDDEN_HELP
+    )
 
     def get_summary(self, gig: Gig) -> str:
         return gig.description[:200]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_contact_details_hidden(self, gig: Gig) -> list[str]:
+        return self._hidden_for_author(gig.content_flags, gig.client_id)
+
+    def to_representation(self, gig: Gig) -> dict[str, Any]:
+        data = super().to_representation(gig)
+        if _contact_kinds(gig.content_flags) and not self._sees_contacts(gig.client_id):
+            # Masked before it is cut, so a cut cannot leave half a number unmasked.
+            description = content_filter.mask_contacts(gig.description)
+            data["title"] = content_filter.mask_contacts(gig.title)
+            data["summary"] = description[:200]
+            if "description" in data:
+                data["description"] = description
+        return data
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -170,7 +224,7 @@ class FeeFieldsMixin(serializers.Serializer):
         return freelancer_receives(obj.amount)
 
 
-class BidSerializer(FeeFieldsMixin, serializers.Serializer):
+class BidSerializer(ContactMaskingMixin, FeeFieldsMixin, serializers.Serializer):
     id = serializers.IntegerField()
     gig = serializers.IntegerField(source="gig_id")
     freelancer = PersonSerializer()
@@ -181,6 +235,19 @@ class BidSerializer(FeeFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Bid.Status.choices)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    contact_details_hidden = serializers.SerializerMethodField(
+        help_text=CONTACT_DETAILS_HIDDEN_HELP
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_contact_details_hidden(self, bid: Bid) -> list[str]:
+        return self._hidden_for_author(bid.contact_flags, bid.freelancer_id)
+
+    def to_representation(self, bid: Bid) -> dict[str, Any]:
+        data = super().to_representation(bid)
+        if _contact_kinds(bid.contact_flags) and not self._sees_contacts(bid.freelancer_id):
+            data["cover_letter"] = content_filter.mask_contacts(bid.cover_letter)
+        return data
 
 
 class BidWriteSerializer(StrictSerializer):
@@ -210,9 +277,15 @@ class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
 
 
-class GigBriefSerializer(serializers.Serializer):
+class GigBriefSerializer(ContactMaskingMixin, serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+
+    def to_representation(self, gig: Gig) -> dict[str, Any]:
+        data = super().to_representation(gig)
+        if _contact_kinds(gig.content_flags) and not self._sees_contacts(gig.client_id):
+            data["title"] = content_filter.mask_contacts(gig.title)
+        return data
 
 
 class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
@@ -245,12 +318,37 @@ class MilestoneSplitSerializer(StrictSerializer):
     )
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(ContactMaskingMixin, serializers.Serializer):
     id = serializers.IntegerField()
     sender = PersonSerializer()
     body = serializers.CharField()
     attachments = AttachmentSerializer(many=True, source="attachments.all")
     created_at = serializers.DateTimeField()
+    removed = serializers.SerializerMethodField(
+        help_text="A moderator removed it: its body and files are shown to moderators only."
+    )
+    contact_details_hidden = serializers.SerializerMethodField(
+        help_text=CONTACT_DETAILS_HIDDEN_HELP
+    )
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_removed(self, message: ContractMessage) -> bool:
+        return message.removed_at is not None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_contact_details_hidden(self, message: ContractMessage) -> list[str]:
+        if message.removed_at is not None:
+            return []
+        return self._hidden_for_author(message.contact_flags, message.sender_id)
+
+    def to_representation(self, message: ContractMessage) -> dict[str, Any]:
+        data = super().to_representation(message)
+        if message.removed_at is not None:
+            if not is_moderator(self._viewer()):
+                data["body"], data["attachments"] = "", []
+        elif _contact_kinds(message.contact_flags) and not self._sees_contacts(message.sender_id):
+            data["body"] = content_filter.mask_contacts(message.body)
+        return data
 
 
 class MessageCreateSerializer(StrictSerializer):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from marketplace.tasks import debounce_release, enqueue_on_commit
 from projects import audit
-from projects.services import reputation, reviews, timers
+from projects.services import reputation, reviews, suspensions, timers
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,11 @@ def sweep_bidding_deadlines() -> int:
 @shared_task(name="projects.tasks.sweep_unfunded_contracts")
 def sweep_unfunded_contracts() -> int:
     return _sweep(timers.funding_sweep, "unfunded contracts")
+
+
+@shared_task(name="projects.tasks.sweep_ended_suspensions")
+def sweep_ended_suspensions() -> int:
+    return _sweep(suspensions.suspensions_restore_ended, "ended suspensions")
 
 
 @shared_task(name="projects.tasks.audit_ledger")

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from projects import apis, apis_milestones, apis_notices, apis_reviews
+from projects import apis, apis_milestones, apis_notices, apis_reports, apis_reviews
 
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
+    path("reports/", apis_reports.ReportsApi.as_view(), name="report-list"),
     path("skills/", apis.SkillListApi.as_view(), name="skill-list"),
     path("gigs/", apis.GigListCreateApi.as_view(), name="gig-list"),
     path("gigs/<int:gig_id>/", apis.GigDetailApi.as_view(), name="gig-detail"),

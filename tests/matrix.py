@@ -7,16 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
+
+from accounts.roles import MODERATORS, ensure_role_groups
 
 
 def moderators_group() -> Group:
-    group, _created = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        Permission.objects.get(codename="moderate_gig", content_type__app_label="projects")
-    )
-    return group
+    """The Moderators group with exactly the role's permissions (accounts.roles)."""
+    ensure_role_groups()
+    return Group.objects.get(name=MODERATORS)
 
 
 def class_world(build: Callable[[Group], Any]) -> Any:

@@ -1,3 +1,4 @@
+from accounts.models.audit import ModeratorAction
 from accounts.models.portfolio import PortfolioImage, PortfolioItem
 from accounts.models.profiles import (
     Availability,
@@ -24,6 +25,7 @@ __all__ = [
     "ClientProfile",
     "FreelancerProfile",
     "Language",
+    "ModeratorAction",
     "Notification",
     "PortfolioImage",
     "PortfolioItem",

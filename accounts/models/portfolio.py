@@ -30,6 +30,9 @@ class PortfolioItem(models.Model):
         related_name="portfolio_item",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Set when a moderator removed it after a report: shown to no one but its author and
+    # moderators; never deleted (the report and the audit log still point at it).
+    removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -103,6 +103,9 @@ class FreelancerProfile(models.Model):
     response_samples = models.PositiveIntegerField(default=0)
     reputation_updated_at = models.DateTimeField(null=True, blank=True)
 
+    # Set when a moderator removed the profile after a report: out of the directory and its
+    # page shown to no one but its owner and moderators; never deleted.
+    removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,6 +176,7 @@ class ReputationChange(models.Model):
     class Cause(models.TextChoices):
         REVIEW_REVEALED = "review_revealed", _("a review was revealed")
         CONTRACT_CLOSED = "contract_closed", _("a contract ended")
+        REVIEW_REMOVED = "review_removed", _("a moderator removed a review")
         NIGHTLY = "nightly", _("the nightly recalculation (deadlines passed, platform mean moved)")
 
     user = models.ForeignKey(

@@ -101,11 +101,26 @@ class Suspension(models.Model):
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lift_reason = models.TextField(blank=True)
+    # Set once what the suspension hid (the user's open gigs) is shown again: on lifting, or by
+    # the sweep after ``ends_at``. Until then the sweep looks for it.
+    restored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("suspension")
         verbose_name_plural = _("suspensions")
-        indexes = [models.Index(fields=["user", "lifted_at"])]
+        indexes = [
+            models.Index(fields=["user", "lifted_at"]),
+            models.Index(
+                fields=["ends_at"],
+                name="suspension_to_restore",
+                condition=models.Q(restored_at__isnull=True, ends_at__isnull=False),
+            ),
+        ]
+        permissions = [("suspend_user", "Can suspend users and lift suspensions")]
 
     def __str__(self) -> str:
         return f"{self.user} suspended from {self.starts_at:%Y-%m-%d}"

@@ -1,6 +1,7 @@
 """Writes for accounts. ``users``: sign-up, tokens, settings, notices; ``profiles``: the public
 profile, the client's shop name, e-mail verification; ``portfolio``: portfolio items and images."""
 
+from accounts.services.audit import audit_record
 from accounts.services.notifications import (
     notification_email_deliver,
     notification_emails_pending,
@@ -33,6 +34,7 @@ from accounts.services.users import (
 )
 
 __all__ = [
+    "audit_record",
     "client_profile_update",
     "email_verification_send",
     "email_verify",

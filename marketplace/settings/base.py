@@ -126,6 +126,8 @@ AUTH_TOKEN_TTL_DAYS = env.int("AUTH_TOKEN_TTL_DAYS", default=30)
 # Login and sign-up attempts per client address; a burst beyond it gets a 429 that says how
 # long to wait.
 AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/min")
+# Reports one account may file (moderators read every one; a flood is abuse of its own).
+REPORT_THROTTLE_RATE = env.str("REPORT_THROTTLE_RATE", default="30/hour")
 
 # --- Internationalisation -------------------------------------------------------------------
 # Stored times are UTC (USE_TZ); they are shown in Jakarta time.
@@ -186,14 +188,20 @@ ATTACHMENTS_PER_GIG = 5
 ATTACHMENTS_PER_MESSAGE = 5
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)  # portfolio images
 IMAGE_MAX_SIDE = 6000  # pixels per side
-IMAGE_MAX_PIXELS = 24_000_000
+IMAGE_MAX_PIXELS = 24_000_000  # width × height, checked before any pixel is decoded
 # Reviews and reputation (docs/reputation.md).
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=14)
 REPUTATION_PRIOR_WEIGHT = 5  # imaginary reviews at the platform mean in the Bayesian rating
 # Events for one user within this many seconds make one recalculation.
-REPUTATION_DEBOUNCE_SECONDS = env.float(
-    "REPUTATION_DEBOUNCE_SECONDS", default=30.0
-)  # width × height, checked before any pixel is decoded
+REPUTATION_DEBOUNCE_SECONDS = env.float("REPUTATION_DEBOUNCE_SECONDS", default=30.0)
+# Trust and safety (projects/services/reports.py, suspensions.py, contact.py).
+# A dispute one side has not answered in the thread for this many timer days is flagged first in
+# the moderators' console.
+DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=3)
+# Contact details found in this many things one user wrote within the window (days) raise a
+# report on that user automatically; a single slip is only masked and explained.
+CONTACT_HITS_BEFORE_REPORT = env.int("CONTACT_HITS_BEFORE_REPORT", default=3)
+CONTACT_HITS_WINDOW_DAYS = 30
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -329,6 +337,7 @@ CELERY_BEAT_SCHEDULE = {
             "sweep-auto-release",
             "sweep-bidding-deadlines",
             "sweep-unfunded-contracts",
+            "sweep-ended-suspensions",
         )
     },
     "redeliver-sandbox-webhooks": {

@@ -2,12 +2,14 @@ from projects.models.bids import Bid
 from projects.models.contracts import Contract, ContractMessage, MessageAttachment, Milestone
 from projects.models.deliveries import Delivery, DeliveryFile, Dispute
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
+from projects.models.moderation import ContactHit, Report
 from projects.models.reviews import ReputationEvent, Review
 from projects.models.taxonomy import Category, Skill
 
 __all__ = [
     "Bid",
     "Category",
+    "ContactHit",
     "Contract",
     "ContractMessage",
     "Delivery",
@@ -18,6 +20,7 @@ __all__ = [
     "GigInvitation",
     "MessageAttachment",
     "Milestone",
+    "Report",
     "ReputationEvent",
     "Review",
     "Skill",

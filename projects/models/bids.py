@@ -46,6 +46,11 @@ class Bid(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
+    # Set when a moderator removed it after a report: shown to no one but its author and
+    # moderators; never deleted (the report and the audit log still point at it).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Contact details the filter found in the cover letter (masked for the client).
+    contact_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -163,6 +163,12 @@ class ContractMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_messages"
     )
     body = models.TextField(max_length=5000, blank=True)
+    # Set when a moderator removed it after a report: the thread shows both parties that a
+    # message was removed, moderators still read it; never deleted.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Contact details the filter found, checked while the contract was not yet funded; they are
+    # masked for the other party.
+    contact_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -71,6 +71,7 @@ class Dispute(models.Model):
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
+        permissions = [("resolve_dispute", "Can settle disputes with a split of the escrow")]
 
     def __str__(self) -> str:
         return f"Dispute on milestone {self.milestone_id}"

@@ -21,6 +21,10 @@ class Gig(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         REJECTED = "rejected", _("rejected")
 
+    class HiddenReason(models.TextChoices):
+        REMOVED = "removed", _("removed by a moderator")
+        SUSPENDED = "suspended", _("client suspended")
+
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("public")
         INVITE_ONLY = "invite_only", _("invite only")
@@ -67,6 +71,10 @@ class Gig(models.Model):
     bidding_notice_stage = models.PositiveSmallIntegerField(default=0)
     # Kept up to date by a PostgreSQL trigger (migration 0003); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Hidden from everyone but its client and moderators, never deleted: removed by a moderator
+    # after a report, or while its client is suspended (lifting the suspension shows it again).
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=10, choices=HiddenReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

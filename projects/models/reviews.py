@@ -28,8 +28,11 @@ class Review(models.Model):
     communication = models.PositiveSmallIntegerField()
     value = models.PositiveSmallIntegerField()
     comment = models.TextField(max_length=2000)
+    # Set when a moderator removed it after a report: shown to no one but its author and
+    # moderators and left out of the reputation figures; never deleted.
+    removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Null while hidden. Nobody but the author sees a review before this is set.
+    # Null while sealed. Nobody but the author sees a review before this is set.
     revealed_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(max_length=2000, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +82,7 @@ class ReputationEvent(models.Model):
     class Kind(models.TextChoices):
         REVIEW_REVEALED = "review_revealed", _("review revealed")
         CONTRACT_CLOSED = "contract_closed", _("contract closed")
+        REVIEW_REMOVED = "review_removed", _("review removed by a moderator")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -15,16 +15,19 @@ from projects.models import Bid, Gig
 def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
     """The client (or a moderator) sees every bid on the gig; anyone else only their own."""
     bids = Bid.objects.filter(gig=gig).select_related("freelancer")
-    if gig.client_id != user.pk and not is_moderator(user):
-        bids = bids.filter(freelancer=user)
-    return bids
+    if is_moderator(user):
+        return bids
+    if gig.client_id != user.pk:
+        return bids.filter(freelancer=user)
+    # A bid a moderator removed is gone from the client's list; its freelancer still sees it.
+    return bids.filter(removed_at__isnull=True)
 
 
 def bid_get(*, bid_id: int, user: Any) -> Bid:
     """A bid seen by its freelancer, the gig's client or a moderator; NotFound for others."""
     bids = Bid.objects.select_related("freelancer", "gig")
     if not is_moderator(user):
-        bids = bids.filter(Q(freelancer=user) | Q(gig__client=user))
+        bids = bids.filter(Q(freelancer=user) | Q(gig__client=user, removed_at__isnull=True))
     bid = bids.filter(pk=bid_id).first()
     if bid is None:
         raise NotFound(_("Bid not found."))

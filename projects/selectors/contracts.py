@@ -47,8 +47,9 @@ def message_list(*, contract: Contract) -> QuerySet[ContractMessage]:
 
 
 def message_attachment_get(*, contract: Contract, attachment_id: int) -> MessageAttachment:
+    # A message a moderator removed takes its files with it (the admin still shows them).
     attachment = MessageAttachment.objects.filter(
-        message__contract=contract, pk=attachment_id
+        message__contract=contract, pk=attachment_id, message__removed_at__isnull=True
     ).first()
     if attachment is None:
         raise NotFound(_("Attachment not found."))

@@ -1,4 +1,8 @@
-"""Reads of gigs: the public browse and search, a client's own gigs, one gig."""
+"""Reads of gigs: the public browse and search, a client's own gigs, one gig.
+
+A hidden gig (removed by a moderator, or its client suspended) is seen by its client and
+moderators only.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +32,17 @@ def visible_gigs(*, user: Any) -> QuerySet[Gig]:
     invited to, their own in any state — and everything, for a moderator."""
     if is_moderator(user):
         return Gig.objects.all()
-    published_public = Q(status__in=Gig.PUBLISHED, visibility=Gig.Visibility.PUBLIC)
+    # A gig a moderator removed, or whose client is suspended, is hidden from all but its client.
+    published_public = Q(
+        status__in=Gig.PUBLISHED, visibility=Gig.Visibility.PUBLIC, hidden_at__isnull=True
+    )
     if not user.is_authenticated:
         return Gig.objects.filter(published_public)
     invited = Exists(GigInvitation.objects.filter(gig=OuterRef("pk"), freelancer=user))
     return Gig.objects.filter(
-        published_public | Q(client=user) | (Q(status__in=Gig.PUBLISHED) & invited)
+        published_public
+        | Q(client=user)
+        | (Q(status__in=Gig.PUBLISHED, hidden_at__isnull=True) & invited)
     )
 
 
@@ -73,7 +82,9 @@ def gig_browse(
     sort: str = "newest",
 ) -> QuerySet[Gig]:
     """Open public gigs matching the filters, lean: client, category and skills in ≤ 2 queries."""
-    gigs = Gig.objects.filter(status=Gig.Status.OPEN, visibility=Gig.Visibility.PUBLIC)
+    gigs = Gig.objects.filter(
+        status=Gig.Status.OPEN, visibility=Gig.Visibility.PUBLIC, hidden_at__isnull=True
+    )
     if category:
         gigs = gigs.filter(category__slug=category)
     if skills:
@@ -91,7 +102,8 @@ def gig_browse(
     return (
         gigs.select_related("client", "category")
         .prefetch_related("skills")
-        .defer("search_vector", "content_flags", "rejection_reason")
+        # content_flags stays: the card masks contact details by it, without a query per row.
+        .defer("search_vector", "rejection_reason")
     )
 
 

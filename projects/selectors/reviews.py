@@ -29,13 +29,14 @@ def review_list_public(*, username: str, role: str) -> QuerySet[Review]:
     if user is None:
         raise NotFound(_("User not found."))
     return Review.objects.filter(
-        subject=user, subject_role=role, revealed_at__isnull=False
+        subject=user, subject_role=role, revealed_at__isnull=False, removed_at__isnull=True
     ).select_related("author", "contract__gig")
 
 
 def review_list_for_contract(*, contract: Contract, viewer: Any) -> list[Review]:
     """The contract's revealed reviews, plus the viewer's own even while it is hidden."""
-    visible = Q(revealed_at__isnull=False) | Q(author_id=viewer.pk)
+    # A review a moderator removed is still shown to its author (it is theirs), to no one else.
+    visible = Q(revealed_at__isnull=False, removed_at__isnull=True) | Q(author_id=viewer.pk)
     return list(
         Review.objects.filter(contract=contract)
         .filter(visible)

@@ -20,7 +20,8 @@ from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.timing import days
 from projects import notices
-from projects.models import Bid, Contract, Gig, GigInvitation, Milestone
+from projects.models import Bid, ContactHit, Contract, Gig, GigInvitation, Milestone
+from projects.services.contact import contact_check
 from projects.services.gigs import close_open_bids, ensure_not_suspended
 
 
@@ -82,7 +83,21 @@ def _lock_for_client(bid_id: int, actor: User) -> tuple[Gig, Bid]:
         if bid.freelancer_id == actor.pk:
             raise PermissionDenied(_("Only the client who posted the gig can do this."))
         raise NotFound(_("Bid not found."))
+    if bid.removed_at is not None:  # a moderator removed it: gone from the client's view
+        raise NotFound(_("Bid not found."))
     return gig, bid
+
+
+def _contact_flags(bid: Bid, author: User) -> list[str]:
+    """The contact kinds in the cover letter, for ``bid.contact_flags`` (the client sees it
+    masked); records the hit and tells the freelancer why."""
+    return contact_check(
+        author=author,
+        source=ContactHit.Source.BID,
+        source_id=bid.pk,
+        texts=[bid.cover_letter],
+        link=f"/api/v1/bids/{bid.pk}/",
+    )
 
 
 @transaction.atomic
@@ -129,6 +144,9 @@ def bid_place(
             _("You already have a bid on this gig; edit it instead."), code="duplicate_bid"
         ) from None
     Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") + 1)
+    bid.contact_flags = _contact_flags(bid, freelancer)
+    if bid.contact_flags:
+        bid.save(update_fields=["contact_flags"])
     notices.send(
         recipient=gig.client,
         kind="bid_received",
@@ -153,6 +171,7 @@ def bid_update(*, bid_id: int, actor: User, **changes: Any) -> Bid:
         _ensure_amount(gig, changes["amount"])
     for name, value in changes.items():
         setattr(bid, name, value)
+    bid.contact_flags = _contact_flags(bid, actor)
     bid.save()
     return bid
 

@@ -17,9 +17,10 @@ from accounts.services import portfolio_item_create, portfolio_item_unlink_contr
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.uploads import check_document
-from projects import notices
+from projects import content_filter, notices
 from projects.access import is_moderator
-from projects.models import Contract, ContractMessage, MessageAttachment, Milestone
+from projects.models import ContactHit, Contract, ContractMessage, MessageAttachment, Milestone
+from projects.services.contact import contact_check
 from projects.services.gigs import ensure_not_suspended
 
 
@@ -99,7 +100,13 @@ def milestones_split(
 def message_post(
     *, contract_id: int, actor: User, body: str, files: list[UploadedFile] | None = None
 ) -> ContractMessage:
-    """Post to the contract's thread (a party or a moderator); the other party is notified."""
+    """Post to the contract's thread (a party or a moderator); the other party is notified.
+
+    Until the first milestone is funded, a party's message goes through the contact filter:
+    the kinds found are stored on ``message.contact_flags`` (the other party sees them masked,
+    here and in the notice's excerpt). Once the escrow holds money both are protected, and
+    messages are no longer checked.
+    """
     contract = _lock_contract(contract_id, actor)
     ensure_not_suspended(actor)
     files = files or []
@@ -120,6 +127,21 @@ def message_post(
         )
         attachment.file.save(info.storage_name, upload, save=False)
         attachment.save()
+    # A moderator writing in a thread is not a party trying to take the deal elsewhere.
+    is_party = actor.pk in (contract.client_id, contract.freelancer_id)
+    if contract.first_funded_at is None and is_party and message.body:
+        message.contact_flags = contact_check(
+            author=actor,
+            source=ContactHit.Source.MESSAGE,
+            source_id=message.pk,
+            texts=[message.body],
+            link=f"/api/v1/contracts/{contract.pk}/messages/",
+        )
+        if message.contact_flags:
+            message.save(update_fields=["contact_flags"])
+    excerpt = message.body
+    if message.contact_flags:  # the notice goes to the other party only
+        excerpt = content_filter.mask_contacts(excerpt)
 
     if actor.pk == contract.freelancer_id:
         contract_note_first_response(contract)
@@ -133,7 +155,7 @@ def message_post(
             gig=contract.gig.title,
             sender=actor.public_name,
             # Lazy: rendered in the recipient's language by notices.send, not the sender's.
-            excerpt=(message.body[:80] or gettext_lazy("(files)")),
+            excerpt=(excerpt[:80] or gettext_lazy("(files)")),
         )
     return message
 

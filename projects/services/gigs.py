@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
+from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -20,7 +21,8 @@ from marketplace.timing import days, hours
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
-from projects.models import Bid, Category, Gig, GigAttachment, GigInvitation, Skill
+from projects.models import Bid, Category, ContactHit, Gig, GigAttachment, GigInvitation, Skill
+from projects.services import contact
 
 EDITABLE_FIELDS = (
     "title",
@@ -32,6 +34,8 @@ EDITABLE_FIELDS = (
     "delivery_deadline",
     "visibility",
 )
+
+Action = ModeratorAction.Action
 
 
 def _lock_gig(gig_id: int) -> Gig:
@@ -165,9 +169,22 @@ def gig_create(
         content_flags=content_filter.scan(title, description),
     )
     gig.skills.set(skill_objs)
+    _check_contacts(gig, author=client)
     if publish:
         _publish_or_queue(gig)
     return gig
+
+
+def _check_contacts(gig: Gig, *, author: User) -> None:
+    # content_flags (from scan) already holds the contact kinds that readers mask; this records
+    # the hit, tells the client why and counts it towards an automatic report.
+    contact.contact_check(
+        author=author,
+        source=ContactHit.Source.GIG,
+        source_id=gig.pk,
+        texts=[gig.title, gig.description],
+        link=f"/api/v1/gigs/{gig.pk}/",
+    )
 
 
 def _publish_or_queue(gig: Gig) -> None:
@@ -220,6 +237,7 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     gig.save()
     if skills is not None:
         gig.skills.set(skills)
+    _check_contacts(gig, author=actor)
     return gig
 
 
@@ -318,6 +336,7 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     gig.published_at = timezone.now()
     gig.rejection_reason = ""
     gig.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+    audit_record(moderator=moderator, action=Action.APPROVE_GIG, target=gig)
     notices.send(
         recipient=gig.client,
         kind="gig_approved",
@@ -341,6 +360,9 @@ def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
     gig.status = Gig.Status.REJECTED
     gig.rejection_reason = reason.strip()
     gig.save(update_fields=["status", "rejection_reason", "updated_at"])
+    audit_record(
+        moderator=moderator, action=Action.REJECT_GIG, target=gig, reason=gig.rejection_reason
+    )
     notices.send(
         recipient=gig.client,
         kind="gig_rejected",

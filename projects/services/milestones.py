@@ -15,7 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import ModeratorAction, User
+from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -385,7 +386,7 @@ def milestone_resolve(
     # Lock first: someone who may not see the milestone gets 404, as on every other action;
     # only its parties learn that settling is for moderators.
     contract, milestone = _lock(milestone_id, moderator)
-    if not is_moderator(moderator):
+    if not (is_moderator(moderator) and moderator.has_perm("projects.resolve_dispute")):
         raise PermissionDenied(_("Only moderators settle disputes."))
     if milestone.status == M.RESOLVED:
         return milestone
@@ -397,15 +398,22 @@ def milestone_resolve(
         amount=milestone.amount,
         payee_amount=freelancer_amount,
     )
-    Dispute.objects.filter(milestone=milestone).update(
-        status=Dispute.Status.RESOLVED,
-        freelancer_amount=freelancer_amount,
-        resolution_note=note.strip(),
-        resolved_by=moderator,
-        resolved_at=timezone.now(),
-    )
+    dispute = Dispute.objects.select_for_update().get(milestone=milestone)
+    dispute.status, dispute.freelancer_amount = Dispute.Status.RESOLVED, freelancer_amount
+    dispute.resolution_note, dispute.resolved_by = note.strip(), moderator
+    dispute.resolved_at = timezone.now()
+    dispute.save()
     milestone.status, milestone.closed_at = M.RESOLVED, timezone.now()
     milestone.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(
+        moderator=moderator,
+        action=ModeratorAction.Action.RESOLVE_DISPUTE,
+        target=dispute,
+        reason=dispute.resolution_note,
+        milestone=milestone.pk,
+        freelancer_amount=freelancer_amount,
+        client_amount=milestone.amount - freelancer_amount,
+    )
     for party in (contract.client_id, contract.freelancer_id):
         _notify(
             milestone,

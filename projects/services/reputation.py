@@ -24,6 +24,7 @@ from projects.models import ReputationEvent
 CAUSES = {
     ReputationEvent.Kind.REVIEW_REVEALED: ReputationChange.Cause.REVIEW_REVEALED,
     ReputationEvent.Kind.CONTRACT_CLOSED: ReputationChange.Cause.CONTRACT_CLOSED,
+    ReputationEvent.Kind.REVIEW_REMOVED: ReputationChange.Cause.REVIEW_REMOVED,
 }
 
 

@@ -3,8 +3,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.models import User
+from accounts.roles import MODERATORS
 from projects import demo
-from projects.models import Bid, Category, Contract, Gig, Skill
+from projects.demo_moderation import DISPUTED, MODERATION_USERS, PENDING_GIGS
+from projects.models import Bid, Category, Contract, Dispute, Gig, Report, Skill
 
 
 def snapshot():
@@ -28,7 +30,7 @@ def test_loading_demo_data_twice_duplicates_nothing():
 
     assert snapshot() == first
     assert len(first[0]) == len(demo.CATEGORIES)
-    assert len(first[2]) == len(demo.DEMO_USERS)
+    assert len(first[2]) == len(demo.DEMO_USERS) + len(MODERATION_USERS)
 
 
 @pytest.mark.django_db
@@ -61,10 +63,10 @@ def test_demo_users_of_each_role_can_log_in(api_client):
             format="json",
         )
         assert response.status_code == 200, demo_user.username
-    assert User.objects.get(username="moderator").groups.filter(name=demo.MODERATORS_GROUP).exists()
+    assert User.objects.get(username="moderator").groups.filter(name=MODERATORS).exists()
     assert User.objects.get(username="admin").is_superuser
     assert not User.objects.get(username="toko_sari").is_staff
-    assert Group.objects.filter(name=demo.MODERATORS_GROUP).count() == 1
+    assert Group.objects.filter(name=MODERATORS).count() == 1
 
 
 @pytest.mark.django_db
@@ -81,16 +83,39 @@ def test_reloading_restores_an_edited_minimum_price():
 def test_demo_marketplace_has_open_gigs_bids_a_running_and_a_finished_contract():
     call_command("load_demo_data")
 
-    # Two gigs are taken: one by the running contract, one by the finished one.
-    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 2
-    assert Bid.objects.count() == len(demo.DEMO_BIDS)
-    running = Contract.objects.get(status=Contract.Status.ACTIVE)
+    # Three gigs are taken: by the running contract, the finished one and the disputed one.
+    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 3
+    assert Bid.objects.count() == len(demo.DEMO_BIDS) + 1  # and the reported bid
+    running = Contract.objects.get(status=Contract.Status.ACTIVE, milestones__status="funded")
     assert (running.freelancer.username, running.gig.title) == demo.DEMO_ACCEPTED
-    assert running.milestones.get().status == "funded"
     finished = Contract.objects.get(status=Contract.Status.COMPLETED)
     assert (finished.freelancer.username, finished.gig.title) == demo.DEMO_FINISHED
     assert finished.reviews.filter(revealed_at__isnull=False).count() == 2
     assert finished.portfolio_allowed
+
+
+@pytest.mark.django_db
+def test_demo_moderator_finds_something_in_every_queue():
+    call_command("load_demo_data")
+
+    pending = dict(
+        Gig.objects.filter(status=Gig.Status.PENDING_REVIEW).values_list("title", "content_flags")
+    )
+    assert pending == {
+        PENDING_GIGS[0][2]: ["phone"],
+        PENDING_GIGS[1][2]: ["prohibited"],
+    }
+    bid = Bid.objects.get(freelancer__username="joko.cepat")
+    assert set(bid.contact_flags) >= {"phone", "off_platform"}
+    assert set(Report.objects.values_list("target_type", "status")) == {
+        ("bid", "open"),
+        ("profile", "open"),
+    }
+    dispute = Dispute.objects.get()
+    assert (dispute.status, dispute.milestone.contract.gig.title) == ("open", DISPUTED[1])
+    moderator = User.objects.get(username="moderator")
+    assert moderator.has_perm("projects.resolve_report")
+    assert moderator.has_perm("payments.process_withdrawal")
 
 
 @pytest.mark.django_db
@@ -107,8 +132,9 @@ def test_demo_profiles_show_a_portfolio_and_a_reputation_from_the_finished_work(
     listed = api_client.get("/api/v1/freelancers/").json()["results"]
     assert [f["username"] for f in listed] == ["rina.menulis", "budi.desain"]  # rated first
     kopi = api_client.get("/api/v1/clients/kopi.nusantara/").json()
+    # Two hires: the finished translation and the disputed reel (demo_moderation).
     assert (kopi["shop_name"], kopi["hires"], kopi["rating_count"]) == (
         "Kopi Nusantara Roastery",
-        1,
+        2,
         1,
     )

@@ -103,6 +103,7 @@ from projects.models import (
     GigInvitation,
     MessageAttachment,
     Milestone,
+    Report,
     ReputationEvent,
     Review,
 )
@@ -215,6 +216,11 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("POST",   "/milestones/{funded_milestone}/dispute/",           401,  404,  200,  200,  403),
     # The moderators': the parties get 403, a stranger 404 like everywhere else.
     ("POST",   "/milestones/{disputed_milestone}/resolve/",         401,  404,  403,  403,  200),
+    # Reports: anyone signed in reports what they can see, except their own content (409).
+    # Bids are sealed, so only the gig's client may report one. One's own reports only.
+    ("GET",    "/reports/",                                         401,  200,  200,  200,  200),
+    ("POST",   "/reports/?case=gig",                                401,  201,  409,  201,  201),
+    ("POST",   "/reports/?case=bid",                                401,  404,  201,  409,  404),
     # The wallet: one's own, whoever one is; a withdrawal needs the money, which all have.
     ("GET",    "/wallet/",                                          401,  200,  200,  200,  200),
     ("GET",    "/wallet/transactions/",                             401,  200,  200,  200,  200),
@@ -272,6 +278,8 @@ CONFLICT_CODES: dict[tuple[str, str, str], str] = {
     ("POST", "/contracts/{contract}/reviews/", FREELANCER): "not_reviewable",
     ("POST", "/contracts/{done_contract}/portfolio/", FREELANCER): "portfolio_not_allowed",
     ("POST", "/contracts/{contract}/portfolio/", FREELANCER): "no_released_work",
+    ("POST", "/reports/?case=gig", CLIENT): "own_content",
+    ("POST", "/reports/?case=bid", FREELANCER): "own_content",
 }
 MISSING_ID = 999_999
 PDF = b"%PDF-1.4\n% a brief\n"
@@ -527,6 +535,16 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
         "freelancer_amount": 15_000,
         "note": "Sebagian dikerjakan.",
     },
+    ("POST", "/reports/?case=gig"): lambda w: {
+        "target_type": "gig",
+        "target_id": w.ids["open_gig"],
+        "reason": "scam",
+    },
+    ("POST", "/reports/?case=bid"): lambda w: {
+        "target_type": "bid",
+        "target_id": w.ids["bid"],
+        "reason": "off_platform_payment",
+    },
     ("POST", "/wallet/deposits/"): lambda w: {"amount": 100_000},
     ("POST", "/wallet/withdrawals/"): lambda w: WITHDRAWAL,
     ("POST", "/payments/webhooks/{gateway}/"): lambda w: gateway_says_paid(w),
@@ -603,6 +621,7 @@ def snapshot() -> dict[str, list[Any]]:
             Review.objects.order_by("pk").values_list("pk", "revealed_at", "reply", "replied_at")
         ),
         "reputation_events": list(ReputationEvent.objects.order_by("pk").values_list("pk")),
+        "reports": list(Report.objects.order_by("pk").values_list("pk", "status")),
         "portfolio_items": list(
             PortfolioItem.objects.order_by("pk").values_list("pk", "owner_id", "contract_id")
         ),

@@ -1,0 +1,51 @@
+"""The moderators' audit log: who did what to which object, why and when. Append-only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.append_only import AppendOnlyModel
+
+
+class ModeratorAction(AppendOnlyModel):
+    """One moderator action. Written by the service that performs it, in its transaction, so an
+    action that rolls back leaves no record and a record always means the action happened."""
+
+    class Action(models.TextChoices):
+        APPROVE_GIG = "approve_gig", _("approved a gig")
+        REJECT_GIG = "reject_gig", _("rejected a gig")
+        RESOLVE_REPORT = "resolve_report", _("resolved a report")
+        REMOVE_CONTENT = "remove_content", _("removed content")
+        WARN_USER = "warn_user", _("warned a user")
+        SUSPEND_USER = "suspend_user", _("suspended a user")
+        LIFT_SUSPENSION = "lift_suspension", _("lifted a suspension")
+        RESOLVE_DISPUTE = "resolve_dispute", _("settled a dispute")
+        MARK_WITHDRAWAL_PAID = "mark_withdrawal_paid", _("marked a withdrawal paid")
+        REJECT_WITHDRAWAL = "reject_withdrawal", _("rejected a withdrawal")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    # The object acted on, by model label ("projects.gig") and primary key: the log outlives
+    # the object's state and names objects of every app without a foreign key to each.
+    target_type = models.CharField(_("object type"), max_length=50)
+    target_id = models.PositiveBigIntegerField(_("object id"))
+    target_repr = models.CharField(_("object"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderator action")
+        verbose_name_plural = _("moderator actions")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["moderator", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id} {self.action} {self.target_type}:{self.target_id}"

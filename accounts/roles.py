@@ -1,0 +1,71 @@
+"""Staff roles as Django groups: what a moderator and a finance officer may do.
+
+Moderators are staff (they sign in to the admin) in the Moderators group, not superusers: they
+approve gigs, settle reports and disputes and suspend abusers, and may look at — never edit —
+what they need for that. Finance staff process withdrawals. Staff outside these groups get
+nothing; a superuser gets everything. The groups are brought to exactly these permissions after
+every ``migrate``, so the code, not a hand-edited admin screen, says what a role may do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+MODERATORS = "Moderators"
+FINANCE = "Finance"
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    MODERATORS: (
+        "projects.moderate_gig",
+        "projects.resolve_report",
+        "projects.resolve_dispute",
+        "accounts.suspend_user",
+        "accounts.add_suspension",
+        "accounts.view_suspension",
+        "accounts.view_user",
+        "accounts.view_moderatoraction",
+        "accounts.view_freelancerprofile",
+        "accounts.view_portfolioitem",
+        "projects.view_gig",
+        "projects.view_bid",
+        "projects.view_contract",
+        "projects.view_milestone",
+        "projects.view_contractmessage",
+        "projects.view_dispute",
+        "projects.view_report",
+        "projects.view_review",
+        "projects.view_contacthit",
+        "projects.view_category",
+        "projects.view_skill",
+    ),
+    FINANCE: (
+        "payments.process_withdrawal",
+        "payments.view_withdrawal",
+        "payments.view_deposit",
+        "payments.view_account",
+        "payments.view_ledgertransaction",
+        "accounts.view_moderatoraction",
+    ),
+}
+
+
+def _permissions(labels: tuple[str, ...]) -> list[Permission]:
+    query = Q()
+    for label in labels:
+        app_label, codename = label.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def ensure_role_groups(**_signal: Any) -> None:
+    """Create the role groups and set each to exactly its permissions. Idempotent.
+
+    Runs after each app's ``migrate`` (``post_migrate``): permissions of apps migrated later do
+    not exist yet on the first calls, so the last call completes every group.
+    """
+    for name, labels in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions(labels))

@@ -1,0 +1,299 @@
+"""Reports (flags) on content, and what a moderator does about them.
+
+Anyone signed in may report something they can see; a second report by the same person on the
+same object is the same report. A moderator resolves a report as dismissed, content removed
+(hidden, never deleted), user warned or user suspended; the resolution settles every open report
+on that object, and each reporter is told. Each moderator action writes one audit record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import FreelancerProfile, ModeratorAction, PortfolioItem, User
+from accounts.services import audit_record
+from marketplace.errors import Conflict, DomainError, NotFound
+from projects import notices
+from projects.access import ensure_staff_permission
+from projects.models import Bid, ContractMessage, Gig, Report, Review
+from projects.services import reputation
+
+Action = ModeratorAction.Action
+Target = Report.TargetType
+Outcome = Report.Outcome
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The reported object as the reporter may see it, and whose content it is."""
+
+    obj: models.Model
+    owner_id: int
+
+
+def _reportable(reporter: User, target_type: str, target_id: int) -> Reported:
+    """The object if the reporter can see it; NotFound otherwise (as for any hidden object)."""
+    obj: models.Model | None
+    if target_type == Target.GIG:
+        from projects.selectors.gigs import visible_gigs
+
+        obj = visible_gigs(user=reporter).filter(pk=target_id).first()
+        return _found(obj, "client_id")
+    if target_type == Target.BID:
+        obj = (
+            Bid.objects.filter(pk=target_id, removed_at__isnull=True)
+            .filter(Q(freelancer=reporter) | Q(gig__client=reporter))
+            .first()
+        )
+        return _found(obj, "freelancer_id")
+    if target_type == Target.PROFILE:
+        obj = User.objects.filter(pk=target_id, is_active=True).first()
+        return _found(obj, "pk")
+    if target_type == Target.PORTFOLIO_ITEM:
+        obj = PortfolioItem.objects.filter(
+            pk=target_id, removed_at__isnull=True, owner__is_active=True
+        ).first()
+        return _found(obj, "owner_id")
+    if target_type == Target.REVIEW:
+        obj = Review.objects.filter(
+            pk=target_id, revealed_at__isnull=False, removed_at__isnull=True
+        ).first()
+        return _found(obj, "author_id")
+    if target_type == Target.MESSAGE:
+        obj = (
+            ContractMessage.objects.filter(pk=target_id, removed_at__isnull=True)
+            .filter(Q(contract__client=reporter) | Q(contract__freelancer=reporter))
+            .first()
+        )
+        return _found(obj, "sender_id")
+    raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
+
+
+def _found(obj: models.Model | None, owner_attribute: str) -> Reported:
+    if obj is None:
+        raise NotFound(_("There is nothing to report there."))
+    return Reported(obj=obj, owner_id=getattr(obj, owner_attribute))
+
+
+def _open_reports(target_type: str, target_id: int) -> models.QuerySet[Report]:
+    return Report.objects.filter(
+        target_type=target_type, target_id=target_id, status=Report.Status.OPEN
+    )
+
+
+@transaction.atomic
+def report_create(
+    *, reporter: User, target_type: str, target_id: int, reason: str, note: str = ""
+) -> tuple[Report, bool]:
+    """Report something the reporter can see. Returns (report, created): reporting the same
+    object again while the first report is open returns the first report unchanged."""
+    if reason not in Report.Reason.values:
+        raise DomainError(_("Choose a reason."), fields={"reason": [_("Unknown reason.")]})
+    reported = _reportable(reporter, target_type, target_id)
+    if reported.owner_id == reporter.pk:
+        raise Conflict(_("You cannot report your own content."), code="own_content")
+    existing = _open_reports(target_type, target_id).filter(reporter=reporter).first()
+    if existing is not None:
+        return existing, False
+    try:
+        # A savepoint: a simultaneous duplicate loses on the unique constraint, and the
+        # request still answers with the report that won.
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=reporter,
+                target_type=target_type,
+                target_id=target_id,
+                target_user_id=reported.owner_id,
+                reason=reason,
+                note=note.strip(),
+            )
+    except IntegrityError:
+        return _open_reports(target_type, target_id).get(reporter=reporter), False
+    return report, True
+
+
+@transaction.atomic
+def report_raise_automatically(*, user: User, note: str) -> Report:
+    """Garap itself reports a user (e.g. contact details again and again). One open automatic
+    report per user: while it is open, a further call adds nothing."""
+    existing = _open_reports(Target.PROFILE, user.pk).filter(reporter__isnull=True).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=None,
+                target_type=Target.PROFILE,
+                target_id=user.pk,
+                target_user=user,
+                reason=Report.Reason.OFF_PLATFORM_PAYMENT,
+                note=note,
+            )
+    except IntegrityError:
+        return _open_reports(Target.PROFILE, user.pk).get(reporter__isnull=True)
+
+
+@transaction.atomic
+def report_resolve(
+    *,
+    report_id: int,
+    moderator: User,
+    outcome: str,
+    note: str = "",
+    suspend_until: datetime | None = None,
+) -> list[Report]:
+    """Settle every open report on the report's object with one outcome, and tell each
+    reporter. Removing, warning and suspending are their own actions (and audit records);
+    resolving writes one more. Resolving a resolved report changes nothing."""
+    from projects.services.suspensions import suspension_create
+
+    ensure_staff_permission(moderator, "projects.resolve_report")
+    report = Report.objects.select_for_update().filter(pk=report_id).first()
+    if report is None:
+        raise NotFound(_("Report not found."))
+    if report.status == Report.Status.RESOLVED:
+        return [report]
+    if outcome not in Outcome.values:
+        raise DomainError(_("Choose an outcome."), fields={"outcome": [_("Unknown outcome.")]})
+    if outcome != Outcome.DISMISSED and not note.strip():
+        raise DomainError(
+            _("Say why: the user is told."), fields={"note": [_("Required for this outcome.")]}
+        )
+    reports = list(
+        _open_reports(report.target_type, report.target_id).select_for_update().order_by("pk")
+    )
+    if outcome == Outcome.CONTENT_REMOVED:
+        content_remove(
+            moderator=moderator,
+            target_type=report.target_type,
+            target_id=report.target_id,
+            reason=note,
+        )
+    elif outcome == Outcome.USER_WARNED:
+        user_warn(moderator=moderator, user_id=report.target_user_id, reason=note)
+    elif outcome == Outcome.USER_SUSPENDED:
+        suspension_create(
+            moderator=moderator, user_id=report.target_user_id, reason=note, ends_at=suspend_until
+        )
+    now = timezone.now()
+    for each in reports:
+        each.status, each.outcome, each.resolution_note = Report.Status.RESOLVED, outcome, note
+        each.resolved_by, each.resolved_at = moderator, now
+        each.save(
+            update_fields=["status", "outcome", "resolution_note", "resolved_by", "resolved_at"]
+        )
+    audit_record(
+        moderator=moderator,
+        action=Action.RESOLVE_REPORT,
+        target=report,
+        reason=note,
+        outcome=outcome,
+        reports=[each.pk for each in reports],
+    )
+    _tell_reporters(reports, outcome)
+    return reports
+
+
+def _tell_reporters(reports: list[Report], outcome: str) -> None:
+    reporter_ids = {each.reporter_id for each in reports if each.reporter_id is not None}
+    label = Outcome(outcome).label  # lazy: rendered in each reporter's language
+    kind = "report_dismissed" if outcome == Outcome.DISMISSED else "report_actioned"
+    for reporter in User.objects.filter(pk__in=reporter_ids):
+        own = next(each for each in reports if each.reporter_id == reporter.pk)
+        notices.send(
+            recipient=reporter,
+            kind=kind,
+            key=f"{kind}:report:{own.pk}",
+            link="/api/v1/reports/",
+            what=Target(own.target_type).label,
+            outcome=label,
+        )
+
+
+def content_remove(*, moderator: User, target_type: str, target_id: int, reason: str) -> None:
+    """Hide a reported object from everyone but its author and moderators. Nothing is deleted:
+    reports and the audit log still point at it. Removing it again changes nothing."""
+    ensure_staff_permission(moderator, "projects.resolve_report")
+    if not reason.strip():
+        raise DomainError(_("Say why: the author is told."), fields={"reason": [_("Required.")]})
+    now = timezone.now()
+    obj, owner_id = _lock_target(target_type, target_id)
+    if target_type == Target.GIG:
+        if obj.hidden_reason == Gig.HiddenReason.REMOVED:
+            return
+        obj.hidden_at, obj.hidden_reason = now, Gig.HiddenReason.REMOVED
+        obj.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    elif target_type == Target.PROFILE:
+        profile = FreelancerProfile.objects.select_for_update().filter(user_id=obj.pk).first()
+        if profile is None or profile.removed_at is not None:
+            return
+        profile.removed_at = now
+        profile.save(update_fields=["removed_at"])
+    else:
+        if obj.removed_at is not None:
+            return
+        obj.removed_at = now
+        obj.save(update_fields=["removed_at"])
+        if target_type == Target.BID and obj.status in Bid.OPEN:
+            # A removed bid can no longer be accepted: it leaves the client's list for good.
+            obj.status = Bid.Status.WITHDRAWN
+            obj.save(update_fields=["status", "updated_at"])
+            Gig.objects.filter(pk=obj.gig_id).update(bid_count=models.F("bid_count") - 1)
+        if target_type == Target.REVIEW and obj.revealed_at is not None:
+            reputation.reputation_event_record(
+                user_id=obj.subject_id, kind="review_removed", reference=f"review:{obj.pk}"
+            )
+    audit_record(moderator=moderator, action=Action.REMOVE_CONTENT, target=obj, reason=reason)
+    notices.send(
+        recipient=User.objects.get(pk=owner_id),
+        kind="content_removed",
+        key=f"content_removed:{target_type}:{target_id}",
+        what=Target(target_type).label,
+        reason=reason.strip(),
+    )
+
+
+_TARGET_MODELS: dict[str, tuple[type[models.Model], str]] = {
+    Target.GIG: (Gig, "client_id"),
+    Target.BID: (Bid, "freelancer_id"),
+    Target.PROFILE: (User, "pk"),
+    Target.PORTFOLIO_ITEM: (PortfolioItem, "owner_id"),
+    Target.REVIEW: (Review, "author_id"),
+    Target.MESSAGE: (ContractMessage, "sender_id"),
+}
+
+
+def _lock_target(target_type: str, target_id: int) -> tuple[models.Model, int]:
+    if target_type not in _TARGET_MODELS:
+        raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
+    model, owner_attribute = _TARGET_MODELS[target_type]
+    obj = model.objects.select_for_update().filter(pk=target_id).first()
+    if obj is None:
+        raise NotFound(_("Not found."))
+    return obj, getattr(obj, owner_attribute)
+
+
+@transaction.atomic
+def user_warn(*, moderator: User, user_id: int, reason: str) -> None:
+    """A formal warning: the user is told why, and the audit log keeps it on their record."""
+    ensure_staff_permission(moderator, "projects.resolve_report")
+    if not reason.strip():
+        raise DomainError(_("Say why: the user is told."), fields={"reason": [_("Required.")]})
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("User not found."))
+    record = audit_record(
+        moderator=moderator, action=Action.WARN_USER, target=user, reason=reason.strip()
+    )
+    notices.send(
+        recipient=user,
+        kind="user_warned",
+        key=f"user_warned:{record.pk}",
+        reason=reason.strip(),
+    )

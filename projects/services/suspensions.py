@@ -1,0 +1,203 @@
+"""Suspending a user, and lifting it.
+
+While suspended a user cannot post, bid, message or withdraw (the services check
+``accounts.selectors.user_is_suspended``). Suspending also hides their open gigs and withdraws
+their live bids. Money is not frozen without a fraud finding: work already funded and approved
+is still released to them, and they may withdraw it once the suspension ends. Their active
+contracts stay as they are, on the moderators' list to settle
+(``projects.selectors.moderation.contracts_with_suspended_party``).
+Lifting a suspension — or its end date passing — shows the hidden gigs again; withdrawn bids stay
+withdrawn (the freelancer may bid again).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ModeratorAction, Suspension, User
+from accounts.selectors import user_is_suspended
+from accounts.services import audit_record
+from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.formatting import local_datetime
+from projects import notices
+from projects.access import ensure_staff_permission
+from projects.models import Bid, Gig
+
+Action = ModeratorAction.Action
+# Gigs a suspension hides: those people can still find and bid on.
+HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
+
+
+@transaction.atomic
+def suspension_create(
+    *, moderator: User, user_id: int, reason: str, ends_at: datetime | None = None
+) -> Suspension:
+    """Suspend a user until ``ends_at`` (or until lifted), with a reason they are told."""
+    ensure_staff_permission(moderator, "accounts.suspend_user")
+    if not reason.strip():
+        raise DomainError(_("Say why: the user is told."), fields={"reason": [_("Required.")]})
+    now = timezone.now()
+    if ends_at is not None and ends_at <= now:
+        raise DomainError(
+            _("The end must be in the future, or empty for “until lifted”."),
+            fields={"ends_at": [_("In the past.")]},
+        )
+    # The user's row lock serialises suspending with everything that checks a suspension
+    # under the same lock (accepting a bid locks the freelancer's row too).
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(_("User not found."))
+    if user.pk == moderator.pk or user.is_superuser:
+        raise PermissionDenied(_("This account cannot be suspended by you."))
+    if user_is_suspended(user_id=user.pk):
+        raise Conflict(
+            _("This user is already suspended. Lift that suspension to change it."),
+            code="already_suspended",
+        )
+    suspension = Suspension.objects.create(
+        user=user, reason=reason.strip(), starts_at=now, ends_at=ends_at, created_by=moderator
+    )
+    hidden = _hide_open_gigs(user, now)
+    withdrawn = _withdraw_live_bids(user)
+    audit_record(
+        moderator=moderator,
+        action=Action.SUSPEND_USER,
+        target=user,
+        reason=suspension.reason,
+        suspension=suspension.pk,
+        ends_at=ends_at.isoformat() if ends_at else None,
+        gigs_hidden=hidden,
+        bids_withdrawn=withdrawn,
+    )
+    notices.send(
+        recipient=user,
+        kind="account_suspended" if ends_at is None else "account_suspended_until",
+        key=f"account_suspended:{suspension.pk}",
+        reason=suspension.reason,
+        until=local_datetime(ends_at) if ends_at else "",
+    )
+    return suspension
+
+
+def _hide_open_gigs(user: User, now: datetime) -> list[int]:
+    gigs = list(
+        Gig.objects.select_for_update()
+        .filter(client=user, status__in=HIDDEN_WHILE_SUSPENDED, hidden_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    Gig.objects.filter(pk__in=gigs).update(
+        hidden_at=now, hidden_reason=Gig.HiddenReason.SUSPENDED, updated_at=now
+    )
+    return gigs
+
+
+def _withdraw_live_bids(user: User) -> list[int]:
+    """Withdraw the bids a client could still accept, and tell each client why their bid list
+    shrank (the same notice as the freelancer's own withdrawal)."""
+    bids = list(
+        Bid.objects.select_for_update()
+        .filter(freelancer=user, status__in=Bid.OPEN)
+        .select_related("gig__client")
+        .order_by("pk")
+    )
+    for bid in bids:
+        bid.status = Bid.Status.WITHDRAWN
+        bid.save(update_fields=["status", "updated_at"])
+        Gig.objects.filter(pk=bid.gig_id).update(bid_count=F("bid_count") - 1)
+        notices.send(
+            recipient=bid.gig.client,
+            kind="bid_withdrawn",
+            key=f"bid_withdrawn:bid:{bid.pk}",
+            link=f"/api/v1/gigs/{bid.gig_id}/bids/",
+            gig=bid.gig.title,
+            freelancer=user.public_name,
+        )
+    return [bid.pk for bid in bids]
+
+
+@transaction.atomic
+def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Suspension:
+    """End a suspension now; what it hid is shown again. Lifting it twice changes nothing."""
+    ensure_staff_permission(moderator, "accounts.suspend_user")
+    if not reason.strip():
+        raise DomainError(_("Say why."), fields={"reason": [_("Required.")]})
+    suspension = (
+        Suspension.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=suspension_id)
+        .first()
+    )
+    if suspension is None:
+        raise NotFound(_("Suspension not found."))
+    if suspension.lifted_at is not None:
+        return suspension
+    now = timezone.now()
+    suspension.lifted_at, suspension.lifted_by = now, moderator
+    suspension.lift_reason = reason.strip()
+    suspension.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    restored = _restore(suspension, now)
+    audit_record(
+        moderator=moderator,
+        action=Action.LIFT_SUSPENSION,
+        target=suspension.user,
+        reason=suspension.lift_reason,
+        suspension=suspension.pk,
+        gigs_restored=restored,
+    )
+    notices.send(
+        recipient=suspension.user,
+        kind="suspension_lifted",
+        key=f"suspension_lifted:{suspension.pk}",
+    )
+    return suspension
+
+
+def _restore(suspension: Suspension, now: datetime) -> list[int]:
+    """Show the user's gigs again unless another suspension still holds."""
+    restored: list[int] = []
+    if not user_is_suspended(user_id=suspension.user_id):
+        restored = list(
+            Gig.objects.select_for_update()
+            .filter(client_id=suspension.user_id, hidden_reason=Gig.HiddenReason.SUSPENDED)
+            .values_list("pk", flat=True)
+        )
+        Gig.objects.filter(pk__in=restored).update(hidden_at=None, hidden_reason="", updated_at=now)
+    suspension.restored_at = now
+    suspension.save(update_fields=["restored_at"])
+    return restored
+
+
+def suspensions_restore_ended(*, batch: int = 200) -> int:
+    """The sweep: suspensions whose end date passed show the user's gigs again and tell them.
+    One short transaction per suspension; a second run finds nothing left to do."""
+    now = timezone.now()
+    ids = list(
+        Suspension.objects.filter(
+            restored_at__isnull=True, ends_at__isnull=False, ends_at__lte=now
+        ).values_list("pk", flat=True)[:batch]
+    )
+    done = 0
+    for suspension_id in ids:
+        with transaction.atomic():
+            suspension = (
+                Suspension.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(pk=suspension_id, restored_at__isnull=True)
+                .first()
+            )
+            if suspension is None:
+                continue
+            _restore(suspension, now)
+            if suspension.lifted_at is None:
+                notices.send(
+                    recipient=suspension.user,
+                    kind="suspension_ended",
+                    key=f"suspension_ended:{suspension.pk}",
+                )
+            done += 1
+    return done
