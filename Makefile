@@ -7,12 +7,13 @@ SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services lint format fuzz messages clean
+.PHONY: help run test test-services test-browser lint format fuzz messages clean
 
 help:
 	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
 	@echo "make test           set up and run lint, migration check and the whole test suite"
 	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1"
+	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
 	@echo "make lint           ruff lint and format check"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis against a running server (URL=http://127.0.0.1:8000)"
@@ -50,6 +51,11 @@ test: lint
 test-services:
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
 		GARAP_REQUIRE_SERVICES=1 $(MAKE) test
+
+# `make test` runs these too (skipped without Chromium, an error under CI=true); here a missing
+# Chromium is an error. Screenshots land in var/test-artifacts/screenshots/.
+test-browser: $(VENV)/.installed-dev
+	GARAP_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser tests/browser
 
 fuzz: $(VENV)/.installed-dev
 	bash scripts/fuzz.sh $(or $(URL),http://127.0.0.1:8000)

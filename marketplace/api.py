@@ -27,7 +27,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, renderers, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.errors import DomainError
 
@@ -98,6 +97,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound(_("Not found. It does not exist or you have no access to it."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    # Imported here: DRF's views read DRF's settings, which name classes of this module — at
+    # import time that would be circular whenever this module is the first to load DRF.
+    from rest_framework.views import exception_handler as drf_exception_handler
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -17,8 +17,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("api/v1/", include(api_v1)),
+    # Namespaced ("api:contract-detail"): the pages use the plain names for the same things.
+    path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
@@ -27,6 +27,10 @@ urlpatterns = [
     # Unknown API paths answer in the API's JSON error shape, also with DEBUG on (where Django
     # would otherwise show its HTML debug page instead of handler404).
     re_path(r"^api/", views.not_found),
+    # The web pages: the marketplace people use (each app's pages.py modules).
+    path("", include("projects.page_urls")),
+    path("", include("accounts.page_urls")),
+    path("", include("payments.page_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Infrastructure views: health, the home page, and error pages in the API's error shape."""
+"""Infrastructure views: health, and the error pages (JSON under /api/, HTML elsewhere)."""
 
 from __future__ import annotations
 
@@ -53,10 +53,6 @@ class HealthApi(APIView):
         return Response(body, status=200 if database and broker else 503)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
-
-
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
@@ -76,11 +72,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None, message: str = ""
+) -> HttpResponse:
     if _wants_json(request):
         message = _("You do not have permission to do this.")
         return JsonResponse(error_body("permission_denied", message), status=403)
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

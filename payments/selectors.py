@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from payments import ledger
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
@@ -38,6 +40,30 @@ def wallet_entries(*, user: Any) -> QuerySet[Entry]:
     return Entry.objects.filter(account__reference=ledger.wallet(user.pk).reference).select_related(
         "transaction"
     )
+
+
+def wallet_releases_total(*, user: Any, start: datetime, end: datetime) -> int:
+    """Whole rupiah released from escrow into the user's wallet in ``[start, end)``: what they
+    earned as a freelancer, after the platform fee. Dispute settlements are not counted."""
+    total = Entry.objects.filter(
+        account__reference=ledger.wallet(user.pk).reference,
+        transaction__kind=LedgerTransaction.Kind.RELEASE,
+        transaction__created_at__gte=start,
+        transaction__created_at__lt=end,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def wallet_releases_this_month(*, user: Any, now: datetime | None = None) -> int:
+    """Releases to the user's wallet in the current calendar month of the site's time zone
+    (Asia/Jakarta): from the 1st, 00:00 local time, to the 1st of the next month."""
+    local = timezone.localtime(now or timezone.now())
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if start.month == 12:
+        end = start.replace(year=start.year + 1, month=1)
+    else:
+        end = start.replace(month=start.month + 1)
+    return wallet_releases_total(user=user, start=start, end=end)
 
 
 def escrow_balances(*, references: list[str]) -> dict[str, int]:

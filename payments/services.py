@@ -109,9 +109,12 @@ def escrow_split(
 
 
 @transaction.atomic
-def deposit_create(*, user: User, amount: int, provider: str | None = None) -> Deposit:
+def deposit_create(
+    *, user: User, amount: int, provider: str | None = None, return_url: str = ""
+) -> Deposit:
     """Start a top-up: a pending deposit and the gateway's checkout URL. No money moves until
-    the gateway's signed webhook says it was paid."""
+    the gateway's signed webhook says it was paid. ``return_url`` is where the gateway's page
+    sends the payer back (the web wallet for a top-up started there; none from the API)."""
     provider = provider or settings.PAYMENT_GATEWAY
     gateway = gateways.get(provider)
     if gateway is None:
@@ -128,7 +131,7 @@ def deposit_create(*, user: User, amount: int, provider: str | None = None) -> D
     deposit = Deposit.objects.create(
         user=user, amount=amount, provider=provider, reference=uuid.uuid4().hex
     )
-    checkout = gateway.create_checkout(deposit)
+    checkout = gateway.create_checkout(deposit, return_url=return_url)
     deposit.checkout_url = checkout.url
     deposit.provider_reference = checkout.provider_reference
     deposit.save(update_fields=["checkout_url", "provider_reference"])

@@ -28,7 +28,9 @@ def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
     """Be the sandbox gateway's server: POST its signed webhook to our endpoint over HTTP,
     retrying while our site is unreachable, exactly as a real gateway would."""
     body = webhook_body(reference=reference, status=status, amount=amount)
-    url = settings.SITE_URL.rstrip("/") + reverse("payment-webhook", kwargs={"provider": "sandbox"})
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "api:payment-webhook", kwargs={"provider": "sandbox"}
+    )
     request = urllib.request.Request(  # noqa: S310 - our own URL
         url,
         data=body,

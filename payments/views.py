@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from marketplace.errors import NotFound
@@ -29,4 +32,15 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
         except NotFound:
             raise Http404("Unknown checkout.") from None
         sent = outcome
-    return render(request, "payments/sandbox_checkout.html", {"deposit": deposit, "sent": sent})
+    context = {"deposit": deposit, "sent": sent, "return_url": _return_url(request)}
+    return render(request, "payments/sandbox_checkout.html", context)
+
+
+def _return_url(request: HttpRequest) -> str:
+    """Where the payer goes back to (``?return=``, set by the deposit's creator): only a page of
+    our own site, so a crafted checkout link cannot send the payer elsewhere."""
+    url = request.GET.get("return", "")
+    own_hosts = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts=own_hosts):
+        return url
+    return ""

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Notification, User
+from accounts.notice_links import notice_page_path
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,9 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         "name": recipient.public_name,
         "title": notification.title,
         "body": notification.body,
-        "url": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
-        "settings_url": f"{settings.SITE_URL}/api/v1/me/notification-preferences/",
+        # People open e-mails in a browser: the links lead to the pages, not the API.
+        "url": f"{settings.SITE_URL}{notice_page_path(notification.link)}",
+        "settings_url": f"{settings.SITE_URL}/settings/#notices",
     }
     with translation.override(recipient.preferred_language):
         text = render_to_string("email/notice.txt", context)

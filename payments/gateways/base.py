@@ -30,7 +30,9 @@ class WebhookEvent:
 class Gateway:
     name = ""
 
-    def create_checkout(self, deposit: Deposit) -> Checkout:
+    def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
+        """Open a payment for ``deposit``. ``return_url`` is where the gateway's page sends the
+        payer back afterwards (Midtrans' finish URL, Xendit's success redirect); empty: none."""
         raise NotImplementedError
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookEvent:

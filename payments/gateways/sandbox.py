@@ -14,6 +14,7 @@ import hmac
 import json
 import uuid
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -44,8 +45,11 @@ def webhook_body(*, reference: str, status: str, amount: int, event_id: str | No
 class SandboxGateway(Gateway):
     name = "sandbox"
 
-    def create_checkout(self, deposit: Deposit) -> Checkout:
+    def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         path = reverse("sandbox-checkout", kwargs={"reference": deposit.reference})
+        if return_url:
+            # Carried in the checkout URL, as real gateways carry it in the payment they open.
+            path += "?" + urlencode({"return": return_url})
         return Checkout(
             url=settings.SITE_URL.rstrip("/") + path,
             provider_reference=f"sbx_{uuid.uuid4().hex[:16]}",

@@ -105,17 +105,17 @@ def test_a_notice_is_emailed_once_its_transaction_commits(
         "\n"
         "Sari Dewi offered Rp 120.000 to deliver in 5 days.\n"
         "\n"
-        "Open it on Garap: http://127.0.0.1:8000/api/v1/bids/1/\n"
+        "Open it on Garap: http://127.0.0.1:8000/dashboard/\n"
         "\n"
         "--\n"
         "Garap — micro-projects, paid fairly and fast.\n"
         "You get this e-mail because of your Garap account. Choose which notices are e-mailed "
-        "to you: http://127.0.0.1:8000/api/v1/me/notification-preferences/\n"
+        "to you: http://127.0.0.1:8000/settings/#notices\n"
     )
     [(html, content_type)] = message.alternatives
     assert content_type == "text/html"
     assert '<h1 style="font-size: 18px;">New bid on “Logo toko kue”</h1>' in html
-    assert 'href="http://127.0.0.1:8000/api/v1/bids/1/"' in html
+    assert 'href="http://127.0.0.1:8000/dashboard/"' in html
 
 
 @pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_the_email_is_written_in_the_recipients_language(clock, django_capture_o
     assert title != "New bid on “Logo toko kue”"
     assert message.subject == f"[Garap] {title}"
     assert message.body.startswith(f"Halo Ayu Lestari,\n\n{title}\n")
-    assert "Buka di Garap: http://127.0.0.1:8000/api/v1/bids/1/" in message.body
+    assert "Buka di Garap: http://127.0.0.1:8000/dashboard/" in message.body
     assert "Hello" not in message.body
     assert "Open it on Garap" not in message.body
 

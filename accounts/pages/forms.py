@@ -1,0 +1,285 @@
+"""The forms of the people pages. They check shapes and lengths, as the API's serializers do;
+the rules (a taken username, a password Django's validators refuse, a starting price below the
+minimum, unknown skills) are the services', whose refusals go back onto these forms with
+``marketplace.pages.add_domain_error``. The skill and category choices come from the projects
+taxonomy: a page is over every app, like the admin."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from marketplace.formatting import rupiah
+from projects.selectors.taxonomy import category_list, skill_list
+
+CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
+
+
+class SignupForm(forms.Form):
+    username = forms.RegexField(
+        USERNAME_PATTERN,
+        label=_("Username"),
+        min_length=3,
+        max_length=30,
+        help_text=_("3–30 letters, digits, dots or underscores. It is in your profile's address."),
+        error_messages={
+            "invalid": _(
+                "Use 3–30 letters, digits, dots or underscores, starting and ending with a "
+                "letter or digit."
+            )
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown to others instead of your username; you may leave it empty."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password_confirm = forms.CharField(
+        label=_("Password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User.Language.choices,
+        help_text=_("For the pages, your notices and e-mails. You can change it later."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("password")
+            and data.get("password_confirm")
+            and data["password"] != data["password_confirm"]
+        ):
+            self.add_error("password_confirm", _("The two passwords differ. Type them again."))
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form on our backend: a username or an e-mail address, any letter case."""
+
+    username = UsernameField(
+        label=_("Username or e-mail"),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # The API's words (accounts.services.token_obtain): never which part was wrong.
+        "invalid_login": _("Wrong username, e-mail or password."),
+    }
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        # Django sizes the field for a username (30); an e-mail address may be longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+
+class GarapPasswordResetForm(PasswordResetForm):
+    """Django's reset e-mail, written in the language the person chose, not the visitor's."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+class AccountForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown to others instead of your username; you may leave it empty."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User.Language.choices,
+        help_text=_("For the pages, your notices and e-mails."),
+    )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """The notice kinds e-mailed as well (ticked); the others are in the app only."""
+
+    emailed = forms.MultipleChoiceField(
+        label=_("Also send these notices by e-mail"), required=False, widget=CHECKBOXES
+    )
+
+    def __init__(self, *args: Any, groups: list[tuple[str, list[tuple[str, str]]]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["emailed"].choices = groups
+
+
+def _province_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *Province.choices]
+
+
+class FreelancerProfileForm(forms.Form):
+    headline = forms.CharField(
+        label=_("Headline"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "One line about what you do, e.g. “Logo and packaging design for small shops”. "
+            "With a headline your profile is listed in the freelancer directory."
+        ),
+    )
+    bio = forms.CharField(
+        label=_("About you"), max_length=3000, required=False, widget=forms.Textarea
+    )
+    skills = forms.TypedMultipleChoiceField(
+        label=_("Skills"), coerce=int, required=False, widget=CHECKBOXES
+    )
+    starting_price = forms.IntegerField(
+        label=_("Starting price (Rp)"), required=False, min_value=1, max_value=2**62
+    )
+    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    province = forms.ChoiceField(label=_("Province"), choices=_province_choices, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you work in"),
+        choices=Language.choices,
+        required=False,
+        widget=CHECKBOXES,
+    )
+    availability = forms.ChoiceField(label=_("Availability"), choices=Availability.choices)
+    max_active_contracts = forms.IntegerField(
+        label=_("Contracts at once"),
+        min_value=1,
+        max_value=10,
+        help_text=_(
+            "With this many active contracts you cannot bid or be hired until one ends (1–10)."
+        ),
+    )
+
+    def __init__(self, *args: Any, skill_groups: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = skill_groups
+        self.fields["starting_price"].help_text = _(
+            "Whole rupiah, at least %(min)s. Shown as “from …” on your profile."
+        ) % {"min": rupiah(settings.MILESTONE_MIN_AMOUNT)}
+
+
+class ShopForm(forms.Form):
+    shop_name = forms.CharField(
+        label=_("Shop or business name"),
+        max_length=80,
+        required=False,
+        help_text=_("Shown with your gigs and on your client record."),
+    )
+
+
+# --- the freelancer directory ---------------------------------------------------------------
+
+MIN_RATINGS = [("", _("Any rating")), ("3", "3+"), ("3.5", "3.5+"), ("4", "4+"), ("4.5", "4.5+")]
+
+
+class FreelancerFilterForm(forms.Form):
+    """The directory's filters, as the API's FreelancerQuerySerializer takes them."""
+
+    skills = forms.TypedMultipleChoiceField(
+        label=_("Skills"), coerce=int, required=False, widget=CHECKBOXES
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    min_rating = forms.TypedChoiceField(
+        label=_("Rating"), choices=MIN_RATINGS, required=False, coerce=Decimal, empty_value=None
+    )
+    price_min = forms.IntegerField(label=_("Price from (Rp)"), required=False, min_value=0)
+    price_max = forms.IntegerField(label=_("Price up to (Rp)"), required=False, min_value=0)
+    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    province = forms.ChoiceField(label=_("Province"), choices=_province_choices, required=False)
+    availability = forms.ChoiceField(
+        label=_("Availability"),
+        choices=[("", _("Any")), *Availability.choices],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("rating", _("Best rated")), ("newest", _("Newest"))],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, skill_groups: list, categories: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = skill_groups
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+
+
+def category_name(category: Any) -> str:
+    """A category's name in the page's language (it is stored in both)."""
+    if category is None:
+        return gettext("Other")
+    english = (translation.get_language() or "").startswith("en")
+    return category.name_en if english else category.name_id
+
+
+def skill_groups() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Skills grouped by category, for a checkbox list (one query)."""
+    skills = (
+        skill_list()
+        .select_related("category")
+        .order_by("category__position", "category__slug", "name")
+    )
+    return grouped([(category_name(s.category), (s.pk, s.name)) for s in skills])
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.slug, category_name(c)) for c in category_list()]
+
+
+def grouped(pairs: list[tuple[str, tuple[Any, str]]]) -> list[tuple[str, list]]:
+    """[(group, choice), …] in order → Django's grouped choices [(group, [choice, …]), …]."""
+    groups: dict[str, list] = defaultdict(list)
+    for group, choice in pairs:
+        groups[group].append(choice)
+    return list(groups.items())

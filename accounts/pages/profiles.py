@@ -1,0 +1,200 @@
+"""Public pages about people: the freelancer directory, a freelancer's profile (portfolio,
+reviews, the reputation breakdown) and a client's record. No login needed.
+
+The reputation breakdown is the API's (``accounts.serializers.reputation_explained``): the same
+figures, inputs and sentences of arithmetic, not computed again here. Reviews are read with the
+API's selector (``projects.selectors.reviews.review_list_public``); like the admin, a page is
+over every app, so it may read from ``projects`` — the domain code of accounts does not.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import selectors
+from accounts.models import Language
+from accounts.pages.forms import (
+    FreelancerFilterForm,
+    category_choices,
+    category_name,
+    skill_groups,
+)
+from accounts.serializers import reputation_explained
+from marketplace.pages import cursor_page
+from projects.models import Review
+from projects.selectors.reviews import review_list_public
+
+DIRECTORY_PAGE_SIZE = 20
+REVIEWS_PAGE_SIZE = 10
+REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/apis_reviews.py)
+LANGUAGE_NAMES = dict(Language.choices)
+
+
+def percent(value: Any) -> str:
+    return "—" if value is None else f"{number_format(float(value) * 100, 1)}%"
+
+
+def duration(seconds: int | None) -> str:
+    """A duration as people say it ("2 hours, 5 minutes"), in the page's language."""
+    if seconds is None:
+        return "—"
+    now = timezone.now()
+    return timesince(now - timedelta(seconds=seconds), now)
+
+
+def reputation_figures(profile: Any) -> list[dict[str, str]]:
+    """The API's reputation block as rows to show: each figure, its inputs, its arithmetic."""
+    rep = reputation_explained(profile)
+    rating = rep["rating"]
+    figures = [
+        {
+            "name": _("Rating"),
+            "value": "—" if rating["value"] is None else f"{number_format(rating['value'], 2)} / 5",
+            "inputs": ngettext(
+                "%(n)d review, average %(avg)s; platform mean %(mean)s counted as %(m)d reviews",
+                "%(n)d reviews, average %(avg)s; platform mean %(mean)s counted as %(m)d reviews",
+                rating["reviews"],
+            )
+            % {
+                "n": rating["reviews"],
+                "avg": "—" if rating["average"] is None else number_format(rating["average"], 3),
+                "mean": "—"
+                if rating["platform_mean"] is None
+                else number_format(rating["platform_mean"], 3),
+                "m": rating["prior_weight"],
+            },
+            "explanation": str(rating["explanation"]),
+        }
+    ]
+    rates = [
+        ("on_time_rate", _("On-time delivery")),
+        ("completion_rate", _("Completed contracts")),
+        ("repeat_client_rate", _("Clients who came back")),
+    ]
+    for key, name in rates:
+        figure = rep[key]
+        figures.append(
+            {
+                "name": name,
+                "value": percent(figure["value"]),
+                "inputs": _("%(a)d of %(b)d")
+                % {"a": figure["numerator"], "b": figure["denominator"]},
+                "explanation": str(figure["explanation"]),
+            }
+        )
+    response = rep["median_response_seconds"]
+    figures.append(
+        {
+            "name": _("Median response time"),
+            "value": duration(response["value"]),
+            "inputs": ngettext("%(n)d contract", "%(n)d contracts", response["samples"])
+            % {"n": response["samples"]},
+            "explanation": str(response["explanation"]),
+        }
+    )
+    return figures
+
+
+def _reviews(request: HttpRequest, username: str, role: str) -> Any:
+    reviews = review_list_public(username=username, role=role)
+    return cursor_page(request, reviews, REVIEW_ORDERING, page_size=REVIEWS_PAGE_SIZE)
+
+
+def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
+    profile = selectors.freelancer_get(username=username)
+    items = list(profile.user.portfolio_items.all())
+    for item in items:
+        item.category_name = category_name(item.category) if item.category_id else ""
+    context = {
+        "profile": profile,
+        "person": profile.user,
+        "portfolio": items,
+        "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages],
+        "figures": reputation_figures(profile),
+        "updated_at": profile.reputation_updated_at,
+        "reviews": _reviews(request, profile.user.username, Review.Subject.FREELANCER),
+    }
+    return render(request, "accounts/freelancer_profile.html", context)
+
+
+def client_record(request: HttpRequest, username: str) -> HttpResponse:
+    record = selectors.client_record_get(username=username)
+    figures = [
+        (_("Gigs posted"), str(record.gigs_posted), ""),
+        (
+            _("Hire rate"),
+            percent(record.hire_rate),
+            _("%(a)d hires of %(b)d gigs whose bidding ended")
+            % {"a": record.hires, "b": record.gigs_closed},
+        ),
+        (
+            _("Average time to approve work"),
+            duration(record.avg_approval_seconds),
+            ngettext("over %(n)d approval", "over %(n)d approvals", record.approvals)
+            % {"n": record.approvals},
+        ),
+        (
+            _("Dispute rate"),
+            percent(record.dispute_rate),
+            _("%(a)d of %(b)d contracts disputed")
+            % {"a": record.disputed_contracts, "b": record.contracts},
+        ),
+        (
+            _("Revisions per milestone"),
+            "—"
+            if record.revisions_per_milestone is None
+            else number_format(record.revisions_per_milestone, 2),
+            _("%(a)d revisions asked over %(b)d delivered milestones")
+            % {"a": record.revisions_requested, "b": record.milestones_delivered},
+        ),
+        (
+            _("Rating from freelancers"),
+            "—"
+            if record.rating_average is None
+            else f"{number_format(record.rating_average, 2)} / 5",
+            ngettext("%(n)d review", "%(n)d reviews", record.rating_count)
+            % {"n": record.rating_count},
+        ),
+    ]
+    context = {
+        "record": record,
+        "person": record.user,
+        "figures": figures,
+        "reviews": _reviews(request, record.user.username, Review.Subject.CLIENT),
+    }
+    return render(request, "accounts/client_record.html", context)
+
+
+def freelancer_list(request: HttpRequest) -> HttpResponse:
+    form = FreelancerFilterForm(
+        request.GET, skill_groups=skill_groups(), categories=category_choices()
+    )
+    form.is_valid()  # an invalid filter is shown with its error and left out
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
+    sort = data.pop("sort", "rating")
+    profiles = selectors.freelancer_directory(**data)
+    page = cursor_page(
+        request, profiles, selectors.FREELANCER_SORTS[sort], page_size=DIRECTORY_PAGE_SIZE
+    )
+    return render(
+        request,
+        "accounts/freelancer_list.html",
+        {"form": form, "page": page, "filtered": bool(data)},
+    )
+
+
+urlpatterns = [
+    path("freelancers/", freelancer_list, name="freelancer-list"),
+    path("freelancers/<str:username>/", freelancer_profile, name="freelancer-profile"),
+    path("clients/<str:username>/", client_record, name="client-record"),
+]

@@ -1,0 +1,201 @@
+"""The settings page: several small forms, each with its own POST target and service.
+
+- account (display name, language): ``accounts.services.user_update`` — the language is also
+  switched at once for the pages (Django's language cookie);
+- e-mail notices: ``notification_preferences_update``, over the kinds the API's
+  ``me/notification-preferences/`` offers (``projects.apis_notices.NOTICES``; the moderators'
+  notices are always e-mailed and not listed);
+- freelancer profile and capacity: ``freelancer_profile_update``;
+- the client's shop name: ``client_profile_update``;
+- a new link to confirm the e-mail address: ``email_verification_send``.
+
+Like the admin, a page is over every app: this module reads the notice catalogues and the skill
+taxonomy from ``projects``/``payments``; the domain code of accounts still imports neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.notices import Notice
+from accounts.pages.auth import remember_language, throttle_refusal
+from accounts.pages.forms import (
+    AccountForm,
+    FreelancerProfileForm,
+    NotificationPreferencesForm,
+    ShopForm,
+    grouped,
+    skill_groups,
+)
+from marketplace.errors import DomainError
+from marketplace.pages import add_domain_error
+from payments import notices as payment_notices
+from projects.apis_notices import NOTICES as EMAIL_OPTIONAL_NOTICES
+
+FORM_ERROR = 400
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def notice_label(notice: Notice) -> str:
+    """A notice kind as people know it: its title with the blanks left open ("New bid on “…”")."""
+    try:
+        return str(notice.title) % _Blank()
+    except (TypeError, ValueError):  # a title with a number placeholder: shown as written
+        return str(notice.title)
+
+
+def notice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The e-mail-optional kinds in their catalogues' order, the wallet's in their own group."""
+    return grouped(
+        [
+            (
+                _("Wallet") if kind in payment_notices.NOTICES else _("Gigs, bids and contracts"),
+                (kind, notice_label(notice)),
+            )
+            for kind, notice in EMAIL_OPTIONAL_NOTICES.items()
+        ]
+    )
+
+
+def _initial_forms(user: Any) -> dict[str, Any]:
+    profile = selectors.freelancer_profile_own(user=user)
+    shop = selectors.client_record_get(username=user.username)
+    muted = set(user.email_muted_kinds or [])
+    return {
+        "account_form": AccountForm(
+            initial={
+                "display_name": user.display_name,
+                "preferred_language": user.preferred_language,
+            }
+        ),
+        "notifications_form": NotificationPreferencesForm(
+            initial={"emailed": [k for k in EMAIL_OPTIONAL_NOTICES if k not in muted]},
+            groups=notice_groups(),
+        ),
+        "profile_form": FreelancerProfileForm(
+            initial={
+                "headline": profile.headline,
+                "bio": profile.bio,
+                "skills": [s.pk for s in profile.skills.all()] if profile.pk else [],
+                "starting_price": profile.starting_price,
+                "city": profile.city,
+                "province": profile.province,
+                "languages": profile.languages,
+                "availability": profile.availability,
+                "max_active_contracts": profile.max_active_contracts,
+            },
+            skill_groups=skill_groups(),
+        ),
+        "shop_form": ShopForm(initial={"shop_name": shop.shop_name}),
+        "profile": profile,
+    }
+
+
+def _page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    """The settings page; a form that failed is shown as submitted, the others as stored."""
+    context = {**_initial_forms(request.user), **bound}
+    return render(request, "accounts/settings.html", context, status=status)
+
+
+def _back(section: str) -> HttpResponse:
+    return redirect(reverse("settings") + f"#{section}")
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+def account_update(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST)
+    if not form.is_valid():
+        return _page(request, FORM_ERROR, account_form=form)
+    user = services.user_update(user=request.user, **form.cleaned_data)
+    translation.activate(user.preferred_language)  # the message below in the new language
+    messages.success(request, _("Your account settings are saved."))
+    return remember_language(_back("account"), user.preferred_language)
+
+
+@login_required
+@require_POST
+def notifications_update(request: HttpRequest) -> HttpResponse:
+    form = NotificationPreferencesForm(request.POST, groups=notice_groups())
+    if not form.is_valid():
+        return _page(request, FORM_ERROR, notifications_form=form)
+    emailed = set(form.cleaned_data["emailed"])
+    services.notification_preferences_update(
+        user=request.user,
+        muted_kinds=[kind for kind in EMAIL_OPTIONAL_NOTICES if kind not in emailed],
+    )
+    messages.success(request, _("Your e-mail preferences are saved."))
+    return _back("notices")
+
+
+@login_required
+@require_POST
+def profile_update(request: HttpRequest) -> HttpResponse:
+    form = FreelancerProfileForm(request.POST, skill_groups=skill_groups())
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["skill_ids"] = data.pop("skills")
+        try:
+            services.freelancer_profile_update(user=request.user, **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your freelancer profile is saved."))
+            return _back("profile")
+    return _page(request, FORM_ERROR, profile_form=form)
+
+
+@login_required
+@require_POST
+def shop_update(request: HttpRequest) -> HttpResponse:
+    form = ShopForm(request.POST)
+    if not form.is_valid():
+        return _page(request, FORM_ERROR, shop_form=form)
+    services.client_profile_update(user=request.user, shop_name=form.cleaned_data["shop_name"])
+    messages.success(request, _("Your shop name is saved."))
+    return _back("shop")
+
+
+@login_required
+@require_POST
+def verify_email_send(request: HttpRequest) -> HttpResponse:
+    refusal = throttle_refusal(request)  # each request sends an e-mail, as on the API
+    if refusal is not None:
+        messages.error(request, refusal[0])
+    elif request.user.email_verified_at is None:
+        services.email_verification_send(user=request.user)
+        messages.success(
+            request,
+            _("We sent a link to %(email)s. Open it to confirm your address.")
+            % {"email": request.user.email},
+        )
+    return _back("account")
+
+
+urlpatterns = [
+    path("settings/verify-email/", verify_email_send, name="settings-verify-email"),
+    path("settings/", settings_page, name="settings"),
+    path("settings/account/", account_update, name="settings-account"),
+    path("settings/notifications/", notifications_update, name="settings-notifications"),
+    path("settings/profile/", profile_update, name="settings-profile"),
+    path("settings/shop/", shop_update, name="settings-shop"),
+]

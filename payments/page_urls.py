@@ -1,0 +1,5 @@
+"""The pages' URLs of the payments app (the API's are in payments/urls.py)."""
+
+from payments import pages
+
+urlpatterns = [*pages.urlpatterns]

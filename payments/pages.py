@@ -1,0 +1,199 @@
+"""The wallet pages: balances, history, top-up through the gateway's checkout, withdrawals.
+
+The same selectors and services as the API's wallet endpoints (payments/apis.py). A form is
+sent once: its hidden token is the ``Idempotency-Key`` of ``payments.idempotency``, so a double
+tap or a reload of the POST replays the first answer instead of creating a second deposit or
+withdrawal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from marketplace.errors import DomainError
+from marketplace.formatting import rupiah
+from marketplace.pages import add_domain_error, cursor_page
+from payments import selectors, services
+from payments.idempotency import HEADER, idempotent
+from payments.page_forms import OneTimeForm, TopUpForm, WithdrawForm
+
+HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
+RECENT = 10  # deposits and withdrawals shown on the wallet page
+
+
+@login_required
+@require_GET
+def wallet(request: HttpRequest) -> HttpResponse:
+    return _wallet_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wallet_deposit(request: HttpRequest) -> HttpResponse:
+    """Top up: a pending deposit, then off to the gateway's checkout to pay. The wallet is
+    credited by the gateway's webhook, not here."""
+    if request.method != "POST":
+        return redirect("wallet")
+    form = TopUpForm(request.POST)
+    if form.is_valid():
+        amount = form.cleaned_data["amount"]
+        back_to_wallet = settings.SITE_URL.rstrip("/") + reverse("wallet")
+        outcome = _once(
+            request,
+            form,
+            lambda: services.deposit_create(
+                user=request.user, amount=amount, return_url=back_to_wallet
+            ),
+        )
+        if outcome.done_id is not None:
+            deposit = selectors.deposit_list(user=request.user).get(pk=outcome.done_id)
+            messages.success(
+                request,
+                _("Top-up of %(amount)s started: your wallet is credited once it is paid.")
+                % {"amount": rupiah(deposit.amount)},
+            )
+            return redirect(deposit.checkout_url)
+        if outcome.running:
+            return _still_running(request)
+    return _wallet_page(request, topup_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wallet_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw: the amount leaves the available balance at once; staff pay it out."""
+    if request.method != "POST":
+        return redirect("wallet")
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        values = form.values()
+        outcome = _once(
+            request,
+            form,
+            lambda: services.withdrawal_request(user=request.user, **values),
+        )
+        if outcome.done_id is not None:
+            withdrawal = selectors.withdrawal_list(user=request.user).get(pk=outcome.done_id)
+            messages.success(
+                request,
+                _(
+                    "Withdrawal of %(amount)s to %(bank)s requested. "
+                    "We will let you know when it is paid."
+                )
+                % {"amount": rupiah(withdrawal.amount), "bank": withdrawal.bank_code},
+            )
+            return redirect("wallet")
+        if outcome.running:
+            return _still_running(request)
+    return _wallet_page(request, withdraw_form=form, status=400)
+
+
+def _wallet_page(
+    request: HttpRequest,
+    *,
+    topup_form: TopUpForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    for form in (topup_form, withdraw_form):
+        if form is not None and form.expired_message():
+            form.renew_token()
+    user = request.user
+    history = cursor_page(request, selectors.wallet_entries(user=user), HISTORY_ORDERING)
+    for entry in history.items:
+        entry.size = abs(entry.amount)
+    context = {
+        "summary": selectors.wallet_summary(user=user),
+        "history": history,
+        "deposits": list(selectors.deposit_list(user=user).order_by("-created_at", "-id")[:RECENT]),
+        "withdrawals": list(
+            selectors.withdrawal_list(user=user).order_by("-created_at", "-id")[:RECENT]
+        ),
+        "topup_form": topup_form or TopUpForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "deposit_min": settings.DEPOSIT_MIN_AMOUNT,
+        "deposit_max": settings.DEPOSIT_MAX_AMOUNT,
+        "withdrawal_min": settings.WITHDRAWAL_MIN_AMOUNT,
+    }
+    return render(request, "payments/wallet.html", context, status=status)
+
+
+def _still_running(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Your request is still being processed. Check your wallet below."))
+    return redirect("wallet")
+
+
+# --- sending a form once --------------------------------------------------------------------
+
+
+@dataclass
+class _FormPost:
+    """The parts of a request ``payments.idempotency.idempotent`` reads, for a page's form:
+    the token as the key, the form's cleaned values as the body."""
+
+    user: Any
+    path: str
+    data: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+
+
+@dataclass
+class _Outcome:
+    done_id: int | None = None  # the object the first sending of this form created
+    running: bool = False  # the first sending is still being processed
+
+
+def _once(request: HttpRequest, form: OneTimeForm, create: Callable[[], Model]) -> _Outcome:
+    """Run ``create`` once per showing of ``form``. A service's refusal goes onto the form (and
+    frees the token, as the API frees a key whose request failed)."""
+    post = _FormPost(
+        user=request.user,
+        path=request.path,
+        data=form.values(),
+        headers={HEADER: "page:" + form.cleaned_data["token"]},
+    )
+
+    def handler() -> Response:
+        return Response({"id": create().pk}, status=201)
+
+    try:
+        response = idempotent(cast(Request, post), handler)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _Outcome()
+    if response.status_code == 201:
+        return _Outcome(done_id=response.data["id"])
+    if response.status_code == 409:
+        return _Outcome(running=True)
+    # The same token with other values: a form sent, then changed via "back" and sent again.
+    form.add_error(
+        None,
+        _(
+            "This form was already sent with other values. "
+            "Check your wallet and send it again if you meant a new one."
+        ),
+    )
+    form.renew_token()
+    return _Outcome()
+
+
+urlpatterns = [
+    path("wallet/", wallet, name="wallet"),
+    path("wallet/deposits/", wallet_deposit, name="wallet-deposit"),
+    path("wallet/withdrawals/", wallet_withdraw, name="wallet-withdraw"),
+]

@@ -1,0 +1,5 @@
+"""The pages' URLs of the projects app (the API's are in projects/urls.py)."""
+
+from projects.pages import contracts, gigs
+
+urlpatterns = [*gigs.urlpatterns, *contracts.urlpatterns]
