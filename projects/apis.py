@@ -369,3 +369,16 @@ class MessageAttachmentApi(APIView):
             contract=contract, attachment_id=attachment_id
         )
         return download(attachment.file, attachment.original_name)
+
+
+@extend_schema(tags=["milestones"])
+class DeliveryFileApi(APIView):
+    """A file the freelancer delivered: the contract's parties and moderators download it."""
+
+    renderer_classes = [JSONRenderer, BinaryRenderer]
+
+    @extend_schema(responses=DOWNLOAD)
+    def get(self, request: Request, contract_id: int, file_id: int) -> Any:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        delivered = contract_selectors.delivery_file_get(contract=contract, file_id=file_id)
+        return download(delivered.file, delivered.original_name)

@@ -78,6 +78,11 @@ urlpatterns = [
         name="message-attachment",
     ),
     path(
+        "contracts/<int:contract_id>/deliveries/files/<int:file_id>/",
+        apis.DeliveryFileApi.as_view(),
+        name="delivery-file",
+    ),
+    path(
         "milestones/<int:milestone_id>/fund/",
         apis_milestones.MilestoneFundApi.as_view(),
         name="milestone-fund",

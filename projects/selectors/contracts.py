@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
 from projects.access import is_moderator
-from projects.models import Contract, ContractMessage, MessageAttachment, Milestone
+from projects.models import Contract, ContractMessage, DeliveryFile, MessageAttachment, Milestone
 
 
 def _contracts(user: Any) -> QuerySet[Contract]:
@@ -54,3 +54,12 @@ def message_attachment_get(*, contract: Contract, attachment_id: int) -> Message
     if attachment is None:
         raise NotFound(_("Attachment not found."))
     return attachment
+
+
+def delivery_file_get(*, contract: Contract, file_id: int) -> DeliveryFile:
+    delivered = DeliveryFile.objects.filter(
+        delivery__milestone__contract=contract, pk=file_id
+    ).first()
+    if delivered is None:
+        raise NotFound(_("File not found."))
+    return delivered

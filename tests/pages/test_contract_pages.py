@@ -355,9 +355,15 @@ def test_submit_with_a_file_creates_a_delivery(contract, funded):
     assert delivery.note == NOTE
     [stored] = DeliveryFile.objects.filter(delivery=delivery)
     assert (stored.original_name, stored.content_type) == ("logo-final.pdf", "application/pdf")
-    seen = text(browser(contract.client).get(page(contract)))
+    client_page = browser(contract.client).get(page(contract))
+    seen = text(client_page)
     assert NOTE in seen
     assert "logo-final.pdf" in seen
+    # The client downloads the delivered file from the page's link (the API's, with the session).
+    link = f"/api/v1/contracts/{contract.pk}/deliveries/files/{stored.pk}/"
+    assert f'href="{link}"' in client_page.content.decode()
+    download = browser(contract.client).get(link)
+    assert (download.status_code, b"".join(download.streaming_content)) == (200, PDF)
     # Submitted at 10:00 on 3 March (Jakarta): paid automatically 3 days later.
     assert "6 Mar 2025, 10:00" in seen
     assert "paid automatically in 3 days" in seen

@@ -97,6 +97,7 @@ from projects.models import (
     Contract,
     ContractMessage,
     Delivery,
+    DeliveryFile,
     Dispute,
     Gig,
     GigAttachment,
@@ -173,6 +174,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/contracts/{contract}/messages/",                   401,  404,  200,  200,  200),
     ("POST",   "/contracts/{contract}/messages/",                   401,  404,  201,  201,  201),
     ("GET",    "/contracts/{contract}/messages/attachments/{msg_file}/", 401, 404, 200, 200, 200),
+    # Delivered files: the contract's parties and moderators, like the thread's files.
+    ("GET", "/contracts/{escrow_contract}/deliveries/files/{delivered}/", 401, 404, 200, 200, 200),
     # Reviews of a completed contract: its parties, and moderators read. The client's review of
     # {done_contract} is in and hidden; the freelancer's is the second one, which reveals both.
     # A second review is 409, as is any review of a contract not completed; moderators write
@@ -354,10 +357,16 @@ def escrow_milestones(client: User, freelancer: User, category: Category) -> dic
     funded, submitted, disputed = contract.milestones.order_by("position")
     for milestone in (funded, submitted, disputed):
         escrow.milestone_fund(milestone_id=milestone.pk, actor=client)
-    escrow.milestone_submit(milestone_id=submitted.pk, actor=freelancer, note="Warna terlampir.")
+    escrow.milestone_submit(
+        milestone_id=submitted.pk,
+        actor=freelancer,
+        note="Warna terlampir.",
+        files=[pdf_upload("warna.pdf")],
+    )
     escrow.milestone_dispute(milestone_id=disputed.pk, actor=client, reason="Tidak ada kabar.")
     return {
         "escrow_contract": contract.pk,
+        "delivered": DeliveryFile.objects.get(delivery__milestone=submitted).pk,
         "funded_milestone": funded.pk,
         "submitted_milestone": submitted.pk,
         "disputed_milestone": disputed.pk,
@@ -951,6 +960,21 @@ def test_contract_list_shows_only_ones_own_contracts(world):
         MODERATOR: set(),  # a moderator opens any contract, but lists only their own
     }
     assert result_ids(client_for(elsewhere.client), "/contracts/") == {elsewhere.pk}
+
+
+@pytest.mark.django_db
+def test_a_delivered_file_is_found_only_through_its_own_contract(world):
+    path = "/api/v1/contracts/{}/deliveries/files/{}/"
+    delivered, own = world.ids["delivered"], world.ids["escrow_contract"]
+    for actor in (CLIENT, FREELANCER, MODERATOR):
+        response = world.client(actor).get(path.format(own, delivered))
+        assert (response.status_code, body_of(response)) == (200, PDF), actor
+    # The same file through another contract of the same parties: not found, for anyone.
+    for actor in (CLIENT, MODERATOR):
+        assert (
+            world.client(actor).get(path.format(world.ids["contract"], delivered)).status_code
+            == 404
+        )
 
 
 @pytest.mark.django_db
