@@ -5,7 +5,7 @@ start after the tables' current maxima, so from the same starting database). Eve
 placed relative to ``now`` (default: the current minute), so open gigs are open and due dates
 are due when the benchmark runs; pass ``now`` to reproduce a run exactly.
 
-Proportions, for N gigs (measured at N = 20 000, seed 1; they hold at any N):
+Proportions, for N gigs (measured at N = 200 000, seed 1; they hold at any N):
 
 ====================  ==========================================================================
 users                 N / 5: 40 % clients (with a ClientProfile, 80 % with a shop name), 60 %
@@ -21,10 +21,10 @@ bids                  3.3 per gig (0–8), from distinct freelancers (one live b
                       that hired, one bid is accepted and the rest rejected at the award; a
                       hired freelancer is never over capacity
 contracts             0.66 N: one per hire; 1, 2 or 3 milestones (72/20/8 %)
-milestones            0.87 N, in the state their story reached by ``now`` (at 20 000 gigs:
-                      15 040 released, 893 cancelled, 682 funded, 301 pending, 229 submitted,
-                      153 resolved, 43 revision requested, 6 disputed); funded ones due within
-                      a day or overdue, submitted ones past the auto-release time;
+milestones            0.87 N, in the state their story reached by ``now`` (at 200 000 gigs:
+                      149 763 released, 9 341 cancelled, 6 709 funded, 3 111 pending, 2 504
+                      submitted, 1 821 resolved, 459 revision requested, 53 disputed); funded
+                      ones due within a day or overdue, submitted ones past auto-release;
                       funded_at ≤ first_submitted_at ≤ submitted_at ≤ closed_at ≤ now
 deliveries            one per submission: 1.0 N
 reviews               1.1 N: each party of a completed contract reviews the other with

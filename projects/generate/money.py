@@ -94,6 +94,7 @@ class Ledger:
         self.withdrawing: set[int] = set()
         self.queue: list[tuple] = []  # withdrawal steps, by time
         self.sequence = 0
+        self.last = 0  # the latest posting: transactions are written in time order
         self.checkout = settings.SITE_URL.rstrip("/") + "/payments/sandbox/checkout/"
 
     # --- accounts ---------------------------------------------------------------------------
@@ -133,6 +134,7 @@ class Ledger:
     ) -> None:
         assert sum(amount for _account, amount in entries) == 0, key  # noqa: S101 - a bug guard
         transaction_id = self.transactions.new_id()
+        self.last = moment
         when = self.at(moment)
         self.transactions.add((transaction_id, kind, key, reference, description, when))
         new_entry, add, delta = self.entries.new_id, self.entries.add, self.delta
@@ -147,7 +149,6 @@ class Ledger:
         events = sorted(trail.events)
         trail.events = []  # the sorted copy is all we need
         escrow = array("q", bytes(8 * len(trail.milestone_ids)))
-        last = 0
         for event in events:
             moment, index, kind = event >> 40, (event >> 3) & INDEX_MASK, event & 7
             self._withdrawals_until(moment)
@@ -157,9 +158,8 @@ class Ledger:
             if kind == FUND:
                 wallet = self._wallet(client, moment)
                 if self.delta[wallet] < amount:
-                    self._top_up(
-                        client, wallet, amount - self.delta[wallet], max(last, moment - 60)
-                    )
+                    missing = amount - self.delta[wallet]
+                    self._top_up(client, wallet, missing, max(self.last, moment - 60))
                 escrow[index] = self._new_account(refs.escrow(reference, client), moment)
                 self._post(
                     K.FUND,
@@ -208,7 +208,6 @@ class Ledger:
                         entries,
                     )
                 self._maybe_withdraw(freelancer, wallet, moment)
-            last = moment
             self.loader.maybe_flush()
         self._withdrawals_until(self.now)
         for _moment, _seq, step, *args in sorted(self.queue):  # paid after now: still requested

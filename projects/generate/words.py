@@ -532,8 +532,8 @@ RARE_EVERY = 10_000
 RARE_OFFSETS = (7, 11, 13)  # gig i (0-based) mentions RARE_WORDS[k] when i % RARE_EVERY == this
 
 # What the search benchmark can query. The share of all gigs whose title or description has
-# the word (PostgreSQL full-text search, 10 000 gigs, seed 1): promosi 55 %, instagram 36 %,
-# jakarta 23 %; rendang 1.5 %, kebaya 0.9 %, jamu 0.8 %; the rare ones 0.01 %. Common and
+# the word (PostgreSQL full-text search, 200 000 gigs, seed 1): promosi 55 %, instagram 36 %,
+# jakarta 23 %; rendang 1.3 %, jamu 1.0 %, kebaya 0.9 %; the rare ones 0.01 %. Common and
 # medium words come from the Zipf-sampled lists, so their shares hold at any size; about 10 %
 # of the matches are open public gigs, the ones the browse page searches.
 SEARCH_WORDS = {
