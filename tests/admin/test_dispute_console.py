@@ -18,6 +18,7 @@ from projects.services import milestones as services
 from projects.services.contracts import message_post
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import ContractFactory, top_up
+from tests.samples import PDF
 
 A = ModeratorAction.Action
 ROLES = ["moderator", "plain_staff", "superuser", "ordinary"]
@@ -25,14 +26,6 @@ ALLOWED = {"moderator", "superuser"}
 CHANGELIST = "/admin/projects/dispute/"
 LOGIN = "/admin/login/"
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 
 
 def disputed(*, by: str = "client", files: bool = False) -> Dispute:

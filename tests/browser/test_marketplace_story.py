@@ -36,6 +36,7 @@ from payments.selectors import wallet_summary
 from projects.demo import load_taxonomy
 from projects.models import Bid, Category, Contract, Delivery, Gig, Milestone
 from projects.models.reviews import Review
+from tests.samples import PDF
 
 PHONE_WIDTH = 360
 PASSWORD = "kopi-susu-gula-aren-42"
@@ -44,14 +45,6 @@ BUDGET = 200_000
 BID = 180_000
 FEE = 18_000  # 10 % of the bid (payments.fees.platform_fee)
 # A PDF small enough to read: the delivery's file (as in tests/projects/test_milestones.py).
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 
 
 def rp(amount: int) -> str:

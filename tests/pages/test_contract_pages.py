@@ -39,18 +39,11 @@ from tests.projects.factories import (
     MessageAttachmentFactory,
     top_up,
 )
+from tests.samples import PDF
 
 M = Milestone.Status
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 PHONE_MESSAGE = "Biar cepat, kita lanjut di nomor 0857 1234 5678 saja, bisa?"
 
 

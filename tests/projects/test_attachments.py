@@ -16,17 +16,9 @@ from projects.models import ContractMessage, Gig, GigAttachment, GigInvitation, 
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory, GigFactory
+from tests.samples import PDF
 
 # --- real, tiny files of each accepted kind --------------------------------------------------
-
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 
 
 def png_bytes() -> bytes:

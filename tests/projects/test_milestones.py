@@ -30,19 +30,12 @@ from projects.services.contracts import milestones_split
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.projects.factories import ContractFactory, top_up
+from tests.samples import PDF
 
 M = Milestone.Status
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 DUE = START + timedelta(days=5)  # ContractFactory's milestone is due 5 days after creation
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 TXT = b"Warna: #F4A7B9 dan #3B2F2F. Font: Poppins.\n"
 
 
