@@ -7,13 +7,15 @@ SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services test-browser lint format fuzz messages clean
+.PHONY: help run test test-services test-browser bench bench-smoke wrk lint format fuzz messages clean
 
 help:
 	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
 	@echo "make test           set up and run lint, migration check and the whole test suite"
 	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1"
 	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
+	@echo "make bench          issue #9's performance goals on 1k/100k/1M-gig PostgreSQL data sets (docs/benchmark.md)"
+	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
 	@echo "make lint           ruff lint and format check"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis against a running server (URL=http://127.0.0.1:8000)"
@@ -56,6 +58,21 @@ test-services:
 # Chromium is an error. Screenshots land in var/test-artifacts/screenshots/.
 test-browser: $(VENV)/.installed-dev
 	GARAP_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser tests/browser
+
+# The benchmark's load generator, Debian's wrk (installed with apt-get when it is missing).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		as_root=""; [ "$$(id -u)" = 0 ] || as_root=sudo; \
+		$$as_root apt-get update -qq && \
+		$$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+# PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): the
+# data sets are databases garap_bench_<gigs> beside it. BENCH_ARGS passes options (--rebuild…).
+bench: $(VENV)/.installed-dev wrk
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-smoke: $(VENV)/.installed-dev wrk
+	$(PY) -m bench --smoke $(BENCH_ARGS)
 
 fuzz: $(VENV)/.installed-dev
 	bash scripts/fuzz.sh $(or $(URL),http://127.0.0.1:8000)

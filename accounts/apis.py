@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,6 +43,7 @@ from accounts.serializers import (
 from accounts.throttles import AuthRateThrottle
 from marketplace.api import (
     BinaryRenderer,
+    JSONRenderer,
     PageQuerySerializer,
     page_of,
     paginate,

@@ -11,6 +11,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +24,11 @@ from accounts.models import (
     PortfolioImage,
     PortfolioItem,
     ReputationChange,
+    ReputationPass,
     Suspension,
     User,
 )
-from accounts.models.profiles import directory_rank
+from accounts.models.profiles import DIRECTORY_LISTED
 from marketplace.errors import NotFound
 
 
@@ -87,8 +89,10 @@ def notification_get(*, user: User, notification_id: int) -> Notification:
 
 # --- public profiles ------------------------------------------------------------------------
 
-# How the freelancer directory may be sorted; the cursor paginator orders by these.
-# ``rank`` is the Bayesian rating with "no rating yet" last (see freelancer_directory).
+# How the freelancer directory may be sorted; the cursor paginator orders by these. Each has a
+# partial index over the listed profiles (FreelancerProfile.Meta.indexes), so a page is read
+# from the index in order, never sorted. ``rank`` is the Bayesian rating with "no rating yet"
+# last (see freelancer_directory).
 FREELANCER_SORTS: dict[str, tuple[str, ...]] = {
     "rating": ("-rank", "-id"),
     "newest": ("-created_at", "-id"),
@@ -111,13 +115,13 @@ def freelancer_directory(
 
     ``rank`` is the Bayesian rating of a freelancer with at least one revealed review, else 0:
     with no review of their own the calculation gives them the platform mean, which must not
-    put them above freelancers whose reviews are in. Ratings are at least 1, so 0 is last.
+    put them above freelancers whose reviews are in. Ratings are at least 1, so 0 is last. It is
+    a column the database computes from the rating (``directory_rank``), so each sort is read
+    from its partial index; the active account is a join, checked row by row as the index is
+    walked, which costs little while deactivated accounts are few.
     """
-    profiles = (
-        FreelancerProfile.objects.exclude(headline="")
-        .filter(user__is_active=True, removed_at__isnull=True)
-        .annotate(rank=directory_rank())
-    )
+    # The filter is the indexes' condition, word for word, so PostgreSQL can use them.
+    profiles = FreelancerProfile.objects.filter(DIRECTORY_LISTED, user__is_active=True)
     through = FreelancerProfile.skills.through
     if skills:
         profiles = profiles.filter(
@@ -158,10 +162,17 @@ def _portfolio_items() -> Prefetch:
     )
 
 
+def _last_pass() -> Subquery:
+    """When the last nightly reputation pass computed everyone's figures (or None), read in the
+    profile's own query: ``figures_computed_at`` needs it."""
+    return Subquery(ReputationPass.objects.order_by("-computed_at").values("computed_at")[:1])
+
+
 def freelancer_get(*, username: str) -> FreelancerProfile:
     """A listed freelancer's profile with portfolio; NotFound for anyone else."""
     profile = (
         FreelancerProfile.objects.exclude(headline="")
+        .annotate(last_pass_at=_last_pass())
         .select_related("user")
         .prefetch_related("skills", _portfolio_items())
         .filter(user__username__iexact=username, user__is_active=True, removed_at__isnull=True)
@@ -183,7 +194,7 @@ def user_get_active(*, username: str) -> User:
 def client_record_get(*, username: str) -> ClientProfile:
     """A client's public record; a user with no profile row yet gets an empty one."""
     user = user_get_active(username=username)
-    profile = ClientProfile.objects.filter(user=user).first()
+    profile = ClientProfile.objects.filter(user=user).annotate(last_pass_at=_last_pass()).first()
     return profile or ClientProfile(user=user)
 
 
@@ -192,6 +203,7 @@ def freelancer_profile_own(*, user: User) -> FreelancerProfile:
     profile = (
         FreelancerProfile.objects.select_related("user")
         .prefetch_related("skills")
+        .annotate(last_pass_at=_last_pass())
         .filter(user=user)
         .first()
     )

@@ -218,7 +218,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
             )
             % {"n": profile.response_samples},
         },
-        "updated_at": profile.reputation_updated_at,
+        "updated_at": profile.figures_computed_at,
         "formula": "/api/docs/#/profiles",
     }
 
@@ -362,7 +362,7 @@ class ClientRecordSerializer(serializers.Serializer):
     revisions_per_milestone = serializers.FloatField(allow_null=True)
     rating_average = serializers.FloatField(allow_null=True, help_text="From freelancers' reviews.")
     rating_count = serializers.IntegerField()
-    updated_at = serializers.DateTimeField(source="record_updated_at", allow_null=True)
+    updated_at = serializers.DateTimeField(source="figures_computed_at", allow_null=True)
 
     def get_email_verified(self, profile: ClientProfile) -> bool:
         return profile.user.email_verified_at is not None

@@ -10,11 +10,13 @@ One error shape for every 4xx and 5xx the API answers::
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +29,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, renderers, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from rest_framework.utils import encoders
 
 from marketplace.errors import DomainError
 
@@ -234,11 +237,28 @@ def paginate(
     **context: Any,
 ) -> Response:
     """One cursor page of ``queryset`` in ``ordering``, serialized with the request in context."""
+
+    def serialize(page: list[Any]) -> Any:
+        return serializer_class(page, many=True, context={"request": request, **context}).data
+
+    return paginate_with(view, request, queryset, serialize, ordering)
+
+
+def paginate_with(
+    view: Any,
+    request: Any,
+    queryset: Any,
+    present: Callable[[list[Any]], list[Any]],
+    ordering: tuple[str, ...] = ("-created_at", "-id"),
+) -> Response:
+    """One cursor page of ``queryset`` in ``ordering``, its items made by ``present`` from the
+    page: for a list that builds its items from ``values()`` / ``values_list(named=True)`` rows
+    instead of through a serializer. Each row must hold the ordering's first field: the cursor
+    points at its value."""
     paginator = CursorPagination()
     paginator.ordering = ordering
     page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context={"request": request, **context}).data
-    return paginator.get_paginated_response(data)
+    return paginator.get_paginated_response(present(page))
 
 
 # What a JSON value must be for each kind of field. DRF would quietly turn 123 into "123" or
@@ -308,17 +328,54 @@ class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     pass
 
 
-def validated_query(serializer_class: type[serializers.Serializer], request: Any) -> dict:
-    """Validate query parameters with a serializer, refusing repeats of single-valued ones."""
-    single = [
+@functools.cache
+def _single_valued(serializer_class: type[serializers.Serializer]) -> tuple[str, ...]:
+    # Once per class: building a serializer's fields copies every field (a list pays it per
+    # request otherwise, issue #9).
+    return tuple(
         name
         for name, field in serializer_class().fields.items()
         if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
-    ]
-    ensure_single_query_values(request, single)
+    )
+
+
+def validated_query(serializer_class: type[serializers.Serializer], request: Any) -> dict:
+    """Validate query parameters with a serializer, refusing repeats of single-valued ones."""
+    ensure_single_query_values(request, _single_valued(serializer_class))
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+# Values orjson hands back to DRF's encoder, so they come out exactly as DRF writes them: dates
+# and times (DRF shortens microseconds to milliseconds and writes UTC as "Z"), and whatever
+# orjson does not know (Decimal, lazy translations, querysets).
+_DRF_ENCODER = encoders.JSONEncoder()
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer, with orjson doing the encoding: the same bytes — compact, UTF-8,
+    DRF's formats, U+2028/U+2029 escaped; only a small float in exponent notation is written
+    otherwise, 0.00001 for 1e-05 — about twenty times faster. At 100 gig cards a page
+    DRF's encoder was a seventh of the gig list's time (``make bench``). What orjson refuses
+    (an integer beyond 64 bits) and an indented answer (``Accept: …; indent=2``) go to DRF's."""
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is None:
+            try:
+                body = orjson.dumps(data, default=_DRF_ENCODER.default, option=_ORJSON_OPTIONS)
+            except orjson.JSONEncodeError:
+                pass
+            else:
+                # As DRF does: both are valid JSON but end a line in JavaScript source.
+                if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
+                    body = body.replace(b"\xe2\x80\xa8", b"\\u2028")
+                    body = body.replace(b"\xe2\x80\xa9", b"\\u2029")
+                return body
+        return super().render(data, accepted_media_type, renderer_context)
 
 
 class BinaryRenderer(renderers.BaseRenderer):

@@ -6,14 +6,16 @@ Reads are scoped by the selectors (a non-party gets 404); rules live in the serv
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,10 +23,12 @@ from rest_framework.views import APIView
 from marketplace.api import (
     BinaryRenderer,
     CursorPagination,
+    JSONRenderer,
     PageQuerySerializer,
     download,
     page_of,
     paginate,
+    paginate_with,
     validated_query,
     with_file_list,
 )
@@ -55,6 +59,7 @@ from projects.serializers import (
     MilestoneSplitSerializer,
     SkillQuerySerializer,
     SkillSerializer,
+    gig_cards,
 )
 from projects.services import bids as bid_services
 from projects.services import contracts as contract_services
@@ -99,6 +104,18 @@ class SkillListApi(APIView):
 # --- gigs -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
+def _browse_query(params: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, Any]:
+    # Remembered per query string: the first pages of browse are most requests, and DRF builds
+    # the query serializer's eleven fields anew for each (a tenth of the list's time, issue #9).
+    # The answer depends on the parameters alone (no user, no clock); a refusal is not
+    # remembered, so it is worded in each request's language.
+    query_params = QueryDict(mutable=True)
+    for name, values in params:
+        query_params.setlist(name, list(values))
+    return validated_query(GigBrowseQuerySerializer, SimpleNamespace(query_params=query_params))
+
+
 def _gig_response(gig: Any, request: Request, status_code: int = 200) -> Response:
     data = GigSerializer(gig, context={"request": request}).data
     if gig.client_id != request.user.pk and not is_moderator(request.user):
@@ -113,17 +130,25 @@ class GigListCreateApi(APIView):
     @extend_schema(parameters=[GigBrowseQuerySerializer], responses=page_of(GigListSerializer))
     def get(self, request: Request) -> Response:
         """Open public gigs with search, filters and sorting; ``mine=true``: your own gigs."""
-        query = validated_query(GigBrowseQuerySerializer, request)
+        # A copy: the remembered answer is shared (its values are not changed below).
+        params = tuple((name, tuple(values)) for name, values in request.query_params.lists())
+        query = dict(_browse_query(params))
         if query.pop("mine"):
             if not request.user.is_authenticated:
                 raise NotAuthenticated()
-            gigs = gig_selectors.gig_list_owned(user=request.user, status=query.get("status"))
-            return paginate(self, request, gigs, GigListSerializer)
+            rows = gig_selectors.gig_list_owned_rows(user=request.user, status=query.get("status"))
+            return paginate_with(self, request, rows, self._cards)
         for key in ("status", "cursor", "page_size"):
             query.pop(key, None)
-        sort = query["sort"]
-        gigs = gig_selectors.gig_browse(**query)
-        return paginate(self, request, gigs, GigListSerializer, ordering=gig_selectors.SORTS[sort])
+        rows = gig_selectors.gig_browse_rows(**query)
+        return paginate_with(
+            self, request, rows, self._cards, ordering=gig_selectors.SORTS[query["sort"]]
+        )
+
+    def _cards(self, rows: list[Any]) -> list[dict[str, Any]]:
+        # GigListSerializer's output (the schema above), built from rows: see gig_cards.
+        skills = gig_selectors.gig_card_skills([row.id for row in rows])
+        return gig_cards(rows, skills, self.request.user)
 
     @extend_schema(request=GigCreateSerializer, responses={201: GigSerializer})
     def post(self, request: Request) -> Response:

@@ -2,9 +2,16 @@
 
 1. the platform mean (one aggregate);
 2. profile rows for users who have none (two ``INSERT … SELECT … WHERE NOT EXISTS``);
-3. every freelancer's new figures into a temporary table (one ``SELECT … GROUP BY`` per figure,
-   joined), the movements into the change log, then one ``UPDATE … FROM`` the temporary table;
-4. every client's record with one ``UPDATE … FROM (SELECT … GROUP BY …)``.
+3. every freelancer's new figures (one ``SELECT … GROUP BY`` per figure, joined), of which the
+   rows that differ from the profile go into a temporary table; their movements into the
+   change log, then one ``UPDATE … FROM`` the temporary table;
+4. the client records that differ, with one ``UPDATE … FROM (SELECT … GROUP BY …)``;
+5. a ``ReputationPass`` row saying when everyone's figures were computed.
+
+Only rows whose figures moved are written: on most nights that is a few of them, and the pass
+costs little more than computing the aggregates. So a profile's ``reputation_updated_at`` /
+``record_updated_at`` is when its figures were last written, and the time they were last
+computed is the later of that and the last pass (``figures_computed_at`` on the models).
 
 No Python loop over users: the number of statements is the same for ten users or ten million.
 The definitions, and a per-user reference implementation the tests compare this with, are in
@@ -21,7 +28,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, User
+from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, ReputationPass, User
 from projects.models import Contract, Dispute, Gig, Milestone, Review
 from projects.reputation import CLOSED_GIG_STATUSES, COUNTED_OUTCOMES, LOGGED_FIGURES
 from projects.reputation import platform_mean as compute_platform_mean
@@ -89,8 +96,8 @@ def _insert_missing_profiles(cursor, model: type[models.Model], now: datetime) -
     """Give every user a row, with the model's defaults, in one statement."""
     columns, values = ["user_id"], []
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.name == "user":
-            continue
+        if field.primary_key or field.name == "user" or field.generated:
+            continue  # (a generated column, the directory's rank, is the database's to fill)
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             default = now
         else:
@@ -270,10 +277,17 @@ CLIENT_COLUMNS = (
 )
 
 
-def recalculate_all(*, now: datetime) -> dict[str, int]:
-    """Recompute every freelancer's and client's figures; log the freelancers' movements.
+def _differs(columns: tuple[str, ...], old: str, new: str) -> str:
+    """A row's figures moved: any column differs, NULL counting as a value."""
+    return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in columns)
 
-    Returns how many figures moved (``changes``) — for the task's log line.
+
+def recalculate_all(*, now: datetime) -> dict[str, int]:
+    """Recompute every freelancer's and client's figures; write the rows that moved and log the
+    freelancers' movements; record the pass.
+
+    Returns how many figures moved (``changes``, for the task's log line) and how many profile
+    rows were written.
     """
     d = _Dialect(connection.vendor)
     prior = compute_platform_mean()
@@ -283,7 +297,12 @@ def recalculate_all(*, now: datetime) -> dict[str, int]:
         _insert_missing_profiles(cursor, ClientProfile, now)
 
         select, params = _freelancer_select(d, prior, at)
-        cursor.execute(f"CREATE TEMPORARY TABLE garap_new_reputation AS {select}", params)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE garap_new_reputation AS "  # noqa: S608 - our names
+            f"SELECT n.* FROM ({select}) n JOIN {T['fp']} p ON p.user_id = n.user_id "
+            f"WHERE {_differs(FREELANCER_COLUMNS, 'p', 'n')}",
+            params,
+        )
         places = {
             figure: getattr(FreelancerProfile._meta.get_field(figure), "decimal_places", 0)
             for figure in LOGGED_FIGURES
@@ -301,19 +320,28 @@ def recalculate_all(*, now: datetime) -> dict[str, int]:
             "(user_id, figure, old_value, new_value, cause, reference, created_at) " + moved,
             {"now": at},
         )
-        changes = cursor.rowcount
+        changes = max(cursor.rowcount, 0)
         assignments = ", ".join(f"{c} = n.{c}" for c in FREELANCER_COLUMNS)
         cursor.execute(
             f"UPDATE {T['fp']} SET {assignments}, reputation_updated_at = %(now)s "  # noqa: S608
             f"FROM garap_new_reputation n WHERE {T['fp']}.user_id = n.user_id",
             {"now": at},
         )
+        freelancers = max(cursor.rowcount, 0)
         cursor.execute("DROP TABLE garap_new_reputation")
 
         assignments = ", ".join(f"{c} = n.{c}" for c in CLIENT_COLUMNS)
         cursor.execute(
             f"UPDATE {T['cp']} SET {assignments}, record_updated_at = %(now)s "  # noqa: S608
-            f"FROM ({_client_select(d)}) n WHERE {T['cp']}.user_id = n.user_id",
+            f"FROM ({_client_select(d)}) n WHERE {T['cp']}.user_id = n.user_id "
+            f"AND ({_differs(CLIENT_COLUMNS, T['cp'], 'n')})",
             {"now": at},
         )
-    return {"changes": max(changes, 0)}
+        clients = max(cursor.rowcount, 0)
+        ReputationPass.objects.create(
+            computed_at=now,
+            changes=changes,
+            freelancers_written=freelancers,
+            clients_written=clients,
+        )
+    return {"changes": changes, "freelancers_written": freelancers, "clients_written": clients}

@@ -13,6 +13,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.services import token_issue
@@ -20,7 +21,7 @@ from tests.accounts.factories import UserFactory
 
 
 def _on_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return connection.vendor == "postgresql"
 
 
 def _services_problem() -> str | None:

@@ -6,6 +6,7 @@ from accounts.models.profiles import (
     FreelancerProfile,
     Language,
     ReputationChange,
+    ReputationPass,
 )
 from accounts.models.regions import Province
 from accounts.models.users import (
@@ -31,6 +32,7 @@ __all__ = [
     "PortfolioItem",
     "Province",
     "ReputationChange",
+    "ReputationPass",
     "Suspension",
     "User",
     "UserManager",

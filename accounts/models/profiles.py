@@ -7,6 +7,7 @@ the user; each stores the numbers it was computed from, so the API can show the 
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,7 +51,25 @@ def directory_rank() -> models.Case:
     return models.Case(
         models.When(rating_count__gt=0, rating__isnull=False, then=models.F("rating")),
         default=models.Value(Decimal(0)),
+        output_field=models.DecimalField(max_digits=4, decimal_places=3),
     )
+
+
+# Who the directory lists: a headline written, not removed by a moderator (and an active
+# account, which lives on the user row and is checked by a join: an index cannot hold it).
+DIRECTORY_LISTED = models.Q(removed_at__isnull=True) & ~models.Q(headline="")
+
+
+def figures_computed_at(
+    stamped: datetime | None, created_at: datetime | None, last_pass: datetime | None
+) -> datetime | None:
+    """When a profile's figures were last computed: its own stamp (the per-user recalculation,
+    or a nightly pass that changed them) or the last nightly pass, which computes every row
+    that exists when it runs but writes only the rows whose figures moved. ``last_pass`` is
+    annotated (``last_pass_at``) by the selectors of the pages that publish the time."""
+    if last_pass is not None and created_at is not None and created_at <= last_pass:
+        return last_pass if stamped is None else max(stamped, last_pass)
+    return stamped
 
 
 class FreelancerProfile(models.Model):
@@ -101,12 +120,24 @@ class FreelancerProfile(models.Model):
     distinct_clients = models.PositiveIntegerField(default=0)
     median_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     response_samples = models.PositiveIntegerField(default=0)
+    # When these figures were last written: by the per-user recalculation (every run), or by a
+    # nightly pass that found them moved. A pass that finds them unchanged writes nothing
+    # (ReputationPass records it): the published time is ``figures_computed_at``.
     reputation_updated_at = models.DateTimeField(null=True, blank=True)
+    # The directory's sort key (``directory_rank``), kept by the database from the two columns
+    # above, so the "best rated" order is read from an index instead of sorting every listed
+    # freelancer on each request.
+    rank = models.GeneratedField(
+        expression=directory_rank(),
+        output_field=models.DecimalField(max_digits=4, decimal_places=3),
+        db_persist=True,
+    )
 
     # Set when a moderator removed the profile after a report: out of the directory and its
     # page shown to no one but its owner and moderators; never deleted.
     removed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Indexed for the directory's "newest" sort by freelancer_dir_newest (listed profiles only).
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -118,9 +149,27 @@ class FreelancerProfile(models.Model):
                 name="freelancer_capacity_1_to_10",
             )
         ]
+        # One per directory sort (accounts.selectors.FREELANCER_SORTS), over listed profiles
+        # only: the first page is read from the top of the index, at any directory size.
+        indexes = [
+            models.Index(
+                fields=["-rank", "-id"], condition=DIRECTORY_LISTED, name="freelancer_dir_rating"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=DIRECTORY_LISTED,
+                name="freelancer_dir_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} (freelancer)"
+
+    @property
+    def figures_computed_at(self) -> datetime | None:
+        return figures_computed_at(
+            self.reputation_updated_at, self.created_at, getattr(self, "last_pass_at", None)
+        )
 
     @property
     def is_listed(self) -> bool:
@@ -154,6 +203,8 @@ class ClientProfile(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
     rating_points = models.PositiveIntegerField(default=0)
     rating_average = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    # As FreelancerProfile.reputation_updated_at: when the record was last written; the
+    # published time is ``figures_computed_at``.
     record_updated_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -165,6 +216,12 @@ class ClientProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} (client)"
+
+    @property
+    def figures_computed_at(self) -> datetime | None:
+        return figures_computed_at(
+            self.record_updated_at, self.created_at, getattr(self, "last_pass_at", None)
+        )
 
 
 class ReputationChange(models.Model):
@@ -197,3 +254,20 @@ class ReputationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.figure} {self.old_value} → {self.new_value}"
+
+
+class ReputationPass(models.Model):
+    """One nightly recalculation (``projects.reputation_nightly``), written in its transaction.
+
+    The pass computes every profile but writes only those whose figures moved, so this row is
+    what says that the others were computed too (``figures_computed_at``). Append-only.
+    """
+
+    # The time the figures were computed for (the pass's ``now``).
+    computed_at = models.DateTimeField(db_index=True)
+    changes = models.PositiveIntegerField()  # change-log rows written
+    freelancers_written = models.PositiveIntegerField()
+    clients_written = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"reputation pass {self.computed_at:%Y-%m-%d %H:%M}"

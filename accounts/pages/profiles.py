@@ -121,7 +121,7 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
         "portfolio": items,
         "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages],
         "figures": reputation_figures(profile),
-        "updated_at": profile.reputation_updated_at,
+        "updated_at": profile.figures_computed_at,
         "reviews": _reviews(request, profile.user.username, Review.Subject.FREELANCER),
     }
     return render(request, "accounts/freelancer_profile.html", context)

@@ -74,6 +74,9 @@ from projects.models import Category
 __all__ = ["GENERATED_PASSWORD", "SEARCH_WORDS", "GenerateRefused", "Report", "generate"]
 
 MIN_GIGS, MAX_GIGS = 1_000, 1_000_000
+# Raise it whenever a change makes the generated rows differ: the benchmark rebuilds its data
+# sets when it does not match theirs (bench/datasets.py).
+GENERATOR_VERSION = 1
 SQLITE_MAX_GIGS = 20_000  # SQLite is for tests and development; benchmarks run on PostgreSQL
 
 

@@ -37,8 +37,8 @@ class Table:
         tail_columns: list[str] = []
         tail: list[Any] = []
         for field in model._meta.concrete_fields:
-            if field.column in supplied or field.column in DATABASE_FILLED:
-                continue
+            if field.column in supplied or field.column in DATABASE_FILLED or field.generated:
+                continue  # (a generated column, as the directory's rank, is computed on insert)
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 raise ImproperlyConfigured(f"{self.name}.{field.column}: the generator sets times")
             default = field.get_default()

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models.taxonomy import Category, Skill
 
+# What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
+BROWSABLE = models.Q(status="open", visibility="public", hidden_at__isnull=True)
+
 
 class Gig(models.Model):
     class Status(models.TextChoices):
@@ -83,21 +86,23 @@ class Gig(models.Model):
         verbose_name_plural = _("gigs")
         permissions = [("moderate_gig", "Can approve or reject gigs")]
         indexes = [
-            # The browse page: open public gigs, newest first / closing soon / by budget.
+            # The browse page: open public gigs, newest first / closing soon / by budget. Hidden
+            # ones are left out, as browse leaves them out: a suspended client's many gigs
+            # cost its scan nothing.
             models.Index(
                 fields=["-published_at", "-id"],
                 name="gig_open_newest",
-                condition=models.Q(status="open", visibility="public"),
+                condition=BROWSABLE,
             ),
             models.Index(
                 fields=["bidding_deadline", "id"],
                 name="gig_open_closing",
-                condition=models.Q(status="open", visibility="public"),
+                condition=BROWSABLE,
             ),
             models.Index(
                 fields=["budget", "id"],
                 name="gig_open_budget",
-                condition=models.Q(status="open", visibility="public"),
+                condition=BROWSABLE,
             ),
             models.Index(fields=["client", "-created_at"], name="gig_by_client"),
             # The bidding sweep: open gigs (public or invite-only) by deadline.

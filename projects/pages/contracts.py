@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -38,7 +37,7 @@ from marketplace.pages import add_domain_error, cursor_page
 from marketplace.timing import days
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
-from projects.models import Bid, Contract, Delivery, DeliveryFile, Dispute, Gig, Milestone
+from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone
 from projects.pages.contract_forms import (
     DisputeForm,
     MessageForm,
@@ -47,8 +46,14 @@ from projects.pages.contract_forms import (
     ReviewForm,
     RevisionRequestForm,
 )
-from projects.selectors.bids import bid_list_mine
-from projects.selectors.contracts import contract_get, contract_list, message_list
+from projects.selectors.bids import bid_list_mine, bids_to_review
+from projects.selectors.contracts import (
+    contract_get,
+    contract_list,
+    deliveries_by_milestone,
+    disputes_by_milestone,
+    message_list,
+)
 from projects.selectors.gigs import gig_list_owned
 from projects.selectors.reviews import contract_review_status
 from projects.serializers import GigBriefSerializer, MessageSerializer
@@ -276,40 +281,6 @@ def _contract_of_milestone(*, user: Any, milestone_id: int) -> Contract:
     return contract
 
 
-def _deliveries_by_milestone(contract: Contract) -> dict[int, list[Delivery]]:
-    """The contract's deliveries with their files, in two queries. Call only with a contract
-    the viewer may see (from ``contract_get``)."""
-    deliveries = (
-        Delivery.objects.filter(milestone__contract=contract)
-        .prefetch_related(Prefetch("files", queryset=DeliveryFile.objects.order_by("id")))
-        .order_by("id")
-    )
-    grouped: dict[int, list[Delivery]] = {}
-    for delivery in deliveries:
-        grouped.setdefault(delivery.milestone_id, []).append(delivery)
-    return grouped
-
-
-def _disputes_by_milestone(contract: Contract) -> dict[int, Dispute]:
-    disputes = Dispute.objects.filter(milestone__contract=contract).select_related("opened_by")
-    return {dispute.milestone_id: dispute for dispute in disputes}
-
-
-def _bids_to_review(*, client: Any) -> list[Bid]:
-    """Bids the client can still act on, on their open gigs — as the gig page lists them to
-    its client (a bid a moderator removed is not among them); oldest first per gig."""
-    return list(
-        Bid.objects.filter(
-            gig__client=client,
-            gig__status=Gig.Status.OPEN,
-            status__in=Bid.OPEN,
-            removed_at__isnull=True,
-        )
-        .select_related("freelancer", "gig")
-        .order_by("gig_id", "created_at", "id")
-    )
-
-
 def _gig_title(gig: Gig, request: HttpRequest) -> str:
     """The gig's title as the API shows it to this viewer (contact details masked for others)."""
     return GigBriefSerializer(gig, context={"request": request}).data["title"]
@@ -466,8 +437,8 @@ def _render_contract(
     now = timezone.now()
     is_client = viewer.pk == contract.client_id
     is_freelancer = viewer.pk == contract.freelancer_id
-    deliveries = _deliveries_by_milestone(contract)
-    disputes = _disputes_by_milestone(contract)
+    deliveries = deliveries_by_milestone(contract=contract)
+    disputes = disputes_by_milestone(contract=contract)
     milestones = [
         _milestone_view(
             milestone,
@@ -681,7 +652,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for key, states in GIG_GROUPS
     ]
     to_review: dict[int, BidsToReview] = {}
-    for bid in _bids_to_review(client=user):
+    for bid in bids_to_review(client=user):
         to_review.setdefault(bid.gig_id, BidsToReview(gig=bid.gig, bids=[])).bids.append(bid)
 
     active = list(contract_list(user=user, status=Contract.Status.ACTIVE).order_by("-created_at"))

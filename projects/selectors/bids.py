@@ -11,6 +11,9 @@ from marketplace.errors import NotFound
 from projects.access import is_moderator
 from projects.models import Bid, Gig
 
+# A bid a moderator removed is gone from the client's lists; its freelancer still sees it.
+_SHOWN_TO_CLIENT = Q(removed_at__isnull=True)
+
 
 def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
     """The client (or a moderator) sees every bid on the gig; anyone else only their own."""
@@ -19,8 +22,7 @@ def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
         return bids
     if gig.client_id != user.pk:
         return bids.filter(freelancer=user)
-    # A bid a moderator removed is gone from the client's list; its freelancer still sees it.
-    return bids.filter(removed_at__isnull=True)
+    return bids.filter(_SHOWN_TO_CLIENT)
 
 
 def bid_get(*, bid_id: int, user: Any) -> Bid:
@@ -36,3 +38,14 @@ def bid_get(*, bid_id: int, user: Any) -> Bid:
 
 def bid_list_mine(*, user: Any) -> QuerySet[Bid]:
     return Bid.objects.filter(freelancer=user).select_related("freelancer", "gig")
+
+
+def bids_to_review(*, client: Any) -> list[Bid]:
+    """Bids the client can still act on, on their open gigs, oldest first per gig — as each
+    gig's bid list shows them to its client."""
+    return list(
+        Bid.objects.filter(_SHOWN_TO_CLIENT)
+        .filter(gig__client=client, gig__status=Gig.Status.OPEN, status__in=Bid.OPEN)
+        .select_related("freelancer", "gig")
+        .order_by("gig_id", "created_at", "id")
+    )

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
 from projects.access import is_moderator
-from projects.models import Contract, ContractMessage, DeliveryFile, MessageAttachment, Milestone
+from projects.models import (
+    Contract,
+    ContractMessage,
+    Delivery,
+    DeliveryFile,
+    Dispute,
+    MessageAttachment,
+    Milestone,
+)
 
 
 def _contracts(user: Any) -> QuerySet[Contract]:
@@ -63,3 +71,23 @@ def delivery_file_get(*, contract: Contract, file_id: int) -> DeliveryFile:
     if delivered is None:
         raise NotFound(_("File not found."))
     return delivered
+
+
+def deliveries_by_milestone(*, contract: Contract) -> dict[int, list[Delivery]]:
+    """The contract's deliveries with their files, by milestone, in two queries. Call only with
+    a contract the viewer may see (from ``contract_get``)."""
+    deliveries = (
+        Delivery.objects.filter(milestone__contract=contract)
+        .prefetch_related(Prefetch("files", queryset=DeliveryFile.objects.order_by("id")))
+        .order_by("id")
+    )
+    grouped: dict[int, list[Delivery]] = {}
+    for delivery in deliveries:
+        grouped.setdefault(delivery.milestone_id, []).append(delivery)
+    return grouped
+
+
+def disputes_by_milestone(*, contract: Contract) -> dict[int, Dispute]:
+    """The contract's disputes by milestone (one each at most). Same caveat as above."""
+    disputes = Dispute.objects.filter(milestone__contract=contract).select_related("opened_by")
+    return {dispute.milestone_id: dispute for dispute in disputes}

@@ -6,17 +6,20 @@ moderators only.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
 from projects.access import is_moderator
-from projects.models import Gig, GigAttachment, GigInvitation
+from projects.models import Gig, GigAttachment, GigInvitation, Skill
+from projects.models.gigs import BROWSABLE
 
 # How the browse list may be sorted: the cursor paginator orders by these fields.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -71,7 +74,13 @@ def _text_filter(queryset: QuerySet[Gig], text: str) -> QuerySet[Gig]:
     return queryset
 
 
-def gig_browse(
+def _open_public() -> QuerySet[Gig]:
+    # Open, public, not hidden: the condition of the browse sorts' partial indexes.
+    return Gig.objects.filter(BROWSABLE)
+
+
+def _browse_filter(
+    gigs: QuerySet[Gig],
     *,
     q: str = "",
     category: str | None = None,
@@ -79,12 +88,8 @@ def gig_browse(
     budget_min: int | None = None,
     budget_max: int | None = None,
     closes_before: datetime | None = None,
-    sort: str = "newest",
 ) -> QuerySet[Gig]:
-    """Open public gigs matching the filters, lean: client, category and skills in ≤ 2 queries."""
-    gigs = Gig.objects.filter(
-        status=Gig.Status.OPEN, visibility=Gig.Visibility.PUBLIC, hidden_at__isnull=True
-    )
+    """``gigs`` (open public ones, ``_open_public``) narrowed by the browse filters."""
     if category:
         gigs = gigs.filter(category__slug=category)
     if skills:
@@ -99,6 +104,30 @@ def gig_browse(
         gigs = gigs.filter(bidding_deadline__lte=closes_before)
     if q.strip():
         gigs = _text_filter(gigs, q.strip())
+    return gigs
+
+
+def gig_browse(
+    *,
+    q: str = "",
+    category: str | None = None,
+    skills: list[int] | None = None,
+    budget_min: int | None = None,
+    budget_max: int | None = None,
+    closes_before: datetime | None = None,
+    sort: str = "newest",
+) -> QuerySet[Gig]:
+    """Open public gigs matching the filters, lean: client, category and skills in ≤ 2 queries.
+    ``sort`` is applied by the caller's cursor paginator (``SORTS``)."""
+    gigs = _browse_filter(
+        _open_public(),
+        q=q,
+        category=category,
+        skills=skills,
+        budget_min=budget_min,
+        budget_max=budget_max,
+        closes_before=closes_before,
+    )
     return (
         gigs.select_related("client", "category")
         .prefetch_related("skills")
@@ -107,14 +136,104 @@ def gig_browse(
     )
 
 
+def _owned_filter(*, user: Any, status: str | None) -> QuerySet[Gig]:
+    gigs = Gig.objects.filter(client=user)
+    return gigs.filter(status=status) if status else gigs
+
+
 def gig_list_owned(*, user: Any, status: str | None = None) -> QuerySet[Gig]:
     """The client's own gigs in every state (or one state)."""
-    gigs = Gig.objects.filter(client=user)
-    if status:
-        gigs = gigs.filter(status=status)
     return (
-        gigs.select_related("client", "category").prefetch_related("skills").defer("search_vector")
+        _owned_filter(user=user, status=status)
+        .select_related("client", "category")
+        .prefetch_related("skills")
+        .defer("search_vector")
     )
+
+
+# --- the API's gig cards as rows --------------------------------------------------------------
+# The API's gig lists read rows, not model instances: building a Gig, its client and its
+# category per row, then walking them with DRF's fields, cost several times the query itself
+# (issue #9). A row (a named tuple) holds what a card shows (projects.serializers.gig_cards)
+# and the paginator's ordering field, which it reads with getattr.
+
+CARD_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "budget",
+    "bidding_deadline",
+    "delivery_deadline",
+    "visibility",
+    "status",
+    "bid_count",
+    "published_at",
+    "client_id",
+    "client__username",
+    "client__display_name",
+    "category_id",
+    "category__slug",
+    "category__name_id",
+    "category__name_en",
+    "category__min_price",
+    "flags_json",
+)
+
+
+def _card_rows(gigs: QuerySet[Gig], *more: str) -> QuerySet[Gig]:
+    # The content filter's flags as JSON text: nearly every gig has none ("[]"), and a JSON
+    # column would be decoded on every row; gig_cards decodes only the others.
+    flags = Cast("content_flags", TextField())
+    return gigs.annotate(flags_json=flags).values_list(*CARD_COLUMNS, *more, named=True)
+
+
+@functools.cache
+def _open_public_rows() -> QuerySet[Gig]:
+    # Built once: resolving the joined columns costs more than the query's other work. Never
+    # evaluated itself; every use is a clone (filter, order_by, slice).
+    return _card_rows(_open_public())
+
+
+def gig_browse_rows(*, sort: str = "newest", **filters: Any) -> QuerySet[Gig]:
+    """``gig_browse`` (the same keyword arguments) as card rows (``CARD_COLUMNS``), client and
+    category joined; the skills come per page from ``gig_card_skills``. Every sort's field is a
+    card column, as the cursor paginator needs."""
+    return _browse_filter(_open_public_rows().all(), **filters)
+
+
+def gig_list_owned_rows(*, user: Any, status: str | None = None) -> QuerySet[Gig]:
+    """``gig_list_owned`` as card rows, with ``created_at`` for the paginator's ordering."""
+    return _card_rows(_owned_filter(user=user, status=status), "created_at")
+
+
+# Table names are ours; the ids are parameters.
+_CARD_SKILLS_SQL = (
+    "SELECT gs.gig_id, s.id, s.slug, s.name"  # noqa: S608
+    f" FROM {Gig.skills.through._meta.db_table} gs"
+    f" JOIN {Skill._meta.db_table} s ON s.id = gs.skill_id"
+    " WHERE gs.gig_id {ids} ORDER BY s.name, s.id"
+)
+
+
+def gig_card_skills(gig_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The skills of these gigs in one query: ``{gig id: [{id, slug, name}, …]}`` by name, as
+    ``gig.skills.all()`` orders them (Skill.Meta.ordering); no query for an empty page."""
+    skills: dict[int, list[dict[str, Any]]] = {}
+    if not gig_ids:
+        return skills
+    # Plain SQL: the ORM's joins and compiling cost more than this query's work (issue #9).
+    # On PostgreSQL one array parameter: the same statement text for any page size.
+    if connection.vendor == "postgresql":
+        sql, params = _CARD_SKILLS_SQL.format(ids="= ANY(%s)"), [gig_ids]
+    else:
+        marks = ", ".join(["%s"] * len(gig_ids))
+        sql, params = _CARD_SKILLS_SQL.format(ids=f"IN ({marks})"), gig_ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for gig_id, skill_id, slug, name in rows:
+        skills.setdefault(gig_id, []).append({"id": skill_id, "slug": slug, "name": name})
+    return skills
 
 
 def gig_attachment_get(*, gig_id: int, attachment_id: int, user: Any) -> GigAttachment:

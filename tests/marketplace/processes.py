@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from marketplace.celery import app as celery_app
 
@@ -36,7 +37,7 @@ EMAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 def database_url() -> str:
     """The test's database (``test_…`` while the test runs) as a DATABASE_URL."""
     db = settings.DATABASES["default"]
-    assert db["ENGINE"] == "django.db.backends.postgresql", "the processes need PostgreSQL"
+    assert connection.vendor == "postgresql", "the processes need PostgreSQL"
     auth = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:
         auth += ":" + quote(db["PASSWORD"], safe="")

@@ -16,7 +16,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, User
+from accounts.models import (
+    ClientProfile,
+    FreelancerProfile,
+    ReputationChange,
+    ReputationPass,
+    User,
+)
+from accounts.services import profiles_ensure
 from projects.models import Bid, Contract, Dispute, Gig, Milestone, Review
 from projects.reputation import (
     LOGGED_FIGURES,
@@ -27,6 +34,7 @@ from projects.reputation import (
 from projects.reputation_nightly import CLIENT_COLUMNS, FREELANCER_COLUMNS, recalculate_all
 from projects.services.reputation import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
+from tests.conftest import client_for
 from tests.projects.factories import CategoryFactory
 from tests.projects.test_reputation import (
     deliver,
@@ -41,8 +49,9 @@ from tests.projects.test_reputation import (
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 NOW = datetime(2025, 6, 1, 17, 0, tzinfo=UTC)
 # The pass's statements: the platform mean, two profile INSERTs, CREATE TEMPORARY TABLE, the
-# change log INSERT, two UPDATEs and the DROP (8), and the savepoint around them in a test (2).
-QUERY_BUDGET = 10
+# change log INSERT, two UPDATEs, the DROP and the pass's row (9), and the savepoint around them
+# in a test (2).
+QUERY_BUDGET = 11
 
 # --- A varied market, bulk-created -------------------------------------------------------------
 #
@@ -249,6 +258,20 @@ def published() -> tuple[dict, dict]:
     return freelancers, clients
 
 
+def stamped() -> tuple[dict, dict]:
+    """When each profile row was last written by a recalculation."""
+    return (
+        dict(FreelancerProfile.objects.values_list("user_id", "reputation_updated_at")),
+        dict(ClientProfile.objects.values_list("user_id", "record_updated_at")),
+    )
+
+
+def moved_from_new(model, expected: dict) -> int:
+    """How many users' reference figures differ from those of a profile nobody computed yet."""
+    new = model().__dict__
+    return sum(1 for figures in expected.values() if any(new[k] != v for k, v in figures.items()))
+
+
 def run_nightly() -> tuple[dict[str, int], int]:
     with CaptureQueriesContext(connection) as queries:
         result = recalculate_all(now=NOW)
@@ -288,6 +311,10 @@ def test_the_nightly_pass_computes_what_the_reference_computes(db):
 
     assert count <= QUERY_BUDGET
     assert_matches_reference()
+    # The directory's rank follows the ratings the pass wrote: 0 without a review of one's own.
+    ranks = list(FreelancerProfile.objects.values_list("rating", "rating_count", "rank"))
+    assert [rank for _r, _n, rank in ranks] == [r if n else Decimal(0) for r, n, _rank in ranks]
+    assert len({rank for _r, _n, rank in ranks}) > 5
     # Every profile started empty, so each figure that has a value now was logged once, from
     # "" to the value, written as the event-driven recalculation writes it ("0.500", not "0.5").
     expected_freelancers, _clients = reference()
@@ -303,16 +330,32 @@ def test_the_nightly_pass_computes_what_the_reference_computes(db):
         )
     )
     assert log == expected_log
-    assert result == {"changes": len(expected_log)}
+    # Only the rows whose figures differ from a new profile's were written.
+    expected_freelancers, expected_clients = reference()
+    assert result == {
+        "changes": len(expected_log),
+        "freelancers_written": moved_from_new(FreelancerProfile, expected_freelancers),
+        "clients_written": moved_from_new(ClientProfile, expected_clients),
+    }
+    assert 0 < result["clients_written"] < len(expected_clients)
     # The data set is varied enough to mean something.
     assert len({row[1] for row in log}) == len(LOGGED_FIGURES)
     assert ClientProfile.objects.filter(rating_count__gte=2).exists()
 
-    # Nothing moved since: the second run logs nothing and changes nothing.
-    before = published()
-    assert run_nightly()[0] == {"changes": 0}
+    # Nothing moved since: the second run logs nothing and writes no row.
+    before, stamps = published(), stamped()
+    assert recalculate_all(now=NOW + timedelta(seconds=1)) == {
+        "changes": 0,
+        "freelancers_written": 0,
+        "clients_written": 0,
+    }
     assert ReputationChange.objects.count() == len(expected_log)
     assert published() == before
+    assert stamped() == stamps
+    assert list(ReputationPass.objects.order_by("id").values_list("computed_at", flat=True)) == [
+        NOW,
+        NOW + timedelta(seconds=1),
+    ]
 
 
 @pytest.mark.postgres
@@ -367,7 +410,12 @@ def test_a_passed_deadline_moves_the_on_time_rate_with_cause_nightly(
     recalculate_all(now=START + 5 * DAY - timedelta(seconds=1))  # not due yet: nothing moves
     assert len(change_log(freelancer)) == logged
 
-    recalculate_all(now=START + 5 * DAY)  # due now, nothing delivered: 1 on time of 2
+    # Due now, nothing delivered: 1 on time of 2. Only that freelancer's row is written.
+    assert recalculate_all(now=START + 5 * DAY) == {
+        "changes": 1,
+        "freelancers_written": 1,
+        "clients_written": 0,
+    }
     assert change_log(freelancer)[logged:] == [
         ("on_time_rate", "1.000", "0.500", "nightly", ""),
     ]
@@ -379,8 +427,14 @@ def test_a_passed_deadline_moves_the_on_time_rate_with_cause_nightly(
     )
     assert profile.reputation_updated_at == START + 5 * DAY
 
-    recalculate_all(now=START + 6 * DAY)  # a second run finds nothing new
+    # A second run finds nothing new and writes nothing.
+    assert recalculate_all(now=START + 6 * DAY) == {
+        "changes": 0,
+        "freelancers_written": 0,
+        "clients_written": 0,
+    }
     assert len(change_log(freelancer)) == logged + 1
+    assert FreelancerProfile.objects.get(user=freelancer).reputation_updated_at == START + 5 * DAY
     # The event-driven recalculation agrees, and logs nothing either.
     assert reputation_recalculate_user(user_id=freelancer.pk, now=START + 6 * DAY) == []
     assert done.outcome == Contract.Outcome.COMPLETED
@@ -416,3 +470,39 @@ def test_a_moved_platform_mean_moves_other_ratings_with_cause_nightly(
         ("rating", "", "3.833", "review_revealed"),
     ]
     assert only(second).approval_seconds == 0  # released the moment it was submitted
+
+
+def test_the_published_time_is_the_last_pass_even_when_it_wrote_nothing(
+    db, clock, django_capture_on_commit_callbacks
+):
+    """A pass writes only the rows that moved, yet it computed everyone's figures: a profile
+    shows the last pass's time, unless the profile was made after that pass."""
+    contract = hire()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(contract)  # both recalculated by the event, at START
+    recalculate_all(now=START + DAY)
+    clock(2 * DAY)
+    assert recalculate_all(now=START + 2 * DAY)["freelancers_written"] == 0
+    clock(3 * DAY)
+    newcomer = UserFactory()
+    profiles_ensure(user_id=newcomer.pk)
+    freelancer, client = contract.freelancer, contract.client
+    assert FreelancerProfile.objects.get(user=freelancer).reputation_updated_at == START
+    assert ClientProfile.objects.get(user=client).record_updated_at == START
+
+    def shown(user, path: str) -> datetime | None:
+        response = client_for(user).get(path)
+        assert response.status_code == 200
+        body = response.json()
+        value = body["reputation"]["updated_at"] if "reputation" in body else body["updated_at"]
+        return value and datetime.fromisoformat(value)
+
+    assert shown(freelancer, "/api/v1/me/freelancer-profile/") == START + 2 * DAY
+    assert shown(client, f"/api/v1/clients/{client.username}/") == START + 2 * DAY
+    # Made after the last pass: not computed by it (nor by anything else yet).
+    assert shown(newcomer, "/api/v1/me/freelancer-profile/") is None
+    assert shown(newcomer, f"/api/v1/clients/{newcomer.username}/") is None
+
+    # The per-user recalculation stamps its own time, later than the pass.
+    reputation_recalculate_user(user_id=freelancer.pk, now=START + 3 * DAY)
+    assert shown(freelancer, "/api/v1/me/freelancer-profile/") == START + 3 * DAY
