@@ -123,15 +123,15 @@ def main() -> int:
         log("Queries per request:")
         queries = {side: sides.probes[side].ask("queries") for side in ("small", "large")}
         taken = measurements(sides, plan)
-        for name in taken:  # one unrecorded pass: servers, probes and caches warm
-            taken[name]()
+        for measure in taken.values():  # one unrecorded pass: servers, probes and caches warm
+            measure()
         runs: list[dict[str, list[float]]] = []
         for run in range(args.runs):
             log(f"Run {run + 1} of {args.runs}:")
-            figures: dict[str, list[float]] = {name: [] for name in taken}
+            figures: dict[str, list[float]] = {}
             for index in range(rounds):
                 for name, value in run_round(taken, index + run * rounds, log).items():
-                    figures[name].append(value)
+                    figures.setdefault(name, []).append(value)
             runs.append(figures)
     finally:
         for probe in sides.probes.values():

@@ -37,10 +37,11 @@ GOALS = [
         "raw fetch large",
         3,
     ),
+    # The issue names p95 for the goals above and below it, not for this one: the median.
     Goal(
-        "gig list p95, page size 100 ÷ page size 20 ({large}, HTTP)",
-        "list 100 p95 large",
-        "list p95 large",
+        "gig list median latency, page size 100 ÷ page size 20 ({large}, HTTP)",
+        "list 100 p50 large",
+        "list p50 large",
         2,
     ),
     Goal(

@@ -47,7 +47,7 @@ class Server:
 
 
 def start_server(database_url: str, port: int, workers: int, log_path: Path) -> Server:
-    """gunicorn with production settings (bench.settings) on one data set."""
+    """gunicorn as production runs it (its config, bench.settings) on one data set."""
     log = log_path.open("w")
     process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
         [
@@ -58,6 +58,7 @@ def start_server(database_url: str, port: int, workers: int, log_path: Path) -> 
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=sync",
+            f"--config={ROOT / 'marketplace' / 'gunicorn_conf.py'}",
             "--log-level=warning",
         ],
         env=django_env(database_url),

@@ -64,6 +64,8 @@ class Probe:
 
 
 def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
@@ -88,64 +90,77 @@ class Sides:
     probes: dict[str, Probe] = field(default_factory=dict)
 
 
-def measurements(sides: Sides, plan: Plan) -> dict[str, Callable[[], float]]:
-    """Every measurement of a round, by name: each returns one figure (seconds, or requests
-    per second for the ``rps`` ones)."""
+Measurement = Callable[[], dict[str, float]]
 
-    def http(side: str, paths: list[str], figure: str) -> Callable[[], float]:
-        def run() -> float:
+
+def measurements(sides: Sides, plan: Plan) -> dict[str, Measurement]:
+    """Every measurement of a round, by name. Each returns its figures by name: seconds, or
+    requests per second for the ``rps`` ones; one wrk run gives a path's p50, p95 and rps."""
+
+    def http(side: str, paths: list[str], name: str) -> Measurement:
+        def run() -> dict[str, float]:
             result = load(
                 sides.servers[side].url,
                 paths,
                 seconds=plan.http_seconds,
                 connections=plan.connections,
             )
-            return getattr(result, figure)
+            return {
+                f"{name} p50 {side}": result.p50,
+                f"{name} p95 {side}": result.p95,
+                f"{name} rps {side}": result.rps,
+            }
 
         return run
 
-    def inproc(side: str, op: str, figure: Callable[[list[float]], float], **kw) -> Callable:
-        def run() -> float:
-            return figure(sides.probes[side].ask(op, **kw)["seconds"])
+    def inproc(side: str, op: str, name: str, **kw: object) -> Measurement:
+        def run() -> dict[str, float]:
+            seconds = sides.probes[side].ask(op, **kw)["seconds"]
+            return {
+                f"{name} {side}": statistics.median(seconds),
+                f"{name} p95 {side}": p95(seconds),
+            }
 
         return run
 
-    median = statistics.median
-    taken: dict[str, Callable[[], float]] = {}
+    taken: dict[str, Measurement] = {}
     # The gig list over HTTP: both sizes, a bigger page, and the hello-world floor.
-    taken["list p95 small"] = http("small", ["/api/v1/gigs/"], "p95")
-    taken["list p95 large"] = http("large", ["/api/v1/gigs/"], "p95")
-    taken["list 100 p95 large"] = http("large", ["/api/v1/gigs/?page_size=100"], "p95")
-    taken["list rps large"] = http("large", ["/api/v1/gigs/"], "rps")
-    taken["hello rps large"] = http("large", ["/bench/hello/"], "rps")
-    taken["freelancers p95 small"] = http("small", ["/api/v1/freelancers/"], "p95")
-    taken["freelancers p95 large"] = http("large", ["/api/v1/freelancers/"], "p95")
+    taken["list small"] = http("small", ["/api/v1/gigs/"], "list")
+    taken["list large"] = http("large", ["/api/v1/gigs/"], "list")
+    taken["list 100 large"] = http("large", ["/api/v1/gigs/?page_size=100"], "list 100")
+    taken["hello large"] = http("large", ["/bench/hello/"], "hello")
+    taken["freelancers small"] = http("small", ["/api/v1/freelancers/"], "freelancers")
+    taken["freelancers large"] = http("large", ["/api/v1/freelancers/"], "freelancers")
     for kind, words in SEARCH_WORDS.items():
         paths = [f"/api/v1/gigs/?search={word}" for word in words]
-        taken[f"search {kind} p95 medium"] = http("medium", paths, "p95")
-        taken[f"search {kind} p95 large"] = http("large", paths, "p95")
+        for side in ("medium", "large"):
+            taken[f"search {kind} {side}"] = http(side, paths, f"search {kind}")
     # In process, on the probes.
-    taken["list view large"] = inproc("large", "list_view", median, n=plan.calls)
-    taken["raw fetch large"] = inproc("large", "raw_fetch", median, n=plan.calls)
+    taken["list view large"] = inproc("large", "list_view", "list view", n=plan.calls)
+    taken["raw fetch large"] = inproc("large", "raw_fetch", "raw fetch", n=plan.calls)
     for side in ("small", "large"):
-        taken[f"bid placement p95 {side}"] = inproc(side, "bid_place", p95, n=plan.calls)
-        taken[f"milestone release p95 {side}"] = inproc(side, "release", p95, n=plan.calls)
-    taken["sweep indexed large"] = inproc("large", "sweep", median, n=plan.calls)
+        taken[f"bid placement {side}"] = inproc(side, "bid_place", "bid placement", n=plan.calls)
+        taken[f"milestone release {side}"] = inproc(
+            side, "release", "milestone release", n=plan.calls
+        )
+    taken["sweep indexed large"] = inproc("large", "sweep", "sweep indexed", n=plan.calls)
     taken["sweep seq scan large"] = inproc(
-        "large", "sweep", median, n=max(3, plan.calls // 5), force_seq_scan=True
+        "large", "sweep", "sweep seq scan", n=max(3, plan.calls // 5), force_seq_scan=True
     )
-    taken["nightly large"] = inproc("large", "nightly", median, n=plan.nightly_calls)
-    taken["nightly bare large"] = inproc("large", "nightly_bare", median, n=plan.nightly_calls)
+    taken["nightly large"] = inproc("large", "nightly", "nightly", n=plan.nightly_calls)
+    taken["nightly bare large"] = inproc(
+        "large", "nightly_bare", "nightly bare", n=plan.nightly_calls
+    )
     return taken
 
 
 def run_round(
-    taken: dict[str, Callable[[], float]], index: int, log: Callable[[str], None]
+    taken: dict[str, Measurement], index: int, log: Callable[[str], None]
 ) -> dict[str, float]:
     names = list(taken)
     start = (index * 7) % len(names)
     figures: dict[str, float] = {}
     for name in names[start:] + names[:start]:
-        figures[name] = taken[name]()
-    log(f"    round {index + 1}: {len(figures)} measurements")
+        figures.update(taken[name]())
+    log(f"    round {index + 1}: {len(names)} measurements")
     return figures

@@ -112,6 +112,7 @@ def op_list_view(n: int, page_size: int = 20) -> dict:
 
 def op_raw_fetch(n: int, page_size: int = 20) -> dict:
     """The same statements, sent by a bare psycopg connection and fetched: the floor."""
+    _list(page_size)  # a fresh connection's first query looks up types: not the list's
     statements = _list_sql(page_size)
     url = settings.DATABASES["default"]
     conninfo = psycopg.conninfo.make_conninfo(
