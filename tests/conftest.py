@@ -18,6 +18,8 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_issue
 from tests.accounts.factories import UserFactory
+from tests.contracts import NOTE, START, only
+from tests.projects.factories import ContractFactory, top_up
 
 
 def _on_postgres() -> bool:
@@ -119,3 +121,36 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def user_client(user) -> APIClient:
     return client_for(user)
+
+
+# --- the contract of tests/contracts.py: milestone service and contract page tests ------------
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time stands still at START until a test moves it. (Modules with their own clock keep it.)"""
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def contract(db, clock):
+    """A Rp 120.000 contract with one pending milestone due in 5 days, 2 revisions included;
+    the client's wallet holds Rp 200.000."""
+    contract = ContractFactory(bid__amount=120_000, bid__revisions_included=2)
+    top_up(contract.client, 200_000)
+    return contract
+
+
+@pytest.fixture
+def funded(contract):
+    from projects.services.milestones import milestone_fund
+
+    return milestone_fund(milestone_id=only(contract).pk, actor=contract.client)
+
+
+@pytest.fixture
+def submitted(contract, funded):
+    from projects.services.milestones import milestone_submit
+
+    return milestone_submit(milestone_id=funded.pk, actor=contract.freelancer, note=NOTE)

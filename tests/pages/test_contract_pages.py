@@ -9,7 +9,7 @@ freelancer receives Rp 108.000 and Garap Rp 12.000.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,6 +32,7 @@ from projects.models import (
 from projects.pages.contracts import duration_text, milestone_actions
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
+from tests.contracts import NOTE, START, fresh, only
 from tests.pages.conftest import assert_login_redirect, browser
 from tests.projects.factories import (
     ContractFactory,
@@ -42,33 +43,7 @@ from tests.projects.factories import (
 from tests.samples import PDF
 
 M = Milestone.Status
-START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
-NOTE = "Logo final terlampir: PNG transparan dan SVG."
 PHONE_MESSAGE = "Biar cepat, kita lanjut di nomor 0857 1234 5678 saja, bisa?"
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-@pytest.fixture
-def contract(db, clock):
-    """A Rp 120.000 contract with one pending milestone due in 5 days, 2 revisions included."""
-    contract = ContractFactory(bid__amount=120_000, bid__revisions_included=2)
-    top_up(contract.client, 200_000)
-    return contract
-
-
-@pytest.fixture
-def funded(contract):
-    return services.milestone_fund(milestone_id=only(contract).pk, actor=contract.client)
-
-
-@pytest.fixture
-def submitted(contract, funded):
-    return services.milestone_submit(milestone_id=funded.pk, actor=contract.freelancer, note=NOTE)
 
 
 @pytest.fixture
@@ -77,15 +52,6 @@ def completed(contract, submitted):
     contract.refresh_from_db()
     assert contract.status == Contract.Status.COMPLETED
     return contract
-
-
-def only(contract: Contract) -> Milestone:
-    return contract.milestones.get()
-
-
-def fresh(obj):
-    obj.refresh_from_db()
-    return obj
 
 
 def balance(reference: str) -> int:

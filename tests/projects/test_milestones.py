@@ -8,7 +8,7 @@ in fees and Rp 134.995 to the freelancer.
 """
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -29,42 +29,16 @@ from projects.services import milestones as services
 from projects.services.contracts import milestones_split
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
+from tests.contracts import NOTE, START, fresh, only
 from tests.projects.factories import ContractFactory, top_up
 from tests.samples import PDF
 
 M = Milestone.Status
-START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 DUE = START + timedelta(days=5)  # ContractFactory's milestone is due 5 days after creation
-NOTE = "Logo final terlampir: PNG transparan dan SVG."
 TXT = b"Warna: #F4A7B9 dan #3B2F2F. Font: Poppins.\n"
 
 
 # --- fixtures and helpers ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(time_machine):
-    """Time stands still at START until a test moves it."""
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-@pytest.fixture
-def contract(db, clock):
-    """A Rp 120.000 contract with 2 revisions included; the client's wallet holds Rp 200.000."""
-    contract = ContractFactory(bid__amount=120_000, bid__revisions_included=2)
-    top_up(contract.client, 200_000)
-    return contract
-
-
-@pytest.fixture
-def funded(contract):
-    return services.milestone_fund(milestone_id=only(contract).pk, actor=contract.client)
-
-
-@pytest.fixture
-def submitted(contract, funded):
-    return services.milestone_submit(milestone_id=funded.pk, actor=contract.freelancer, note=NOTE)
 
 
 @pytest.fixture
@@ -76,15 +50,6 @@ def moderator(db):
     user = UserFactory(is_staff=True)
     user.groups.add(group)
     return user
-
-
-def only(contract: Contract) -> Milestone:
-    return contract.milestones.get()
-
-
-def fresh(obj):
-    obj.refresh_from_db()
-    return obj
 
 
 def post(user, milestone: Milestone, action: str, body: dict | None = None, **kwargs):
