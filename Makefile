@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 # The real services on a developer's or CI's machine, for `make test-services`.
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The suite runs in parallel (pytest-xdist), one process per core; PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-services test-browser bench bench-smoke wrk lint format fuzz messages clean
@@ -48,7 +50,7 @@ format: $(VENV)/.installed-dev
 
 test: lint
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS)
 
 test-services:
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \

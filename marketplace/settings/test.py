@@ -1,5 +1,7 @@
 """pytest: SQLite by default, PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL, env
 
@@ -15,6 +17,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# pytest-xdist runs the suite in several processes (gw0, gw1, …). pytest-django gives each its
+# own test database; Redis is shared, and the tests clear the cache (FLUSHDB) between tests, so
+# each process gets its own Redis database too: the given number, then the ones below it.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):
+    _base, _, _db = REDIS_URL.rstrip("/").rpartition("/")
+    if _db.isdigit() and "://" in _base:
+        REDIS_URL = f"{_base}/{(int(_db) - int(_XDIST_WORKER[2:])) % 16}"
+    CELERY_BROKER_URL = REDIS_URL
 
 if REDIS_URL:
     # Tests against the real Redis keep to their own key prefix and are cleared between tests.
