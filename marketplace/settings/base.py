@@ -298,6 +298,10 @@ if REDIS_URL:
         # second worker. The fault tests shorten it to see a killed worker's task come back.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
+    if REDIS_URL.partition("://")[0] in ("redis", "rediss"):
+        # kombu's Redis transport with the correction that keeps a worker alive when Redis goes
+        # away while it holds unacknowledged messages (marketplace/broker.py says why).
+        CELERY_BROKER_TRANSPORT = "marketplace.broker:Transport"
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
