@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ServiceStatusEnum": "marketplace.views.SERVICE_STATUS_CHOICES",
+        "ProcessStatusEnum": "marketplace.views.PROCESS_STATUS_CHOICES",
+        "HealthPartEnum": "marketplace.views.PARTS",
         "GigStatusEnum": "projects.models.Gig.Status",
         "BidStatusEnum": "projects.models.Bid.Status",
         "ContractStatusEnum": "projects.models.Contract.Status",
