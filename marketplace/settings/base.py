@@ -176,6 +176,10 @@ TIMER_SWEEP_SECONDS = env.float(
 )
 TIMER_BATCH_SIZE = 200
 TIMER_MAX_BATCHES = 10
+# The longest a sweep waits for a lock its row's transaction needs (seconds; PostgreSQL): past it
+# the row is left for the next run, so a lock held elsewhere never stalls a worker
+# (marketplace/locking.py). The row itself is skipped at once when locked (skip_locked).
+TIMER_LOCK_TIMEOUT_SECONDS = env.float("TIMER_LOCK_TIMEOUT_SECONDS", default=2.0)
 # An open gig expires this long after bidding closed without an award (bidders are told).
 AWARD_WINDOW_DAYS = env.int("AWARD_WINDOW_DAYS", default=7)
 # A contract nobody funded is reminded after a day and cancelled after this many days.
