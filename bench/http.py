@@ -58,6 +58,9 @@ def start_server(database_url: str, port: int, workers: int, log_path: Path) -> 
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=sync",
+            # The config's threads would turn sync workers into gthread ones: the benchmark's
+            # figures are for one request at a time per process.
+            "--threads=1",
             f"--config={ROOT / 'marketplace' / 'gunicorn_conf.py'}",
             "--log-level=warning",
         ],

@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-from celery import Celery
-from celery.signals import worker_init
+from celery import Celery, bootsteps
+from celery.signals import after_task_publish, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
 
@@ -31,3 +31,53 @@ def ensure_local_folders() -> None:
 @worker_init.connect
 def _prepare_folders(**_kwargs: object) -> None:
     ensure_local_folders()
+
+
+HEARTBEAT_TASK = "marketplace.tasks.heartbeat"
+
+
+@after_task_publish.connect
+def _scheduler_heartbeat(sender: str | None = None, **_kwargs: object) -> None:
+    """Beat proves itself alive each time it sends the heartbeat task (no worker needed)."""
+    if sender == HEARTBEAT_TASK:
+        from marketplace.tasks import SCHEDULER_SENT_CACHE_KEY, heartbeat_record
+
+        heartbeat_record(SCHEDULER_SENT_CACHE_KEY)
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """While a worker consumes, its main process writes the time to the cache every
+    ``HEARTBEAT_INTERVAL_SECONDS``; the health endpoint reads it instead of asking workers.
+
+    It runs on the worker's event loop, so it stops when the loop is stuck as well as when the
+    worker is gone; it starts and stops with the broker connection (Celery restarts the
+    consumer's steps on reconnecting).
+    """
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def __init__(self, parent: object, **kwargs: object) -> None:
+        self.timer_entry = None
+        super().__init__(parent, **kwargs)
+
+    def start(self, parent: object) -> None:
+        from django.conf import settings
+
+        from marketplace.tasks import WORKER_HEARTBEAT_CACHE_KEY, heartbeat_record
+
+        heartbeat_record(WORKER_HEARTBEAT_CACHE_KEY)
+        self.timer_entry = parent.timer.call_repeatedly(
+            settings.HEARTBEAT_INTERVAL_SECONDS,
+            heartbeat_record,
+            (WORKER_HEARTBEAT_CACHE_KEY,),
+        )
+
+    def stop(self, parent: object) -> None:
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+    shutdown = stop
+
+
+app.steps["consumer"].add(WorkerHeartbeat)

@@ -8,6 +8,7 @@ outside this module.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Task, shared_task
@@ -15,7 +16,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
+
+# The heartbeats behind GET /api/v1/health/ (marketplace/health.py), ISO times in the cache:
+# the heartbeat task last ran on a worker (beat → broker → worker pool → cache: the whole chain)…
 HEARTBEAT_CACHE_KEY = "scheduler:last-heartbeat"
+# …beat last sent it (the scheduler alone: marketplace/celery.py, on publishing)…
+SCHEDULER_SENT_CACHE_KEY = "scheduler:last-sent"
+# …and a worker's main process last wrote it while consuming (marketplace/celery.py).
+WORKER_HEARTBEAT_CACHE_KEY = "worker:last-heartbeat"
+HEARTBEAT_TTL_SECONDS = 24 * 3600
 
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
@@ -52,5 +62,18 @@ def heartbeat() -> str:
     ``GET /api/v1/health/`` shows it as ``scheduler.last_heartbeat``.
     """
     now = timezone.now().isoformat()
-    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=24 * 3600)
+    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=HEARTBEAT_TTL_SECONDS)
     return now
+
+
+def heartbeat_record(key: str) -> None:
+    """Write the time to ``key``, for the health endpoint; never raises.
+
+    Called from the scheduler's and the worker's own machinery (a signal, the worker's event
+    loop), where an exception would do more harm than a missed heartbeat: health shows the
+    missing beat when it grows old, which is the truth when the cache cannot be written.
+    """
+    try:
+        cache.set(key, timezone.now().isoformat(), timeout=HEARTBEAT_TTL_SECONDS)
+    except Exception:
+        logger.warning("heartbeat %s not recorded", key, exc_info=True)

@@ -16,41 +16,58 @@ from marketplace import health
 from marketplace.api import error_body
 
 SERVICE_STATUS_CHOICES = [("up", "up"), ("down", "down")]
+PROCESS_STATUS_CHOICES = [("up", "up"), ("down", "down"), ("unknown", "unknown")]
+PARTS = ["database", "broker", "cache", "scheduler", "worker"]
 
 
 class SchedulerSerializer(serializers.Serializer):
-    last_heartbeat = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=PROCESS_STATUS_CHOICES,
+        help_text="down: beat has not sent its heartbeat for 3 intervals; unknown: cache down.",
+    )
+    last_sent = serializers.DateTimeField(
+        allow_null=True, help_text="When beat last sent the heartbeat task."
+    )
+    last_heartbeat = serializers.DateTimeField(
+        allow_null=True, help_text="When a worker last ran it (beat → broker → worker)."
+    )
+
+
+class WorkerSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=PROCESS_STATUS_CHOICES,
+        help_text="down: no worker has written its heartbeat for 3 intervals; unknown: cache down.",
+    )
+    last_heartbeat = serializers.DateTimeField(
+        allow_null=True, help_text="When a consuming worker last wrote its heartbeat."
+    )
 
 
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
+    problems = serializers.ListField(
+        child=serializers.ChoiceField(choices=PARTS),
+        help_text="The parts that are not up; empty when the status is ok.",
+    )
     database = serializers.ChoiceField(choices=SERVICE_STATUS_CHOICES)
     broker = serializers.ChoiceField(choices=SERVICE_STATUS_CHOICES)
     cache = serializers.ChoiceField(choices=SERVICE_STATUS_CHOICES)
     scheduler = SchedulerSerializer()
-
-
-def _up(flag: bool) -> str:
-    return "up" if flag else "down"
+    worker = WorkerSerializer()
 
 
 class HealthApi(APIView):
-    """For load balancers and the CI smoke run: 200 when the database and broker answer."""
+    """For load balancers and monitoring: 503 when this node cannot reach its database or
+    broker; 200 otherwise, with ``status: degraded`` and the failing parts in ``problems`` when
+    the cache, the scheduler or every worker is down (marketplace/health.py says why)."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, tags=["health"])
     def get(self, request: Request) -> Response:
-        database, broker = health.database_is_up(), health.broker_is_up()
-        body = {
-            "status": "ok" if database and broker else "degraded",
-            "database": _up(database),
-            "broker": _up(broker),
-            "cache": _up(health.cache_is_up()),
-            "scheduler": {"last_heartbeat": health.scheduler_last_heartbeat()},
-        }
-        return Response(body, status=200 if database and broker else 503)
+        body, status = health.report()
+        return Response(body, status=status)
 
 
 def _wants_json(request: HttpRequest) -> bool:

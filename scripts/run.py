@@ -3,8 +3,13 @@
 Called by ``make run`` after the database is migrated and the demo data loaded. Each process
 runs in its own process group, so Ctrl-C (or SIGTERM) reaches this supervisor alone, and it
 stops every process group in turn — the web server's autoreloader child and the worker's pool
-processes included. If any process dies on its own, the others are stopped too: a half-running
-marketplace that looks alive is worse than one that stops and says why.
+processes included.
+
+A process that dies on its own is started again, the way a production supervisor
+(``Restart=always``, docs/production.md) would: after a pause that doubles with each quick
+death (1 s, 2 s, 4 s, … at most 30 s) and starts over once the process has stayed up for a
+minute. Each death and restart is printed. The other processes keep running meanwhile: a
+worker that lost its broker must not take the web server down with it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +49,89 @@ def commands(host: str, port: str) -> dict[str, list[str]]:
     }
 
 
-def wait_for_health(url: str, processes: dict[str, subprocess.Popen], timeout: float) -> dict:
+# A process that died is started again after RESTART_FIRST_DELAY seconds, doubled for each
+# death that follows a short run, at most RESTART_MAX_DELAY; one that ran RESTART_RESET_AFTER
+# seconds before dying counts as healthy again and restarts after the first delay.
+RESTART_FIRST_DELAY = 1.0
+RESTART_MAX_DELAY = 30.0
+RESTART_RESET_AFTER = 60.0
+
+
+def restart_delay(quick_deaths: int) -> float:
+    """The pause before a restart, after ``quick_deaths`` deaths in a row (1, 2, 3…)."""
+    return min(RESTART_MAX_DELAY, RESTART_FIRST_DELAY * 2 ** max(0, quick_deaths - 1))
+
+
+def log(message: str) -> None:
+    print(f"garap: {message}", flush=True)
+
+
+class Supervisor:
+    """Starts the processes, restarts any that dies (with backoff), and stops them all."""
+
+    def __init__(self, argvs: dict[str, list[str]], cwd: Path = ROOT) -> None:
+        self.argvs = argvs
+        self.cwd = cwd
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.started_at: dict[str, float] = {}
+        self.quick_deaths: dict[str, int] = dict.fromkeys(argvs, 0)
+        self.restart_at: dict[str, float] = {}
+        self.restarts: dict[str, int] = dict.fromkeys(argvs, 0)
+
+    def start(self, name: str) -> None:
+        self.processes[name] = subprocess.Popen(
+            self.argvs[name], cwd=self.cwd, start_new_session=True
+        )
+        self.started_at[name] = time.monotonic()
+
+    def start_all(self) -> None:
+        for name in self.argvs:
+            self.start(name)
+
+    def poll(self) -> None:
+        """Notice deaths and start again whatever is due; never blocks."""
+        now = time.monotonic()
+        for name, proc in self.processes.items():
+            if name in self.restart_at or proc.poll() is None:
+                continue
+            # Whatever the dead process left in its group (a pool process) goes with it.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            ran = now - self.started_at[name]
+            self.quick_deaths[name] = (
+                1 if ran >= RESTART_RESET_AFTER else self.quick_deaths[name] + 1
+            )
+            delay = restart_delay(self.quick_deaths[name])
+            self.restart_at[name] = now + delay
+            log(
+                f"{name} exited with code {proc.returncode} after {ran:.0f} s; "
+                f"restarting it in {delay:.0f} s"
+            )
+        for name, due in list(self.restart_at.items()):
+            if due <= now:
+                del self.restart_at[name]
+                self.restarts[name] += 1
+                self.start(name)
+                pid = self.processes[name].pid
+                log(f"{name} restarted (restart {self.restarts[name]}, pid {pid})")
+
+    def stop(self) -> None:
+        stop(self.processes)
+
+
+def wait_for_health(
+    url: str, supervisor: Supervisor, timeout: float, stopping: Callable[[], bool]
+) -> dict:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(proc.poll() is not None for proc in processes.values()):
-            return {}
+    while time.monotonic() < deadline and not stopping():
+        supervisor.poll()
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
                 return json.load(response)
+        except urllib.error.HTTPError as exc:  # 503: up, but something is degraded
+            with contextlib.suppress(ValueError):
+                return json.load(exc)
+            time.sleep(0.5)
         except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
             time.sleep(0.5)
     return {}
@@ -73,7 +154,7 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            print(f"garap: {name} did not stop in time; killing it", flush=True)
+            log(f"{name} did not stop in time; killing it")
     # Whatever is left in a process group (a stuck task, an orphaned child) is killed.
     for proc in processes.values():
         with contextlib.suppress(ProcessLookupError):
@@ -108,11 +189,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
 
     ensure_local_folders()
-    processes: dict[str, subprocess.Popen] = {}
-    for name, argv in commands(host, port).items():
-        processes[name] = subprocess.Popen(argv, cwd=ROOT, start_new_session=True)
+    supervisor = Supervisor(commands(host, port))
+    supervisor.start_all()
 
-    health = wait_for_health(url + "api/v1/health/", processes, timeout=60)
+    health = wait_for_health(
+        url + "api/v1/health/", supervisor, timeout=60, stopping=lambda: stopping
+    )
     if health:
         logins = "\n".join(f"    {u.role:<11} {u.username}" for u in DEMO_USERS)
         print(
@@ -124,21 +206,17 @@ def main() -> int:
             "Press Ctrl-C to stop the web server, worker and scheduler.\n",
             flush=True,
         )
+    elif not stopping:
+        log("the web server did not answer /api/v1/health/ within 60 s; still trying")
 
-    exit_code = 0
     while not stopping:
-        for name, proc in processes.items():
-            if proc.poll() is not None:
-                print(f"garap: {name} exited with code {proc.returncode}; stopping", flush=True)
-                exit_code = 1
-                stopping = True
-                break
+        supervisor.poll()
         time.sleep(0.3)
 
-    print("garap: stopping web, worker and beat…", flush=True)
-    stop(processes)
-    print("garap: stopped.", flush=True)
-    return exit_code
+    log("stopping web, worker and beat…")
+    supervisor.stop()
+    log("stopped.")
+    return 0
 
 
 if __name__ == "__main__":

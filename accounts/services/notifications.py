@@ -6,17 +6,26 @@ a task sends the e-mail (retrying transient failures with backoff); if that task
 lost — the broker was down at commit — ``notification_emails_pending`` finds the row for the
 periodic sweep. Each row is e-mailed under its row lock and marked sent in the same
 transaction, so two workers never both send it.
+
+A crash between the send and that commit (the database or the worker dies) leaves a sent row
+pending, and it is sent again. Two things make that harmless: every attempt is counted in a
+transaction committed *before* the message leaves, so the row shows that a send may have
+happened (and a row whose sender keeps dying still reaches ``EMAIL_MAX_ATTEMPTS``); and each
+copy carries the same Message-ID, derived from the notice's unique key, so mail systems drop
+the second copy as a duplicate of the first.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -88,19 +97,60 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         text = render_to_string("email/notice.txt", context)
         html = render_to_string("email/notice.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[Garap] {notification.title}", body=text, to=[recipient.email]
+        subject=f"[Garap] {notification.title}",
+        body=text,
+        to=[recipient.email],
+        headers={"Message-ID": notification_message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
+def _message_id_domain() -> str:
+    """The domain our Message-IDs end in: the sender address's, else the site's."""
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return sender.rpartition("@")[2] or urlsplit(settings.SITE_URL).hostname or "garap.local"
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The Message-ID of a notice's e-mail: the same for every copy of one notice (a hash of
+    its unique key), different for every other notice."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:40]
+    return f"<notice.{digest}@{_message_id_domain()}>"
+
+
+def _email_attempt_record(*, notification_id: int) -> bool:
+    """Count one attempt at a pending row's e-mail, in a transaction of its own that commits
+    before anything is sent; False (nothing counted) if the row is not pending any more, is
+    being sent by another worker, or has used up its attempts (then it is marked failed:
+    every earlier attempt died before it could say how it went)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return False
+        if notification.email_attempts >= EMAIL_MAX_ATTEMPTS:
+            notification.email_status = Notification.EmailStatus.FAILED
+            notification.save(update_fields=["email_status"])
+            return False
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_attempts"])
+        return True
+
+
 def notification_email_deliver(*, notification_id: int) -> bool:
     """Send one pending notice's e-mail; True if this call sent it.
 
-    A row already sent, skipped, or being sent by another worker is left alone. A failure to
-    send raises (the task retries it) after counting the attempt; after ``EMAIL_MAX_ATTEMPTS``
-    the row is marked failed and the sweep stops trying.
+    The attempt is counted and committed first; then the row is locked again, the e-mail sent
+    and the row marked sent in one transaction. A row already sent, skipped, or being sent by
+    another worker is left alone. A failure to send raises (the task retries it); the attempt
+    that reaches ``EMAIL_MAX_ATTEMPTS`` marks the row failed, and the sweep stops trying.
     """
+    if not _email_attempt_record(notification_id=notification_id):
+        return False
     try:
         with transaction.atomic():
             notification = (
@@ -109,30 +159,21 @@ def notification_email_deliver(*, notification_id: int) -> bool:
                 .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
                 .first()
             )
-            if notification is None:
+            if notification is None:  # another worker took it in between
                 return False
             _render(notification).send(fail_silently=False)
             notification.email_status = Notification.EmailStatus.SENT
             notification.emailed_at = timezone.now()
-            notification.email_attempts += 1
-            notification.save(update_fields=["email_status", "emailed_at", "email_attempts"])
+            notification.save(update_fields=["email_status", "emailed_at"])
             return True
     except Exception:
         # One statement, on the row only while it is still pending: once this call's lock is
-        # released another worker may have sent it, and a sent row must not turn pending again
-        # (it would be e-mailed twice).
+        # released another worker may have sent it, and a sent row must not turn failed.
         Notification.objects.filter(
-            pk=notification_id, email_status=Notification.EmailStatus.PENDING
-        ).update(
-            email_attempts=F("email_attempts") + 1,
-            email_status=Case(
-                When(
-                    email_attempts__gte=EMAIL_MAX_ATTEMPTS - 1,
-                    then=Value(Notification.EmailStatus.FAILED),
-                ),
-                default=Value(Notification.EmailStatus.PENDING),
-            ),
-        )
+            pk=notification_id,
+            email_status=Notification.EmailStatus.PENDING,
+            email_attempts__gte=EMAIL_MAX_ATTEMPTS,
+        ).update(email_status=Notification.EmailStatus.FAILED)
         raise
 
 

@@ -176,6 +176,10 @@ TIMER_SWEEP_SECONDS = env.float(
 )
 TIMER_BATCH_SIZE = 200
 TIMER_MAX_BATCHES = 10
+# The longest a sweep waits for a lock its row's transaction needs (seconds; PostgreSQL): past it
+# the row is left for the next run, so a lock held elsewhere never stalls a worker
+# (marketplace/locking.py). The row itself is skipped at once when locked (skip_locked).
+TIMER_LOCK_TIMEOUT_SECONDS = env.float("TIMER_LOCK_TIMEOUT_SECONDS", default=2.0)
 # An open gig expires this long after bidding closed without an award (bidders are told).
 AWARD_WINDOW_DAYS = env.int("AWARD_WINDOW_DAYS", default=7)
 # A contract nobody funded is reminded after a day and cancelled after this many days.
@@ -274,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ServiceStatusEnum": "marketplace.views.SERVICE_STATUS_CHOICES",
+        "ProcessStatusEnum": "marketplace.views.PROCESS_STATUS_CHOICES",
+        "HealthPartEnum": "marketplace.views.PARTS",
         "GigStatusEnum": "projects.models.Gig.Status",
         "BidStatusEnum": "projects.models.Bid.Status",
         "ContractStatusEnum": "projects.models.Contract.Status",
@@ -298,6 +304,10 @@ if REDIS_URL:
         # second worker. The fault tests shorten it to see a killed worker's task come back.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
+    if REDIS_URL.partition("://")[0] in ("redis", "rediss"):
+        # kombu's Redis transport with the correction that keeps a worker alive when Redis goes
+        # away while it holds unacknowledged messages (marketplace/broker.py says why).
+        CELERY_BROKER_TRANSPORT = "marketplace.broker:Transport"
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

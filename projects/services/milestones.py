@@ -62,6 +62,23 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
     return contract, milestone
 
 
+def _lock_unless_busy(milestone_id: int) -> tuple[Contract, Milestone] | None:
+    """The sweeps' ``_lock``: the contract, then the milestone — or None, locking nothing more,
+    when another transaction holds either (the next sweep comes back to it)."""
+    contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
+    contract = (
+        Contract.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("gig")
+        .filter(pk=contract_id.first())
+        .first()
+    )
+    if contract is None:
+        return None
+    milestone = Milestone.objects.select_for_update(skip_locked=True).filter(pk=milestone_id)
+    milestone = milestone.first()
+    return None if milestone is None else (contract, milestone)
+
+
 def _only(actor: User, user_id: int, message: str) -> None:
     if actor.pk != user_id:
         raise PermissionDenied(message)
@@ -301,9 +318,14 @@ def milestone_approve(*, milestone_id: int, actor: User) -> Milestone:
 def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     """Release a milestone submitted ``AUTO_RELEASE_DAYS`` ago that the client left alone.
 
-    Returns None (and changes nothing) when it is not due: not submitted any more, or too soon.
+    Returns None (and changes nothing) when it is not due: not submitted any more, or too soon —
+    or when another transaction holds the contract or the milestone: the sweep does not wait
+    for it, and the next run finds the milestone again.
     """
-    contract, milestone = _lock(milestone_id, None)
+    locked = _lock_unless_busy(milestone_id)
+    if locked is None:
+        return None
+    contract, milestone = locked
     due = milestone.submitted_at and (
         milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS) <= timezone.now()
     )

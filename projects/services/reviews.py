@@ -8,6 +8,7 @@ Each revealed review records a reputation event for its subject.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.timing import days
 from projects import notices
 from projects.access import is_moderator
@@ -24,6 +26,8 @@ from projects.models import Contract, ReputationEvent, Review
 from projects.selectors.reviews import review_window_closes_at
 from projects.services.gigs import ensure_not_suspended
 from projects.services.reputation import reputation_event_record
+
+logger = logging.getLogger(__name__)
 
 
 def _reveal(reviews: list[Review], now: datetime) -> None:
@@ -166,14 +170,20 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
     """
     now = now or timezone.now()
     cutoff = now - days(settings.REVIEW_WINDOW_DAYS)
-    with transaction.atomic():
-        due = list(
-            Review.objects.select_for_update(skip_locked=True)
-            .filter(revealed_at__isnull=True, contract__completed_at__lte=cutoff)
-            .select_related("contract__gig")
-            .order_by("contract__completed_at", "id")[:batch]
-        )
-        _reveal(due, now)
-        for contract in {review.contract_id: review.contract for review in due}.values():
-            _notify_revealed(contract, window_closed=True)
+    try:
+        # Reviews being written are skipped; any other lock is waited for briefly, at most
+        # (marketplace/locking.py): the batch is rolled back and the next run tries again.
+        with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+            due = list(
+                Review.objects.select_for_update(skip_locked=True)
+                .filter(revealed_at__isnull=True, contract__completed_at__lte=cutoff)
+                .select_related("contract__gig")
+                .order_by("contract__completed_at", "id")[:batch]
+            )
+            _reveal(due, now)
+            for contract in {review.contract_id: review.contract for review in due}.values():
+                _notify_revealed(contract, window_closed=True)
+    except LockWaitTimeout:
+        logger.warning("review reveal: a lock it needs is held elsewhere; next run")
+        return 0
     return len(due)

@@ -12,8 +12,10 @@ withdrawn (the freelancer may bid again).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +26,7 @@ from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import local_datetime
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, Gig
@@ -31,6 +34,8 @@ from projects.models import Bid, Gig
 Action = ModeratorAction.Action
 # Gigs a suspension hides: those people can still find and bid on.
 HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -183,21 +188,26 @@ def suspensions_restore_ended(*, batch: int = 200) -> int:
     )
     done = 0
     for suspension_id in ids:
-        with transaction.atomic():
-            suspension = (
-                Suspension.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(pk=suspension_id, restored_at__isnull=True)
-                .first()
-            )
-            if suspension is None:
-                continue
-            _restore(suspension, now)
-            if suspension.lifted_at is None:
-                notices.send(
-                    recipient=suspension.user,
-                    kind="suspension_ended",
-                    key=f"suspension_ended:{suspension.pk}",
+        # The user's gigs may be locked by someone else's transaction: wait briefly, at most
+        # (marketplace/locking.py); the next run comes back.
+        try:
+            with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+                suspension = (
+                    Suspension.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("user")
+                    .filter(pk=suspension_id, restored_at__isnull=True)
+                    .first()
                 )
-            done += 1
+                if suspension is None:
+                    continue
+                _restore(suspension, now)
+                if suspension.lifted_at is None:
+                    notices.send(
+                        recipient=suspension.user,
+                        kind="suspension_ended",
+                        key=f"suspension_ended:{suspension.pk}",
+                    )
+                done += 1
+        except LockWaitTimeout:
+            logger.warning("ended suspension %s: a lock it needs is held elsewhere", suspension_id)
     return done

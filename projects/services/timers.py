@@ -8,13 +8,18 @@ own short transaction under the row's lock, re-checking the state first. So:
 - running a sweep twice, or two schedulers at once, changes nothing the second time: a row's
   progress (``due_notice_stage``, ``auto_release_warned_at``, …) is written with the notice, the
   notice's key is unique, and money moves only through the idempotent milestone services;
-- rows another sweep is handling are skipped (``skip_locked``), not waited for.
+- a row another transaction holds — another sweep, a person's request, an admin's edit — is
+  skipped (``skip_locked`` on the row's first lock), and every further lock its transaction
+  needs is waited for at most ``TIMER_LOCK_TIMEOUT_SECONDS`` (``marketplace.locking``): a row
+  that cannot be had now is left for the next run, and the sweep goes on with the others.
 
 A timer "day" is ``marketplace.timing.days(1)``: 24 hours, or a minute in the fast demo.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -24,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from marketplace.formatting import rupiah
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.state import ensure_transition
 from marketplace.timing import days, hours
 from projects import notices
@@ -48,8 +54,30 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+logger = logging.getLogger(__name__)
+
+
 def _batch(queryset, size: int | None) -> list[int]:
     return list(queryset.values_list("pk", flat=True)[: size or settings.TIMER_BATCH_SIZE])
+
+
+def _each(ids: list[int], handle: Callable[[int], object], what: str) -> int:
+    """``handle`` each row in a transaction of its own with bounded lock waits; how many it
+    handled (returned something other than None or False).
+
+    A row whose locks are not granted in time is rolled back and left for the next run.
+    """
+    handled = 0
+    for pk in ids:
+        try:
+            with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+                result = handle(pk)
+        except LockWaitTimeout:
+            logger.warning("%s %s: a lock it needs is held elsewhere; next run", what, pk)
+            continue
+        if result is not None and result is not False:
+            handled += 1
+    return handled
 
 
 # --- milestone due dates ----------------------------------------------------------------------
@@ -121,8 +149,11 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
 
 def milestone_due_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
     now = now or timezone.now()
-    ids = _batch(milestones_due(now), batch)
-    return sum(1 for pk in ids if milestone_due_notice(milestone_id=pk, now=now) is not None)
+    return _each(
+        _batch(milestones_due(now), batch),
+        lambda pk: milestone_due_notice(milestone_id=pk, now=now),
+        "due-date notice for milestone",
+    )
 
 
 # --- auto-release -----------------------------------------------------------------------------
@@ -180,12 +211,16 @@ def auto_release_sweep(*, now: datetime | None = None, batch: int | None = None)
     """Warn clients a day ahead, then release through ``milestone_auto_release`` (the same
     idempotent release a client's approval uses, by the system)."""
     now = now or timezone.now()
-    released = 0
-    for pk in _batch(milestones_to_release(now), batch):
-        if milestone_services.milestone_auto_release(milestone_id=pk) is not None:
-            released += 1
-    for pk in _batch(milestones_to_warn(now), batch):
-        milestone_auto_release_warning(milestone_id=pk, now=now)
+    released = _each(
+        _batch(milestones_to_release(now), batch),
+        lambda pk: milestone_services.milestone_auto_release(milestone_id=pk),
+        "auto-release of milestone",
+    )
+    _each(
+        _batch(milestones_to_warn(now), batch),
+        lambda pk: milestone_auto_release_warning(milestone_id=pk, now=now),
+        "auto-release warning for milestone",
+    )
     return released
 
 
@@ -261,8 +296,11 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
 
 def bidding_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
     now = now or timezone.now()
-    ids = _batch(gigs_due(now), batch)
-    return sum(1 for pk in ids if gig_bidding_timer(gig_id=pk, now=now) is not None)
+    return _each(
+        _batch(gigs_due(now), batch),
+        lambda pk: gig_bidding_timer(gig_id=pk, now=now),
+        "bidding timer of gig",
+    )
 
 
 # --- contracts nobody funded ------------------------------------------------------------------
@@ -321,5 +359,8 @@ def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
 
 def funding_sweep(*, now: datetime | None = None, batch: int | None = None) -> int:
     now = now or timezone.now()
-    ids = _batch(contracts_unfunded(now), batch)
-    return sum(1 for pk in ids if contract_funding_timer(contract_id=pk, now=now) is not None)
+    return _each(
+        _batch(contracts_unfunded(now), batch),
+        lambda pk: contract_funding_timer(contract_id=pk, now=now),
+        "funding timer of contract",
+    )

@@ -11,6 +11,7 @@ E-mail goes to Django's locmem backend (``mail.outbox``), or to the failing back
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import UTC, datetime, timedelta
 
@@ -282,6 +283,153 @@ def test_a_failing_send_after_commit_does_not_fail_the_event(
 
     assert status(notification) == ("pending", 1)
     assert Notification.objects.count() == 1
+
+
+# --- a crash between the send and the commit -----------------------------------------------
+
+
+class Crash(BaseException):
+    """The worker or the database dies right after the message left: no handler runs, the
+    transaction that would have marked the row sent never commits."""
+
+
+class CrashAfterSendBackend(BaseEmailBackend):
+    """Delivers (to ``delivered``), noting what the database said at that moment, then dies."""
+
+    delivered: list = []
+    seen_at_send: list[tuple[str, int]] = []
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            CrashAfterSendBackend.delivered.append(message)
+            row = Notification.objects.get(key=message.extra_headers["X-Test-Key"])
+            CrashAfterSendBackend.seen_at_send.append((row.email_status, row.email_attempts))
+        raise Crash
+
+
+@pytest.fixture
+def crashing_mail_server(settings, monkeypatch):
+    from accounts.services import notifications
+
+    CrashAfterSendBackend.delivered = []
+    CrashAfterSendBackend.seen_at_send = []
+    settings.EMAIL_BACKEND = f"{__name__}.CrashAfterSendBackend"
+    render = notifications._render
+
+    def render_with_key(notification):  # lets the backend find the row it is sending
+        message = render(notification)
+        message.extra_headers["X-Test-Key"] = notification.key
+        return message
+
+    monkeypatch.setattr(notifications, "_render", render_with_key)
+    return CrashAfterSendBackend
+
+
+@pytest.mark.django_db
+def test_the_attempt_is_recorded_before_the_send_and_survives_a_crash_after_it(
+    clock, crashing_mail_server
+):
+    notification = send_bid_notice(UserFactory())
+
+    with pytest.raises(Crash):
+        notification_email_deliver(notification_id=notification.pk)
+
+    # When the message left, the row already counted the attempt…
+    assert crashing_mail_server.seen_at_send == [("pending", 1)]
+    # …and that record outlived the sending transaction, which never committed.
+    assert status(notification) == ("pending", 1)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    assert len(crashing_mail_server.delivered) == 1
+
+
+@pytest.mark.django_db
+def test_a_notice_sent_again_after_a_crash_has_the_same_message_id(clock, crashing_mail_server):
+    notification = send_bid_notice(UserFactory())
+    with pytest.raises(Crash):
+        notification_email_deliver(notification_id=notification.pk)
+
+    # The sweep finds the row still pending and sends it again, this time to a server that
+    # stays up.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        clock.move_to(START + timedelta(minutes=2))
+        assert deliver_pending_emails() == 1
+
+    [first] = crashing_mail_server.delivered
+    [second] = mail.outbox
+    assert status(notification) == ("sent", 2)
+    first_id, second_id = first.message()["Message-ID"], second.message()["Message-ID"]
+    assert first_id == second_id  # mail systems drop the second copy as a duplicate
+    assert re.fullmatch(r"<notice\.[0-9a-f]{40}@garap\.local>", first_id), first_id
+
+
+@pytest.mark.django_db
+def test_a_notice_whose_sender_dies_every_time_is_failed_after_the_last_attempt(
+    clock, crashing_mail_server
+):
+    notification = send_bid_notice(UserFactory())
+    for _ in range(EMAIL_MAX_ATTEMPTS):
+        with pytest.raises(Crash):
+            notification_email_deliver(notification_id=notification.pk)
+    assert status(notification) == ("pending", EMAIL_MAX_ATTEMPTS)
+
+    assert notification_email_deliver(notification_id=notification.pk) is False
+    assert status(notification) == ("failed", EMAIL_MAX_ATTEMPTS)
+    assert len(crashing_mail_server.delivered) == EMAIL_MAX_ATTEMPTS  # no sixth copy
+
+
+@pytest.mark.django_db
+def test_every_notice_has_its_own_message_id(clock):
+    user = UserFactory()
+    notices_sent = [send_bid_notice(user, number) for number in (1, 2)]
+    other = send_bid_notice(UserFactory(), 3)
+    for notification in (*notices_sent, other):
+        assert notification_email_deliver(notification_id=notification.pk) is True
+
+    ids = [message.message()["Message-ID"] for message in mail.outbox]
+    assert len(ids) == 3
+    assert len(set(ids)) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_recorded_attempt_is_committed_before_the_send(clock, crashing_mail_server):
+    """Read from a connection of its own at the moment of sending: the attempt is committed,
+    not merely written in the transaction that sends."""
+    import psycopg
+    from django.conf import settings as django_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        notification = send_bid_notice(UserFactory())  # committed: its task runs at once
+    # As if that task's message had been lost: the outbox row waits for the sweep.
+    Notification.objects.filter(pk=notification.pk).update(email_status="pending", email_attempts=0)
+    db = django_settings.DATABASES["default"]
+    committed: list[tuple[str, int]] = []
+
+    class Reader(CrashAfterSendBackend):
+        def send_messages(self, email_messages):
+            with psycopg.connect(
+                host=db["HOST"],
+                port=db["PORT"] or 5432,
+                user=db["USER"],
+                password=db["PASSWORD"],
+                dbname=db["NAME"],
+            ) as other:
+                committed.append(
+                    other.execute(
+                        f"SELECT email_status, email_attempts FROM {Notification._meta.db_table}"  # noqa: S608
+                        " WHERE id = %s",
+                        [notification.pk],
+                    ).fetchone()
+                )
+            return super().send_messages(email_messages)
+
+    globals()["Reader"] = Reader
+    with override_settings(EMAIL_BACKEND=f"{__name__}.Reader"), pytest.raises(Crash):
+        notification_email_deliver(notification_id=notification.pk)
+
+    assert committed == [("pending", 1)]
+    assert status(notification) == ("pending", 1)
 
 
 # --- preferences -----------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -196,3 +198,85 @@ def sent_emails(folder: Path) -> list[EmailMessage]:
             if chunk.strip():
                 messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
     return messages
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A Redis server of the test's own, on a free port, that the test may kill and restart —
+    never the shared one other processes use. Nothing is written to disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is not installed"
+        log = (self.folder / f"redis-{self.port}.log").open("ab")
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                assert self.proc.poll() is None, "redis-server exited at start"
+                assert time.monotonic() < deadline, "redis-server did not answer"
+                time.sleep(0.05)
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_connect_timeout=1)
+
+    def kill(self) -> None:
+        """SIGKILL: the server vanishes mid-conversation, with everything it held."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def shutdown_nosave(self) -> None:
+        """Redis's own ``SHUTDOWN NOSAVE``: it closes every client and exits."""
+        import redis
+
+        assert self.proc is not None
+        with suppress(redis.ConnectionError):
+            self.client().shutdown(nosave=True)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[RedisServer]:
+    server = RedisServer(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -35,7 +35,7 @@ from psycopg import sql
 from accounts.models import Notification
 from payments.models import Account, LedgerTransaction
 from projects.audit import ledger_problems
-from projects.models import Milestone
+from projects.models import Gig, Milestone
 from projects.services import milestones as services
 from projects.tasks import sweep_auto_release
 from tests.conftest import client_for
@@ -60,6 +60,9 @@ AMOUNT, FEE = 120_000, 12_000
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
 # Beat runs every sweep this often in these tests (seconds).
 FAST_SWEEPS = {"TIMER_SWEEP_SECONDS": "1"}
+# A sweep gives up on a lock after TIMER_LOCK_TIMEOUT_SECONDS; the tests that need a release
+# provably stuck inside its transaction let it wait as long as they need.
+WAIT_FOR_LOCKS = {"TIMER_LOCK_TIMEOUT_SECONDS": "600"}
 # A worker's log line for a finished auto-release sweep, with what it returned.
 SWEEP_DONE = re.compile(r"projects\.tasks\.sweep_auto_release\[[^\]]+\] succeeded in \S+: (\d+)")
 
@@ -169,9 +172,13 @@ def send_sweep() -> str:
 
 
 @contextmanager
-def milestone_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
-    """Hold the milestone's row lock in a transaction of the test's own, on a connection of its
-    own, until ``rollback()`` (or the end of the block)."""
+def gig_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
+    """Hold the row lock of the milestone's gig in a transaction of the test's own, on a
+    connection of its own, until ``rollback()`` (or the end of the block).
+
+    The gig is the last row a release locks (as the contract completes): a release that meets
+    this lock has already locked the contract and the milestone and posted its ledger entries,
+    uncommitted, in its transaction."""
     db = settings.DATABASES["default"]
     holder = psycopg.connect(
         host=db["HOST"],
@@ -183,9 +190,9 @@ def milestone_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
     with closing(holder):
         holder.execute(
             sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
-                sql.Identifier(Milestone._meta.db_table)
+                sql.Identifier(Gig._meta.db_table)
             ),
-            [milestone.pk],
+            [milestone.contract.gig_id],
         )
         yield holder
 
@@ -205,10 +212,10 @@ def lock_waiters() -> dict[int, tuple[list[int], str]]:
 
 def blocked_release(holder: psycopg.Connection) -> int:
     """The one backend waiting for the holder's lock, checked to be the release's
-    ``SELECT … FOR UPDATE`` of the milestone; its pid."""
+    ``SELECT … FOR UPDATE`` of the gig; its pid."""
     [(pid, (blockers, query))] = lock_waiters().items()
     assert blockers == [holder.info.backend_pid]
-    assert Milestone._meta.db_table in query
+    assert Gig._meta.db_table in query
     assert "FOR UPDATE" in query
     return pid
 
@@ -260,8 +267,8 @@ def test_a_worker_killed_mid_release_is_replaced_and_the_release_happens_once(tm
     visibility = 4
     milestone = submitted_milestone(ago=overdue_for_auto_release())
 
-    env = {"CELERY_VISIBILITY_TIMEOUT": str(visibility)}
-    with celery_processes(tmp_path, **env) as celery, milestone_row_lock(milestone) as holder:
+    env = {"CELERY_VISIBILITY_TIMEOUT": str(visibility), **WAIT_FOR_LOCKS}
+    with celery_processes(tmp_path, **env) as celery, gig_row_lock(milestone) as holder:
         celery.worker("first")
         task_id = send_sweep()
         celery.wait_until(lock_waiters, what="the worker to block on the milestone's lock")
@@ -290,33 +297,43 @@ def test_a_worker_killed_mid_release_is_replaced_and_the_release_happens_once(tm
 def test_a_pool_process_killed_mid_release_gives_the_task_back_and_it_runs_once(tmp_path):
     """reject_on_worker_lost: when only the pool process running the release dies, the
     worker's main process gives the message back at once (no visibility timeout to wait
-    out) and runs it again in a fresh pool process — and the milestone is still released once,
-    though the dead process's transaction lingers in PostgreSQL until the lock goes."""
+    out) and runs it again in a fresh pool process. The dead process's transaction lingers in
+    PostgreSQL, holding the contract, until the test's lock goes: the second run passes the
+    locked row by (it does not wait behind it), and the next sweep releases the milestone —
+    once."""
     milestone = submitted_milestone(ago=overdue_for_auto_release())
 
-    with celery_processes(tmp_path) as celery, milestone_row_lock(milestone) as holder:
+    with (
+        celery_processes(tmp_path, **WAIT_FOR_LOCKS) as celery,
+        gig_row_lock(milestone) as holder,
+    ):
         worker = celery.worker("worker")
         task_id = send_sweep()
-        celery.wait_until(lock_waiters, what="the worker to block on the milestone's lock")
+        celery.wait_until(lock_waiters, what="the worker to block on the gig's lock")
         first = blocked_release(holder)
         [pool] = pool_processes(worker.pid)
 
         os.kill(pool, signal.SIGKILL)
-        # Run again: the new pool process waits too — behind the dead one's transaction,
-        # which holds the contract's lock and waits for the milestone's.
         celery.wait_until(
-            lambda: set(lock_waiters()) - {first}, what="the task to run again and block"
+            lambda: f"sweep_auto_release[{task_id}] succeeded in" in celery.log("worker"),
+            what="the task to run again, past the locked row",
         )
         assert "WorkerLostError" in celery.log("worker")
         assert celery.log("worker").count(f"sweep_auto_release[{task_id}] received") == 2
+        assert [int(n) for n in SWEEP_DONE.findall(celery.log("worker"))] == [0]
+        assert set(lock_waiters()) == {first}  # only the dead one still waits
         assert_untouched(milestone)
 
-        holder.rollback()
-        celery.wait_until(lambda: notice_emailed(milestone), what="the release")
+        holder.rollback()  # the dead process's transaction gets the lock and fails: rolled back
+        celery.wait_until(lambda: not lock_waiters(), what="the dead transaction to end")
+        assert_untouched(milestone)
+        again = send_sweep()
+        celery.wait_until(lambda: notice_emailed(milestone), what="the next sweep's release")
         celery.wait_until(
-            lambda: task_id not in unacked_task_ids(), what="the message to be acknowledged"
+            lambda: not {task_id, again} & unacked_task_ids(),
+            what="the messages to be acknowledged",
         )
-        assert celery.log("worker").count(f"sweep_auto_release[{task_id}] succeeded in") == 1
+        assert [int(n) for n in SWEEP_DONE.findall(celery.log("worker"))] == [0, 1]
 
     assert_released_once(milestone, tmp_path)
 
