@@ -305,7 +305,9 @@ def test_console_shows_the_case(as_role, time_machine):
     assert "Sudah sesuai brief." in html
     assert NOTE in html
     [file] = dispute.milestone.deliveries.get().files.all()
-    assert f'href="{file.file.url}"' in html
+    # Linked through the console's own permission-checked view, never a raw storage path.
+    assert f'href="{CHANGELIST}{dispute.pk}/files/delivery/{file.pk}/"' in html
+    assert file.file.name not in html
     assert "Rp 120.000" in html
     assert 'name="freelancer_amount"' in html
     assert 'max="120000"' in html
