@@ -9,7 +9,8 @@ the 10 MB check afterwards. So:
   so many files of so many bytes, plus room for the form's text. Everything else takes
   ``REQUEST_MAX_BYTES`` and no files at all.
 * ``UploadLimitMiddleware`` refuses a declared ``Content-Length`` over the cap with a 413
-  before a byte is read.
+  before a byte is read (and an upload sent chunked, without a length, with a 411: Django
+  would read none of it).
 * ``LimitedUploadHandler``, first of ``FILE_UPLOAD_HANDLERS``, counts what actually arrives —
   whatever the header said, and for a body that came without one — and stops reading at the
   first file past its size, the first file past the count, or the first byte past the cap.
@@ -125,6 +126,15 @@ def too_many_files(limit: UploadLimit | None) -> PayloadTooLarge:
         return PayloadTooLarge(message, code="too_many_files")
     message = _("Send at most %(n)d file(s) at once.") % {"n": limit.max_files()}
     return PayloadTooLarge(message, code="too_many_files", fields={limit.field: [message]})
+
+
+def length_required() -> DomainError:
+    error = DomainError(
+        _("Send the upload with a Content-Length header; chunked uploads are not accepted."),
+        code="length_required",
+    )
+    error.status_code = 411
+    return error
 
 
 def _cap(limit: UploadLimit | None) -> int:
@@ -258,6 +268,14 @@ class UploadLimitMiddleware:
         cap = _cap(limit)
         if _declared_length(request) > cap:
             return refusal_response(request, body_too_large(limit, cap))
+        if (
+            limit is not None
+            and "CONTENT_LENGTH" not in request.META
+            and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            # Django reads no body without a length: the upload would arrive empty and be
+            # refused as "no file sent", which misleads. Say what is wrong instead.
+            return refusal_response(request, length_required())
         if (
             request.method == "POST"
             and not request.path.startswith("/api/")
