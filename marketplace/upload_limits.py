@@ -21,6 +21,10 @@ the 10 MB check afterwards. So:
 Refusals are ``PayloadTooLarge`` / ``InsufficientStorage`` domain errors: the API's handler
 answers them in its JSON error shape; on pages, the middleware reads the body itself (before
 the CSRF check would) so it can answer with the friendly error page.
+
+This holds for the WSGI server Garap runs on (gunicorn). Django's ASGI handler reads a whole
+body into a temporary file before any middleware runs; an ASGI deployment would need its
+server (or a proxy in front) to cap request bodies.
 """
 
 from __future__ import annotations
