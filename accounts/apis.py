@@ -49,6 +49,7 @@ from marketplace.api import (
     paginate,
     validated_query,
 )
+from marketplace.upload_limits import IMAGE, UploadRateThrottle
 
 
 class ImageRenderer(BinaryRenderer):
@@ -317,6 +318,8 @@ class PortfolioDetailApi(APIView):
 @extend_schema(tags=["portfolio"])
 class PortfolioImagesApi(APIView):
     parser_classes = [MultiPartParser]
+    upload_limit = IMAGE
+    throttle_classes = [UploadRateThrottle]
 
     @extend_schema(request=ImageUploadSerializer, responses={201: PortfolioImageSerializer})
     def post(self, request: Request, item_id: int) -> Response:

@@ -29,7 +29,8 @@ from accounts.models import (
     User,
 )
 from accounts.models.profiles import DIRECTORY_LISTED
-from marketplace.errors import NotFound
+from marketplace.errors import Conflict, NotFound
+from marketplace.images import refusal_message
 
 
 def username_taken(*, username: str) -> bool:
@@ -151,14 +152,23 @@ def freelancer_directory(
     return profiles.select_related("user").prefetch_related("skills")
 
 
+def _images(viewer: Any = None) -> Prefetch:
+    """An item's images in order: the ready ones, and for their owner also those processing or
+    failed (nobody else sees an image before a worker cleaned it)."""
+    shown = Q(status=PortfolioImage.Status.READY)
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(item__owner=viewer)
+    return Prefetch(
+        "images", queryset=PortfolioImage.objects.filter(shown).order_by("position", "id")
+    )
+
+
 def _portfolio_items() -> Prefetch:
     return Prefetch(
         "user__portfolio_items",
         queryset=PortfolioItem.objects.filter(removed_at__isnull=True)
         .select_related("category")
-        .prefetch_related(
-            "skills", Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
-        ),
+        .prefetch_related("skills", _images()),
     )
 
 
@@ -214,12 +224,10 @@ def portfolio_list(
     *, owner_username: str | None = None, owner: User | None = None
 ) -> QuerySet[PortfolioItem]:
     """One freelancer's items in their order, images and skills prefetched (3 queries)."""
-    items = PortfolioItem.objects.select_related("category", "owner").prefetch_related(
-        "skills", Prefetch("images", queryset=PortfolioImage.objects.order_by("position", "id"))
-    )
+    items = PortfolioItem.objects.select_related("category", "owner")
     if owner is not None:
-        return items.filter(owner=owner)
-    return items.filter(
+        return items.prefetch_related("skills", _images(owner)).filter(owner=owner)
+    return items.prefetch_related("skills", _images()).filter(
         owner__username__iexact=owner_username, owner__is_active=True, removed_at__isnull=True
     )
 
@@ -235,7 +243,7 @@ def _shown_to(viewer: Any) -> Q:
 def portfolio_item_get(*, item_id: int, viewer: Any = None) -> PortfolioItem:
     item = (
         PortfolioItem.objects.select_related("category", "owner")
-        .prefetch_related("skills", "images")
+        .prefetch_related("skills", _images(viewer))
         .filter(_shown_to(viewer), pk=item_id, owner__is_active=True)
         .first()
     )
@@ -253,6 +261,15 @@ def portfolio_image_get(*, item_id: int, image_id: int, viewer: Any = None) -> P
     image = item and PortfolioImage.objects.filter(pk=image_id, item=item).first()
     if image is None:
         raise NotFound(_("Image not found."))
+    if image.status != PortfolioImage.Status.READY:
+        if not (viewer is not None and viewer.is_authenticated and item.owner_id == viewer.pk):
+            raise NotFound(_("Image not found."))
+        if image.status == PortfolioImage.Status.PROCESSING:
+            raise Conflict(
+                _("The image is still being processed. Try again in a moment."),
+                code="image_processing",
+            )
+        raise Conflict(refusal_message(image.error_code), code="image_failed")
     return image
 
 

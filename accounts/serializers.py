@@ -19,6 +19,7 @@ from accounts.models import (
     User,
 )
 from marketplace.api import StrictModelSerializer, StrictSerializer
+from marketplace.images import refusal_message
 
 
 class UserSerializer(StrictModelSerializer):
@@ -245,14 +246,30 @@ class FreelancerSerializer(serializers.Serializer):
 
 class PortfolioImageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    url = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(
+        choices=PortfolioImage.Status.choices,
+        help_text=(
+            "`processing` right after the upload, while a worker cleans the image (only its "
+            "owner sees it then); `ready` once shown to everyone; `failed` when the picture "
+            "turned out unreadable (see `error`; delete it and upload again)."
+        ),
+    )
+    error = serializers.SerializerMethodField(help_text="Why processing failed, else null.")
+    url = serializers.SerializerMethodField(help_text="Null until the image is ready.")
     content_type = serializers.CharField()
-    width = serializers.IntegerField()
+    width = serializers.IntegerField(help_text="Pixels, as shown (final once ready).")
     height = serializers.IntegerField()
-    size = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="Bytes: as uploaded until ready, then as stored.")
 
-    def get_url(self, image: PortfolioImage) -> str:
+    def get_url(self, image: PortfolioImage) -> str | None:
+        if image.status != PortfolioImage.Status.READY:
+            return None
         return f"/api/v1/portfolio-items/{image.item_id}/images/{image.pk}/"
+
+    def get_error(self, image: PortfolioImage) -> str | None:
+        if image.status != PortfolioImage.Status.FAILED:
+            return None
+        return refusal_message(image.error_code)
 
 
 class PortfolioItemSerializer(serializers.Serializer):
@@ -388,7 +405,9 @@ class PortfolioItemWriteSerializer(StrictSerializer):
 
 
 class ImageUploadSerializer(StrictSerializer):
-    image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 5 MB and 6000 px a side.")
+    image = serializers.FileField(
+        help_text="JPEG, PNG or WebP, at most 5 MB, 4096 px a side and 16 megapixels."
+    )
 
 
 class ReputationChangeSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""E-mail delivery of notices: a task per new notice, and a sweep for any the task missed."""
+"""E-mail delivery of notices and the cleaning of portfolio images: a task per notice or image,
+and a sweep for any whose task was lost."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.services import notification_email_deliver, notification_emails_pending
+from accounts.services.portfolio import portfolio_image_process, portfolio_images_stuck
+from marketplace.errors import InsufficientStorage
+from marketplace.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +49,27 @@ def deliver_pending_emails() -> int:
             # The attempt is counted; after EMAIL_MAX_ATTEMPTS the row is marked failed.
             logger.warning("e-mail for notice %s failed; will retry", pk, exc_info=True)
     return sent
+
+
+@shared_task(
+    name="accounts.tasks.process_portfolio_image",
+    # A full disk or a storage hiccup passes; the image stays processing meanwhile (and the
+    # sweep below tries again after the retries).
+    autoretry_for=(InsufficientStorage, OSError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def process_portfolio_image(image_id: int) -> str | None:
+    image = portfolio_image_process(image_id=image_id)
+    return image.status if image else None
+
+
+@shared_task(name="accounts.tasks.sweep_processing_images")
+def sweep_processing_images() -> int:
+    """Hand images whose processing task was lost back to a worker, a bounded batch."""
+    older_than = timezone.now() - timedelta(seconds=settings.IMAGE_PROCESSING_RETRY_SECONDS)
+    stuck = portfolio_images_stuck(older_than=older_than, limit=settings.TIMER_BATCH_SIZE)
+    for pk in stuck:
+        enqueue_on_commit(process_portfolio_image, pk)
+    return len(stuck)

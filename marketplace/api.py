@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.utils import encoders
 
 from marketplace.errors import DomainError
+from marketplace.storage import download_response
 
 logger = logging.getLogger(__name__)
 
@@ -391,16 +392,8 @@ class BinaryRenderer(renderers.BaseRenderer):
 
 
 def download(file_field: Any, name: str) -> FileResponse:
-    """Serve a stored file as a download, never inline: an uploaded page or image must not run
-    in our origin, whatever its content."""
-    response = FileResponse(
-        file_field.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Serve a stored file as a download, never inline (``marketplace.storage``)."""
+    return download_response(file_field, name)
 
 
 _PAGES: dict[type, type[serializers.Serializer]] = {}

@@ -52,3 +52,29 @@ class PaymentRequired(DomainError):
     def __init__(self, message: str, *, missing: int = 0, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.missing = missing
+
+
+class PayloadTooLarge(DomainError):
+    """The request carries more than the endpoint takes (bytes, or files); nothing was stored."""
+
+    status_code = 413
+    code = "too_large"
+
+
+class InsufficientStorage(DomainError):
+    """The file storage is full: nothing of the request was kept; the person may retry later."""
+
+    status_code = 507
+    code = "insufficient_storage"
+
+
+class UploadsThrottled(DomainError):
+    """The account sent more uploads than ``UPLOAD_THROTTLE_RATE`` allows; ``retry_after`` is
+    the wait in whole seconds."""
+
+    status_code = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after

@@ -39,6 +39,8 @@ class DomainErrorPagesMiddleware:
             return views.not_found(request, exception)
         if isinstance(exception, errors.PermissionDenied):
             return views.permission_denied(request, exception, message=exception.message)
+        if isinstance(exception, errors.PayloadTooLarge | errors.InsufficientStorage):
+            return views.domain_error_response(request, exception)
         return None
 
 

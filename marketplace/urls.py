@@ -1,7 +1,5 @@
 """Root URLs: the API under /api/v1/, its schema and docs, the admin, the web pages."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -33,8 +31,9 @@ urlpatterns = [
     path("", include("payments.page_urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, not even with DEBUG on: every uploaded file is served by a view that knows
+# who may see it — portfolio images by the portfolio API, private files (deliveries,
+# attachments) by their download views after a permission check (marketplace/storage.py).
 
 handler400 = "marketplace.views.bad_request"
 handler403 = "marketplace.views.permission_denied"

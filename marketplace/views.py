@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from marketplace import health
 from marketplace.api import error_body
+from marketplace.errors import DomainError
 
 SERVICE_STATUS_CHOICES = [("up", "up"), ("down", "down")]
 PROCESS_STATUS_CHOICES = [("up", "up"), ("down", "down"), ("unknown", "unknown")]
@@ -106,6 +108,54 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         )
         return JsonResponse(error_body("csrf_failed", message), status=403)
     return render(request, "403.html", status=403)
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A refusal raised before any view ran (an upload over its limit or throttle, a full
+    disk): the API's JSON error, or a page for the people using the site."""
+    retry_after = getattr(error, "retry_after", None)
+    if _wants_json(request):
+        body = error_body(error.code, error.message, error.fields)
+        if retry_after:
+            body["retry_after"] = retry_after
+        response: HttpResponse = JsonResponse(body, status=error.status_code)
+    else:
+        heading, advice = _REFUSAL_PAGES.get(error.status_code, _REFUSAL_PAGES[400])
+        context = {
+            "status": error.status_code,
+            "heading": heading,
+            "message": error.message,
+            "advice": advice,
+        }
+        response = render(request, "uploads/refused.html", context, status=error.status_code)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+_REFUSAL_PAGES = {
+    400: (
+        gettext_lazy("Something is wrong with this request"),
+        gettext_lazy("Nothing was saved. Go back, check the form and send it again."),
+    ),
+    413: (
+        gettext_lazy("Too much to upload at once"),
+        gettext_lazy(
+            "Nothing was saved. Go back, choose fewer or smaller files, and send the form again."
+        ),
+    ),
+    429: (
+        gettext_lazy("Too many uploads for now"),
+        gettext_lazy("Nothing was saved. Go back and send the form again after the wait."),
+    ),
+    507: (
+        gettext_lazy("We could not store your files"),
+        gettext_lazy(
+            "It is our problem, not yours, and it has been logged. Go back and send the form "
+            "again in a little while."
+        ),
+    ),
+}
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

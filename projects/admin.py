@@ -20,9 +20,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -37,8 +37,9 @@ from marketplace.admin_actions import (
     run_for_each,
     suspension_end_field,
 )
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, NotFound
 from marketplace.formatting import rupiah
+from marketplace.storage import download_response
 from payments.fees import fee_basis_points
 from projects import content_filter
 from projects.models import (
@@ -706,6 +707,30 @@ class DisputeAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("age (days)"), ordering="created_at")
     def age(self, dispute: Dispute) -> int:
         return queues.dispute_age_days(dispute)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<path:object_id>/files/<str:kind>/<int:file_id>/",
+                self.admin_site.admin_view(self.file_view),
+                name="projects_dispute_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(
+        self, request: HttpRequest, object_id: str, kind: str, file_id: int
+    ) -> HttpResponse:
+        """A delivered or attached file of the dispute, for whoever may view the console:
+        private files are never linked by their storage path."""
+        dispute = self.get_object(request, unquote(object_id))
+        if dispute is None or not self.has_view_permission(request, dispute):
+            raise Http404
+        try:
+            found = queues.dispute_file_get(dispute=dispute, kind=kind, file_id=file_id)
+        except NotFound as exc:
+            raise Http404 from exc
+        return download_response(found.file, found.original_name)
 
     def change_view(
         self,

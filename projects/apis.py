@@ -32,6 +32,7 @@ from marketplace.api import (
     validated_query,
     with_file_list,
 )
+from marketplace.upload_limits import DOCUMENT, DOCUMENTS, UploadRateThrottle
 from projects import selectors
 from projects.access import is_moderator
 from projects.selectors import bids as bid_selectors
@@ -222,6 +223,8 @@ class GigInvitationsApi(APIView):
 @extend_schema(tags=["gigs"])
 class GigAttachmentsApi(APIView):
     parser_classes = [MultiPartParser]
+    upload_limit = DOCUMENT
+    throttle_classes = [UploadRateThrottle]
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
     def post(self, request: Request, gig_id: int) -> Response:
@@ -361,6 +364,8 @@ class ContractMilestonesApi(APIView):
 @extend_schema(tags=["contracts"])
 class ContractMessagesApi(APIView):
     parser_classes = [JSONParser, MultiPartParser]
+    upload_limit = DOCUMENTS
+    throttle_classes = [UploadRateThrottle]
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(MessageSerializer))
     def get(self, request: Request, contract_id: int) -> Response:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import with_file_list
+from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
 from payments.idempotency import idempotent, key_parameter
 from projects.serializers import (
     DisputeOpenSerializer,
@@ -45,6 +46,8 @@ class MilestoneFundApi(APIView):
 )
 class MilestoneSubmitApi(APIView):
     parser_classes = [JSONParser, MultiPartParser]
+    upload_limit = DOCUMENTS
+    throttle_classes = [UploadRateThrottle]
 
     def post(self, request: Request, milestone_id: int) -> Response:
         data = with_file_list(request.data)

@@ -408,6 +408,7 @@ def load_profiles() -> None:
         portfolio_image_add,
         portfolio_item_create,
     )
+    from accounts.services.portfolio import portfolio_image_process
 
     for username, headline, bio, skills, price, city, province, languages in DEMO_PROFILES:
         user = User.objects.get(username=username)
@@ -434,7 +435,9 @@ def load_profiles() -> None:
             skill_ids=list(Skill.objects.filter(slug="desain-logo").values_list("pk", flat=True)),
         )
         upload = SimpleUploadedFile("kopi-senja.png", _demo_image(), content_type="image/png")
-        portfolio_image_add(item_id=item.pk, owner=budi, upload=upload)
+        image = portfolio_image_add(item_id=item.pk, owner=budi, upload=upload)
+        # Cleaned now rather than by a worker: the demo shows its portfolio from the start.
+        portfolio_image_process(image_id=image.pk)
 
 
 # The demo's finished contract: rina translated kopi.nusantara's menu, was paid, both reviewed.

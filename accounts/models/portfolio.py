@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.storage import private_storage
+
 
 class PortfolioItem(models.Model):
     MAX_IMAGES = 8
@@ -50,20 +52,53 @@ def portfolio_image_path(instance: PortfolioImage, filename: str) -> str:
     return f"portfolio/{instance.item.owner_id}/{filename}"
 
 
+def portfolio_upload_path(instance: PortfolioImage, filename: str) -> str:
+    return f"incoming/portfolio/{filename}"
+
+
 class PortfolioImage(models.Model):
-    """An image re-encoded on upload (see marketplace.images): no EXIF, no GPS, bounded size."""
+    """An image as the owner uploaded it, then re-encoded by a worker (see marketplace.images):
+    no EXIF, no GPS, at most ``IMAGE_STORED_MAX_SIDE`` a side.
+
+    Decoding and re-encoding a large picture costs seconds of CPU, so the upload request only
+    checks the header and keeps the bytes privately (``upload``); the image is shown to anyone
+    but its owner once it is ``ready``.
+    """
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("processing")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
 
     item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
-    image = models.FileField(upload_to=portfolio_image_path, max_length=300)
+    # The cleaned image, public by URL; empty until the image is ready.
+    image = models.FileField(upload_to=portfolio_image_path, max_length=300, blank=True)
+    # The bytes as uploaded, private, kept only while the image is processing.
+    upload = models.FileField(
+        upload_to=portfolio_upload_path, max_length=300, blank=True, storage=private_storage
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.READY, db_index=True
+    )
+    # Why processing failed (a marketplace.images refusal code); shown to the owner.
+    error_code = models.CharField(max_length=40, blank=True)
     content_type = models.CharField(max_length=30)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField()  # bytes, after re-encoding
+    size = models.PositiveIntegerField()  # bytes: as uploaded until ready, then as stored
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["item_id", "position", "id"]
+        indexes = [
+            # The sweep that hands lost processing work to a worker again.
+            models.Index(
+                fields=["created_at"],
+                name="portfolio_image_processing",
+                condition=models.Q(status="processing"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Image {self.pk} of {self.item}"

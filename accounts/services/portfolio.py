@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,7 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import PortfolioImage, PortfolioItem, User
 from accounts.services.profiles import skill_model
 from marketplace.errors import Conflict, DomainError, NotFound
-from marketplace.images import clean_image
+from marketplace.images import clean_image, inspect_image
+from marketplace.storage import removes_files_on_failure, save_file
+from marketplace.tasks import enqueue_on_commit
 
 
 def _skills(skill_ids: list[int]) -> list:
@@ -141,7 +147,8 @@ def _move(item: PortfolioItem, position: int) -> None:
 @transaction.atomic
 def portfolio_item_delete(*, item_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
-    _delete_files_on_commit([image.image for image in item.images.all()])
+    images = item.images.all()
+    _delete_files_on_commit([file for image in images for file in (image.image, image.upload)])
     item.delete()
 
 
@@ -156,13 +163,22 @@ def portfolio_item_unlink_contract(*, contract_id: int) -> None:
     PortfolioItem.objects.filter(contract_id=contract_id).update(contract=None)
 
 
+@removes_files_on_failure
 @transaction.atomic
 def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> PortfolioImage:
-    """Validate, re-encode (dropping EXIF and GPS) and store an image at the end of the item.
+    """Check an image from its header, keep its bytes privately and have a worker clean it.
 
-    Raises ``DomainError`` (400) for anything that is not a safe JPEG, PNG or WebP, and
-    ``Conflict`` (409) when the item already has ``PortfolioItem.MAX_IMAGES``.
+    The request does only what costs the same for any picture (``inspect_image``: size, type,
+    name, dimensions); decoding and re-encoding (seconds of CPU for a large one) happen in
+    ``portfolio_image_process``, enqueued on commit. Until then the image is ``processing``:
+    its owner sees it so, nobody else sees it.
+
+    Raises ``DomainError`` (400) for anything that is not a safe JPEG, PNG or WebP by its
+    header, ``Conflict`` (409) when the item already has ``PortfolioItem.MAX_IMAGES``, and
+    ``InsufficientStorage`` (507) when the upload cannot be stored — with nothing kept.
     """
+    from accounts.tasks import process_portfolio_image  # tasks import this module
+
     item = _own_item(item_id, owner, lock=True)
     count = item.images.count()
     if count >= PortfolioItem.MAX_IMAGES:
@@ -171,18 +187,76 @@ def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> P
             % {"n": PortfolioItem.MAX_IMAGES},
             code="too_many_images",
         )
-    clean = clean_image(upload)
+    header = inspect_image(upload)
     image = PortfolioImage(
         item=item,
-        content_type=clean.content_type,
-        width=clean.width,
-        height=clean.height,
-        size=len(clean.content),
+        status=PortfolioImage.Status.PROCESSING,
+        content_type=header.content_type,
+        width=header.width,
+        height=header.height,
+        size=upload.size or 0,
         position=count,
     )
-    image.image.save(clean.storage_name, ContentFile(clean.content), save=False)
+    save_file(image.upload, f"{uuid.uuid4().hex}.{header.extension}", upload)
     image.save()
+    enqueue_on_commit(process_portfolio_image, image.pk)
     return image
+
+
+@removes_files_on_failure
+@transaction.atomic
+def portfolio_image_process(*, image_id: int) -> PortfolioImage | None:
+    """Decode, clean (no EXIF, no GPS, upright, at most ``IMAGE_STORED_MAX_SIDE``) and store a
+    processing image; the worker's half of ``portfolio_image_add``.
+
+    Locks the image row; an image that is gone or no longer processing is left alone (a task
+    run twice does the work once). A picture that turns out damaged past its header is
+    ``failed`` with the refusal's code, for its owner to see. The uploaded bytes are deleted
+    once the cleaned image is stored. ``InsufficientStorage`` leaves it processing (nothing
+    half-written) for a later run.
+    """
+    image = (
+        PortfolioImage.objects.select_for_update()
+        .select_related("item")
+        .filter(pk=image_id, status=PortfolioImage.Status.PROCESSING)
+        .first()
+    )
+    if image is None:
+        return None
+    uploaded = image.upload
+    try:
+        with uploaded.open("rb") as source:
+            clean = clean_image(File(source, name=uploaded.name))
+    except FileNotFoundError:  # lost: nothing to clean, the owner uploads it again
+        image.status, image.error_code = PortfolioImage.Status.FAILED, "invalid_image"
+        image.save(update_fields=["status", "error_code"])
+        return image
+    except DomainError as refusal:
+        image.status, image.error_code = PortfolioImage.Status.FAILED, refusal.code
+        image.upload = ""
+        image.save(update_fields=["status", "error_code", "upload"])
+        _delete_files_on_commit([uploaded])
+        return image
+    save_file(image.image, clean.storage_name, ContentFile(clean.content))
+    image.status = PortfolioImage.Status.READY
+    image.content_type, image.width, image.height = clean.content_type, clean.width, clean.height
+    image.size = len(clean.content)
+    image.upload = ""
+    image.save()
+    _delete_files_on_commit([uploaded])
+    return image
+
+
+def portfolio_images_stuck(*, older_than: datetime, limit: int) -> list[int]:
+    """Images still processing since before ``older_than``: their task was lost (a broker
+    down at commit, a worker killed); the sweep hands them to a worker again."""
+    return list(
+        PortfolioImage.objects.filter(
+            status=PortfolioImage.Status.PROCESSING, created_at__lt=older_than
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @transaction.atomic
@@ -191,5 +265,5 @@ def portfolio_image_delete(*, item_id: int, image_id: int, owner: User) -> None:
     image = item.images.filter(pk=image_id).first()
     if image is None:
         raise NotFound(_("Image not found."))
-    _delete_files_on_commit([image.image])
+    _delete_files_on_commit([image.image, image.upload])
     image.delete()

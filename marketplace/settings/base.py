@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: an oversized one is refused unread.
+    "marketplace.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,8 +202,20 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_PER_GIG = 5
 ATTACHMENTS_PER_MESSAGE = 5
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)  # portfolio images
-IMAGE_MAX_SIDE = 6000  # pixels per side
-IMAGE_MAX_PIXELS = 24_000_000  # width × height, checked before any pixel is decoded
+# An upload may be at most 4096 px a side and 16 MP: a phone's 12 MP photo (4032 × 3024) fits
+# as it comes; decoding costs CPU in proportion to the pixels, and a portfolio shows nothing
+# larger than IMAGE_STORED_MAX_SIDE anyway. Checked from the header, before any decoding.
+IMAGE_MAX_SIDE = 4096  # pixels per side
+IMAGE_MAX_PIXELS = 16_000_000  # width × height
+# What is stored and shown: at most this many pixels a side (2× a wide portfolio column, for
+# dense screens). Larger uploads are scaled down by the worker that re-encodes them.
+IMAGE_STORED_MAX_SIDE = 2048
+# Uploads (images, attachments, message and delivery files) one account may send; a 429 with
+# Retry-After beyond it. Each image costs a worker up to a second of CPU to re-encode.
+UPLOAD_THROTTLE_RATE = env.str("UPLOAD_THROTTLE_RATE", default="120/hour")
+# An image still processing this long after its upload is handed to a worker again (its task
+# was lost: a broker outage at commit, a worker killed mid-task).
+IMAGE_PROCESSING_RETRY_SECONDS = 300
 # Reviews and reputation (docs/reputation.md).
 REVIEW_WINDOW_DAYS = env.int("REVIEW_WINDOW_DAYS", default=14)
 REPUTATION_PRIOR_WEIGHT = 5  # imaginary reviews at the platform mean in the Bayesian rating
@@ -220,13 +234,32 @@ CONTACT_HITS_WINDOW_DAYS = 30
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
+# Public uploads only (re-encoded portfolio images): anything here may be served by URL.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private uploads (deliveries, message and gig attachments, images awaiting cleaning): outside
+# MEDIA_ROOT on purpose, served only by permission-checked views (marketplace/storage.py).
+# Never point a web server at it.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "marketplace.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The largest request body Django will read into memory (JSON); file uploads stream to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest body of a request to anything but an upload endpoint; larger is a 413, refused
+# before it is read. Upload endpoints take their files' limits (marketplace/upload_limits.py).
+REQUEST_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# The first handler stops reading a multipart body at its endpoint's limits; the last answers
+# a full temporary folder with a 507. Files up to FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory.
+FILE_UPLOAD_HANDLERS = [
+    "marketplace.upload_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "marketplace.upload_limits.TemporaryFileUploadHandler",
+]
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -368,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.deliver_pending_emails",
         "schedule": TIMER_SWEEP_SECONDS,
         "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
+    "sweep-processing-images": {
+        "task": "accounts.tasks.sweep_processing_images",
+        "schedule": float(IMAGE_PROCESSING_RETRY_SECONDS),
+        "options": {"expires": float(IMAGE_PROCESSING_RETRY_SECONDS)},
     },
     "audit-ledger": {
         "task": "projects.tasks.audit_ledger",

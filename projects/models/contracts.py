@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.storage import private_storage
 from projects.models.bids import Bid
 from projects.models.gigs import Gig
 
@@ -188,7 +189,10 @@ class MessageAttachment(models.Model):
     message = models.ForeignKey(
         ContractMessage, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to=message_attachment_path, max_length=300)
+    # Private: served only by the permission-checked download view (marketplace.storage).
+    file = models.FileField(
+        upload_to=message_attachment_path, max_length=300, storage=private_storage
+    )
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes

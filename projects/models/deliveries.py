@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.storage import private_storage
 from projects.models.contracts import Milestone
 
 
@@ -31,7 +32,8 @@ def delivery_file_path(instance: DeliveryFile, filename: str) -> str:
 
 class DeliveryFile(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to=delivery_file_path, max_length=300)
+    # Private: served only by the permission-checked download view (marketplace.storage).
+    file = models.FileField(upload_to=delivery_file_path, max_length=300, storage=private_storage)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes

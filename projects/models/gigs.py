@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.storage import private_storage
 from projects.models.taxonomy import Category, Skill
 
 # What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
@@ -154,7 +155,8 @@ def gig_attachment_path(instance: GigAttachment, filename: str) -> str:
 
 class GigAttachment(models.Model):
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=gig_attachment_path, max_length=300)
+    # Private: served only by the permission-checked download view (marketplace.storage).
+    file = models.FileField(upload_to=gig_attachment_path, max_length=300, storage=private_storage)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes

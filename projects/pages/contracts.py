@@ -31,10 +31,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import freelancer_capacity
-from marketplace.errors import DomainError, NotFound, PaymentRequired, PermissionDenied
+from marketplace.errors import (
+    DomainError,
+    InsufficientStorage,
+    NotFound,
+    PaymentRequired,
+    PermissionDenied,
+)
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.timing import days
+from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
 from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone
@@ -489,8 +496,8 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> DomainError | None:
     403 pages. The service's transaction rolled back, so nothing changed."""
     try:
         call()
-    except (NotFound, PermissionDenied):
-        raise
+    except (NotFound, PermissionDenied, InsufficientStorage):
+        raise  # the 404 / 403 / 507 page (marketplace.pages.DomainErrorPagesMiddleware)
     except DomainError as exc:
         add_domain_error(form, exc)
         return exc
@@ -505,6 +512,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@accepts_uploads(DOCUMENTS)  # the delivery's files (the other actions send none)
 def milestone_action(request: HttpRequest, milestone_id: int, action: str) -> HttpResponse:
     """One of fund, submit, request-revision, approve, cancel, dispute, through its service."""
     contract = _contract_of_milestone(user=request.user, milestone_id=milestone_id)
@@ -528,6 +536,7 @@ def milestone_action(request: HttpRequest, milestone_id: int, action: str) -> Ht
 
 @login_required
 @require_POST
+@accepts_uploads(DOCUMENTS)
 def contract_message(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = contract_get(contract_id=contract_id, user=request.user)
     form = MessageForm(request.POST, request.FILES, auto_id="message-%s")

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification, PortfolioItem, Suspension, User
+from marketplace.errors import NotFound
 from marketplace.formatting import rupiah
 from marketplace.timing import days
 from projects.models import (
@@ -43,6 +44,7 @@ from projects.models import (
     DeliveryFile,
     Dispute,
     Gig,
+    MessageAttachment,
     Report,
     Review,
 )
@@ -247,6 +249,25 @@ def dispute_deliveries(dispute: Dispute) -> QuerySet[Delivery]:
         .prefetch_related(Prefetch("files", queryset=DeliveryFile.objects.order_by("id")))
         .order_by("created_at", "id")
     )
+
+
+def dispute_file_get(
+    *, dispute: Dispute, kind: str, file_id: int
+) -> DeliveryFile | MessageAttachment:
+    """A file the console shows for ``dispute``: one delivered for its milestone (``kind``
+    "delivery") or attached in its contract's thread, removed messages included ("message")."""
+    found: DeliveryFile | MessageAttachment | None = None
+    if kind == "delivery":
+        found = DeliveryFile.objects.filter(
+            pk=file_id, delivery__milestone_id=dispute.milestone_id
+        ).first()
+    elif kind == "message":
+        found = MessageAttachment.objects.filter(
+            pk=file_id, message__contract_id=dispute.milestone.contract_id
+        ).first()
+    if found is None:
+        raise NotFound(_("File not found."))
+    return found
 
 
 def _revision_requests(dispute: Dispute) -> list[tuple[datetime, str]]:

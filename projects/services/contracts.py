@@ -16,6 +16,7 @@ from accounts.models import PortfolioItem, User
 from accounts.services import portfolio_item_create, portfolio_item_unlink_contract
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
@@ -96,6 +97,7 @@ def milestones_split(
     )
 
 
+@removes_files_on_failure
 @transaction.atomic
 def message_post(
     *, contract_id: int, actor: User, body: str, files: list[UploadedFile] | None = None
@@ -125,7 +127,7 @@ def message_post(
         attachment = MessageAttachment(
             message=message, original_name=info.name, content_type=info.content_type, size=info.size
         )
-        attachment.file.save(info.storage_name, upload, save=False)
+        save_file(attachment.file, info.storage_name, upload)
         attachment.save()
     # A moderator writing in a thread is not a party trying to take the deal elsewhere.
     is_party = actor.pk in (contract.client_id, contract.freelancer_id)

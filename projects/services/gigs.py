@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.timing import days, hours
 from marketplace.uploads import check_document
 from projects import content_filter, notices
@@ -416,6 +417,7 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
     return invitation
 
 
+@removes_files_on_failure
 @transaction.atomic
 def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> GigAttachment:
     gig = _lock_own_gig(gig_id, actor)
@@ -432,12 +434,8 @@ def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> Gig
     attachment = GigAttachment(
         gig=gig, original_name=checked.name, content_type=checked.content_type, size=checked.size
     )
-    attachment.file.save(checked.storage_name, upload, save=False)
-    try:
-        attachment.save()
-    except IntegrityError:
-        attachment.file.delete(save=False)
-        raise
+    save_file(attachment.file, checked.storage_name, upload)
+    attachment.save()
     return attachment
 
 

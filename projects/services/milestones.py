@@ -20,6 +20,7 @@ from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.timing import days
 from marketplace.uploads import check_document
 from payments import services as payments
@@ -194,6 +195,7 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     return milestone
 
 
+@removes_files_on_failure
 @transaction.atomic
 def milestone_submit(
     *, milestone_id: int, actor: User, note: str, files: list[UploadedFile] | None = None
@@ -220,7 +222,7 @@ def milestone_submit(
             content_type=info.content_type,
             size=info.size,
         )
-        stored.file.save(info.storage_name, upload, save=False)
+        save_file(stored.file, info.storage_name, upload)
         stored.save()
     milestone.status, milestone.submitted_at = M.SUBMITTED, timezone.now()
     milestone.first_submitted_at = milestone.first_submitted_at or milestone.submitted_at

@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import PortfolioImage, PortfolioItem
+from accounts.services.portfolio import portfolio_image_process
+from accounts.tasks import sweep_processing_images
+from marketplace.storage import private_storage
 from projects.models import Contract
 from projects.services import milestones as milestone_services
 from tests.accounts.factories import UserFactory
@@ -105,11 +112,32 @@ def blank_png(width: int, height: int) -> bytes:
 
 
 def upload(client, item_id: int, name: str, data: bytes, content_type: str = "image/jpeg"):
+    """POST an image; on commit its processing task runs in-process (Celery is eager in the
+    tests), as a worker would run it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            f"{ITEMS}{item_id}/images/",
+            {"image": SimpleUploadedFile(name, data, content_type=content_type)},
+            format="multipart",
+        )
+
+
+def upload_unprocessed(client, item_id: int, name: str, data: bytes):
+    """POST an image and leave it as the worker has not seen it yet."""
     return client.post(
         f"{ITEMS}{item_id}/images/",
-        {"image": SimpleUploadedFile(name, data, content_type=content_type)},
+        {"image": SimpleUploadedFile(name, data, content_type="image/jpeg")},
         format="multipart",
     )
+
+
+def stored_uploads() -> list[str]:
+    """Uploaded bytes waiting for a worker, in the private storage."""
+    try:
+        _folders, files = private_storage().listdir("incoming/portfolio")
+    except FileNotFoundError:
+        return []
+    return files
 
 
 def stored_files(folder: str = "portfolio") -> list[str]:
@@ -321,14 +349,14 @@ REFUSALS = {
         lambda: ("poster.png", blank_png(20_000, 20_000), "image/png"),
         400,
         "image_too_big_dimensions",
-        "The image is too large: it may be at most 6000 × 6000 pixels and 24 megapixels in all. "
+        "The image is too large: it may be at most 4096 × 4096 pixels and 16 megapixels in all. "
         "Resize it and upload it again.",
     ),
-    "over-the-byte-cap": (
+    "over-the-byte-cap": (  # stopped while it streamed in, before it reached the view
         lambda: ("foto.jpg", jpeg((200, 200), quality=95), "image/jpeg"),
-        400,
-        "image_too_large",
-        "The image is larger than 2 KB. Upload a smaller or more compressed image.",
+        413,
+        "file_too_large",
+        "The file “foto.jpg” is larger than 2 KB. Upload a smaller or compressed file.",
     ),
     "svg": (
         lambda: ("logo.svg", SVG, "image/svg+xml"),
@@ -375,6 +403,7 @@ def test_an_unsafe_upload_is_refused_and_nothing_is_stored(owner_client, setting
     assert body["fields"] == {"image": [message]}
     assert not PortfolioImage.objects.exists()
     assert stored_files() == []
+    assert stored_uploads() == []
     assert owner_client.get(f"{ITEMS}{item['id']}/").json()["images"] == []
 
 
@@ -410,12 +439,18 @@ def test_a_phone_photo_is_stored_without_exif_or_gps(owner, owner_client):
     response = upload(owner_client, item["id"], "IMG_0001.JPG", data)
 
     assert response.status_code == 201, response.json()
-    image = response.json()
+    # Accepted from its header; a worker cleans it after the commit.
+    accepted = response.json()
+    assert (accepted["status"], accepted["url"], accepted["error"]) == ("processing", None, None)
+    assert (accepted["width"], accepted["height"]) == (48, 64)
+    [image] = owner_client.get(f"{ITEMS}{item['id']}/").json()["images"]
+    assert image["status"] == "ready"
     # The orientation tag (rotate 90°) was applied to the pixels before it was dropped.
     assert (image["content_type"], image["width"], image["height"]) == ("image/jpeg", 48, 64)
     row = PortfolioImage.objects.get()
     assert image["url"] == f"/api/v1/portfolio-items/{item['id']}/images/{row.pk}/"
     assert stored_files() == [row.image.name]
+    assert stored_uploads() == []  # the uploaded bytes are gone once cleaned
     assert row.image.name.startswith(f"portfolio/{owner.pk}/")
     assert "IMG_0001" not in row.image.name
 
@@ -457,20 +492,21 @@ def test_deleting_an_image_removes_its_file(owner_client, django_capture_on_comm
     item = create(owner_client)
     kept = upload(owner_client, item["id"], "a.jpg", jpeg()).json()
     gone = upload(owner_client, item["id"], "b.png", encode(photo(), "PNG")).json()
+    gone_url = f"{ITEMS}{item['id']}/images/{gone['id']}/"
     gone_file = PortfolioImage.objects.get(pk=gone["id"]).image.name
     assert default_storage.exists(gone_file)
 
     stranger = client_for(UserFactory())
-    assert stranger.delete(gone["url"]).status_code == 404
+    assert stranger.delete(gone_url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.delete(gone["url"])
+        response = owner_client.delete(gone_url)
 
     assert response.status_code == 204
     assert not default_storage.exists(gone_file)  # once the delete committed
     assert list(PortfolioImage.objects.values_list("pk", flat=True)) == [kept["id"]]
     assert stored_files() == [PortfolioImage.objects.get().image.name]
-    assert owner_client.get(gone["url"]).status_code == 404
-    assert owner_client.delete(gone["url"]).status_code == 404
+    assert owner_client.get(gone_url).status_code == 404
+    assert owner_client.delete(gone_url).status_code == 404
 
 
 def test_deleting_an_item_removes_its_image_files(owner_client, django_capture_on_commit_callbacks):
@@ -676,3 +712,119 @@ def test_an_id_beyond_any_column_is_a_404_not_a_500(api_client, path):
     response = api_client.get(path)
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+# --- cleaning off the request path ------------------------------------------------------------
+
+
+def test_an_image_is_its_owners_alone_until_a_worker_cleaned_it(owner, owner_client):
+    item = create(owner_client)
+
+    response = upload_unprocessed(owner_client, item["id"], "foto.jpg", jpeg())
+
+    assert response.status_code == 201
+    accepted = response.json()
+    assert (accepted["status"], accepted["url"]) == ("processing", None)
+    row = PortfolioImage.objects.get()
+    assert stored_files() == []  # nothing public yet
+    assert stored_uploads() == [row.upload.name.rsplit("/", 1)[1]]  # the bytes, kept privately
+    image_url = f"{ITEMS}{item['id']}/images/{row.pk}/"
+    public = english_client()
+    assert public.get(f"{ITEMS}{item['id']}/").json()["images"] == []
+    assert public.get(ITEMS, {"owner": owner.username}).json()["results"][0]["images"] == []
+    assert public.get(image_url).status_code == 404
+    assert client_for(UserFactory()).get(image_url).status_code == 404
+    waiting = owner_client.get(image_url)
+    assert waiting.status_code == 409
+    assert waiting.json()["code"] == "image_processing"
+    assert owner_client.get(f"{ITEMS}{item['id']}/").json()["images"] == [accepted]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        portfolio_image_process(image_id=row.pk)
+
+    [shown] = public.get(f"{ITEMS}{item['id']}/").json()["images"]
+    assert (shown["status"], shown["url"]) == ("ready", image_url)
+    assert public.get(image_url).status_code == 200
+    assert stored_uploads() == []
+
+
+def test_a_picture_damaged_past_its_header_fails_with_a_reason_and_keeps_nothing(owner_client):
+    item = create(owner_client)
+    data = jpeg((200, 200), quality=95)
+    cut = data[: len(data) // 2]  # the header is whole: the request accepts it
+
+    response = upload(owner_client, item["id"], "foto.jpg", cut)
+
+    assert response.status_code == 201
+    [image] = owner_client.get(f"{ITEMS}{item['id']}/").json()["images"]
+    assert (image["status"], image["url"]) == ("failed", None)
+    assert image["error"] == (
+        "The file is not a readable image. It may be damaged or only partly uploaded; export it "
+        "again and retry."
+    )
+    assert english_client().get(f"{ITEMS}{item['id']}/").json()["images"] == []
+    assert stored_files() == []
+    assert stored_uploads() == []
+    refused = owner_client.get(f"{ITEMS}{item['id']}/images/{image['id']}/")
+    assert (refused.status_code, refused.json()["code"]) == (409, "image_failed")
+    # The owner deletes it and uploads again; it counts until then.
+    assert owner_client.delete(f"{ITEMS}{item['id']}/images/{image['id']}/").status_code == 204
+    assert not PortfolioImage.objects.exists()
+
+
+def test_processing_twice_cleans_once(owner_client):
+    item = create(owner_client)
+    upload_unprocessed(owner_client, item["id"], "foto.jpg", jpeg())
+    row = PortfolioImage.objects.get()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = portfolio_image_process(image_id=row.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        second = portfolio_image_process(image_id=row.pk)
+
+    assert first is not None
+    assert first.status == "ready"
+    assert second is None  # nothing to do
+    assert stored_files() == [PortfolioImage.objects.get().image.name]
+
+
+def test_an_image_whose_task_was_lost_is_cleaned_by_the_sweep(owner_client, time_machine):
+    item = create(owner_client)
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    upload_unprocessed(owner_client, item["id"], "lost.jpg", jpeg())  # its task never ran
+    time_machine.move_to(start + timedelta(seconds=301), tick=False)
+    upload_unprocessed(owner_client, item["id"], "new.jpg", jpeg())  # its task is on its way
+    lost, recent = PortfolioImage.objects.order_by("pk")
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        handed_back = sweep_processing_images()
+
+    assert handed_back == 1
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert (lost.status, recent.status) == ("ready", "processing")
+
+
+def test_a_huge_canvas_costs_the_request_what_a_small_image_costs(owner_client):
+    """The crafted file of the report: 6000 × 4000 pixels in a few KB, a second or more of CPU
+    to decode and re-encode. Refused from its header now; and the largest picture accepted
+    (16 MP) is only inspected by the request, its cleaning left to a worker."""
+    item = create(owner_client)
+    crafted = encode(Image.new("RGB", (6000, 4000), "white"), "WEBP", quality=1)
+    largest = encode(Image.new("RGB", (4096, 3906), "white"), "WEBP", quality=1)
+    small = jpeg((64, 48))
+
+    def cpu(name: str, data: bytes, status: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            PortfolioImage.objects.all().delete()
+            started = time.process_time()
+            response = upload_unprocessed(owner_client, item["id"], name, data)
+            best = min(best, time.process_time() - started)
+            assert response.status_code == status, response.json()
+        return best
+
+    baseline = cpu("small.jpg", small, 201)
+    assert cpu("crafted.webp", crafted, 400) < 3 * baseline
+    assert cpu("largest.webp", largest, 201) < 3 * baseline

@@ -65,6 +65,7 @@ from accounts.services import (
     portfolio_image_add,
     portfolio_item_create,
 )
+from accounts.services.portfolio import portfolio_image_process
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import class_world, moderators_group
@@ -106,6 +107,9 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/portfolio-items/{gone_item}/",                     404,  404,  404,  404,  404),
     ("GET",    "/portfolio-items/{item}/images/{image}/",           200,  200,  200,  200,  200),
     ("GET",    "/portfolio-items/{gone_item}/images/{gone_image}/", 404,  404,  404,  404,  404),
+    # An image a worker has not cleaned yet is nobody's but its owner's (who is told to wait).
+    ("GET",    "/portfolio-items/{item}/images/{pending_image}/",   404,  404,  404,  409,  404),
+    ("DELETE", "/portfolio-items/{item}/images/{pending_image}/",   401,  404,  404,  204,  404),
     # Managing an item and its images: the owner only; everyone else 404, moderators too.
     ("PATCH",  "/portfolio-items/{item}/",                          401,  404,  404,  200,  404),
     ("DELETE", "/portfolio-items/{item}/",                          401,  404,  404,  204,  404),
@@ -123,6 +127,7 @@ CASES = [
 ERROR_CODES = {
     401: "not_authenticated",
     404: "not_found",
+    409: "image_processing",
 }
 MISSING_ID = 999_999
 
@@ -169,6 +174,7 @@ def listed_freelancer(user: User, skill_id: int, category_id: int) -> tuple[int,
         owner=user, title="Logo kedai kopi", category_id=category_id, skill_ids=[skill_id]
     )
     image = portfolio_image_add(item_id=item.pk, owner=user, upload=png_upload())
+    portfolio_image_process(image_id=image.pk)  # the worker's half, run here
     return item.pk, image.pk
 
 
@@ -184,6 +190,7 @@ def build_world(moderators: Group) -> World:
     skill = SkillFactory(category=CategoryFactory())
     item, image = listed_freelancer(freelancer, skill.pk, skill.category_id)
     gone_item, gone_image = listed_freelancer(gone, skill.pk, skill.category_id)
+    pending = portfolio_image_add(item_id=item, owner=freelancer, upload=png_upload("b.png"))
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     client_profile_update(user=client, shop_name="Toko Kue Bu Siti")
@@ -199,6 +206,7 @@ def build_world(moderators: Group) -> World:
             "image": image,
             "gone_item": gone_item,
             "gone_image": gone_image,
+            "pending_image": pending.pk,
             "skill": skill.pk,
             "verify_token": email_verification_send(user=stranger),
         },

@@ -305,7 +305,9 @@ def test_console_shows_the_case(as_role, time_machine):
     assert "Sudah sesuai brief." in html
     assert NOTE in html
     [file] = dispute.milestone.deliveries.get().files.all()
-    assert f'href="{file.file.url}"' in html
+    # Linked through the console's own permission-checked view, never a raw storage path.
+    assert f'href="{CHANGELIST}{dispute.pk}/files/delivery/{file.pk}/"' in html
+    assert file.file.name not in html
     assert "Rp 120.000" in html
     assert 'name="freelancer_amount"' in html
     assert 'max="120000"' in html
@@ -384,3 +386,87 @@ def test_staff_who_may_only_look_see_the_console_without_the_form(admin_client_f
     assert response.status_code == 403
     assert Dispute.objects.get(pk=dispute.pk).status == Dispute.Status.OPEN
     assert not ModeratorAction.objects.exists()
+
+
+# --- the console's files: through its own permission-checked view ----------------------------
+
+
+def file_url(dispute: Dispute, kind: str, file_id: int) -> str:
+    return f"{CHANGELIST}{dispute.pk}/files/{kind}/{file_id}/"
+
+
+def test_the_console_serves_the_disputes_files_as_downloads(as_role):
+    dispute = disputed(files=True)
+    contract = dispute.milestone.contract
+    attached = message_post(
+        contract_id=contract.pk,
+        actor=contract.client,
+        body="Lihat catatan saya.",
+        files=[SimpleUploadedFile("catatan.txt", b"<html><script>alert(1)</script></html>")],
+    )
+    [delivered] = dispute.milestone.deliveries.get().files.all()
+    [attachment] = attached.attachments.all()
+    moderator = as_role("moderator")
+
+    page = moderator.get(f"{CHANGELIST}{dispute.pk}/change/").content.decode()
+    for kind, stored, content in (
+        ("delivery", delivered, PDF),
+        ("message", attachment, b"<html><script>alert(1)</script></html>"),
+    ):
+        url = file_url(dispute, kind, stored.pk)
+        assert f'href="{url}"' in page
+
+        response = moderator.get(url)
+
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == content
+        # Never shown inline, whatever it contains: an uploaded page must not run here.
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert stored.original_name in response["Content-Disposition"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_the_console_keeps_the_files_of_a_removed_message(as_role):
+    dispute = disputed()
+    contract = dispute.milestone.contract
+    message = message_post(
+        contract_id=contract.pk,
+        actor=contract.freelancer,
+        body="Berkasnya.",
+        files=[SimpleUploadedFile("bukti.pdf", PDF)],
+    )
+    message.removed_at = timezone.now()  # as a moderator's content removal leaves it
+    message.save(update_fields=["removed_at"])
+    [attachment] = message.attachments.all()
+
+    response = as_role("moderator").get(file_url(dispute, "message", attachment.pk))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+@pytest.mark.parametrize("role", ["plain_staff", "ordinary"])
+def test_only_who_may_view_the_console_gets_its_files(as_role, role):
+    dispute = disputed(files=True)
+    [delivered] = dispute.milestone.deliveries.get().files.all()
+
+    response = as_role(role).get(file_url(dispute, "delivery", delivered.pk))
+
+    if role == "ordinary":
+        assert_sent_to_login(response)
+    else:
+        assert response.status_code == 404
+    assert not hasattr(response, "streaming_content")
+
+
+def test_a_file_of_another_dispute_or_kind_is_not_found(as_role):
+    first, second = disputed(files=True), disputed(files=True)
+    [other] = second.milestone.deliveries.get().files.all()
+    moderator = as_role("moderator")
+
+    assert moderator.get(file_url(first, "delivery", other.pk)).status_code == 404
+    assert moderator.get(file_url(first, "message", other.pk)).status_code == 404
+    assert moderator.get(file_url(first, "kyc", other.pk)).status_code == 404
+    assert moderator.get(file_url(second, "delivery", other.pk)).status_code == 200

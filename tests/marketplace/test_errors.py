@@ -45,15 +45,18 @@ def test_unsupported_content_type_is_a_415(user):
 
 
 @pytest.mark.django_db
-def test_oversized_body_is_a_400_not_a_500(user):
+def test_oversized_body_is_a_413_not_a_500(user):
     huge = '{"display_name": "' + "x" * (3 * 1024 * 1024) + '"}'
 
     response = client_for(user).generic(
         "PATCH", "/api/v1/me/", huge, content_type="application/json"
     )
 
-    assert response.status_code == 400
+    # Refused from its Content-Length, before a byte of it was read.
+    assert response.status_code == 413
     assert set(response.json()) == SHAPE
+    assert response.json()["code"] == "request_too_large"
+    assert response.json()["message"] == "The request is larger than 2 MB. Send less at once."
 
 
 @pytest.mark.django_db

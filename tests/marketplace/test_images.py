@@ -14,7 +14,7 @@ from django.utils import translation
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from marketplace.errors import DomainError
-from marketplace.images import clean_image
+from marketplace.images import clean_image, inspect_image
 
 GPS_INFO = 0x8825
 MAKE = 0x010F
@@ -279,18 +279,18 @@ def test_a_20000_pixel_square_is_refused_without_decoding_its_pixels(monkeypatch
 
     assert time.perf_counter() - started < 1
     assert message == (
-        "The image is too large: it may be at most 6000 × 6000 pixels and 24 megapixels "
+        "The image is too large: it may be at most 4096 × 4096 pixels and 16 megapixels "
         "in all. Resize it and upload it again."
     )
 
 
-@pytest.mark.parametrize(("width", "height"), [(6001, 8), (8, 6001)])
+@pytest.mark.parametrize(("width", "height"), [(4097, 8), (8, 4097)])
 def test_a_side_over_the_limit_is_refused_before_decoding(monkeypatch, width, height):
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
 
     message = refused(upload("strip.png", blank_png(width, height)), "image_too_big_dimensions")
 
-    assert "6000 × 6000 pixels" in message
+    assert "4096 × 4096 pixels" in message
 
 
 def test_too_many_pixels_in_all_is_refused(settings):
@@ -457,3 +457,70 @@ def test_the_upload_may_have_been_read_already():
     file.read()
 
     assert clean_image(file).content_type == "image/png"
+
+
+# --- the request's part: the header only -------------------------------------------------------
+
+
+def test_inspecting_reads_the_header_and_never_decodes_pixels(settings, monkeypatch):
+    # The largest picture accepted (4096 × 3906 = 16 MP), a few KB on disk.
+    data = encode(Image.new("RGB", (4096, 3906), "white"), "WEBP", quality=10)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
+    started = time.process_time()
+
+    header = inspect_image(upload("poster.webp", data, "image/webp"))
+
+    assert time.process_time() - started < 0.1
+    assert (header.extension, header.content_type) == ("webp", "image/webp")
+    assert (header.width, header.height) == (2048, 1953)  # as the worker will store it
+
+
+def test_inspecting_turns_the_size_by_the_exif_orientation():
+    data = encode(photo((40, 20)), "JPEG", exif=gps_exif(orientation=6))
+
+    header = inspect_image(upload("sideways.jpg", data))
+
+    assert (header.width, header.height) == (20, 40)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("logo.jpg", encode(photo(), "PNG"), "image_type_mismatch"),
+        ("logo.png", SVG, "unsupported_image"),
+        ("poster.png", blank_png(20_000, 20_000), "image_too_big_dimensions"),
+        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "invalid_image"),
+        ("empty.jpg", b"", "invalid_image"),
+    ],
+)
+def test_inspecting_refuses_what_the_header_shows_is_wrong(name, data, code):
+    with pytest.raises(DomainError) as caught:
+        inspect_image(upload(name, data))
+
+    assert caught.value.code == code
+
+
+def test_damage_past_the_header_is_found_by_cleaning_not_by_inspecting():
+    data = encode(photo((200, 200)), "JPEG", quality=95)
+    cut = upload("cut.jpg", data[: len(data) // 2])
+
+    assert inspect_image(cut).width == 200
+
+    refused(cut, "invalid_image")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_cleaning_scales_a_large_picture_down_to_the_stored_size(settings, fmt):
+    settings.IMAGE_STORED_MAX_SIDE = 32
+    source = Image.new("RGB", (80, 40), "blue")
+    source.paste("red", (0, 0, 40, 40))
+    name = {"JPEG": "big.jpg", "PNG": "big.png", "WEBP": "big.webp"}[fmt]
+
+    clean = clean_image(upload(name, encode(source, fmt)))
+
+    assert (clean.width, clean.height) == (32, 16)
+    image = reopen(clean.content).convert("RGB")
+    assert image.size == (32, 16)
+    assert near(image.getpixel((4, 8)), (255, 0, 0))
+    assert near(image.getpixel((28, 8)), (0, 0, 255))
+    assert inspect_image(upload(name, encode(source, fmt))).width == 32

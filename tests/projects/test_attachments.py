@@ -8,10 +8,10 @@ import zipfile
 import zlib
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Notification
+from marketplace.storage import private_storage
 from projects.models import ContractMessage, Gig, GigAttachment, GigInvitation, MessageAttachment
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
@@ -158,7 +158,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 def stored(prefix: str) -> list[str]:
     """The files kept in storage under ``prefix`` (tests store in memory)."""
     try:
-        _dirs, files = default_storage.listdir(prefix)
+        _dirs, files = private_storage().listdir(prefix)
     except FileNotFoundError:
         return []
     return files
@@ -244,11 +244,13 @@ def test_file_over_the_size_cap_is_refused_and_one_at_the_cap_accepted(settings)
 
     too_big = post_file(owner, gig, "besar.txt", b"a" * (1024 * 1024 + 1))
 
-    assert too_big.status_code == 400
+    # Refused while it streamed in, at the first byte past the cap: 413, nothing kept.
+    message = "The file “besar.txt” is larger than 1 MB. Upload a smaller or compressed file."
+    assert too_big.status_code == 413
     assert too_big.json() == {
-        "code": "invalid",
-        "message": "The file is larger than 1 MB.",
-        "fields": {"files": ["File too large."]},
+        "code": "file_too_large",
+        "message": message,
+        "fields": {"file": [message]},
     }
     assert GigAttachment.objects.count() == 0
     assert stored(f"gigs/{gig.pk}") == []
@@ -398,7 +400,7 @@ def test_owner_removes_a_file(django_capture_on_commit_callbacks):
 
     assert response.status_code == 204
     assert GigAttachment.objects.count() == 0
-    assert not default_storage.exists(stored_name)
+    assert not private_storage().exists(stored_name)
     assert english_client().get(url).status_code == 404
 
 
@@ -522,8 +524,13 @@ def test_message_with_too_many_files_is_refused_and_nothing_written():
         [upload(f"berkas-{n}.pdf", PDF) for n in range(6)],
     )
 
-    assert response.status_code == 400
-    assert list(response.json()["fields"]) == ["files"]
+    # The sixth file is refused as it starts to arrive: 413, and the five before it are gone.
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "too_many_files",
+        "message": "Send at most 5 file(s) at once.",
+        "fields": {"files": ["Send at most 5 file(s) at once."]},
+    }
     assert ContractMessage.objects.count() == 0
     assert MessageAttachment.objects.count() == 0
     assert stored(f"contracts/{contract.pk}/messages") == []

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils.dateparse import parse_datetime
@@ -21,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Notification
+from marketplace.storage import private_storage
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.models import Account, Entry, LedgerTransaction
 from projects.audit import ledger_problems
@@ -240,7 +240,7 @@ def test_submit_with_files_via_multipart_stores_them_on_the_delivery(contract, f
     ]
     for row, content in zip(stored, [PDF, TXT], strict=True):
         assert row.file.name.startswith(f"milestones/{funded.pk}/deliveries/")
-        with default_storage.open(row.file.name) as handle:
+        with private_storage().open(row.file.name) as handle:
             assert handle.read() == content
     assert fresh(funded).status == M.SUBMITTED
 

@@ -1,0 +1,181 @@
+"""Where uploaded files are kept, and how a failed request leaves none of them behind.
+
+Two storages:
+
+* ``default`` holds what anyone may see by URL: portfolio images once re-encoded.
+* ``private`` holds everything else people upload — deliveries, message attachments, gig
+  attachments, images still waiting to be cleaned. It lives outside ``MEDIA_ROOT`` (so no
+  web server or DEBUG ``/media/`` route can reach it) and has no URLs at all: a private file
+  is served only by a view that checked who is asking (``marketplace.api.download``). A
+  template that writes ``{{ file.url }}`` for one fails loudly instead of linking a raw path.
+
+A request that stores files and then fails — a full disk in the middle of a file, a database
+error after the files were written, a commit that fails — must leave neither half-written
+files nor files without their rows. Services that store files are decorated with
+``removes_files_on_failure`` and store through ``save_file``: a failed write is deleted at
+once, and every file the call stored is deleted if the call raises. Rows are never left
+without their file because the services write both in one transaction, which the exception
+rolls back.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.db.models.fields.files import FieldFile
+from django.dispatch import receiver
+from django.http import FileResponse
+from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext as _
+
+from marketplace.errors import InsufficientStorage
+
+logger = logging.getLogger(__name__)
+
+PRIVATE = "private"  # the STORAGES alias
+# What a filesystem says when it has no room left: no space, the user's quota, the file size
+# limit of the filesystem.
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class NoPublicURL:
+    """A storage whose files have no URL: link the permission-checked view instead."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError(
+            f"{name!r} is a private file and has no public URL; link the view that serves it."
+        )
+
+
+class PrivateFileSystemStorage(NoPublicURL, FileSystemStorage):
+    """Private files on the local disk (``PRIVATE_MEDIA_ROOT``), outside ``MEDIA_ROOT``."""
+
+
+class PrivateInMemoryStorage(NoPublicURL, InMemoryStorage):
+    """Private files in memory, for the test settings."""
+
+
+class _PrivateStorage(LazyObject):
+    def _setup(self) -> None:
+        self._wrapped = storages[PRIVATE]
+
+
+_private = _PrivateStorage()
+
+
+def private_storage() -> Storage:
+    """The storage of private uploads (a ``FileField``'s ``storage=``; resolved lazily, so a
+    test that changes ``STORAGES`` gets a fresh one as ``default_storage`` does)."""
+    return _private  # type: ignore[return-value]
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT"):
+        _private._wrapped = empty
+
+
+# --- storing without leftovers ----------------------------------------------------------------
+
+_stored: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("garap_stored", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def removes_files_on_failure(service: Callable[P, R]) -> Callable[P, R]:
+    """Delete every file that ``service`` stored (through ``save_file``) if it raises.
+
+    Put it above ``@transaction.atomic``, so a failed commit counts as a failure too. Nested
+    calls share the outermost call's list: an inner service that succeeded inside an outer one
+    that failed loses its files with the outer one's rows.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _stored.get() is not None:
+            return service(*args, **kwargs)
+        stored: list[tuple[Storage, str]] = []
+        token = _stored.set(stored)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            for storage, name in stored:
+                remove_quietly(storage, name)
+            raise
+        finally:
+            _stored.reset(token)
+
+    return wrapper
+
+
+def save_file(field_file: FieldFile, name: str, content: File) -> None:
+    """Store ``content`` under ``field_file`` (the model is saved by the caller).
+
+    A write that fails is removed at once, whatever it left (a partial or an empty file); a
+    full disk is ``InsufficientStorage`` (507) with a message, any other ``OSError`` is raised
+    as it is. Call inside a ``removes_files_on_failure`` service.
+    """
+    stored = _stored.get()
+    if stored is None:
+        raise RuntimeError("save_file() needs a caller decorated with removes_files_on_failure")
+    storage = field_file.storage
+    # Names are random (uuid4), so the storage keeps this name; it is what a failed write left.
+    target = field_file.field.generate_filename(field_file.instance, name)
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as exc:
+        remove_quietly(storage, target)
+        if exc.errno in FULL_ERRNOS:
+            logger.error("Storage full while saving %s: %s", target, exc)
+            raise storage_full() from exc
+        raise
+    stored.append((storage, field_file.name))
+
+
+def storage_full() -> InsufficientStorage:
+    return InsufficientStorage(
+        _(
+            "We could not store your file: our file storage is full. Nothing was saved; "
+            "try again later."
+        )
+    )
+
+
+def remove_quietly(storage: Storage, name: str) -> None:
+    """Delete ``name`` if it is there; a cleanup never hides the error that caused it."""
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:  # logged; the error that caused the cleanup is what the caller sees
+        logger.exception("Could not remove %s after a failed upload", name)
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+
+def download_response(field_file: FieldFile, name: str) -> FileResponse:
+    """Stream a stored file as a download, never inline: an uploaded page, SVG or script must
+    not run in our origin, whatever its content or its name. Call it after the permission
+    check; it is the only way a private file leaves the storage."""
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser still render it (an old one, a direct navigation), it runs sandboxed:
+    # no scripts, no same-origin access.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # Only the person who was allowed may keep a copy: no shared cache stores it.
+    response["Cache-Control"] = "private, no-store"
+    return response
