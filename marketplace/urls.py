@@ -7,7 +7,6 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from marketplace import views
-from payments.views import sandbox_checkout
 
 api_v1 = [
     path("health/", views.HealthApi.as_view(), name="health"),
@@ -23,7 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("payments/sandbox/checkout/<slug:reference>/", sandbox_checkout, name="sandbox-checkout"),
+    path("", include("payments.sandbox_urls")),  # only while the sandbox is the gateway
     # Unknown API paths answer in the API's JSON error shape, also with DEBUG on (where Django
     # would otherwise show its HTML debug page instead of handler404).
     re_path(r"^api/", views.not_found),

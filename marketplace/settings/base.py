@@ -157,9 +157,15 @@ PLATFORM_FEE_PERCENT = env.str("PLATFORM_FEE_PERCENT", default="10")
 DEPOSIT_MIN_AMOUNT = env.int("DEPOSIT_MIN_AMOUNT", default=10_000)
 DEPOSIT_MAX_AMOUNT = env.int("DEPOSIT_MAX_AMOUNT", default=50_000_000)
 WITHDRAWAL_MIN_AMOUNT = env.int("WITHDRAWAL_MIN_AMOUNT", default=50_000)
-# Which gateway tops up wallets; "sandbox" is built in and pays on our own checkout page.
+# Which gateway tops up wallets. "sandbox" is built in and "pays" with one click on our own
+# checkout page: for development, the demo and staging. Its routes exist only while it is the
+# gateway; production refuses it unless a staging site sets ALLOW_SANDBOX_GATEWAY=true, and
+# then only with its own SANDBOX_WEBHOOK_SECRET (payments/checks.py).
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
-SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="garap-sandbox-webhook-secret")
+ALLOW_SANDBOX_GATEWAY = env.bool("ALLOW_SANDBOX_GATEWAY", default=False)
+# Public, so good only where no real money is: production and `check --deploy` refuse it.
+DEVELOPMENT_WEBHOOK_SECRET = "garap-sandbox-webhook-secret"  # noqa: S105
+SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default=DEVELOPMENT_WEBHOOK_SECRET)
 # Where this site is reachable: links in e-mails, gateway return and webhook URLs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A submitted milestone is released to the freelancer this long after submission if the client
