@@ -557,7 +557,7 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
         else:
             text, hidden = obj.body, obj.removed_at is not None
         return format_html(
-            '<div style="white-space: pre-wrap">{}</div><div>{}</div>{}',
+            '<div class="garap-pre-wrap">{}</div><div>{}</div>{}',
             text,
             _admin_link(self.admin_site, obj, _("Open its admin page"))
             if self.admin_site.is_registered(type(obj))
@@ -678,7 +678,7 @@ class DisputeAdmin(ReadOnlyAdmin):
         if not dispute.unanswered:
             return "–"
         return format_html(
-            '<strong style="color: #ba2121">{}</strong>',
+            '<strong class="garap-flag">{}</strong>',
             _("unanswered %(days)d days by %(user)s")
             % {
                 "days": queues.dispute_age_days(dispute),
