@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signins.DeviceCookieMiddleware",  # a browser's id at its first sign-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marketplace.pages.DomainErrorPagesMiddleware",
@@ -379,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reputation-events": {
         "task": "projects.tasks.sweep_reputation_events",
         "schedule": 600.0,
+    },
+    "sweep-trust-checks": {
+        "task": "projects.tasks.sweep_trust_checks",
+        "schedule": crontab(hour=2, minute=0),  # before the nightly reputation pass
     },
     "nightly-reputation": {
         "task": "projects.tasks.recalculate_all_reputation",
