@@ -74,7 +74,11 @@ class RegisterApi(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user, token, raw = services.user_register(**serializer.validated_data)
-        services.sign_in_record(user_id=user.pk, kind=SignIn.Kind.SIGNUP, **request_origin(request))
+        services.sign_in_record(
+            user_id=user.pk,
+            kind=SignIn.Kind.SIGNUP,
+            **request_origin(request._request, give_device=False),
+        )
         return _token_response(user=user, raw=raw, token=token, status_code=201)
 
 
@@ -89,7 +93,9 @@ class TokenApi(APIView):
         serializer.is_valid(raise_exception=True)
         token, raw = services.token_obtain(request=request._request, **serializer.validated_data)
         services.sign_in_record(
-            user_id=token.user_id, kind=SignIn.Kind.LOGIN, **request_origin(request)
+            user_id=token.user_id,
+            kind=SignIn.Kind.LOGIN,
+            **request_origin(request._request, give_device=False),
         )
         return _token_response(user=token.user, raw=raw, token=token, status_code=200)
 

@@ -39,19 +39,23 @@ def client_address(request: HttpRequest) -> str:
     return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
-def device_id(request: HttpRequest) -> str:
-    """This browser's id from its cookie, or a new one (set on the response by the middleware)."""
+def device_id(request: HttpRequest, *, give: bool = True) -> str:
+    """This browser's id from its cookie, or a new one (set on the response by the middleware)
+    when ``give``; "" without one. An API client keeps no cookie, so it is given none: a fresh
+    id at every login would say nothing and only add rows."""
     existing = request.COOKIES.get(DEVICE_COOKIE, "")
     if 16 <= len(existing) <= 64 and existing.isascii() and existing.isalnum():
         return existing
+    if not give:
+        return ""
     new = getattr(request, _NEW_DEVICE, None) or secrets.token_hex(16)
     setattr(request, _NEW_DEVICE, new)
     return new
 
 
-def request_origin(request: HttpRequest) -> dict[str, str]:
+def request_origin(request: HttpRequest, *, give_device: bool = True) -> dict[str, str]:
     """``address`` and ``device`` of a request, as ``sign_in_record`` takes them."""
-    return {"address": client_address(request), "device": device_id(request)}
+    return {"address": client_address(request), "device": device_id(request, give=give_device)}
 
 
 def record_session_login(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:

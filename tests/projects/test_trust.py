@@ -95,6 +95,21 @@ def test_sign_ins_keep_only_a_keyed_hash_of_the_address(settings):
 
 
 @pytest.mark.django_db
+def test_api_logins_from_one_place_make_one_row_and_no_browser_cookie():
+    user = UserFactory()
+    for _ in range(3):
+        response = Client(REMOTE_ADDR=HOME).post(
+            "/api/v1/auth/token/",
+            {"username": user.username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        assert "garap_device" not in response.cookies
+
+    assert SignIn.objects.filter(user=user).count() == 1
+    assert SignIn.objects.get(user=user).device_hash == ""
+
+
+@pytest.mark.django_db
 def test_a_page_login_records_the_address_and_gives_the_browser_an_id():
     user = UserFactory()
     browser = Client(REMOTE_ADDR=HOME)
