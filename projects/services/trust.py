@@ -88,6 +88,9 @@ def trust_checks_recent(*, now: datetime | None = None, batch: int = 500) -> int
     contract_ids = list(
         Contract.objects.filter(
             completed_at__gte=now - timedelta(days=RECHECK_DAYS),
+            # One join: a review of the contract, not held (a bare isnull on the join would also
+            # match a contract with no review at all, which has nothing to hold yet).
+            reviews__isnull=False,
             reviews__held_at__isnull=True,
         )
         .order_by("completed_at", "id")
