@@ -32,6 +32,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
 from marketplace.admin_actions import (
     action_with_form,
@@ -156,9 +157,12 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (gettext_lazy("Garap"), {"fields": ("display_name", "preferred_language")}),
-        (gettext_lazy("Moderation"), {"fields": ("suspension_status", "moderation_record")}),
+        (
+            gettext_lazy("Moderation"),
+            {"fields": ("suspension_status", "moderation_record", "shared_sign_in_places")},
+        ),
     )
-    readonly_fields = ["suspension_status", "moderation_record"]
+    readonly_fields = ["suspension_status", "moderation_record", "shared_sign_in_places"]
     inlines = [UserSuspensionInline]
     actions = ["suspend_selected", "warn_selected"]
 
@@ -232,6 +236,37 @@ class UserAdmin(DjangoUserAdmin):
             ),
         )
         return format_html('<ul>{}</ul><a href="{}">{}</a>', rows, url, _("All of them"))
+
+    @admin.display(
+        description=gettext_lazy("other accounts signing in from the same address or browser")
+    )
+    def shared_sign_in_places(self, user: User) -> str:
+        # Only keyed hashes are stored (accounts.models.SignIn): equal or not is all one sees.
+        if user.pk is None:
+            return "–"
+        neighbours = selectors.sign_in_neighbours(user_id=user.pk)
+        if not neighbours:
+            return _("None.")
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> · {}</li>',
+            (
+                (
+                    reverse("admin:accounts_user_change", args=[n["user"].pk]),
+                    n["user"].username,
+                    ", ".join(
+                        str(label)
+                        for shared, label in (
+                            (n["address"], _("same address")),
+                            (n["device"], _("same browser")),
+                        )
+                        if shared
+                    ),
+                )
+                for n in neighbours
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
 
     @admin.action(description=gettext_lazy("Suspend selected users…"), permissions=["suspend_user"])
     def suspend_selected(

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import AuthToken
+from accounts.models import AuthToken, SignIn
 from accounts.serializers import (
     ClientProfileWriteSerializer,
     ClientRecordSerializer,
@@ -40,6 +40,7 @@ from accounts.serializers import (
     UnreadCountSerializer,
     UserSerializer,
 )
+from accounts.signins import request_origin
 from accounts.throttles import AuthRateThrottle
 from marketplace.api import (
     BinaryRenderer,
@@ -74,6 +75,11 @@ class RegisterApi(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user, token, raw = services.user_register(**serializer.validated_data)
+        services.sign_in_record(
+            user_id=user.pk,
+            kind=SignIn.Kind.SIGNUP,
+            **request_origin(request._request, give_device=False),
+        )
         return _token_response(user=user, raw=raw, token=token, status_code=201)
 
 
@@ -87,6 +93,11 @@ class TokenApi(APIView):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, raw = services.token_obtain(request=request._request, **serializer.validated_data)
+        services.sign_in_record(
+            user_id=token.user_id,
+            kind=SignIn.Kind.LOGIN,
+            **request_origin(request._request, give_device=False),
+        )
         return _token_response(user=token.user, raw=raw, token=token, status_code=200)
 
 

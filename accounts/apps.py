@@ -8,6 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts.roles import ensure_role_groups
+        from accounts.signins import record_session_login
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="garap-role-groups")
+        # Where people sign in from, for trust and safety (accounts/signins.py).
+        user_logged_in.connect(record_session_login, dispatch_uid="garap-sign-in-places")

@@ -38,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "projects.view_report",
         "projects.view_review",
         "projects.view_contacthit",
+        "projects.view_trustcheck",
         "projects.view_category",
         "projects.view_skill",
     ),

@@ -25,6 +25,7 @@ from accounts.models import (
     PortfolioItem,
     ReputationChange,
     ReputationPass,
+    SignIn,
     Suspension,
     User,
 )
@@ -275,3 +276,42 @@ def portfolio_image_get(*, item_id: int, image_id: int, viewer: Any = None) -> P
 
 def reputation_change_list(*, user: User) -> QuerySet[ReputationChange]:
     return ReputationChange.objects.filter(user=user)
+
+
+# --- sign-in places (trust and safety) --------------------------------------------------------
+
+
+def sign_in_shared(*, user_id: int, other_id: int) -> set[str]:
+    """What two accounts have in common among their sign-up and login places: ``"address"``
+    (a network address) and/or ``"device"`` (a browser), compared by their keyed hashes."""
+    mine = SignIn.objects.filter(user_id=user_id)
+    theirs = SignIn.objects.filter(user_id=other_id)
+    shared = set()
+    for what, column in (("address", "address_hash"), ("device", "device_hash")):
+        ours = mine.exclude(**{column: ""}).values(column)
+        if theirs.filter(**{f"{column}__in": ours}).exists():
+            shared.add(what)
+    return shared
+
+
+def sign_in_neighbours(*, user_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    """Other accounts that signed up or logged in from one of this account's addresses or
+    browsers: ``{"user": User, "address": bool, "device": bool}``, most recent first."""
+    mine = SignIn.objects.filter(user_id=user_id)
+    addresses = set(mine.exclude(address_hash="").values_list("address_hash", flat=True))
+    devices = set(mine.exclude(device_hash="").values_list("device_hash", flat=True))
+    if not addresses and not devices:
+        return []
+    rows = (
+        SignIn.objects.filter(Q(address_hash__in=addresses) | Q(device_hash__in=devices))
+        .exclude(user_id=user_id)
+        .order_by("-last_seen_at")
+        .values_list("user_id", "address_hash", "device_hash")
+    )
+    found: dict[int, dict[str, bool]] = {}
+    for other, address, device in rows:
+        seen = found.setdefault(other, {"address": False, "device": False})
+        seen["address"] |= address in addresses
+        seen["device"] |= device in devices
+    users = User.objects.in_bulk(list(found)[:limit])
+    return [{"user": users[pk], **found[pk]} for pk in list(found)[:limit] if pk in users]

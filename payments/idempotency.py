@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,9 @@ from marketplace.api import error_body
 from payments.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+# What a key may hold: the header is a structured-field string (the IETF draft), which is
+# printable ASCII. Anything else reached us as Latin-1-decoded bytes and is refused, not stored.
+_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
 # A claim still unfinished after this long belongs to a request whose process died.
 STALE_AFTER = timedelta(minutes=10)
 
@@ -48,9 +52,13 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return handler()
-    if not 1 <= len(key) <= 100 or not key.isprintable():
+    if not 1 <= len(key) <= 100 or not _VISIBLE_ASCII.fullmatch(key):
         return Response(
-            error_body("invalid", _("The Idempotency-Key must be 1 to 100 printable characters.")),
+            error_body(
+                "invalid",
+                _("The Idempotency-Key must be 1 to 100 printable ASCII characters."),
+                {HEADER: [_("Use letters, digits and punctuation only, e.g. a UUID.")]},
+            ),
             status=400,
         )
     endpoint = f"{request.method} {request.path}"

@@ -184,7 +184,7 @@ def sandbox_pay(*, reference: str, status: str) -> None:
     from payments.tasks import deliver_sandbox_webhook
 
     deposit = Deposit.objects.filter(reference=reference, provider="sandbox").first()
-    if deposit is None:
+    if deposit is None or not gateways.sandbox_enabled():
         raise NotFound(_("Unknown deposit reference."))
     if deposit.status == Deposit.Status.PENDING and not deposit.gateway_outcome:
         Deposit.objects.filter(pk=deposit.pk, gateway_outcome="").update(

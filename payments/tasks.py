@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from payments import gateways
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,10 @@ logger = logging.getLogger(__name__)
 )
 def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
     """Be the sandbox gateway's server: POST its signed webhook to our endpoint over HTTP,
-    retrying while our site is unreachable, exactly as a real gateway would."""
+    retrying while our site is unreachable, exactly as a real gateway would. Nothing once the
+    sandbox is not the gateway any more."""
+    if not gateways.sandbox_enabled():
+        return 404
     body = webhook_body(reference=reference, status=status, amount=amount)
     url = settings.SITE_URL.rstrip("/") + reverse(
         "api:payment-webhook", kwargs={"provider": "sandbox"}
@@ -52,6 +56,8 @@ def redeliver_sandbox_webhooks() -> int:
     still unconfirmed get their webhook again — a bounded batch, sent from here."""
     from payments.services import sandbox_unconfirmed
 
+    if not gateways.sandbox_enabled():
+        return 0
     sent = 0
     older_than = timezone.now() - timedelta(seconds=60)
     for deposit in sandbox_unconfirmed(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):

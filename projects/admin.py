@@ -54,11 +54,14 @@ from projects.models import (
     Report,
     Review,
     Skill,
+    TrustCheck,
 )
 from projects.selectors import moderation as queues
+from projects.selectors.trust import contract_trust_signals, signal_labels
 from projects.services.gigs import gig_approve, gig_reject
 from projects.services.milestones import milestone_resolve
 from projects.services.reports import report_resolve
+from projects.services.trust import trust_check_clear, trust_check_confirm
 
 # What the content filter's kinds (``projects.content_filter.scan``) mean, for moderators;
 # a kind missing here is shown as it is stored.
@@ -558,7 +561,7 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
         else:
             text, hidden = obj.body, obj.removed_at is not None
         return format_html(
-            '<div style="white-space: pre-wrap">{}</div><div>{}</div>{}',
+            '<div class="garap-pre-wrap">{}</div><div>{}</div>{}',
             text,
             _admin_link(self.admin_site, obj, _("Open its admin page"))
             if self.admin_site.is_registered(type(obj))
@@ -679,7 +682,7 @@ class DisputeAdmin(ReadOnlyAdmin):
         if not dispute.unanswered:
             return "–"
         return format_html(
-            '<strong style="color: #ba2121">{}</strong>',
+            '<strong class="garap-flag">{}</strong>',
             _("unanswered %(days)d days by %(user)s")
             % {
                 "days": queues.dispute_age_days(dispute),
@@ -846,6 +849,24 @@ class ContractAdmin(ReadOnlyAdmin):
     search_fields = ["client__username", "freelancer__username", "gig__title"]
     inlines = [MilestoneInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Everything is read-only here; the trust signals are computed for this contract now.
+        return [*super().get_readonly_fields(request, obj), "trust_signals"]
+
+    @admin.display(description=gettext_lazy("trust signals (the parties may be one person)"))
+    def trust_signals(self, contract: Contract) -> str:
+        found = signal_labels(contract_trust_signals(contract=contract))
+        check = TrustCheck.objects.filter(contract=contract).first()
+        status = (
+            _admin_link(self.admin_site, check, check.get_status_display()) if check else _("none")
+        )
+        return format_html(
+            "{}<br>{}: {}",
+            "; ".join(found) or _("none found now"),
+            _("Review of its reviews"),
+            status,
+        )
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Contract]:
         return queues.contract_list_for_moderators()
 
@@ -954,3 +975,142 @@ class ContactHitAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("found"))
     def kinds_shown(self, hit: ContactHit) -> str:
         return _flags(hit.kinds)
+
+
+# --- trust checks: contracts whose parties may be one person ------------------------------------
+
+
+class TrustConfirmForm(forms.Form):
+    reason = reason_field(
+        gettext_lazy("Why the two accounts are one person. Both users are told this.")
+    )
+    then = forms.ChoiceField(
+        label=gettext_lazy("And then"),
+        choices=[
+            ("warn", gettext_lazy("Warn both accounts")),
+            ("suspend", gettext_lazy("Suspend both accounts until a moderator lifts it")),
+        ],
+        initial="warn",
+    )
+
+
+class TrustClearForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Why these are different people (for the audit log)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+
+@admin.register(TrustCheck)
+class TrustCheckAdmin(ModerationPageMixin, ReadOnlyAdmin):
+    """Contracts whose reviews are held because the parties may be one person: held first."""
+
+    list_display = [
+        "contract_link",
+        "client",
+        "freelancer",
+        "signal_list",
+        "status",
+        "found_at",
+        "reviewed_by",
+    ]
+    list_filter = ["status", "found_at"]
+    search_fields = ["contract__client__username", "contract__freelancer__username"]
+    actions = ["clear_selected", "confirm_selected"]
+    change_form_template = "admin/projects/moderation_change_form.html"
+    fields = [
+        "contract_link",
+        "client",
+        "freelancer",
+        "signal_list",
+        "signals_now",
+        "status",
+        "found_at",
+        "reviewed_by",
+        "reviewed_at",
+        "note",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[TrustCheck]:
+        held_first = models.Case(models.When(status=TrustCheck.Status.HELD, then=0), default=1)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("contract__client", "contract__freelancer", "reviewed_by")
+            .order_by(held_first, "found_at", "contract_id")
+        )
+
+    def object_actions(self, check: TrustCheck) -> list[tuple[str, str]]:
+        if check.status == TrustCheck.Status.CONFIRMED:
+            return []
+        actions = [("confirm_selected", _("Confirm: one person…"))]
+        if check.status == TrustCheck.Status.HELD:
+            actions.insert(0, ("clear_selected", _("Clear: different people…")))
+        return actions
+
+    def has_resolve_report_permission(self, request: HttpRequest) -> bool:
+        return _has(request, "projects.resolve_report")
+
+    @admin.display(description=gettext_lazy("contract"), ordering="contract_id")
+    def contract_link(self, check: TrustCheck) -> str:
+        return _admin_link(self.admin_site, check.contract, str(check.contract))
+
+    @admin.display(description=gettext_lazy("client"))
+    def client(self, check: TrustCheck) -> str:
+        return _admin_link(self.admin_site, check.contract.client, check.contract.client.username)
+
+    @admin.display(description=gettext_lazy("freelancer"))
+    def freelancer(self, check: TrustCheck) -> str:
+        user = check.contract.freelancer
+        return _admin_link(self.admin_site, user, user.username)
+
+    @admin.display(description=gettext_lazy("signals found"))
+    def signal_list(self, check: TrustCheck) -> str:
+        return "; ".join(signal_labels(check.signals))
+
+    @admin.display(description=gettext_lazy("signals now"))
+    def signals_now(self, check: TrustCheck) -> str:
+        return "; ".join(signal_labels(contract_trust_signals(contract=check.contract))) or "–"
+
+    @admin.action(
+        description=gettext_lazy("Clear: different people (the reviews count)…"),
+        permissions=["resolve_report"],
+    )
+    def clear_selected(self, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=TrustClearForm,
+            title=_("Clear trust checks"),
+            apply=lambda request, check, data: trust_check_clear(
+                moderator=request.user, contract_id=check.contract_id, note=data["note"]
+            ),
+            done_message=_("%(count)s contract(s) cleared; their reviews count."),
+            action_name="clear_selected",
+        )
+
+    @admin.action(
+        description=gettext_lazy("Confirm: one person (the reviews never count)…"),
+        permissions=["resolve_report"],
+    )
+    def confirm_selected(self, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=TrustConfirmForm,
+            title=_("Confirm collusion"),
+            apply=lambda request, check, data: trust_check_confirm(
+                moderator=request.user,
+                contract_id=check.contract_id,
+                reason=data["reason"],
+                suspend=data["then"] == "suspend",
+            ),
+            done_message=_("%(count)s contract(s) confirmed; both accounts were told."),
+            action_name="confirm_selected",
+        )

@@ -55,7 +55,10 @@ def bayesian_rating(
 def platform_mean() -> Decimal | None:
     """The mean score of every revealed review of a freelancer, to four decimals."""
     totals = Review.objects.filter(
-        revealed_at__isnull=False, removed_at__isnull=True, subject_role=Review.Subject.FREELANCER
+        revealed_at__isnull=False,
+        removed_at__isnull=True,
+        held_at__isnull=True,
+        subject_role=Review.Subject.FREELANCER,
     ).aggregate(points=Sum(F("quality") + F("communication") + F("value")), count=Count("id"))
     return share(totals["points"] or 0, 3 * totals["count"], FOUR)
 
@@ -104,6 +107,7 @@ def freelancer_figures(*, user_id: int, now: datetime, prior: Decimal | None) ->
         subject_role=Review.Subject.FREELANCER,
         revealed_at__isnull=False,
         removed_at__isnull=True,
+        held_at__isnull=True,
     ).aggregate(points=Sum(F("quality") + F("communication") + F("value")), count=Count("id"))
     count, points = reviews["count"], reviews["points"] or 0
 
@@ -210,6 +214,7 @@ def client_figures(*, user_id: int) -> ClientFigures:
         subject_role=Review.Subject.CLIENT,
         revealed_at__isnull=False,
         removed_at__isnull=True,
+        held_at__isnull=True,
     ).aggregate(points=Sum(F("quality") + F("communication") + F("value")), count=Count("id"))
     average_approval = share(approvals["total"] or 0, approvals["count"], Decimal(1))
     return ClientFigures(

@@ -147,7 +147,8 @@ def _freelancer_select(d: _Dialect, prior: Decimal | None, now: object) -> tuple
             SELECT subject_id AS uid, COUNT(*) AS n,
                    SUM(quality + communication + value) AS points
             FROM {T["review"]}
-            WHERE revealed_at IS NOT NULL AND removed_at IS NULL AND subject_role = 'freelancer'
+            WHERE revealed_at IS NOT NULL AND removed_at IS NULL AND held_at IS NULL
+              AND subject_role = 'freelancer'
             GROUP BY subject_id
         ) r ON r.uid = p.user_id
         LEFT JOIN (
@@ -252,7 +253,8 @@ def _client_select(d: _Dialect) -> str:
             SELECT subject_id AS uid, COUNT(*) AS n,
                    SUM(quality + communication + value) AS points
             FROM {T["review"]}
-            WHERE revealed_at IS NOT NULL AND removed_at IS NULL AND subject_role = 'client'
+            WHERE revealed_at IS NOT NULL AND removed_at IS NULL AND held_at IS NULL
+              AND subject_role = 'client'
             GROUP BY subject_id
         ) r ON r.uid = p.user_id
     """  # noqa: S608 - table names and literals are ours

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from marketplace.tasks import debounce_release, enqueue_on_commit
 from projects import audit
-from projects.services import reputation, reviews, suspensions, timers
+from projects.services import reputation, reviews, suspensions, timers, trust
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,13 @@ def sweep_reputation_events() -> int:
 def reveal_due_reviews(batch: int = 500) -> int:
     """Reveal reviews whose window closed, a bounded batch per run; the next run continues."""
     return reviews.reviews_reveal_due(batch=batch)
+
+
+@shared_task(name="projects.tasks.sweep_trust_checks")
+def sweep_trust_checks(batch: int = 500) -> int:
+    """Look again at recently completed contracts whose reviews count, for signs (found after
+    their reviews) that both parties are one person (projects.services.trust)."""
+    return trust.trust_checks_recent(batch=batch)
 
 
 # --- timers (DESIGN.md §4) ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from accounts.models.profiles import (
     ReputationPass,
 )
 from accounts.models.regions import Province
+from accounts.models.signins import SignIn
 from accounts.models.users import (
     USERNAME_PATTERN,
     AuthToken,
@@ -33,6 +34,7 @@ __all__ = [
     "Province",
     "ReputationChange",
     "ReputationPass",
+    "SignIn",
     "Suspension",
     "User",
     "UserManager",

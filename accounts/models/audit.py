@@ -24,6 +24,8 @@ class ModeratorAction(AppendOnlyModel):
         RESOLVE_DISPUTE = "resolve_dispute", _("settled a dispute")
         MARK_WITHDRAWAL_PAID = "mark_withdrawal_paid", _("marked a withdrawal paid")
         REJECT_WITHDRAWAL = "reject_withdrawal", _("rejected a withdrawal")
+        CLEAR_TRUST_SIGNALS = "clear_trust_signals", _("cleared a contract's trust signals")
+        CONFIRM_COLLUSION = "confirm_collusion", _("confirmed a contract as collusion")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -234,6 +234,8 @@ class ReputationChange(models.Model):
         REVIEW_REVEALED = "review_revealed", _("a review was revealed")
         CONTRACT_CLOSED = "contract_closed", _("a contract ended")
         REVIEW_REMOVED = "review_removed", _("a moderator removed a review")
+        REVIEWS_HELD = "reviews_held", _("reviews held for a moderator's check")
+        REVIEWS_CLEARED = "reviews_cleared", _("a moderator cleared held reviews")
         NIGHTLY = "nightly", _("the nightly recalculation (deadlines passed, platform mean moved)")
 
     user = models.ForeignKey(

@@ -24,6 +24,7 @@ from accounts.services.profiles import (
     freelancer_profile_update,
     profiles_ensure,
 )
+from accounts.services.signins import fingerprint, sign_in_record
 from accounts.services.users import (
     token_digest,
     token_issue,
@@ -38,6 +39,7 @@ __all__ = [
     "client_profile_update",
     "email_verification_send",
     "email_verify",
+    "fingerprint",
     "freelancer_profile_update",
     "notification_email_deliver",
     "notification_emails_pending",
@@ -51,6 +53,7 @@ __all__ = [
     "portfolio_item_unlink_contract",
     "portfolio_item_update",
     "profiles_ensure",
+    "sign_in_record",
     "token_digest",
     "token_issue",
     "token_obtain",

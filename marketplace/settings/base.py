@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "marketplace",
     "accounts",
     "payments",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (see below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "marketplace.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signins.DeviceCookieMiddleware",  # a browser's id at its first sign-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marketplace.pages.DomainErrorPagesMiddleware",
@@ -159,9 +163,15 @@ PLATFORM_FEE_PERCENT = env.str("PLATFORM_FEE_PERCENT", default="10")
 DEPOSIT_MIN_AMOUNT = env.int("DEPOSIT_MIN_AMOUNT", default=10_000)
 DEPOSIT_MAX_AMOUNT = env.int("DEPOSIT_MAX_AMOUNT", default=50_000_000)
 WITHDRAWAL_MIN_AMOUNT = env.int("WITHDRAWAL_MIN_AMOUNT", default=50_000)
-# Which gateway tops up wallets; "sandbox" is built in and pays on our own checkout page.
+# Which gateway tops up wallets. "sandbox" is built in and "pays" with one click on our own
+# checkout page: for development, the demo and staging. Its routes exist only while it is the
+# gateway; production refuses it unless a staging site sets ALLOW_SANDBOX_GATEWAY=true, and
+# then only with its own SANDBOX_WEBHOOK_SECRET (payments/checks.py).
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
-SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="garap-sandbox-webhook-secret")
+ALLOW_SANDBOX_GATEWAY = env.bool("ALLOW_SANDBOX_GATEWAY", default=False)
+# Public, so good only where no real money is: production and `check --deploy` refuse it.
+DEVELOPMENT_WEBHOOK_SECRET = "garap-sandbox-webhook-secret"  # noqa: S105
+SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default=DEVELOPMENT_WEBHOOK_SECRET)
 # Where this site is reachable: links in e-mails, gateway return and webhook URLs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A submitted milestone is released to the freelancer this long after submission if the client
@@ -419,6 +429,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_reputation_events",
         "schedule": 600.0,
     },
+    "sweep-trust-checks": {
+        "task": "projects.tasks.sweep_trust_checks",
+        "schedule": crontab(hour=2, minute=0),  # before the nightly reputation pass
+    },
     "nightly-reputation": {
         "task": "projects.tasks.recalculate_all_reputation",
         "schedule": crontab(hour=2, minute=30),  # Asia/Jakarta, the quietest hour
@@ -430,6 +444,24 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' small scripts read it for fetch() calls
 CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts only
+# from this site, so injected markup cannot run a script. The pages' scripts are static files
+# (marketplace/static/garap/garap.js); data for them is in <script type="application/json">
+# blocks, which never run. A template that truly needs an inline script gives it
+# nonce="{{ request.csp_nonce }}"; 'unsafe-inline' is never allowed for scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -1,6 +1,9 @@
-"""Production: refuses SQLite and a missing secret key; passes ``manage.py check --deploy``."""
+"""Production: refuses SQLite, a missing secret key and an unsafe payment gateway; passes
+``manage.py check --deploy``."""
 
 from django.core.exceptions import ImproperlyConfigured
+
+from payments.checks import gateway_problems
 
 from .base import *  # noqa: F403
 from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, STORAGES, env
@@ -21,6 +24,11 @@ if not REDIS_URL:
     raise ImproperlyConfigured(
         "Production needs Redis as the Celery broker and cache: set REDIS_URL=redis://host:6379/0."
     )
+# The sandbox gateway (one-click "payments") or a known webhook secret would let anyone credit
+# a wallet: the same rule as `check --deploy`, refused before anything starts.
+_gateway_problems = gateway_problems(lambda name: globals().get(name))
+if _gateway_problems:
+    raise ImproperlyConfigured(" ".join(message for _id, message in _gateway_problems))
 
 # WhiteNoise serves the collected static files (admin, API docs) right after the security
 # middleware; development uses runserver's own static serving instead.

@@ -6,15 +6,36 @@ Adding an Indonesian gateway (Midtrans, Xendit) means one more module implementi
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from payments.gateways.base import Gateway, InvalidWebhook, WebhookEvent
 from payments.gateways.sandbox import SandboxGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {SandboxGateway.name: SandboxGateway}
 
 
+def enabled(name: str) -> bool:
+    """Whether gateway ``name`` is the one this site uses. Only that one opens checkouts and
+    has its webhooks heard: the sandbox's one-click checkout and its webhook do not exist on a
+    site that takes real payments."""
+    return name == settings.PAYMENT_GATEWAY and name in GATEWAYS
+
+
+def sandbox_enabled() -> bool:
+    return enabled(SandboxGateway.name)
+
+
 def get(name: str) -> Gateway | None:
-    gateway_class = GATEWAYS.get(name)
-    return gateway_class() if gateway_class else None
+    """The gateway called ``name`` if it is the enabled one, else None (a 404 for webhooks)."""
+    return GATEWAYS[name]() if enabled(name) else None
 
 
-__all__ = ["GATEWAYS", "Gateway", "InvalidWebhook", "WebhookEvent", "get"]
+__all__ = [
+    "GATEWAYS",
+    "Gateway",
+    "InvalidWebhook",
+    "WebhookEvent",
+    "enabled",
+    "get",
+    "sandbox_enabled",
+]

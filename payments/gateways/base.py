@@ -29,6 +29,11 @@ class WebhookEvent:
 
 class Gateway:
     name = ""
+    # The setting that holds the secret its webhooks are signed with (checked by
+    # payments.checks: never a public default, never short).
+    secret_setting = ""
+    # True for a gateway that collects real money; the sandbox "pays" with one click.
+    live = True
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         """Open a payment for ``deposit``. ``return_url`` is where the gateway's page sends the

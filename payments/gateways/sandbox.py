@@ -1,5 +1,9 @@
 """The sandbox gateway: behaves like a real one, on our own server.
 
+It exists only while ``PAYMENT_GATEWAY`` is ``sandbox``: its checkout page and its webhook
+answer 404 otherwise, and production refuses it unless a staging site opts in
+(``ALLOW_SANDBOX_GATEWAY``, with a secret of its own; see ``payments.checks``).
+
 The deposit gets a checkout URL (``/payments/sandbox/checkout/<reference>/``); paying there
 makes the "gateway" send its webhook as a real HTTP POST to our webhook endpoint, with the body
 signed by HMAC-SHA256 under ``SANDBOX_WEBHOOK_SECRET`` in the ``X-Sandbox-Signature`` header —
@@ -44,6 +48,8 @@ def webhook_body(*, reference: str, status: str, amount: int, event_id: str | No
 
 class SandboxGateway(Gateway):
     name = "sandbox"
+    secret_setting = "SANDBOX_WEBHOOK_SECRET"  # noqa: S105 - a setting's name
+    live = False  # anyone may "pay" on its checkout page: development, the demo, staging
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         path = reverse("sandbox-checkout", kwargs={"reference": deposit.reference})
@@ -57,7 +63,10 @@ class SandboxGateway(Gateway):
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookEvent:
         signature = headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(signature, sign(body)):
+        # Compared as bytes: a header may carry any byte (WSGI hands it over decoded as
+        # Latin-1), and compare_digest raises on a str that is not ASCII. A non-ASCII
+        # signature is simply one that does not match.
+        if not hmac.compare_digest(signature.encode("utf-8", "replace"), sign(body).encode()):
             raise InvalidWebhook("bad signature")
         try:
             event = json.loads(body)

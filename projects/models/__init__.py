@@ -5,6 +5,7 @@ from projects.models.gigs import Gig, GigAttachment, GigInvitation
 from projects.models.moderation import ContactHit, Report
 from projects.models.reviews import ReputationEvent, Review
 from projects.models.taxonomy import Category, Skill
+from projects.models.trust import TrustCheck
 
 __all__ = [
     "Bid",
@@ -24,4 +25,5 @@ __all__ = [
     "ReputationEvent",
     "Review",
     "Skill",
+    "TrustCheck",
 ]

@@ -34,6 +34,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Null while sealed. Nobody but the author sees a review before this is set.
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Set while the contract's trust signals (projects.trust: the parties may be one person)
+    # wait for a moderator, and kept once collusion is confirmed: left out of the reputation
+    # figures and the public lists. Cleared (null again) when a moderator finds nothing wrong.
+    held_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(max_length=2000, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
 
@@ -83,6 +87,8 @@ class ReputationEvent(models.Model):
         REVIEW_REVEALED = "review_revealed", _("review revealed")
         CONTRACT_CLOSED = "contract_closed", _("contract closed")
         REVIEW_REMOVED = "review_removed", _("review removed by a moderator")
+        REVIEWS_HELD = "reviews_held", _("reviews held for a moderator's check")
+        REVIEWS_CLEARED = "reviews_cleared", _("held reviews cleared by a moderator")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -24,12 +24,17 @@ def review_window_closes_at(contract: Contract) -> datetime | None:
 
 
 def review_list_public(*, username: str, role: str) -> QuerySet[Review]:
-    """Revealed reviews of this user as a freelancer (or as a client), newest first."""
+    """Revealed reviews of this user as a freelancer (or as a client) that count, newest first."""
     user = User.objects.filter(username__iexact=username, is_active=True).first()
     if user is None:
         raise NotFound(_("User not found."))
+    # A held review (projects.services.trust) is not shown until a moderator clears it.
     return Review.objects.filter(
-        subject=user, subject_role=role, revealed_at__isnull=False, removed_at__isnull=True
+        subject=user,
+        subject_role=role,
+        revealed_at__isnull=False,
+        removed_at__isnull=True,
+        held_at__isnull=True,
     ).select_related("author", "contract__gig")
 
 

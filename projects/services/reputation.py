@@ -25,6 +25,8 @@ CAUSES = {
     ReputationEvent.Kind.REVIEW_REVEALED: ReputationChange.Cause.REVIEW_REVEALED,
     ReputationEvent.Kind.CONTRACT_CLOSED: ReputationChange.Cause.CONTRACT_CLOSED,
     ReputationEvent.Kind.REVIEW_REMOVED: ReputationChange.Cause.REVIEW_REMOVED,
+    ReputationEvent.Kind.REVIEWS_HELD: ReputationChange.Cause.REVIEWS_HELD,
+    ReputationEvent.Kind.REVIEWS_CLEARED: ReputationChange.Cause.REVIEWS_CLEARED,
 }
 
 

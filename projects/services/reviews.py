@@ -26,6 +26,7 @@ from projects.models import Contract, ReputationEvent, Review
 from projects.selectors.reviews import review_window_closes_at
 from projects.services.gigs import ensure_not_suspended
 from projects.services.reputation import reputation_event_record
+from projects.services.trust import trust_check_contract
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,9 @@ def review_submit(
             )
     except IntegrityError:  # the same party, twice at once: the contract lock makes this rare
         raise Conflict(_("You already reviewed this contract."), code="already_reviewed") from None
+    # Before anything is revealed: a contract whose parties may be one person has its reviews
+    # held out of the reputation until a moderator looks (projects.services.trust).
+    trust_check_contract(contract_id=contract.pk, now=now)
 
     other = Review.objects.filter(contract=contract).exclude(pk=review.pk).first()
     if other is not None:
@@ -180,6 +184,8 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
                 .select_related("contract__gig")
                 .order_by("contract__completed_at", "id")[:batch]
             )
+            for contract_id in {review.contract_id for review in due}:
+                trust_check_contract(contract_id=contract_id, now=now)
             _reveal(due, now)
             for contract in {review.contract_id: review.contract for review in due}.values():
                 _notify_revealed(contract, window_closed=True)

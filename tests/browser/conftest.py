@@ -14,6 +14,8 @@ Fixtures for tests here:
   phone in Bahasa Indonesia.
 - ``login_in_browser(page, user)`` — signs the page's context in as ``user`` (a session cookie
   made with Django's ``force_login``; the login form itself has tests of its own).
+- ``csp_violations`` — (autouse) what the Content-Security-Policy blocked, from the console of
+  every page opened through these fixtures; a passing test fails at teardown if any.
 - ``screenshot(page, name)`` — saves a full-page PNG to ``var/test-artifacts/screenshots/``
   (``GARAP_TEST_ARTIFACTS`` moves ``var/test-artifacts``) and returns its path. A failing test
   leaves ``FAILED-<test>-<n>.png`` of each page it opened there too.
@@ -188,15 +190,36 @@ def _site_is_the_live_server(request: pytest.FixtureRequest) -> None:
 # --- pages, sign-in, screenshots ------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def csp_violations(request: pytest.FixtureRequest) -> Generator[list[str], None, None]:
+    """What the Content-Security-Policy blocked on any page a test opened (Chromium reports each
+    on the console). A test that passed fails here if the list is not empty: every page must
+    work under the policy, not only look right."""
+    violations: list[str] = []
+    yield violations
+    report = getattr(request.node, "garap_report_call", None)
+    if report is not None and report.passed:
+        assert violations == [], "the Content-Security-Policy blocked something"
+
+
+def watch_csp(context: Any, violations: list[str]) -> None:
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '?')}: {message.text}")
+
+    context.on("console", on_console)
+
+
 @pytest.fixture
 def phone_page(
-    new_context: Callable, request: pytest.FixtureRequest
+    new_context: Callable, request: pytest.FixtureRequest, csp_violations: list[str]
 ) -> Generator[Callable[..., Any], None, None]:
     """``phone_page(language="id")`` → a Playwright page in a fresh context (its own cookies)."""
     pages: list[Any] = []
 
     def open_page(language: str = "id") -> Any:
         context = new_context(locale=LOCALES.get(language, language))
+        watch_csp(context, csp_violations)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
@@ -208,9 +231,10 @@ def phone_page(
 
 
 @pytest.fixture
-def context(new_context: Callable) -> Any:
+def context(new_context: Callable, csp_violations: list[str]) -> Any:
     """The plugin's ``page`` fixture: the same phone, in Bahasa Indonesia."""
     phone = new_context(locale=LOCALES["id"])
+    watch_csp(phone, csp_violations)
     phone.set_default_timeout(TIMEOUT_MS)
     return phone
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,18 @@ GOOD_ENV = {
     "DATABASE_URL": "postgres://garap:secret@db.internal:5432/garap",
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ALLOWED_HOSTS": "garap.id",
+    # Garap has no live gateway yet, so what deploys today is a staging site on the sandbox,
+    # which it must ask for and give a secret of its own.
+    "PAYMENT_GATEWAY": "sandbox",
+    "ALLOW_SANDBOX_GATEWAY": "true",
+    "SANDBOX_WEBHOOK_SECRET": "s" * 8 + "Vx3!pQ9@kL2#mN7$rT5%wY8^zB4&cD6*",
 }
+# Variables a developer's shell may have set that would change what these tests load.
+UNSET = ("DJANGO_SETTINGS_MODULE", "GARAP_VAR_DIR", "DJANGO_DEBUG")
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "GARAP_VAR_DIR"}
+    clean = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k not in UNSET}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -52,3 +60,96 @@ def test_production_settings_refuse_unsafe_configuration(change, complaint):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert complaint in result.stderr
+
+
+# --- the payment gateway (payments/checks.py) -------------------------------------------------
+
+DEFAULT_SECRET = "garap-sandbox-webhook-secret"  # marketplace/settings/base.py, public
+
+
+@pytest.mark.parametrize(
+    ("change", "complaints"),
+    [
+        pytest.param({"ALLOW_SANDBOX_GATEWAY": ""}, ["ALLOW_SANDBOX_GATEWAY=true"], id="no-opt-in"),
+        pytest.param(
+            {"ALLOW_SANDBOX_GATEWAY": "false"}, ["ALLOW_SANDBOX_GATEWAY=true"], id="opt-in-false"
+        ),
+        pytest.param(
+            {"PAYMENT_GATEWAY": "", "ALLOW_SANDBOX_GATEWAY": ""},
+            ["ALLOW_SANDBOX_GATEWAY=true"],
+            id="gateway-left-at-its-default",
+        ),
+        pytest.param(
+            {"SANDBOX_WEBHOOK_SECRET": ""}, ["SANDBOX_WEBHOOK_SECRET"], id="default-secret"
+        ),
+        pytest.param(
+            {"SANDBOX_WEBHOOK_SECRET": DEFAULT_SECRET},
+            ["SANDBOX_WEBHOOK_SECRET"],
+            id="default-secret-spelled-out",
+        ),
+        pytest.param(
+            {"SANDBOX_WEBHOOK_SECRET": "x" * 31}, ["SANDBOX_WEBHOOK_SECRET"], id="short-secret"
+        ),
+        pytest.param(
+            {"ALLOW_SANDBOX_GATEWAY": "", "SANDBOX_WEBHOOK_SECRET": ""},
+            ["ALLOW_SANDBOX_GATEWAY=true", "SANDBOX_WEBHOOK_SECRET"],
+            id="neither",
+        ),
+        pytest.param({"PAYMENT_GATEWAY": "midtrans"}, ["'midtrans'"], id="unknown-gateway"),
+    ],
+)
+def test_production_refuses_the_sandbox_without_opt_in_and_a_known_or_short_secret(
+    change, complaints
+):
+    env = {**GOOD_ENV, **change}
+    env = {k: v for k, v in env.items() if v != ""}  # "" stands for "not set"
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    for complaint in complaints:
+        assert complaint in result.stderr
+
+
+def test_production_takes_a_staging_sandbox_with_a_secret_of_exactly_32_characters():
+    env = {**GOOD_ENV, "SANDBOX_WEBHOOK_SECRET": "y" * 32}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+LOCAL = {
+    "DJANGO_SETTINGS_MODULE": "marketplace.settings.local",
+    "GARAP_VAR_DIR": str(Path(tempfile.gettempdir()) / "garap-check-deploy"),
+}
+
+
+def test_check_deploy_fails_on_the_sandbox_without_opt_in_and_the_default_secret():
+    # The local settings load with both (`make run` needs them): the deploy check is what stops
+    # them from being deployed.
+    plain = manage("check", env=LOCAL)
+    deploy = manage("check", "--deploy", env=LOCAL)
+
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert deploy.returncode != 0
+    assert "payments.E002" in deploy.stderr
+    assert "payments.E003" in deploy.stderr
+
+
+def test_check_deploy_fails_on_a_short_secret_even_with_the_opt_in():
+    env = {**LOCAL, "ALLOW_SANDBOX_GATEWAY": "true", "SANDBOX_WEBHOOK_SECRET": "pendek"}
+
+    deploy = manage("check", "--deploy", env=env)
+
+    assert "payments.E002" not in deploy.stderr
+    assert "payments.E003" in deploy.stderr
+
+
+def test_check_deploy_raises_no_gateway_error_for_a_staging_configuration():
+    env = {**LOCAL, "ALLOW_SANDBOX_GATEWAY": "true", "SANDBOX_WEBHOOK_SECRET": "z" * 40}
+
+    deploy = manage("check", "--deploy", env=env)
+
+    assert "payments.E0" not in deploy.stdout + deploy.stderr

@@ -1,0 +1,81 @@
+/* Garap's few lines of JavaScript, loaded on every page (templates/base.html) so that no page
+   needs an inline script (the Content-Security-Policy allows scripts from this site only).
+   Each part looks for its elements and does nothing on a page without them; every page works
+   without JavaScript. */
+
+/* The post-a-gig form: narrow the skills to the chosen category. */
+(function () {
+  // Without this script all skills are listed, grouped by category.
+  var data = document.getElementById("skill-categories");
+  var category = document.getElementById("id_category"), skills = document.getElementById("id_skills");
+  if (!data || !category || !skills) return;
+  var map = JSON.parse(data.textContent);
+  function narrow() {
+    var chosen = category.value;
+    skills.querySelectorAll("option").forEach(function (option) {
+      var owner = map[option.value];
+      var shown = !chosen || owner === null || owner === undefined || String(owner) === chosen;
+      option.hidden = !shown; option.disabled = !shown;
+      if (!shown) option.selected = false;
+    });
+    skills.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+  }
+  category.addEventListener("change", narrow);
+  narrow();
+})();
+
+/* A gig's bid form: preview the fee and what the freelancer receives as the amount is typed. */
+(function () {
+  var box = document.getElementById("fee-preview"), input = document.getElementById("id_amount");
+  if (!box || !input) return;
+  var bps = parseInt(box.getAttribute("data-fee-bps"), 10);
+  function rp(n) { return "Rp " + String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function show(id, n) { document.getElementById(id).textContent = rp(n); }
+  input.addEventListener("input", function () {
+    var amount = parseInt(input.value, 10);
+    if (!(amount > 0) || amount > 1e12) return;
+    var fee = Math.floor((amount * bps + 5000) / 10000);  // payments.fees.platform_fee
+    show("fee-price", amount); show("fee-amount", fee); show("fee-receives", amount - fee);
+  });
+})();
+
+/* A gig's page: confirm buttons that have a data-confirm question; copy the share link. */
+(function () {
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+  var copy = document.getElementById("copy-link"), field = document.getElementById("share-url");
+  if (copy && field && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        copy.textContent = copy.getAttribute("data-done");
+      });
+    });
+  }
+})();
+
+/* A contract's page: keep the countdowns ticking. */
+(function () {
+  var lang = document.documentElement.lang || "id", nodes = document.querySelectorAll("[data-countdown]");
+  if (!nodes.length || !window.Intl || !Intl.NumberFormat) return;
+  function unit(n, name) { return new Intl.NumberFormat(lang, {style: "unit", unit: name, unitDisplay: "long"}).format(n); }
+  function span(ms) {
+    var m = Math.floor(Math.abs(ms) / 60000), d = Math.floor(m / 1440), h = Math.floor(m % 1440 / 60);
+    if (m < 1) return null;
+    var parts = d ? [[d, "day"], [h, "hour"]] : h ? [[h, "hour"], [m % 60, "minute"]] : [[m, "minute"]];
+    return parts.filter(function (p, i) { return i === 0 || p[0]; }).map(function (p) { return unit(p[0], p[1]); }).join(" ");
+  }
+  function tick() {
+    nodes.forEach(function (el) {
+      var ms = Date.parse(el.getAttribute("datetime")) - Date.now(), text;
+      try { text = span(ms); } catch (e) { return; }
+      if (text) el.textContent = el.getAttribute(ms > 0 ? "data-future" : "data-past").replace("{}", text);
+    });
+  }
+  setInterval(tick, 30000);
+})();
