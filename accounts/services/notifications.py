@@ -104,7 +104,7 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     try:
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                Notification.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .select_related("recipient")
                 .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
                 .first()

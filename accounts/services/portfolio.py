@@ -12,6 +12,7 @@ from accounts.models import PortfolioImage, PortfolioItem, User
 from accounts.services.profiles import skill_model
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.images import clean_image
+from marketplace.transactions import atomic_with_retry
 
 
 def _skills(skill_ids: list[int]) -> list:
@@ -45,13 +46,13 @@ def _category(category_id: int | None, *, keep: int | None = None):
 
 def _own_item(item_id: int, owner: User, lock: bool = False) -> PortfolioItem:
     items = PortfolioItem.objects.filter(pk=item_id, owner=owner)
-    item = (items.select_for_update() if lock else items).first()
+    item = (items.select_for_update(of=("self",), no_key=True) if lock else items).first()
     if item is None:
         raise NotFound(_("Portfolio item not found."))
     return item
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_create(
     *,
     owner: User,
@@ -91,7 +92,7 @@ def portfolio_item_create(
 _UNSET = object()
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_update(
     *,
     item_id: int,
@@ -104,6 +105,15 @@ def portfolio_item_update(
     position: int | None = None,
 ) -> PortfolioItem:
     """Change what is given. ``position`` moves the item there (0 = first), shifting the others."""
+    if position is not None:
+        # Every item of the owner is renumbered: lock them all at once, in primary-key order,
+        # so two moves at the same time queue up instead of each holding what the other needs.
+        list(
+            PortfolioItem.objects.select_for_update(of=("self",), no_key=True)
+            .filter(owner=owner)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     item = _own_item(item_id, owner, lock=True)
     if title is not None:
         if not title.strip():
@@ -126,7 +136,7 @@ def portfolio_item_update(
 def _move(item: PortfolioItem, position: int) -> None:
     """Renumber the owner's items 0…n-1 with ``item`` at ``position`` (clamped)."""
     others = list(
-        PortfolioItem.objects.select_for_update()
+        PortfolioItem.objects.select_for_update(of=("self",), no_key=True)
         .filter(owner_id=item.owner_id)
         .exclude(pk=item.pk)
         .order_by("position", "id")
@@ -138,7 +148,7 @@ def _move(item: PortfolioItem, position: int) -> None:
     PortfolioItem.objects.bulk_update(ordered, ["position"])
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_delete(*, item_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
     _delete_files_on_commit([image.image for image in item.images.all()])
@@ -156,7 +166,7 @@ def portfolio_item_unlink_contract(*, contract_id: int) -> None:
     PortfolioItem.objects.filter(contract_id=contract_id).update(contract=None)
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> PortfolioImage:
     """Validate, re-encode (dropping EXIF and GPS) and store an image at the end of the item.
 
@@ -185,7 +195,7 @@ def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> P
     return image
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_image_delete(*, item_id: int, image_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
     image = item.images.filter(pk=image_id).first()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.timing import days
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import is_moderator
 from projects.models import Contract, ReputationEvent, Review
@@ -51,7 +52,7 @@ def _notify_revealed(contract: Contract, *, window_closed: bool = False) -> None
         )
 
 
-@transaction.atomic
+@atomic_with_retry
 def review_submit(
     *, contract_id: int, actor: User, quality: int, communication: int, value: int, comment: str
 ) -> Review:
@@ -62,7 +63,10 @@ def review_submit(
     second one.
     """
     contract = (
-        Contract.objects.select_for_update().select_related("gig").filter(pk=contract_id).first()
+        Contract.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("gig")
+        .filter(pk=contract_id)
+        .first()
     )
     if contract is None or actor.pk not in (contract.client_id, contract.freelancer_id):
         raise NotFound(_("Contract not found."))
@@ -122,11 +126,11 @@ def review_submit(
     return review
 
 
-@transaction.atomic
+@atomic_with_retry
 def review_reply(*, review_id: int, actor: User, body: str) -> Review:
     """The reviewed party answers a revealed review once, in public."""
     review = (
-        Review.objects.select_for_update(of=("self",))
+        Review.objects.select_for_update(of=("self",), no_key=True)
         .select_related("contract")
         .filter(pk=review_id)
         .first()
@@ -168,7 +172,7 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
     cutoff = now - days(settings.REVIEW_WINDOW_DAYS)
     with transaction.atomic():
         due = list(
-            Review.objects.select_for_update(skip_locked=True)
+            Review.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(revealed_at__isnull=True, contract__completed_at__lte=cutoff)
             .select_related("contract__gig")
             .order_by("contract__completed_at", "id")[:batch]

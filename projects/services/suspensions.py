@@ -24,6 +24,7 @@ from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import local_datetime
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, Gig
@@ -33,7 +34,7 @@ Action = ModeratorAction.Action
 HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
 
 
-@transaction.atomic
+@atomic_with_retry
 def suspension_create(
     *, moderator: User, user_id: int, reason: str, ends_at: datetime | None = None
 ) -> Suspension:
@@ -49,7 +50,7 @@ def suspension_create(
         )
     # The user's row lock serialises suspending with everything that checks a suspension
     # under the same lock (accepting a bid locks the freelancer's row too).
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    user = User.objects.select_for_update(of=("self",), no_key=True).filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("User not found."))
     if user.pk == moderator.pk or user.is_superuser:
@@ -86,7 +87,7 @@ def suspension_create(
 
 def _hide_open_gigs(user: User, now: datetime) -> list[int]:
     gigs = list(
-        Gig.objects.select_for_update()
+        Gig.objects.select_for_update(of=("self",), no_key=True)
         .filter(client=user, status__in=HIDDEN_WHILE_SUSPENDED, hidden_at__isnull=True)
         .values_list("pk", flat=True)
     )
@@ -99,8 +100,17 @@ def _hide_open_gigs(user: User, now: datetime) -> list[int]:
 def _withdraw_live_bids(user: User) -> list[int]:
     """Withdraw the bids a client could still accept, and tell each client why their bid list
     shrank (the same notice as the freelancer's own withdrawal)."""
+    live = Bid.objects.filter(freelancer=user, status__in=Bid.OPEN)
+    # The bids' gigs first (their bid counts change): gigs come before bids, as when a client
+    # accepts one of these bids at the same moment (marketplace.transactions).
+    list(
+        Gig.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=live.values("gig_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     bids = list(
-        Bid.objects.select_for_update()
+        Bid.objects.select_for_update(of=("self",), no_key=True)
         .filter(freelancer=user, status__in=Bid.OPEN)
         .select_related("gig__client")
         .order_by("pk")
@@ -120,14 +130,14 @@ def _withdraw_live_bids(user: User) -> list[int]:
     return [bid.pk for bid in bids]
 
 
-@transaction.atomic
+@atomic_with_retry
 def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Suspension:
     """End a suspension now; what it hid is shown again. Lifting it twice changes nothing."""
     ensure_staff_permission(moderator, "accounts.suspend_user")
     if not reason.strip():
         raise DomainError(_("Say why."), fields={"reason": [_("Required.")]})
     suspension = (
-        Suspension.objects.select_for_update()
+        Suspension.objects.select_for_update(of=("self",), no_key=True)
         .select_related("user")
         .filter(pk=suspension_id)
         .first()
@@ -162,7 +172,7 @@ def _restore(suspension: Suspension, now: datetime) -> list[int]:
     restored: list[int] = []
     if not user_is_suspended(user_id=suspension.user_id):
         restored = list(
-            Gig.objects.select_for_update()
+            Gig.objects.select_for_update(of=("self",), no_key=True)
             .filter(client_id=suspension.user_id, hidden_reason=Gig.HiddenReason.SUSPENDED)
             .values_list("pk", flat=True)
         )
@@ -185,7 +195,7 @@ def suspensions_restore_ended(*, batch: int = 200) -> int:
     for suspension_id in ids:
         with transaction.atomic():
             suspension = (
-                Suspension.objects.select_for_update(skip_locked=True)
+                Suspension.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .select_related("user")
                 .filter(pk=suspension_id, restored_at__isnull=True)
                 .first()
