@@ -19,13 +19,24 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import token_issue
+from payments import services as payment_services
+from payments.models import IdempotencyRecord, LedgerTransaction, Withdrawal
 from projects.audit import ledger_problems
 from projects.models import Gig
 from tests.accounts.factories import UserFactory
 from tests.marketplace import own_postgres
-from tests.projects.factories import CategoryFactory, GigFactory
+from tests.projects.factories import CategoryFactory, GigFactory, top_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WITHDRAWAL = {
+    "amount": 100_000,
+    "method": "bank",
+    "bank_code": "BCA",
+    "account_number": "1234567890",
+    "holder_name": "Sari Wulandari",
+}
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[own_postgres.Cluster]:
@@ -131,4 +142,53 @@ def test_while_postgresql_is_stopped_everything_is_503_and_it_serves_again_once_
     assert not Gig.objects.filter(title=draft["title"]).exists()
     assert api.post("/api/v1/gigs/", draft, format="json").status_code == 201
     assert Gig.objects.filter(title=draft["title"]).count() == 1
+    assert ledger_problems() == []
+
+
+def test_a_withdrawal_cut_short_by_a_crash_is_done_once_when_retried_with_its_key(
+    serving, monkeypatch
+):
+    saver = UserFactory()
+    top_up(saver, 500_000)
+    api = client_for(saver)
+    original = payment_services.withdrawal_request
+
+    def then_crash(**kwargs):
+        withdrawal = original(**kwargs)  # written, not yet committed
+        serving.crash()
+        return withdrawal
+
+    monkeypatch.setattr(payment_services, "withdrawal_request", then_crash)
+    cut = api.post(
+        "/api/v1/wallet/withdrawals/", WITHDRAWAL, format="json", HTTP_IDEMPOTENCY_KEY="tarik-1"
+    )
+    monkeypatch.setattr(payment_services, "withdrawal_request", original)
+    assert is_api_503(cut)
+
+    serving.start()
+    retried = api.post(
+        "/api/v1/wallet/withdrawals/", WITHDRAWAL, format="json", HTTP_IDEMPOTENCY_KEY="tarik-1"
+    )
+    again = api.post(
+        "/api/v1/wallet/withdrawals/", WITHDRAWAL, format="json", HTTP_IDEMPOTENCY_KEY="tarik-1"
+    )
+
+    # Processed now — not "still in progress" for ten minutes — and only once.
+    assert retried.status_code == 201, retried.json()
+    assert "Idempotent-Replayed" not in retried
+    assert (again.status_code, again["Idempotent-Replayed"]) == (201, "true")
+    assert again.json() == retried.json()
+    assert list(Withdrawal.objects.filter(user=saver).values_list("pk", flat=True)) == [
+        retried.json()["id"]
+    ]
+    assert IdempotencyRecord.objects.filter(user=saver).count() == 1
+    assert (
+        LedgerTransaction.objects.filter(
+            kind=LedgerTransaction.Kind.WITHDRAWAL_REQUEST, entries__account__owner=saver
+        )
+        .distinct()
+        .count()
+        == 1
+    )
+    assert api.get("/api/v1/wallet/").json()["available"] == 400_000
     assert ledger_problems() == []
