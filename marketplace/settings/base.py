@@ -46,6 +46,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: text no database can store is a 400 (NUL, too-deep
+    # JSON; marketplace/request_guard.py).
+    "marketplace.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -243,7 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["marketplace.api.JSONRenderer"],
     # JSON only; an upload endpoint adds MultiPartParser itself, so a form body sent anywhere
     # else is a clear 415 instead of an empty request that "succeeds".
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["marketplace.request_guard.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.CursorPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.api.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["marketplace.api.FilterBackend"],
