@@ -57,7 +57,7 @@ def _ensure_amount(gig: Gig, amount: int) -> None:
 def _ensure_gig_takes_bids(gig: Gig) -> None:
     if gig.status != Gig.Status.OPEN:
         raise Conflict(_("This gig is not open for bids."), code="gig_not_open")
-    if timezone.now() >= gig.bidding_deadline:
+    if not gig.takes_bids:
         raise Conflict(_("Bidding on this gig has closed."), code="bidding_closed")
 
 
