@@ -223,3 +223,10 @@ def test_a_write_that_committed_is_a_success_even_when_its_tasks_cannot_be_sent(
     bid = Bid.objects.get()
     assert (bid.gig_id, bid.freelancer_id, bid.amount) == (gig.pk, freelancer.pk, 120_000)
     assert gig.client.notifications.get().email_status == "pending"
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_answer_is_given_up_on_after_a_few_seconds():
+    from django.db import connection
+
+    assert connection.get_connection_params()["connect_timeout"] == 5
