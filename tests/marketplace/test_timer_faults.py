@@ -205,11 +205,11 @@ def lock_waiters() -> dict[int, tuple[list[int], str]]:
 
 def blocked_release(holder: psycopg.Connection) -> int:
     """The one backend waiting for the holder's lock, checked to be the release's
-    ``SELECT … FOR UPDATE`` of the milestone; its pid."""
+    ``SELECT … FOR NO KEY UPDATE`` of the milestone; its pid."""
     [(pid, (blockers, query))] = lock_waiters().items()
     assert blockers == [holder.info.backend_pid]
     assert Milestone._meta.db_table in query
-    assert "FOR UPDATE" in query
+    assert "FOR NO KEY UPDATE" in query
     return pid
 
 
