@@ -230,3 +230,15 @@ def test_a_database_that_does_not_answer_is_given_up_on_after_a_few_seconds():
     from django.db import connection
 
     assert connection.get_connection_params()["connect_timeout"] == 5
+
+
+def test_every_operation_documents_the_503_in_the_error_shape():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        if path == "/api/v1/health/":
+            continue  # its 503 is the health report itself, naming what is down
+        for method, operation in operations.items():
+            content = operation["responses"]["503"]["content"]["application/json"]
+            assert content["schema"]["$ref"] == "#/components/schemas/Error", (method, path)
