@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +49,7 @@ from marketplace.api import (
     paginate,
     validated_query,
 )
+from marketplace.request_guard import MultiPartParser
 from marketplace.upload_limits import IMAGE, UploadRateThrottle
 
 

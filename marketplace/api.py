@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.utils import encoders
 
 from marketplace.errors import DomainError
+from marketplace.outages import Outage, outage_of
 from marketplace.storage import download_response
 
 logger = logging.getLogger(__name__)
@@ -49,12 +50,20 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Messages per input field; empty when the error is not about a field.",
     )
     retry_after = serializers.IntegerField(
-        required=False, help_text="Seconds to wait before trying again (429 only)."
+        required=False,
+        help_text="Seconds to wait before trying again (429 and 503; also the Retry-After header).",
     )
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
     return {"code": code, "message": message, "fields": fields or {}}
+
+
+def outage_response_body(outage: Outage) -> dict:
+    """The 503 of a dependency that is down (marketplace.outages), in the one error shape."""
+    body = error_body("service_unavailable", str(outage.message))
+    body["retry_after"] = outage.retry_after
+    return body
 
 
 def _flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -92,6 +101,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, reshaped into the one error format; domain errors mapped to statuses."""
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    outage = outage_of(exc)
+    if outage is not None:
+        logger.warning("Answered 503, a dependency is down: %r", exc)
+        return Response(
+            outage_response_body(outage),
+            status=503,
+            headers={"Retry-After": str(outage.retry_after)},
+        )
     if isinstance(exc, SuspiciousOperation):
         # e.g. a request body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's fault, not ours.
         exc = exceptions.ParseError(

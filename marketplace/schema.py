@@ -26,6 +26,8 @@ ERROR_DESCRIPTIONS = {
     "415": "Unsupported content type (send application/json).",
     "422": "This Idempotency-Key was already used for a different request.",
     "429": "Too many requests: wait `retry_after` seconds.",
+    # Any operation, while the database, cache or broker is down (marketplace.outages).
+    "503": "Briefly unavailable: try again after `retry_after` seconds (also Retry-After).",
 }
 
 
@@ -34,7 +36,7 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for code in self._error_codes():
+        for code in [*self._error_codes(), "503"]:
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code)
                 response["description"] = ERROR_DESCRIPTIONS[code]

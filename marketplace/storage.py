@@ -23,7 +23,8 @@ from __future__ import annotations
 import errno
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
@@ -91,28 +92,42 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+@contextmanager
+def files_removed_on_failure() -> Iterator[None]:
+    """A scope for ``save_file``: every file stored inside it is deleted if the block raises.
+
+    Scopes nest. A block that succeeds hands its files to the enclosing scope, which deletes
+    them if *it* fails later; an inner block that fails deletes its own at once — which is what
+    a transaction retried after a lost deadlock needs (marketplace.transactions): the failed
+    try's files go with its rows, and the try that commits keeps its own.
+    """
+    parent = _stored.get()
+    stored: list[tuple[Storage, str]] = []
+    token = _stored.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            remove_quietly(storage, name)
+        raise
+    finally:
+        _stored.reset(token)
+    if parent is not None:
+        parent.extend(stored)
+
+
 def removes_files_on_failure(service: Callable[P, R]) -> Callable[P, R]:
     """Delete every file that ``service`` stored (through ``save_file``) if it raises.
 
-    Put it above ``@transaction.atomic``, so a failed commit counts as a failure too. Nested
-    calls share the outermost call's list: an inner service that succeeded inside an outer one
-    that failed loses its files with the outer one's rows.
+    Put it above the service's transaction decorator, so a failed commit counts as a failure
+    too. An inner service that succeeded inside an outer one that failed loses its files with
+    the outer one's rows.
     """
 
     @functools.wraps(service)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        if _stored.get() is not None:
+        with files_removed_on_failure():
             return service(*args, **kwargs)
-        stored: list[tuple[Storage, str]] = []
-        token = _stored.set(stored)
-        try:
-            return service(*args, **kwargs)
-        except BaseException:
-            for storage, name in stored:
-                remove_quietly(storage, name)
-            raise
-        finally:
-            _stored.reset(token)
 
     return wrapper
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -14,8 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace import health
-from marketplace.api import error_body
+from marketplace.api import error_body, outage_response_body
 from marketplace.errors import DomainError
+from marketplace.outages import Outage, outage_of
 
 SERVICE_STATUS_CHOICES = [("up", "up"), ("down", "down")]
 PROCESS_STATUS_CHOICES = [("up", "up"), ("down", "down"), ("unknown", "unknown")]
@@ -85,10 +90,33 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, from whichever layer raised it (a view,
+    # or a middleware such as the session's): a dependency that is down is a 503, not a 500.
+    outage = outage_of(sys.exc_info()[1])
+    if outage is not None:
+        return service_unavailable(request, outage)
     if _wants_json(request):
         message = _("Something went wrong on our side. It has been logged; try again later.")
         return JsonResponse(error_body("server_error", message), status=500)
-    return render(request, "500.html", status=500)
+    # Without the request's context processors: they read the session and the unread count,
+    # which may be what is broken.
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def service_unavailable(request: HttpRequest, outage: Outage) -> HttpResponse:
+    """503 with Retry-After: the API's error shape under /api/, a page that needs nothing
+    (no database, no session) elsewhere."""
+    # In the visitor's language even when a middleware before the locale one failed.
+    with translation.override(translation.get_language_from_request(request)):
+        if _wants_json(request):
+            response: HttpResponse = JsonResponse(outage_response_body(outage), status=503)
+        else:
+            page = render_to_string(
+                "503.html", {"message": outage.message, "retry_after": outage.retry_after}
+            )
+            response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(outage.retry_after)
+    return response
 
 
 def permission_denied(

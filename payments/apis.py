@@ -8,13 +8,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import CursorPagination, PageQuerySerializer, error_body, page_of
 from marketplace.errors import NotFound
+from marketplace.request_guard import JSONParser
 from payments import gateways, selectors, services
 from payments.idempotency import idempotent, key_parameter
 from payments.serializers import (

@@ -1,10 +1,15 @@
 """``Idempotency-Key`` for money-moving API calls.
 
-The first request with a key claims it (a row committed before the work starts, unique per user
-and key); its successful response is stored in the same transaction as the work and replayed
-for every repeat. A repeat while the first is still running gets 409; the same key on a
-different request gets 422. A request that fails moves no money, so its key is released and may
-be retried; so is a claim left unfinished for ``STALE_AFTER`` by a process that died.
+The first request with a key does its work and stores its successful response in **one**
+transaction, unique per user and key; every repeat replays that response. A repeat while the
+first is still running gets 409, the same key on a different request 422.
+
+The key is claimed inside that same transaction, never in a row committed ahead of the work: on
+PostgreSQL by a transaction-level advisory lock, on SQLite by the database's write lock (which
+every transaction takes at its start, ``transaction_mode=IMMEDIATE``). Whatever ends the
+request — an error, a refusal, a crash of the process, the database going away — ends the
+transaction, and the database itself releases the claim with it: nothing committed, nothing
+left to clean up, and a retry is processed at once.
 """
 
 from __future__ import annotations
@@ -13,24 +18,21 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import connection
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.api import error_body
+from marketplace.transactions import run_atomic
 from payments.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 # What a key may hold: the header is a structured-field string (the IETF draft), which is
 # printable ASCII. Anything else reached us as Latin-1-decoded bytes and is refused, not stored.
 _VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
-# A claim still unfinished after this long belongs to a request whose process died.
-STALE_AFTER = timedelta(minutes=10)
 
 
 def _fingerprint(request: Request) -> str:
@@ -48,6 +50,20 @@ def _in_progress() -> Response:
     )
 
 
+def _claim(user_id: int, key: str) -> bool:
+    """Claim the key for the current transaction; False if another transaction holds it."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: this transaction already holds the database's only write lock
+    # One 64-bit lock id per (user, key); a collision of two keys only makes one of them wait
+    # for the other's 409 to pass.
+    digest = hashlib.blake2b(f"idempotency:{user_id}:{key}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
@@ -63,52 +79,42 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
         )
     endpoint = f"{request.method} {request.path}"
     fingerprint = _fingerprint(request)
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                user=request.user, key=key, endpoint=endpoint, request_hash=fingerprint
-            )
-    except IntegrityError:
-        # None: the first request failed and released the key since our insert clashed with
-        # it; it moved no money, and a retry will claim the key afresh.
-        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if record is None:
-            return _in_progress()
-        if record.response_status is None and record.created_at < timezone.now() - STALE_AFTER:
-            # Its process died before finishing (nothing committed with it): free the key.
-            IdempotencyRecord.objects.filter(pk=record.pk, response_status=None).delete()
-            return _in_progress()
-        if record.endpoint != endpoint or record.request_hash != fingerprint:
-            return Response(
-                error_body(
-                    "idempotency_key_reused",
-                    _("This Idempotency-Key was already used for a different request."),
-                ),
-                status=422,
-            )
-        if record.response_status is None:
-            return _in_progress()
-        return Response(
-            record.response_body,
-            status=record.response_status,
-            headers={"Idempotent-Replayed": "true"},
-        )
+    user_id = request.user.pk
 
-    try:
-        # The work and its saved response commit together: a crash between them cannot leave
-        # money moved under a key that still looks unfinished.
-        with transaction.atomic():
-            response = handler()
-            if response.status_code < 400:
-                record.response_status = response.status_code
-                record.response_body = json.loads(json.dumps(response.data, default=str))
-                record.save(update_fields=["response_status", "response_body"])
-    except BaseException:
-        record.delete()
-        raise
-    if response.status_code >= 400:
-        record.delete()
-    return response
+    def once() -> Response:
+        if not _claim(user_id, key):
+            return _in_progress()
+        record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+        if record is not None:
+            if record.endpoint != endpoint or record.request_hash != fingerprint:
+                return Response(
+                    error_body(
+                        "idempotency_key_reused",
+                        _("This Idempotency-Key was already used for a different request."),
+                    ),
+                    status=422,
+                )
+            return Response(
+                record.response_body,
+                status=record.response_status,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        response = handler()
+        # A refusal (4xx) moved no money and is not remembered: the key stays free.
+        if response.status_code < 400:
+            IdempotencyRecord.objects.create(
+                user_id=user_id,
+                key=key,
+                endpoint=endpoint,
+                request_hash=fingerprint,
+                response_status=response.status_code,
+                response_body=json.loads(json.dumps(response.data, default=str)),
+            )
+        return response
+
+    # The claim, the work and the saved response commit together or not at all; a transaction
+    # that loses a deadlock is run again whole (marketplace.transactions).
+    return run_atomic(once)
 
 
 def key_parameter() -> Any:

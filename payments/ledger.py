@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import PaymentRequired
 from marketplace.formatting import rupiah
+from marketplace.transactions import atomic_with_retry
 from payments.models import Account, Entry, LedgerTransaction
 
 PLATFORM_FEES = "platform:fees"
@@ -75,7 +76,7 @@ def _get_or_create_accounts(refs: list[AccountRef]) -> dict[str, Account]:
     return found
 
 
-@transaction.atomic
+@atomic_with_retry
 def post(
     *,
     kind: str,
@@ -102,7 +103,7 @@ def post(
     accounts = _get_or_create_accounts([ref for ref, _amount in entries])
     locked = {
         a.reference: a
-        for a in Account.objects.select_for_update()
+        for a in Account.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=[a.pk for a in accounts.values()])
         .order_by("pk")
     }

@@ -216,8 +216,9 @@ class IdempotencyRecord(models.Model):
     # Method and path, and a hash of the body: the same key for another request is refused.
     endpoint = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
-    # Empty while the first request is still running.
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Written in the transaction of the work itself (payments.idempotency): a row exists only
+    # once its request succeeded.
+    response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

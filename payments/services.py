@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired,
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.tasks import enqueue_on_commit
+from marketplace.transactions import atomic_with_retry
 from payments import gateways, ledger, notices
 from payments.fees import platform_fee
 from payments.models import Deposit, LedgerTransaction, Withdrawal
@@ -108,7 +108,7 @@ def escrow_split(
 # --- deposits -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def deposit_create(
     *, user: User, amount: int, provider: str | None = None, return_url: str = ""
 ) -> Deposit:
@@ -138,7 +138,7 @@ def deposit_create(
     return deposit
 
 
-@transaction.atomic
+@atomic_with_retry
 def deposit_complete(*, provider: str, reference: str, status: str, amount: int) -> Deposit:
     """Apply a gateway's verified webhook. Idempotent: a replayed or duplicated "paid" credits
     the wallet once (the deposit's row lock and the ledger key both guard it).
@@ -147,7 +147,9 @@ def deposit_complete(*, provider: str, reference: str, status: str, amount: int)
     differs from the deposit's or a "paid" after the deposit failed or expired.
     """
     deposit = (
-        Deposit.objects.select_for_update().filter(reference=reference, provider=provider).first()
+        Deposit.objects.select_for_update(of=("self",), no_key=True)
+        .filter(reference=reference, provider=provider)
+        .first()
     )
     if deposit is None:
         raise NotFound(_("Unknown deposit reference."), code="unknown_reference")
@@ -209,7 +211,7 @@ def sandbox_unconfirmed(*, older_than: datetime, limit: int) -> list[Deposit]:
 # --- withdrawals ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def withdrawal_request(
     *,
     user: User,
@@ -270,7 +272,11 @@ def withdrawal_request(
 
 
 def _lock_withdrawal(withdrawal_id: int) -> Withdrawal:
-    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
+    withdrawal = (
+        Withdrawal.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=withdrawal_id)
+        .first()
+    )
     if withdrawal is None:
         raise NotFound(_("Withdrawal not found."))
     return withdrawal
@@ -284,7 +290,7 @@ def _ensure_processor(staff: User) -> None:
         raise PermissionDenied(_("Only finance staff can process withdrawals."))
 
 
-@transaction.atomic
+@atomic_with_retry
 def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     """Staff sent the money: it leaves pending for the payouts account. Idempotent."""
     _ensure_processor(staff)
@@ -322,7 +328,7 @@ def _notify_withdrawal(withdrawal: Withdrawal, kind: str) -> None:
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdrawal:
     """Staff could not pay it: the money returns to the wallet. Idempotent."""
     _ensure_processor(staff)

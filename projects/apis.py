@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +31,7 @@ from marketplace.api import (
     validated_query,
     with_file_list,
 )
+from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENT, DOCUMENTS, UploadRateThrottle
 from projects import selectors
 from projects.access import is_moderator

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.api import with_file_list
+from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
 from payments.idempotency import idempotent, key_parameter
 from projects.serializers import (

@@ -100,6 +100,11 @@ class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
     delivery_deadline = serializers.DateTimeField()
     visibility = serializers.ChoiceField(choices=Gig.Visibility.choices)
     status = serializers.ChoiceField(choices=Gig.Status.choices)
+    bidding_open = serializers.BooleanField(
+        source="takes_bids",
+        help_text="Open and before its bidding deadline: bids are taken now. An open gig past "
+        "its deadline waits for its client's award.",
+    )
     bid_count = serializers.IntegerField()
     client = PersonSerializer()
     published_at = serializers.DateTimeField(allow_null=True)
@@ -139,6 +144,7 @@ def gig_cards(
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     moderator: bool | None = None  # asked only for a page with a masked text, as the serializer
     iso = _datetime_text()
+    now = timezone.now()
     cards = []
     for row in rows:
         client_id = row.client_id
@@ -173,6 +179,8 @@ def gig_cards(
                 "delivery_deadline": iso(row.delivery_deadline),
                 "visibility": row.visibility,
                 "status": row.status,
+                # Gig.takes_bids, from the row.
+                "bidding_open": row.status == Gig.Status.OPEN and now < row.bidding_deadline,
                 "bid_count": row.bid_count,
                 "client": {
                     "username": row.client__username,

@@ -34,6 +34,39 @@ fuzz() {
     "$@"
 }
 
+# Input no generator makes on purpose, at every operation: a NUL in each path parameter, and a
+# JSON body nested 5 000 levels deep. Each must be refused with a 4xx (a 404 is fine for a path).
+.venv/bin/python - "$base" "$token" <<'PY'
+import json, re, sys, urllib.error, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+schema = json.load(urllib.request.urlopen(base + "/api/schema/?format=json", timeout=30))
+deep = ("[" * 5000 + "]" * 5000).encode()
+failures = []
+for path, operations in schema["paths"].items():
+    if path.endswith("/auth/logout/"):
+        continue  # would revoke the token the fuzzer uses
+    for method, operation in operations.items():
+        tries = []
+        if "{" in path:
+            tries.append((re.sub(r"\{[^}]+\}", "%00", path), None))
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            tries.append((re.sub(r"\{[^}]+\}", "1", path), deep))
+        for url, body in tries:
+            request = urllib.request.Request(
+                base + url, data=body, method=method.upper(),
+                headers={**headers, "Content-Type": "application/json"} if body else headers,
+            )
+            try:
+                status = urllib.request.urlopen(request, timeout=30).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if not 400 <= status < 500:
+                failures.append(f"{method.upper()} {url} ({'deep JSON' if body else 'NUL'}): {status}")
+print("\n".join(failures) or "NUL path parameters and deep JSON: every answer a 4xx")
+sys.exit(1 if failures else 0)
+PY
+
 # Logout revokes the token the fuzzer uses, so it goes last, on its own: every other operation
 # is exercised while still logged in.
 fuzz --exclude-path /api/v1/auth/logout/ "${@:2}"

@@ -126,7 +126,7 @@ def _email_attempt_record(*, notification_id: int) -> bool:
     every earlier attempt died before it could say how it went)."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            Notification.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
             .first()
         )
@@ -154,7 +154,7 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     try:
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                Notification.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .select_related("recipient")
                 .filter(pk=notification_id, email_status=Notification.EmailStatus.PENDING)
                 .first()

@@ -18,6 +18,7 @@ from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.images import clean_image, inspect_image
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.tasks import enqueue_on_commit
+from marketplace.transactions import atomic_with_retry
 
 
 def _skills(skill_ids: list[int]) -> list:
@@ -51,13 +52,13 @@ def _category(category_id: int | None, *, keep: int | None = None):
 
 def _own_item(item_id: int, owner: User, lock: bool = False) -> PortfolioItem:
     items = PortfolioItem.objects.filter(pk=item_id, owner=owner)
-    item = (items.select_for_update() if lock else items).first()
+    item = (items.select_for_update(of=("self",), no_key=True) if lock else items).first()
     if item is None:
         raise NotFound(_("Portfolio item not found."))
     return item
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_create(
     *,
     owner: User,
@@ -97,7 +98,7 @@ def portfolio_item_create(
 _UNSET = object()
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_update(
     *,
     item_id: int,
@@ -110,6 +111,15 @@ def portfolio_item_update(
     position: int | None = None,
 ) -> PortfolioItem:
     """Change what is given. ``position`` moves the item there (0 = first), shifting the others."""
+    if position is not None:
+        # Every item of the owner is renumbered: lock them all at once, in primary-key order,
+        # so two moves at the same time queue up instead of each holding what the other needs.
+        list(
+            PortfolioItem.objects.select_for_update(of=("self",), no_key=True)
+            .filter(owner=owner)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     item = _own_item(item_id, owner, lock=True)
     if title is not None:
         if not title.strip():
@@ -132,7 +142,7 @@ def portfolio_item_update(
 def _move(item: PortfolioItem, position: int) -> None:
     """Renumber the owner's items 0…n-1 with ``item`` at ``position`` (clamped)."""
     others = list(
-        PortfolioItem.objects.select_for_update()
+        PortfolioItem.objects.select_for_update(of=("self",), no_key=True)
         .filter(owner_id=item.owner_id)
         .exclude(pk=item.pk)
         .order_by("position", "id")
@@ -144,7 +154,7 @@ def _move(item: PortfolioItem, position: int) -> None:
     PortfolioItem.objects.bulk_update(ordered, ["position"])
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_item_delete(*, item_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
     images = item.images.all()
@@ -164,7 +174,7 @@ def portfolio_item_unlink_contract(*, contract_id: int) -> None:
 
 
 @removes_files_on_failure
-@transaction.atomic
+@atomic_with_retry
 def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> PortfolioImage:
     """Check an image from its header, keep its bytes privately and have a worker clean it.
 
@@ -204,7 +214,7 @@ def portfolio_image_add(*, item_id: int, owner: User, upload: UploadedFile) -> P
 
 
 @removes_files_on_failure
-@transaction.atomic
+@atomic_with_retry
 def portfolio_image_process(*, image_id: int) -> PortfolioImage | None:
     """Decode, clean (no EXIF, no GPS, upright, at most ``IMAGE_STORED_MAX_SIDE``) and store a
     processing image; the worker's half of ``portfolio_image_add``.
@@ -216,7 +226,7 @@ def portfolio_image_process(*, image_id: int) -> PortfolioImage | None:
     half-written) for a later run.
     """
     image = (
-        PortfolioImage.objects.select_for_update()
+        PortfolioImage.objects.select_for_update(of=("self",), no_key=True)
         .select_related("item")
         .filter(pk=image_id, status=PortfolioImage.Status.PROCESSING)
         .first()
@@ -259,7 +269,7 @@ def portfolio_images_stuck(*, older_than: datetime, limit: int) -> list[int]:
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def portfolio_image_delete(*, item_id: int, image_id: int, owner: User) -> None:
     item = _own_item(item_id, owner, lock=True)
     image = item.images.filter(pk=image_id).first()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import ClientProfile, FreelancerProfile, User
 from marketplace.errors import DomainError
+from marketplace.transactions import atomic_with_retry
 
 EMAIL_VERIFICATION_SALT = "garap.accounts.email-verification"
 EMAIL_VERIFICATION_MAX_AGE = 7 * 24 * 3600  # seconds: a week to click the link
@@ -29,7 +29,7 @@ def profiles_ensure(*, user_id: int) -> tuple[FreelancerProfile, ClientProfile]:
     return freelancer, client
 
 
-@transaction.atomic
+@atomic_with_retry
 def freelancer_profile_update(
     *,
     user: User,
@@ -66,7 +66,9 @@ def freelancer_profile_update(
             % {"min": f"{settings.MILESTONE_MIN_AMOUNT:,}".replace(",", ".")},
             fields={"starting_price": [_("Too low.")]},
         )
-    profile = FreelancerProfile.objects.select_for_update().get_or_create(user=user)[0]
+    profile = FreelancerProfile.objects.select_for_update(of=("self",), no_key=True).get_or_create(
+        user=user
+    )[0]
     profile.headline = headline.strip()
     profile.bio = bio.strip()
     profile.starting_price = starting_price

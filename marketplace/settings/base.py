@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (see below)
+    # Before anything reads the request: text no database can store is a 400 (NUL, too-deep
+    # JSON; marketplace/request_guard.py).
+    "marketplace.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +107,11 @@ else:
         DATABASES["default"]["ENGINE"] = "marketplace.postgres"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Seconds to wait for a new connection: a database that cannot be reached answers 503 at
+    # once (marketplace.outages) instead of holding the request until TCP gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ----------------------------------------------------------------
@@ -290,7 +298,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["marketplace.api.JSONRenderer"],
     # JSON only; an upload endpoint adds MultiPartParser itself, so a form body sent anywhere
     # else is a clear 415 instead of an empty request that "succeeds".
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["marketplace.request_guard.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "marketplace.api.CursorPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.api.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["marketplace.api.FilterBackend"],

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
 from projects.models.taxonomy import Category, Skill
 
 # What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
+# The list also leaves out gigs whose bidding deadline passed (``taking_bids``): they stay open
+# for the award window, but nobody can bid on them any more.
 BROWSABLE = models.Q(status="open", visibility="public", hidden_at__isnull=True)
+
+
+def taking_bids(now: datetime) -> models.Q:
+    """Gigs that take bids at ``now``: ``Gig.takes_bids`` as a query."""
+    return models.Q(status="open", bidding_deadline__gt=now)
 
 
 class Gig(models.Model):
@@ -127,6 +137,12 @@ class Gig(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status in self.PUBLISHED
+
+    @property
+    def takes_bids(self) -> bool:
+        """Open and before its bidding deadline (``taking_bids`` is the same rule as a query).
+        An open gig past its deadline waits for its client's award, or expires."""
+        return self.status == self.Status.OPEN and timezone.now() < self.bidding_deadline
 
 
 class GigInvitation(models.Model):

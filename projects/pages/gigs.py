@@ -132,7 +132,7 @@ def _render_detail(
     gig = gig_selectors.gig_get(gig_id=gig_id, user=user)
     shown = GigSerializer(gig, context={"request": request}).data
     is_owner = user.is_authenticated and gig.client_id == user.pk
-    bidding_open = gig.status == Gig.Status.OPEN and timezone.now() < gig.bidding_deadline
+    bidding_open = gig.takes_bids
     url = request.build_absolute_uri(reverse("gig-detail", args=[gig.pk]))
     context: dict[str, Any] = {
         "gig": gig,

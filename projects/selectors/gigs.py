@@ -14,12 +14,13 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
 from projects.access import is_moderator
 from projects.models import Gig, GigAttachment, GigInvitation, Skill
-from projects.models.gigs import BROWSABLE
+from projects.models.gigs import BROWSABLE, taking_bids
 
 # How the browse list may be sorted: the cursor paginator orders by these fields.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -79,6 +80,13 @@ def _open_public() -> QuerySet[Gig]:
     return Gig.objects.filter(BROWSABLE)
 
 
+def _still_taking_bids(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    # Browse shows only what can still be done: a gig whose bidding deadline passed stays open
+    # until the award window ends, but a bid on it would be refused. The deadline is a range
+    # condition on the closing-soon index and a cheap filter on the others' rows.
+    return gigs.filter(taking_bids(timezone.now()))
+
+
 def _browse_filter(
     gigs: QuerySet[Gig],
     *,
@@ -117,10 +125,11 @@ def gig_browse(
     closes_before: datetime | None = None,
     sort: str = "newest",
 ) -> QuerySet[Gig]:
-    """Open public gigs matching the filters, lean: client, category and skills in ≤ 2 queries.
+    """Open public gigs still taking bids that match the filters, lean: client, category and
+    skills in ≤ 2 queries.
     ``sort`` is applied by the caller's cursor paginator (``SORTS``)."""
     gigs = _browse_filter(
-        _open_public(),
+        _still_taking_bids(_open_public()),
         q=q,
         category=category,
         skills=skills,
@@ -198,7 +207,7 @@ def gig_browse_rows(*, sort: str = "newest", **filters: Any) -> QuerySet[Gig]:
     """``gig_browse`` (the same keyword arguments) as card rows (``CARD_COLUMNS``), client and
     category joined; the skills come per page from ``gig_card_skills``. Every sort's field is a
     card column, as the cursor paginator needs."""
-    return _browse_filter(_open_public_rows().all(), **filters)
+    return _browse_filter(_still_taking_bids(_open_public_rows()), **filters)
 
 
 def gig_list_owned_rows(*, user: Any, status: str | None = None) -> QuerySet[Gig]:

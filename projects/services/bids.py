@@ -1,7 +1,8 @@
 """Writes of bids: place, edit, withdraw, shortlist, reject, accept (which starts a contract).
 
 Locks: the gig first, then the bid (parents before children), so concurrent actions on one gig
-queue up behind the gig's row and each re-reads the state it acts on.
+queue up behind the gig's row and each re-reads the state it acts on; accepting locks the
+freelancer's user row before both (users come first: marketplace.transactions).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.timing import days
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.models import Bid, ContactHit, Contract, Gig, GigInvitation, Milestone
 from projects.services.contact import contact_check
@@ -55,16 +57,29 @@ def _ensure_amount(gig: Gig, amount: int) -> None:
 def _ensure_gig_takes_bids(gig: Gig) -> None:
     if gig.status != Gig.Status.OPEN:
         raise Conflict(_("This gig is not open for bids."), code="gig_not_open")
-    if timezone.now() >= gig.bidding_deadline:
+    if not gig.takes_bids:
         raise Conflict(_("Bidding on this gig has closed."), code="bidding_closed")
 
 
-def _lock_gig_of_bid(bid_id: int) -> tuple[Gig, Bid]:
-    gig_id = Bid.objects.filter(pk=bid_id).values_list("gig_id", flat=True).first()
-    if gig_id is None:
+def _lock_gig_of_bid(bid_id: int, *, lock_freelancer: bool = False) -> tuple[Gig, Bid]:
+    """Lock the bid's gig, then the bid — after the freelancer's user row if asked: users come
+    before gigs (the lock order of marketplace.transactions, which suspending a user follows)."""
+    found = Bid.objects.filter(pk=bid_id).values_list("gig_id", "freelancer_id").first()
+    if found is None:
         raise NotFound(_("Bid not found."))
-    gig = Gig.objects.select_for_update().select_related("category").get(pk=gig_id)
-    bid = Bid.objects.select_for_update().select_related("freelancer").get(pk=bid_id)
+    gig_id, freelancer_id = found
+    if lock_freelancer:
+        User.objects.select_for_update(of=("self",), no_key=True).filter(pk=freelancer_id).first()
+    gig = (
+        Gig.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("category")
+        .get(pk=gig_id)
+    )
+    bid = (
+        Bid.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("freelancer")
+        .get(pk=bid_id)
+    )
     return gig, bid
 
 
@@ -77,8 +92,8 @@ def _lock_for_freelancer(bid_id: int, actor: User) -> tuple[Gig, Bid]:
     return gig, bid
 
 
-def _lock_for_client(bid_id: int, actor: User) -> tuple[Gig, Bid]:
-    gig, bid = _lock_gig_of_bid(bid_id)
+def _lock_for_client(bid_id: int, actor: User, *, lock_freelancer: bool = False) -> tuple[Gig, Bid]:
+    gig, bid = _lock_gig_of_bid(bid_id, lock_freelancer=lock_freelancer)
     if gig.client_id != actor.pk:
         if bid.freelancer_id == actor.pk:
             raise PermissionDenied(_("Only the client who posted the gig can do this."))
@@ -100,7 +115,7 @@ def _contact_flags(bid: Bid, author: User) -> list[str]:
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_place(
     *,
     gig_id: int,
@@ -113,7 +128,12 @@ def bid_place(
     """Place a sealed bid. Refused (4xx, nothing written) on one's own gig, a gig not open or
     past its bidding deadline, an invite-only gig without an invitation, an amount under the
     category minimum, a freelancer at capacity or suspended, or a second live bid."""
-    gig = Gig.objects.select_for_update().select_related("category").filter(pk=gig_id).first()
+    gig = (
+        Gig.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("category")
+        .filter(pk=gig_id)
+        .first()
+    )
     if gig is None or (gig.status not in Gig.PUBLISHED and gig.client_id != freelancer.pk):
         raise NotFound(_("Gig not found."))
     if gig.client_id == freelancer.pk:
@@ -160,7 +180,7 @@ def bid_place(
     return bid
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_update(*, bid_id: int, actor: User, **changes: Any) -> Bid:
     """The freelancer edits a bid while it is pending and bidding is open."""
     gig, bid = _lock_for_freelancer(bid_id, actor)
@@ -176,7 +196,7 @@ def bid_update(*, bid_id: int, actor: User, **changes: Any) -> Bid:
     return bid
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
     gig, bid = _lock_for_freelancer(bid_id, actor)
     if bid.status == Bid.Status.WITHDRAWN:
@@ -215,25 +235,25 @@ def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid
     return bid
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
     return _client_moves_bid(bid_id, actor, Bid.Status.SHORTLISTED, "bid_shortlisted")
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_reject(*, bid_id: int, actor: User) -> Bid:
     return _client_moves_bid(bid_id, actor, Bid.Status.REJECTED, "bid_rejected")
 
 
-@transaction.atomic
+@atomic_with_retry
 def bid_accept(*, bid_id: int, actor: User) -> Contract:
     """The client accepts a bid: one transaction creates the contract and its first milestone
     (the bid's amount, due after the bid's delivery days), awards the gig and rejects every
-    other open bid. Capacity is checked again now, under a lock on the freelancer's row, so two
-    clients hiring the same freelancer at once cannot both push them past their limit.
-    Accepting the accepted bid again returns its contract.
+    other open bid. Capacity is checked again now, under a lock on the freelancer's row (taken
+    first), so two clients hiring the same freelancer at once cannot both push them past their
+    limit. Accepting the accepted bid again returns its contract.
     """
-    gig, bid = _lock_for_client(bid_id, actor)
+    gig, bid = _lock_for_client(bid_id, actor, lock_freelancer=True)
     if bid.status == Bid.Status.ACCEPTED:
         return bid.contract
     if gig.status != Gig.Status.OPEN:
@@ -242,7 +262,6 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
         )
     ensure_transition(bid, Bid.Status.ACCEPTED)
     ensure_not_suspended(bid.freelancer)
-    User.objects.select_for_update().filter(pk=bid.freelancer_id).first()
     _ensure_capacity(bid.freelancer)
 
     now = timezone.now()

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from marketplace.transactions import atomic_with_retry
 from projects import content_filter, notices
 from projects.models import ContactHit
 from projects.services.reports import report_raise_automatically
@@ -42,7 +42,7 @@ def _kinds_text(kinds: Sequence[str]) -> Promise:
     return format_lazy(", ".join(["{}"] * len(labels)), *labels)
 
 
-@transaction.atomic
+@atomic_with_retry
 def contact_check(
     *, author: User, source: str, source_id: int, texts: Sequence[str], link: str = ""
 ) -> list[str]:

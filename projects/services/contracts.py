@@ -7,7 +7,6 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from accounts.services import portfolio_item_create, portfolio_item_unlink_contr
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.storage import removes_files_on_failure, save_file
+from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
@@ -33,7 +33,10 @@ class MilestonePart(TypedDict):
 
 def _lock_contract(contract_id: int, actor: User) -> Contract:
     contract = (
-        Contract.objects.select_for_update().select_related("gig").filter(pk=contract_id).first()
+        Contract.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("gig")
+        .filter(pk=contract_id)
+        .first()
     )
     if contract is None or actor.pk not in (contract.client_id, contract.freelancer_id):
         if contract is not None and is_moderator(actor):
@@ -42,7 +45,7 @@ def _lock_contract(contract_id: int, actor: User) -> Contract:
     return contract
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestones_split(
     *, contract_id: int, actor: User, parts: list[MilestonePart]
 ) -> list[Milestone]:
@@ -56,7 +59,9 @@ def milestones_split(
         raise PermissionDenied(_("Only the client can change the milestones."))
     if contract.status != Contract.Status.ACTIVE:
         raise Conflict(_("This contract is closed."), code="invalid_state")
-    current = list(Milestone.objects.select_for_update().filter(contract=contract))
+    current = list(
+        Milestone.objects.select_for_update(of=("self",), no_key=True).filter(contract=contract)
+    )
     if any(m.status != Milestone.Status.PENDING for m in current):
         raise Conflict(
             _("Milestones can be changed only before any is funded."), code="already_funded"
@@ -98,7 +103,7 @@ def milestones_split(
 
 
 @removes_files_on_failure
-@transaction.atomic
+@atomic_with_retry
 def message_post(
     *, contract_id: int, actor: User, body: str, files: list[UploadedFile] | None = None
 ) -> ContractMessage:
@@ -177,7 +182,7 @@ def _paid_work(contract: Contract) -> bool:
     return Milestone.objects.filter(contract=contract, status=Milestone.Status.RELEASED).exists()
 
 
-@transaction.atomic
+@atomic_with_retry
 def contract_portfolio_permission(*, contract_id: int, actor: User, allowed: bool) -> Contract:
     """The client lets the freelancer show this contract's released work in their portfolio,
     or takes that back (the item stays, no longer marked as verified Garap work)."""
@@ -192,7 +197,7 @@ def contract_portfolio_permission(*, contract_id: int, actor: User, allowed: boo
     return contract
 
 
-@transaction.atomic
+@atomic_with_retry
 def contract_add_to_portfolio(
     *, contract_id: int, actor: User, title: str, description: str = ""
 ) -> PortfolioItem:

@@ -19,6 +19,7 @@ from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.timing import days, hours
+from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
@@ -40,7 +41,7 @@ Action = ModeratorAction.Action
 
 
 def _lock_gig(gig_id: int) -> Gig:
-    gig = Gig.objects.select_for_update().filter(pk=gig_id).first()
+    gig = Gig.objects.select_for_update(of=("self",), no_key=True).filter(pk=gig_id).first()
     if gig is None:
         raise NotFound(_("Gig not found."))
     return gig
@@ -134,7 +135,7 @@ def _needs_review(gig: Gig) -> bool:
     return first_gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_create(
     *,
     client: User,
@@ -201,7 +202,7 @@ def _publish_or_queue(gig: Gig) -> None:
         _went_live(gig)
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     """Edit a gig that has no live bid yet (draft, pending review or open).
 
@@ -242,7 +243,7 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_submit(*, gig_id: int, actor: User) -> Gig:
     """Publish a draft: straight to open, or to a moderator first (``GIG_MODERATION``)."""
     gig = _lock_own_gig(gig_id, actor)
@@ -262,7 +263,7 @@ def gig_submit(*, gig_id: int, actor: User) -> Gig:
 def close_open_bids(gig: Gig, *, kind: str) -> None:
     """Reject every bid the client could still act on, and tell each bidder."""
     bids = list(
-        Bid.objects.select_for_update()
+        Bid.objects.select_for_update(of=("self",), no_key=True)
         .filter(gig=gig, status__in=Bid.OPEN)
         .select_related("freelancer")
         .order_by("pk")
@@ -280,7 +281,7 @@ def close_open_bids(gig: Gig, *, kind: str) -> None:
         )
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_cancel(*, gig_id: int, actor: User) -> Gig:
     """The client withdraws a gig before it is awarded; open bids are closed and bidders told."""
     gig = _lock_own_gig(gig_id, actor)
@@ -298,7 +299,7 @@ def gig_cancel(*, gig_id: int, actor: User) -> Gig:
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_delete(*, gig_id: int, actor: User) -> None:
     """Drafts only: nobody else has seen them. A published gig is cancelled, never deleted."""
     gig = _lock_own_gig(gig_id, actor)
@@ -317,7 +318,7 @@ def _ensure_moderator(user: User) -> None:
         raise PermissionDenied(_("Only moderators can review gigs."))
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     _ensure_moderator(moderator)
     gig = _lock_gig(gig_id)
@@ -349,7 +350,7 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
     _ensure_moderator(moderator)
     if not reason.strip():
@@ -394,7 +395,7 @@ def _went_live(gig: Gig) -> None:
     _notify_invited(gig, list(gig.invitations.select_related("freelancer")))
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
     """Invite a freelancer to bid; inviting the same person again changes nothing."""
     gig = _lock_own_gig(gig_id, actor)
@@ -418,7 +419,7 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
 
 
 @removes_files_on_failure
-@transaction.atomic
+@atomic_with_retry
 def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> GigAttachment:
     gig = _lock_own_gig(gig_id, actor)
     if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
@@ -439,7 +440,7 @@ def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> Gig
     return attachment
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_attachment_remove(*, gig_id: int, attachment_id: int, actor: User) -> None:
     gig = _lock_own_gig(gig_id, actor)
     attachment = GigAttachment.objects.filter(gig=gig, pk=attachment_id).first()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.timing import days
+from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from payments import services as payments
 from projects import notices
@@ -55,8 +55,13 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
     contract_id = contract_id.first()
     if contract_id is None:
         raise NotFound(_("Milestone not found."))
-    contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
-    milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
+    contract = (
+        # With its gig, which the contract's end closes (gigs come before contracts).
+        Contract.objects.select_for_update(of=("self", "gig"), no_key=True)
+        .select_related("gig")
+        .get(pk=contract_id)
+    )
+    milestone = Milestone.objects.select_for_update(of=("self",), no_key=True).get(pk=milestone_id)
     parties = (contract.client_id, contract.freelancer_id)
     if actor is not None and actor.pk not in parties and not is_moderator(actor):
         raise NotFound(_("Milestone not found."))
@@ -68,14 +73,17 @@ def _lock_unless_busy(milestone_id: int) -> tuple[Contract, Milestone] | None:
     when another transaction holds either (the next sweep comes back to it)."""
     contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
     contract = (
-        Contract.objects.select_for_update(skip_locked=True, of=("self",))
+        # With its gig, as _lock takes them (gigs come before contracts).
+        Contract.objects.select_for_update(skip_locked=True, of=("self", "gig"), no_key=True)
         .select_related("gig")
         .filter(pk=contract_id.first())
         .first()
     )
     if contract is None:
         return None
-    milestone = Milestone.objects.select_for_update(skip_locked=True).filter(pk=milestone_id)
+    milestone = Milestone.objects.select_for_update(
+        skip_locked=True, of=("self",), no_key=True
+    ).filter(pk=milestone_id)
     milestone = milestone.first()
     return None if milestone is None else (contract, milestone)
 
@@ -138,7 +146,7 @@ def _close_contract_if_settled(contract: Contract) -> None:
                 gig=contract.gig.title,
                 days=settings.REVIEW_WINDOW_DAYS,
             )
-    gig = Gig.objects.select_for_update().get(pk=contract.gig_id)
+    gig = Gig.objects.select_for_update(of=("self",), no_key=True).get(pk=contract.gig_id)
     gig_target = Gig.Status.COMPLETED if paid else Gig.Status.CANCELLED
     ensure_transition(gig, gig_target)
     gig.status = gig_target
@@ -170,7 +178,7 @@ def _outcome(contract: Contract, paid: bool) -> str:
     return Contract.Outcome.CANCELLED_BY_CLIENT
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     """The client moves the milestone's amount from their wallet into escrow; work starts.
 
@@ -196,7 +204,7 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
 
 
 @removes_files_on_failure
-@transaction.atomic
+@atomic_with_retry
 def milestone_submit(
     *, milestone_id: int, actor: User, note: str, files: list[UploadedFile] | None = None
 ) -> Milestone:
@@ -248,7 +256,7 @@ def milestone_submit(
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> Milestone:
     """The client asks for changes, up to the revisions the bid included."""
     contract, milestone = _lock(milestone_id, actor)
@@ -296,7 +304,7 @@ def _release(contract: Contract, milestone: Milestone, *, by_system: bool = Fals
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_release(*, milestone_id: int, actor: User | None) -> Milestone:
     """Pay a submitted milestone out: amount less the fee to the freelancer, the fee to Garap.
 
@@ -316,7 +324,7 @@ def milestone_approve(*, milestone_id: int, actor: User) -> Milestone:
     return milestone_release(milestone_id=milestone_id, actor=actor)
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     """Release a milestone submitted ``AUTO_RELEASE_DAYS`` ago that the client left alone.
 
@@ -336,7 +344,7 @@ def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     return _release(contract, milestone, by_system=True)
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
     """Cancel a milestone.
 
@@ -382,7 +390,7 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milestone:
     """Either party freezes a funded or submitted milestone for a moderator to settle."""
     contract, milestone = _lock(milestone_id, actor)
@@ -401,7 +409,7 @@ def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milesto
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_resolve(
     *, milestone_id: int, moderator: User, freelancer_amount: int, note: str
 ) -> Milestone:
@@ -422,7 +430,7 @@ def milestone_resolve(
         amount=milestone.amount,
         payee_amount=freelancer_amount,
     )
-    dispute = Dispute.objects.select_for_update().get(milestone=milestone)
+    dispute = Dispute.objects.select_for_update(of=("self",), no_key=True).get(milestone=milestone)
     dispute.status, dispute.freelancer_amount = Dispute.Status.RESOLVED, freelancer_amount
     dispute.resolution_note, dispute.resolved_by = note.strip(), moderator
     dispute.resolved_at = timezone.now()
@@ -450,14 +458,19 @@ def milestone_resolve(
     return milestone
 
 
-@transaction.atomic
+@atomic_with_retry
 def contract_cancel_unfunded(*, contract_id: int) -> Contract:
     """The system cancels a contract the client never funded within ``FUNDING_WINDOW_DAYS``.
 
     No money is held, so nothing moves; the pending milestones are cancelled as the client's
     doing (it does not count against the freelancer), which closes the contract and the gig.
     """
-    contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
+    contract = (
+        # With its gig, which the contract's end closes (gigs come before contracts).
+        Contract.objects.select_for_update(of=("self", "gig"), no_key=True)
+        .select_related("gig")
+        .get(pk=contract_id)
+    )
     if contract.status != Contract.Status.ACTIVE or contract.first_funded_at is not None:
         return contract
     # The milestones are the truth about money; the contract's mark only makes the sweep cheap.
@@ -469,7 +482,9 @@ def contract_cancel_unfunded(*, contract_id: int) -> Contract:
         return contract
     now = timezone.now()
     pending = list(
-        Milestone.objects.select_for_update().filter(contract=contract, status=M.PENDING)
+        Milestone.objects.select_for_update(of=("self",), no_key=True).filter(
+            contract=contract, status=M.PENDING
+        )
     )
     for milestone in pending:
         ensure_transition(milestone, M.CANCELLED)

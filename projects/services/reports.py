@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import FreelancerProfile, ModeratorAction, PortfolioItem, User
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, ContractMessage, Gig, Report, Review
@@ -87,7 +88,7 @@ def _open_reports(target_type: str, target_id: int) -> models.QuerySet[Report]:
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def report_create(
     *, reporter: User, target_type: str, target_id: int, reason: str, note: str = ""
 ) -> tuple[Report, bool]:
@@ -118,7 +119,7 @@ def report_create(
     return report, True
 
 
-@transaction.atomic
+@atomic_with_retry
 def report_raise_automatically(*, user: User, note: str) -> Report:
     """Garap itself reports a user (e.g. contact details again and again). One open automatic
     report per user: while it is open, a further call adds nothing."""
@@ -139,7 +140,7 @@ def report_raise_automatically(*, user: User, note: str) -> Report:
         return _open_reports(Target.PROFILE, user.pk).get(reporter__isnull=True)
 
 
-@transaction.atomic
+@atomic_with_retry
 def report_resolve(
     *,
     report_id: int,
@@ -154,7 +155,9 @@ def report_resolve(
     from projects.services.suspensions import suspension_create
 
     ensure_staff_permission(moderator, "projects.resolve_report")
-    report = Report.objects.select_for_update().filter(pk=report_id).first()
+    report = (
+        Report.objects.select_for_update(of=("self",), no_key=True).filter(pk=report_id).first()
+    )
     if report is None:
         raise NotFound(_("Report not found."))
     if report.status == Report.Status.RESOLVED:
@@ -166,7 +169,9 @@ def report_resolve(
             _("Say why: the user is told."), fields={"note": [_("Required for this outcome.")]}
         )
     reports = list(
-        _open_reports(report.target_type, report.target_id).select_for_update().order_by("pk")
+        _open_reports(report.target_type, report.target_id)
+        .select_for_update(of=("self",), no_key=True)
+        .order_by("pk")
     )
     if outcome == Outcome.CONTENT_REMOVED:
         content_remove(
@@ -230,7 +235,11 @@ def content_remove(*, moderator: User, target_type: str, target_id: int, reason:
         obj.hidden_at, obj.hidden_reason = now, Gig.HiddenReason.REMOVED
         obj.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
     elif target_type == Target.PROFILE:
-        profile = FreelancerProfile.objects.select_for_update().filter(user_id=obj.pk).first()
+        profile = (
+            FreelancerProfile.objects.select_for_update(of=("self",), no_key=True)
+            .filter(user_id=obj.pk)
+            .first()
+        )
         if profile is None or profile.removed_at is not None:
             return
         profile.removed_at = now
@@ -273,13 +282,13 @@ def _lock_target(target_type: str, target_id: int) -> tuple[models.Model, int]:
     if target_type not in _TARGET_MODELS:
         raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
     model, owner_attribute = _TARGET_MODELS[target_type]
-    obj = model.objects.select_for_update().filter(pk=target_id).first()
+    obj = model.objects.select_for_update(of=("self",), no_key=True).filter(pk=target_id).first()
     if obj is None:
         raise NotFound(_("Not found."))
     return obj, getattr(obj, owner_attribute)
 
 
-@transaction.atomic
+@atomic_with_retry
 def user_warn(*, moderator: User, user_id: int, reason: str) -> None:
     """A formal warning: the user is told why, and the audit log keeps it on their record."""
     ensure_staff_permission(moderator, "projects.resolve_report")

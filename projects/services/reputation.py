@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ClientProfile, FreelancerProfile, ReputationChange
 from accounts.services import profiles_ensure
 from marketplace.tasks import enqueue_debounced
+from marketplace.transactions import atomic_with_retry
 from projects import reputation, reputation_nightly
 from projects.models import ReputationEvent
 
@@ -52,7 +52,7 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-@transaction.atomic
+@atomic_with_retry
 def reputation_recalculate_user(*, user_id: int, now: datetime | None = None) -> list[str]:
     """Recompute one user's figures from the database, log each freelancer figure that moved
     with the event that moved it, and mark the user's pending events done.
@@ -62,8 +62,10 @@ def reputation_recalculate_user(*, user_id: int, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     profiles_ensure(user_id=user_id)
-    profile = FreelancerProfile.objects.select_for_update().get(user_id=user_id)
-    client = ClientProfile.objects.select_for_update().get(user_id=user_id)
+    profile = FreelancerProfile.objects.select_for_update(of=("self",), no_key=True).get(
+        user_id=user_id
+    )
+    client = ClientProfile.objects.select_for_update(of=("self",), no_key=True).get(user_id=user_id)
     events = list(
         ReputationEvent.objects.filter(user_id=user_id, processed_at__isnull=True).order_by("id")
     )

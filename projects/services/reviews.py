@@ -20,6 +20,7 @@ from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.timing import days
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import is_moderator
 from projects.models import Contract, ReputationEvent, Review
@@ -56,7 +57,7 @@ def _notify_revealed(contract: Contract, *, window_closed: bool = False) -> None
         )
 
 
-@transaction.atomic
+@atomic_with_retry
 def review_submit(
     *, contract_id: int, actor: User, quality: int, communication: int, value: int, comment: str
 ) -> Review:
@@ -67,7 +68,10 @@ def review_submit(
     second one.
     """
     contract = (
-        Contract.objects.select_for_update().select_related("gig").filter(pk=contract_id).first()
+        Contract.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("gig")
+        .filter(pk=contract_id)
+        .first()
     )
     if contract is None or actor.pk not in (contract.client_id, contract.freelancer_id):
         raise NotFound(_("Contract not found."))
@@ -130,11 +134,11 @@ def review_submit(
     return review
 
 
-@transaction.atomic
+@atomic_with_retry
 def review_reply(*, review_id: int, actor: User, body: str) -> Review:
     """The reviewed party answers a revealed review once, in public."""
     review = (
-        Review.objects.select_for_update(of=("self",))
+        Review.objects.select_for_update(of=("self",), no_key=True)
         .select_related("contract")
         .filter(pk=review_id)
         .first()
@@ -179,7 +183,7 @@ def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:
         # (marketplace/locking.py): the batch is rolled back and the next run tries again.
         with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
             due = list(
-                Review.objects.select_for_update(skip_locked=True)
+                Review.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
                 .filter(revealed_at__isnull=True, contract__completed_at__lte=cutoff)
                 .select_related("contract__gig")
                 .order_by("contract__completed_at", "id")[:batch]

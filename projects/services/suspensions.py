@@ -16,7 +16,6 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import local_datetime
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, Gig
@@ -38,7 +38,7 @@ HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@atomic_with_retry
 def suspension_create(
     *, moderator: User, user_id: int, reason: str, ends_at: datetime | None = None
 ) -> Suspension:
@@ -54,7 +54,7 @@ def suspension_create(
         )
     # The user's row lock serialises suspending with everything that checks a suspension
     # under the same lock (accepting a bid locks the freelancer's row too).
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+    user = User.objects.select_for_update(of=("self",), no_key=True).filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("User not found."))
     if user.pk == moderator.pk or user.is_superuser:
@@ -91,7 +91,7 @@ def suspension_create(
 
 def _hide_open_gigs(user: User, now: datetime) -> list[int]:
     gigs = list(
-        Gig.objects.select_for_update()
+        Gig.objects.select_for_update(of=("self",), no_key=True)
         .filter(client=user, status__in=HIDDEN_WHILE_SUSPENDED, hidden_at__isnull=True)
         .values_list("pk", flat=True)
     )
@@ -104,8 +104,17 @@ def _hide_open_gigs(user: User, now: datetime) -> list[int]:
 def _withdraw_live_bids(user: User) -> list[int]:
     """Withdraw the bids a client could still accept, and tell each client why their bid list
     shrank (the same notice as the freelancer's own withdrawal)."""
+    live = Bid.objects.filter(freelancer=user, status__in=Bid.OPEN)
+    # The bids' gigs first (their bid counts change): gigs come before bids, as when a client
+    # accepts one of these bids at the same moment (marketplace.transactions).
+    list(
+        Gig.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=live.values("gig_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     bids = list(
-        Bid.objects.select_for_update()
+        Bid.objects.select_for_update(of=("self",), no_key=True)
         .filter(freelancer=user, status__in=Bid.OPEN)
         .select_related("gig__client")
         .order_by("pk")
@@ -125,14 +134,14 @@ def _withdraw_live_bids(user: User) -> list[int]:
     return [bid.pk for bid in bids]
 
 
-@transaction.atomic
+@atomic_with_retry
 def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Suspension:
     """End a suspension now; what it hid is shown again. Lifting it twice changes nothing."""
     ensure_staff_permission(moderator, "accounts.suspend_user")
     if not reason.strip():
         raise DomainError(_("Say why."), fields={"reason": [_("Required.")]})
     suspension = (
-        Suspension.objects.select_for_update()
+        Suspension.objects.select_for_update(of=("self",), no_key=True)
         .select_related("user")
         .filter(pk=suspension_id)
         .first()
@@ -167,7 +176,7 @@ def _restore(suspension: Suspension, now: datetime) -> list[int]:
     restored: list[int] = []
     if not user_is_suspended(user_id=suspension.user_id):
         restored = list(
-            Gig.objects.select_for_update()
+            Gig.objects.select_for_update(of=("self",), no_key=True)
             .filter(client_id=suspension.user_id, hidden_reason=Gig.HiddenReason.SUSPENDED)
             .values_list("pk", flat=True)
         )
@@ -193,7 +202,9 @@ def suspensions_restore_ended(*, batch: int = 200) -> int:
         try:
             with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
                 suspension = (
-                    Suspension.objects.select_for_update(skip_locked=True, of=("self",))
+                    Suspension.objects.select_for_update(
+                        skip_locked=True, of=("self",), no_key=True
+                    )
                     .select_related("user")
                     .filter(pk=suspension_id, restored_at__isnull=True)
                     .first()

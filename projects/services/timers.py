@@ -23,7 +23,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,6 +31,7 @@ from marketplace.formatting import rupiah
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.state import ensure_transition
 from marketplace.timing import days, hours
+from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.models import Bid, Contract, Gig, Milestone
 from projects.services import milestones as milestone_services
@@ -107,7 +107,7 @@ def _due_stage(milestone: Milestone, now: datetime) -> int:
     return DUE_24H if milestone.due_at <= now + hours(24) else DUE_NONE
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
     """Send the due-date notice this milestone has reached, once; returns the stage sent.
 
@@ -115,7 +115,7 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
     only the latest applies.
     """
     milestone = (
-        Milestone.objects.select_for_update(skip_locked=True)
+        Milestone.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .select_related("contract__gig")
         .filter(pk=milestone_id)
         .first()
@@ -175,10 +175,10 @@ def milestones_to_warn(now: datetime):
     ).order_by("submitted_at")
 
 
-@transaction.atomic
+@atomic_with_retry
 def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
     milestone = (
-        Milestone.objects.select_for_update(skip_locked=True)
+        Milestone.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .select_related("contract__gig", "contract__client")
         .filter(pk=milestone_id, status=M.SUBMITTED, auto_release_warned_at__isnull=True)
         .first()
@@ -240,11 +240,11 @@ def gigs_due(now: datetime):
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
     """Move one open gig along its bidding timer; returns what was done, None if nothing."""
     gig = (
-        Gig.objects.select_for_update(skip_locked=True)
+        Gig.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .select_related("client")
         .filter(pk=gig_id, status=Gig.Status.OPEN)
         .first()
@@ -328,11 +328,11 @@ def contracts_unfunded(now: datetime):
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
     """Remind the client half-way through the funding window; cancel at its end."""
     contract = (
-        Contract.objects.select_for_update(skip_locked=True)
+        Contract.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .select_related("gig", "client")
         .filter(pk=contract_id, status=Contract.Status.ACTIVE, first_funded_at__isnull=True)
         .first()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.transactions import atomic_with_retry
 from projects.access import ensure_staff_permission
 from projects.models import Contract, ReputationEvent, Review, TrustCheck
 from projects.selectors.trust import contract_trust_signals
@@ -45,7 +45,7 @@ def _tell_reputation(reviews: list[Review], kind: str) -> None:
             )
 
 
-@transaction.atomic
+@atomic_with_retry
 def trust_check_contract(*, contract_id: int, now: datetime | None = None) -> TrustCheck | None:
     """Look for signs that the contract's parties are one person; on any, hold its reviews.
 
@@ -55,10 +55,16 @@ def trust_check_contract(*, contract_id: int, now: datetime | None = None) -> Tr
     review is held from the start.
     """
     now = now or timezone.now()
-    contract = Contract.objects.select_for_update().filter(pk=contract_id).first()
+    contract = (
+        Contract.objects.select_for_update(of=("self",), no_key=True).filter(pk=contract_id).first()
+    )
     if contract is None:
         raise NotFound(_("Contract not found."))
-    check = TrustCheck.objects.select_for_update().filter(contract=contract).first()
+    check = (
+        TrustCheck.objects.select_for_update(of=("self",), no_key=True)
+        .filter(contract=contract)
+        .first()
+    )
     signals = contract_trust_signals(contract=contract)
     if not signals and (check is None or check.status == TrustCheck.Status.CLEARED):
         return check
@@ -105,7 +111,7 @@ def trust_checks_recent(*, now: datetime | None = None, batch: int = 500) -> int
 def _lock_for_ruling(*, moderator: User, contract_id: int) -> TrustCheck:
     ensure_staff_permission(moderator, PERMISSION)
     check = (
-        TrustCheck.objects.select_for_update()
+        TrustCheck.objects.select_for_update(of=("self",), no_key=True)
         .select_related("contract")
         .filter(contract_id=contract_id)
         .first()
@@ -120,7 +126,7 @@ def _lock_for_ruling(*, moderator: User, contract_id: int) -> TrustCheck:
     return check
 
 
-@transaction.atomic
+@atomic_with_retry
 def trust_check_clear(*, moderator: User, contract_id: int, note: str = "") -> TrustCheck:
     """A moderator found the two parties to be different people: the reviews count again."""
     check = _lock_for_ruling(moderator=moderator, contract_id=contract_id)
@@ -149,7 +155,7 @@ def trust_check_clear(*, moderator: User, contract_id: int, note: str = "") -> T
     return check
 
 
-@transaction.atomic
+@atomic_with_retry
 def trust_check_confirm(
     *, moderator: User, contract_id: int, reason: str, suspend: bool = False
 ) -> TrustCheck:

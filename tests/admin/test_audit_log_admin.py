@@ -130,7 +130,11 @@ def test_no_bulk_action_is_offered_on_the_log(roles, admin_client_for, role, rec
 
 def test_the_object_links_to_its_admin_page_when_there_is_one(roles, admin_client_for, record):
     unregistered = IdempotencyRecord.objects.create(
-        user=roles["ordinary"], key="k1", endpoint="POST /x", request_hash="0" * 64
+        user=roles["ordinary"],
+        key="k1",
+        endpoint="POST /x",
+        request_hash="0" * 64,
+        response_status=201,
     )
     audit_record(
         moderator=roles["superuser"],

@@ -35,7 +35,7 @@ from psycopg import sql
 from accounts.models import Notification
 from payments.models import Account, LedgerTransaction
 from projects.audit import ledger_problems
-from projects.models import Gig, Milestone
+from projects.models import Milestone
 from projects.services import milestones as services
 from projects.tasks import sweep_auto_release
 from tests.conftest import client_for
@@ -172,13 +172,13 @@ def send_sweep() -> str:
 
 
 @contextmanager
-def gig_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
-    """Hold the row lock of the milestone's gig in a transaction of the test's own, on a
-    connection of its own, until ``rollback()`` (or the end of the block).
+def escrow_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
+    """Hold the row lock of the milestone's escrow account in a transaction of the test's own,
+    on a connection of its own, until ``rollback()`` (or the end of the block).
 
-    The gig is the last row a release locks (as the contract completes): a release that meets
-    this lock has already locked the contract and the milestone and posted its ledger entries,
-    uncommitted, in its transaction."""
+    The ledger accounts are the last rows a release locks, as it posts its entries: a release
+    that meets this lock has already locked the gig, the contract and the milestone in its
+    transaction (a sweep passes a row whose gig or contract is held, so it must be this one)."""
     db = settings.DATABASES["default"]
     holder = psycopg.connect(
         host=db["HOST"],
@@ -189,10 +189,10 @@ def gig_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
     )
     with closing(holder):
         holder.execute(
-            sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
-                sql.Identifier(Gig._meta.db_table)
+            sql.SQL("SELECT id FROM {} WHERE reference = %s FOR UPDATE").format(
+                sql.Identifier(Account._meta.db_table)
             ),
-            [milestone.contract.gig_id],
+            [f"milestone:{milestone.pk}"],
         )
         yield holder
 
@@ -212,11 +212,11 @@ def lock_waiters() -> dict[int, tuple[list[int], str]]:
 
 def blocked_release(holder: psycopg.Connection) -> int:
     """The one backend waiting for the holder's lock, checked to be the release's
-    ``SELECT … FOR UPDATE`` of the gig; its pid."""
+    ``SELECT … FOR NO KEY UPDATE`` of the ledger accounts; its pid."""
     [(pid, (blockers, query))] = lock_waiters().items()
     assert blockers == [holder.info.backend_pid]
-    assert Gig._meta.db_table in query
-    assert "FOR UPDATE" in query
+    assert Account._meta.db_table in query
+    assert "FOR NO KEY UPDATE" in query
     return pid
 
 
@@ -268,10 +268,10 @@ def test_a_worker_killed_mid_release_is_replaced_and_the_release_happens_once(tm
     milestone = submitted_milestone(ago=overdue_for_auto_release())
 
     env = {"CELERY_VISIBILITY_TIMEOUT": str(visibility), **WAIT_FOR_LOCKS}
-    with celery_processes(tmp_path, **env) as celery, gig_row_lock(milestone) as holder:
+    with celery_processes(tmp_path, **env) as celery, escrow_row_lock(milestone) as holder:
         celery.worker("first")
         task_id = send_sweep()
-        celery.wait_until(lock_waiters, what="the worker to block on the milestone's lock")
+        celery.wait_until(lock_waiters, what="the worker to block on the escrow's lock")
         blocked_release(holder)
         blocked_at = time.monotonic()
         assert f"sweep_auto_release[{task_id}] received" in celery.log("first")
@@ -305,11 +305,11 @@ def test_a_pool_process_killed_mid_release_gives_the_task_back_and_it_runs_once(
 
     with (
         celery_processes(tmp_path, **WAIT_FOR_LOCKS) as celery,
-        gig_row_lock(milestone) as holder,
+        escrow_row_lock(milestone) as holder,
     ):
         worker = celery.worker("worker")
         task_id = send_sweep()
-        celery.wait_until(lock_waiters, what="the worker to block on the gig's lock")
+        celery.wait_until(lock_waiters, what="the worker to block on the escrow's lock")
         first = blocked_release(holder)
         [pool] = pool_processes(worker.pid)
 

@@ -15,6 +15,7 @@ import pytest
 from accounts.models import FreelancerProfile
 from projects.models import Bid, Contract, Gig, Milestone
 from projects.services import bids as bid_services
+from projects.services import suspensions as suspension_services
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
@@ -135,3 +136,72 @@ def test_two_clients_hiring_a_freelancer_with_one_slot_left_cannot_both_succeed(
     assert loser.status == Bid.Status.PENDING
     assert loser.gig.status == Gig.Status.OPEN
     assert not Contract.objects.filter(gig=loser.gig).exists()
+
+
+def test_accepts_on_two_gigs_that_share_bidders_do_not_deadlock(monkeypatch, caplog):
+    # Two freelancers bid on two gigs; each client accepts a different one at the same moment.
+    # Each accept locks its winner (capacity) and then rejects the other bids, telling the
+    # other freelancer: with the joined freelancer rows locked too, or the winner's row locked
+    # so that a notice to them must wait, the two accepts wait on each other (a deadlock).
+    widen_after(monkeypatch, bid_services, "_ensure_capacity", 0.3)
+    first, second = UserFactory(), UserFactory()
+    gigs = [GigFactory(), GigFactory()]
+    bids = {
+        (gig.pk, freelancer.pk): BidFactory(gig=gig, freelancer=freelancer)
+        for gig in gigs
+        for freelancer in (first, second)
+    }
+    accepted = [bids[gigs[0].pk, first.pk], bids[gigs[1].pk, second.pk]]
+    clients = [client_for(gig.client) for gig in gigs]
+
+    responses = race(
+        [
+            lambda c=c, b=b: c.post(f"/api/v1/bids/{b.pk}/accept/")
+            for c, b in zip(clients, accepted, strict=True)
+        ]
+    )
+
+    assert statuses_and_codes(responses) == [(200, None), (200, None)]
+    # Won by lock order, not by a retry after PostgreSQL broke a deadlock.
+    assert "deadlock" not in caplog.text.lower()
+    for gig, winner in zip(gigs, accepted, strict=True):
+        contract = Contract.objects.get(gig=gig)
+        assert contract.bid_id == winner.pk
+        assert Bid.objects.get(gig=gig, status=Bid.Status.REJECTED).freelancer_id != (
+            winner.freelancer_id
+        )
+
+
+def test_suspending_a_bidder_while_their_gig_is_awarded_to_another_does_not_deadlock(
+    monkeypatch, caplog
+):
+    # The suspension holds the freelancer's row and is about to withdraw their bids (locking
+    # the gigs first); the accept holds the gig and rejects the other bids, telling each bidder
+    # — the suspended freelancer too. A full FOR UPDATE on the freelancer's row would make
+    # that notice wait for the suspension, while the suspension waits for the gig.
+    widen_after(monkeypatch, suspension_services, "_hide_open_gigs", 0.3)
+    widen_after(monkeypatch, bid_services, "_ensure_capacity", 0.3)
+    moderator = UserFactory(is_staff=True, is_superuser=True)
+    suspended, winner = UserFactory(), UserFactory()
+    gig = GigFactory()
+    their_bid = BidFactory(gig=gig, freelancer=suspended)
+    winning_bid = BidFactory(gig=gig, freelancer=winner)
+    client = client_for(gig.client)
+
+    results = race(
+        [
+            lambda: suspension_services.suspension_create(
+                moderator=moderator, user_id=suspended.pk, reason="Spam berulang"
+            ),
+            lambda: client.post(f"/api/v1/bids/{winning_bid.pk}/accept/"),
+        ]
+    )
+
+    suspension, response = results
+    assert not isinstance(suspension, Exception), repr(suspension)
+    assert statuses_and_codes([response]) == [(200, None)]
+    assert "deadlock" not in caplog.text.lower()
+    their_bid.refresh_from_db()
+    winning_bid.refresh_from_db()
+    assert (their_bid.status, winning_bid.status) == (Bid.Status.REJECTED, Bid.Status.ACCEPTED)
+    assert Contract.objects.get(gig=gig).freelancer_id == winner.pk

@@ -117,6 +117,8 @@ HIDDEN: dict[str, dict] = {
     "awarded": {"status": Gig.Status.AWARDED},
     "cancelled": {"status": Gig.Status.CANCELLED},
     "expired": {"status": Gig.Status.EXPIRED},
+    # Still open (its client may award it), but nobody can bid any more.
+    "bidding_closed": {"bidding_deadline_in": timedelta(minutes=-1)},
 }
 
 
@@ -158,14 +160,16 @@ def catalogue(db) -> Catalogue:
         gig.skills.set([skills[s] for s in row.skills])
         ids[name] = gig.pk
     for name, overrides in HIDDEN.items():
+        fields = {"published_at": now, **overrides}
+        closes_in = fields.pop("bidding_deadline_in", timedelta(hours=12))
         gig = GigFactory(
             client=client,
             title=HIDDEN_TITLE,
             description=HIDDEN_DESCRIPTION,
             category=categories["desain"],
             budget=500_000,
-            bidding_deadline=now + timedelta(hours=12),
-            **{"published_at": now, **overrides},
+            bidding_deadline=now + closes_in,
+            **fields,
         )
         gig.skills.set(skills.values())
         ids[f"hidden:{name}"] = gig.pk
