@@ -49,14 +49,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (see below)
+    # Before anything reads the body (the request guard's form check, the CSRF check): an
+    # oversized one is refused unread, and the upload handler learns the view's limits.
+    "marketplace.upload_limits.UploadLimitMiddleware",
     # Before anything reads the request: text no database can store is a 400 (NUL, too-deep
     # JSON; marketplace/request_guard.py).
     "marketplace.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before the CSRF check, which reads the body: an oversized one is refused unread.
-    "marketplace.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.signins.DeviceCookieMiddleware",  # a browser's id at its first sign-in
