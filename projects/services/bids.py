@@ -63,8 +63,15 @@ def _lock_gig_of_bid(bid_id: int) -> tuple[Gig, Bid]:
     gig_id = Bid.objects.filter(pk=bid_id).values_list("gig_id", flat=True).first()
     if gig_id is None:
         raise NotFound(_("Bid not found."))
-    gig = Gig.objects.select_for_update().select_related("category").get(pk=gig_id)
-    bid = Bid.objects.select_for_update().select_related("freelancer").get(pk=bid_id)
+    # Both looked up again under the locks, never assumed: either may have gone while this
+    # waited, and that is a 404, not an unhandled DoesNotExist.
+    gig = Gig.objects.select_for_update().select_related("category").filter(pk=gig_id).first()
+    if gig is None:
+        raise NotFound(_("Bid not found."))
+    bids = Bid.objects.select_for_update().select_related("freelancer")
+    bid = bids.filter(pk=bid_id, gig=gig).first()
+    if bid is None:
+        raise NotFound(_("Bid not found."))
     return gig, bid
 
 

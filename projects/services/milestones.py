@@ -55,9 +55,14 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
     if contract_id is None:
         raise NotFound(_("Milestone not found."))
     contract = Contract.objects.select_for_update().select_related("gig").get(pk=contract_id)
-    milestone = Milestone.objects.select_for_update().get(pk=milestone_id)
+    # Looked up again under the contract's lock, never assumed: while this waited for the lock
+    # a split (``milestones_split``, under the same lock) may have replaced the milestone.
+    milestone = Milestone.objects.select_for_update().filter(pk=milestone_id, contract=contract)
+    milestone = milestone.first()
     parties = (contract.client_id, contract.freelancer_id)
-    if actor is not None and actor.pk not in parties and not is_moderator(actor):
+    if milestone is None or (
+        actor is not None and actor.pk not in parties and not is_moderator(actor)
+    ):
         raise NotFound(_("Milestone not found."))
     return contract, milestone
 
