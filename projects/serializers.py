@@ -373,6 +373,10 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
     freelancer = PersonSerializer()
     amount = serializers.IntegerField(help_text="Whole rupiah.")
     revisions_included = serializers.IntegerField()
+    agreed_delivery_at = serializers.DateTimeField(
+        help_text="The delivery date the accepted bid promised: no milestone may be due before "
+        "it (to the minute)."
+    )
     status = serializers.ChoiceField(choices=Contract.Status.choices)
     milestones = MilestoneSerializer(many=True, source="milestones.all")
     created_at = serializers.DateTimeField()

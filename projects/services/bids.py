@@ -252,7 +252,7 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
     User.objects.select_for_update().filter(pk=bid.freelancer_id).first()
     _ensure_capacity(bid.freelancer)
 
-    now = timezone.now()
+    promised = timezone.now() + days(bid.delivery_days)
     bid.status = Bid.Status.ACCEPTED
     bid.save(update_fields=["status", "updated_at"])
     gig.status = Gig.Status.AWARDED
@@ -264,13 +264,14 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
         freelancer_id=bid.freelancer_id,
         amount=bid.amount,
         revisions_included=bid.revisions_included,
+        agreed_delivery_at=promised,
     )
     Milestone.objects.create(
         contract=contract,
         position=1,
         title=gig.title[:120],
         amount=bid.amount,
-        due_at=now + days(bid.delivery_days),
+        due_at=promised,
     )
     close_open_bids(gig, kind="bid_rejected")
     notices.send(

@@ -161,7 +161,9 @@ def _outcome(contract: Contract, paid: bool) -> str:
 def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     """The client moves the milestone's amount from their wallet into escrow; work starts.
 
-    Raises ``PaymentRequired`` (402) saying how much to top up; nothing changes then.
+    A milestone funded later than the hire is due no sooner than the bid's delivery time after
+    the funding. Raises ``PaymentRequired`` (402) saying how much to top up; nothing changes
+    then.
     """
     contract, milestone = _lock(milestone_id, actor)
     _only(actor, contract.client_id, _("Only the client funds milestones."))
@@ -174,7 +176,12 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
         reference=escrow_reference(milestone), payer_id=contract.client_id, amount=milestone.amount
     )
     milestone.status, milestone.funded_at = M.FUNDED, timezone.now()
-    milestone.save(update_fields=["status", "funded_at", "updated_at"])
+    # Work starts when the money is in escrow: a milestone funded late still leaves the
+    # freelancer the delivery time their bid promised, so a client cannot fund at the last
+    # minute and then cancel the work as overdue (and on the freelancer's record).
+    promised = contract.agreed_delivery_at - contract.created_at
+    milestone.due_at = max(milestone.due_at, milestone.funded_at + promised)
+    milestone.save(update_fields=["status", "funded_at", "due_at", "updated_at"])
     if contract.first_funded_at is None:  # stops the unfunded-contract timer
         contract.first_funded_at = milestone.funded_at
         contract.save(update_fields=["first_funded_at", "updated_at"])

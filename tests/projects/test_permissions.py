@@ -351,7 +351,7 @@ def escrow_milestones(client: User, freelancer: User, category: Category) -> dic
             "amount": contract.amount // 3,
             "due_at": timezone.now() + timedelta(days=days),
         }
-        for days, title in enumerate(("Sketsa", "Warna", "Final"), start=3)
+        for days, title in enumerate(("Sketsa", "Warna", "Final"), start=6)
     ]
     milestones_split(contract_id=contract.pk, actor=client, parts=parts)
     funded, submitted, disputed = contract.milestones.order_by("position")
@@ -521,8 +521,8 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     ("PATCH", "/bids/{bid}/"): lambda w: {"amount": 130_000},
     ("POST", "/contracts/{contract}/milestones/"): lambda w: {
         "milestones": [
-            {"title": "Konsep", "amount": 60_000, "due_at": iso(2)},
-            {"title": "Final", "amount": 60_000, "due_at": iso(4)},
+            {"title": "Konsep", "amount": 60_000, "due_at": iso(6)},
+            {"title": "Final", "amount": 60_000, "due_at": iso(8)},
         ]
     },
     ("POST", "/contracts/{contract}/messages/"): lambda w: {"body": "Draf pertama besok pagi."},
