@@ -33,6 +33,7 @@ from projects.models import (
     Gig,
     Milestone,
     ReputationEvent,
+    RevisionRequest,
 )
 from projects.services import reputation
 from projects.services.contracts import contract_note_first_response
@@ -258,6 +259,11 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
     milestone.status = M.REVISION_REQUESTED
     milestone.revisions_used += 1
     milestone.save(update_fields=["status", "revisions_used", "updated_at"])
+    # Kept with the delivery it answers: both parties (and a moderator settling a dispute)
+    # read what was asked, not only the notice's excerpt.
+    latest = Delivery.objects.filter(milestone=milestone).order_by("-id").first()
+    if latest is not None:  # every submission makes a delivery; a row lost to a bug is no 500
+        RevisionRequest.objects.create(delivery=latest, note=note.strip())
     _notify(
         milestone,
         contract,

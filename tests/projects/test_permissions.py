@@ -174,7 +174,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/contracts/{contract}/messages/",                   401,  404,  200,  200,  200),
     ("POST",   "/contracts/{contract}/messages/",                   401,  404,  201,  201,  201),
     ("GET",    "/contracts/{contract}/messages/attachments/{msg_file}/", 401, 404, 200, 200, 200),
-    # Delivered files: the contract's parties and moderators, like the thread's files.
+    # Deliveries and their files: the contract's parties and moderators, like the thread's.
+    ("GET",    "/contracts/{escrow_contract}/deliveries/",          401,  404,  200,  200,  200),
     ("GET", "/contracts/{escrow_contract}/deliveries/files/{delivered}/", 401, 404, 200, 200, 200),
     # Reviews of a completed contract: its parties, and moderators read. The client's review of
     # {done_contract} is in and hidden; the freelancer's is the second one, which reveals both.
