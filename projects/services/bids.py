@@ -20,9 +20,10 @@ from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.timing import days
 from projects import notices
-from projects.models import Bid, ContactHit, Contract, Gig, GigInvitation, Milestone
+from projects.models import Bid, ContactHit, Contract, Gig, Milestone
+from projects.selectors.gigs import visible_gigs
 from projects.services.contact import contact_check
-from projects.services.gigs import close_open_bids, ensure_not_suspended
+from projects.services.gigs import close_open_bids, ensure_gig_shown, ensure_not_suspended
 
 
 def _active_contracts(freelancer_id: int) -> int:
@@ -81,6 +82,11 @@ def _lock_for_freelancer(bid_id: int, actor: User) -> tuple[Gig, Bid]:
         if gig.client_id == actor.pk:
             raise PermissionDenied(_("Only the freelancer who placed the bid can do this."))
         raise NotFound(_("Bid not found."))
+    # The bid's gig as its freelancer may see it (hidden, or no longer published): gone for
+    # them, so nothing of theirs on it moves either.
+    if not visible_gigs(user=actor, as_moderator=False).filter(pk=gig.pk).exists():
+        raise NotFound(_("Gig not found."))
+    ensure_not_suspended(actor)
     return gig, bid
 
 
@@ -92,6 +98,8 @@ def _lock_for_client(bid_id: int, actor: User) -> tuple[Gig, Bid]:
         raise NotFound(_("Bid not found."))
     if bid.removed_at is not None:  # a moderator removed it: gone from the client's view
         raise NotFound(_("Bid not found."))
+    ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     return gig, bid
 
 
@@ -120,14 +128,14 @@ def bid_place(
     """Place a sealed bid. Refused (4xx, nothing written) on one's own gig, a gig not open or
     past its bidding deadline, an invite-only gig without an invitation, an amount under the
     category minimum, a freelancer at capacity or suspended, or a second live bid."""
-    gig = Gig.objects.select_for_update().select_related("category").filter(pk=gig_id).first()
-    if gig is None or (gig.status not in Gig.PUBLISHED and gig.client_id != freelancer.pk):
+    # Only a gig the freelancer may see (the read side's rule: published, not hidden, public or
+    # invited to — or their own): anything else is 404, as for a read.
+    visible = visible_gigs(user=freelancer, as_moderator=False)
+    gig = visible.select_for_update().select_related("category").filter(pk=gig_id).first()
+    if gig is None:
         raise NotFound(_("Gig not found."))
     if gig.client_id == freelancer.pk:
         raise Conflict(_("You cannot bid on your own gig."), code="own_gig")
-    invited = GigInvitation.objects.filter(gig=gig, freelancer=freelancer).exists()
-    if gig.visibility == Gig.Visibility.INVITE_ONLY and not invited:
-        raise NotFound(_("Gig not found."))
     ensure_not_suspended(freelancer)
     _ensure_gig_takes_bids(gig)
     _ensure_amount(gig, amount)

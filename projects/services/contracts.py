@@ -62,6 +62,7 @@ def milestones_split(
     contract = _lock_contract(contract_id, actor)
     if contract.client_id != actor.pk:
         raise PermissionDenied(_("Only the client can change the milestones."))
+    ensure_not_suspended(actor)
     if contract.status != Contract.Status.ACTIVE:
         raise Conflict(_("This contract is closed."), code="invalid_state")
     current = list(Milestone.objects.select_for_update().filter(contract=contract))

@@ -170,6 +170,7 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     _only(actor, contract.client_id, _("Only the client funds milestones."))
     if milestone.status == M.FUNDED:
         return milestone
+    ensure_not_suspended(actor)  # no new money into a deal while suspended
     if contract.status != Contract.Status.ACTIVE:
         raise Conflict(_("This contract is closed."), code="invalid_state")
     ensure_transition(milestone, M.FUNDED)
