@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        # A withdrawal's party is the user it pays: finance staff never process their own.
+        from django.db.models import Q
+
+        from accounts.staff_policy import register_parties
+        from payments.models import Withdrawal
+
+        register_parties(Withdrawal, lambda user_id: Q(user_id=user_id))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.staff_policy import StaffIsParty
 from marketplace.api import error_body
 from payments.models import IdempotencyRecord
 
@@ -86,18 +87,28 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
             headers={"Idempotent-Replayed": "true"},
         )
 
+    refused: StaffIsParty | None = None
     try:
         # The work and its saved response commit together: a crash between them cannot leave
         # money moved under a key that still looks unfinished.
         with transaction.atomic():
-            response = handler()
-            if response.status_code < 400:
-                record.response_status = response.status_code
-                record.response_body = json.loads(json.dumps(response.data, default=str))
-                record.save(update_fields=["response_status", "response_body"])
+            try:
+                response = handler()
+            except StaffIsParty as refusal:
+                # Staff acting on their own deal: the service rolled its work back and wrote
+                # the attempt to the audit log, which must commit; the refusal is still raised.
+                refused = refusal
+            else:
+                if response.status_code < 400:
+                    record.response_status = response.status_code
+                    record.response_body = json.loads(json.dumps(response.data, default=str))
+                    record.save(update_fields=["response_status", "response_body"])
     except BaseException:
         record.delete()
         raise
+    if refused is not None:
+        record.delete()
+        raise refused
     if response.status_code >= 400:
         record.delete()
     return response

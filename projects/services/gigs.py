@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -337,10 +338,13 @@ def _ensure_moderator(user: User) -> None:
         raise PermissionDenied(_("Only moderators can review gigs."))
 
 
+@records_refused_attempts
 @transaction.atomic
 def gig_approve(*, gig_id: int, moderator: User) -> Gig:
+    """A moderator publishes a gig waiting for review (never their own: ``StaffIsParty``)."""
     _ensure_moderator(moderator)
     gig = _lock_gig(gig_id)
+    ensure_staff_not_party(staff=moderator, action=Action.APPROVE_GIG, obj=gig)
     if gig.status == Gig.Status.OPEN:
         return gig
     # The table lets a draft open (the client's own submit); a moderator approves only a gig
@@ -369,12 +373,15 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     return gig
 
 
+@records_refused_attempts
 @transaction.atomic
 def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
+    """A moderator turns a gig down with a reason the client reads (never their own)."""
     _ensure_moderator(moderator)
     if not reason.strip():
         raise DomainError(_("Give the client a reason."), fields={"reason": [_("Required.")]})
     gig = _lock_gig(gig_id)
+    ensure_staff_not_party(staff=moderator, action=Action.REJECT_GIG, obj=gig)
     if gig.status == Gig.Status.REJECTED:
         return gig
     ensure_transition(gig, Gig.Status.REJECTED)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -396,17 +397,23 @@ def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milesto
     return milestone
 
 
+@records_refused_attempts
 @transaction.atomic
 def milestone_resolve(
     *, milestone_id: int, moderator: User, freelancer_amount: int, note: str
 ) -> Milestone:
     """A moderator settles a dispute: ``freelancer_amount`` (less the fee) to the freelancer,
-    the rest of the escrow back to the client."""
+    the rest of the escrow back to the client. Never a dispute on their own contract
+    (``StaffIsParty``, the attempt recorded)."""
     # Lock first: someone who may not see the milestone gets 404, as on every other action;
     # only its parties learn that settling is for moderators.
     contract, milestone = _lock(milestone_id, moderator)
     if not (is_moderator(moderator) and moderator.has_perm("projects.resolve_dispute")):
         raise PermissionDenied(_("Only moderators settle disputes."))
+    disputed = Dispute.objects.filter(milestone=milestone).first() or milestone
+    ensure_staff_not_party(
+        staff=moderator, action=ModeratorAction.Action.RESOLVE_DISPUTE, obj=disputed
+    )
     if milestone.status == M.RESOLVED:
         return milestone
     ensure_transition(milestone, M.RESOLVED)
