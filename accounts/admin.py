@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import (
     action_with_form,
     future_or_empty,
@@ -131,7 +132,7 @@ class UserSuspensionInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
     """People. Moderators (view permission only) see a user's page read-only, with their
     suspensions and the audit records about them, and suspend or warn from the list."""
 
@@ -168,7 +169,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
         active = Suspension.objects.filter(_active_suspension(timezone.now()), user=OuterRef("pk"))
-        return super().get_queryset(request).annotate(suspended_now=Exists(active))
+        users = super().get_queryset(request).annotate(suspended_now=Exists(active))
+        # Oneself and whoever one has an active contract with: no suspend or warn offered.
+        return self.staff_party(request, users)
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list:
         # A user being created has no suspensions to show.
@@ -369,7 +372,7 @@ class SuspensionAddForm(forms.ModelForm):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(admin.ModelAdmin):
+class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
     """Suspensions in force first, then the newest. Added through ``suspension_create``, ended
     through ``suspension_lift``; never changed or deleted here."""
 
@@ -407,9 +410,8 @@ class SuspensionAdmin(admin.ModelAdmin):
             default=Value(False),
             output_field=BooleanField(),
         )
-        return Suspension.objects.annotate(active_now=in_force).order_by(
-            *self.get_ordering(request)
-        )
+        suspensions = Suspension.objects.annotate(active_now=in_force)
+        return self.staff_party(request, suspensions).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["-active_now", "-starts_at", "-id"]

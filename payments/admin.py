@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import action_with_form, run_for_each
 from marketplace.formatting import rupiah
 from payments import services
@@ -112,8 +113,9 @@ class WithdrawalRejectForm(forms.Form):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(ReadOnlyAdmin):
-    """Withdrawals, read-only; finance staff pay or reject them with the actions."""
+class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
+    """Withdrawals, read-only; finance staff pay or reject them with the actions (never their
+    own: no checkbox on their own rows, and the services refuse)."""
 
     list_display = [
         "id",
@@ -130,6 +132,9 @@ class WithdrawalAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "processed_by"]
     search_fields = ["user__username", "account_number", "holder_name"]
     actions = ["mark_paid", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Withdrawal]:
+        return self.staff_party(request, super().get_queryset(request))
 
     def has_process_withdrawal_permission(self, request: HttpRequest) -> bool:
         return _has(request, "payments.process_withdrawal")

@@ -7,4 +7,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        # A withdrawal's party is the user it pays: finance staff never process their own.
+        from django.db.models import Q
+
+        from accounts.staff_policy import register_parties
         from payments import checks  # noqa: F401 - registers the deploy check
+        from payments.models import Withdrawal
+
+        register_parties(Withdrawal, lambda user_id: Q(user_id=user_id))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.staff_policy import StaffIsParty
 from marketplace.api import error_body
 from marketplace.transactions import run_atomic
 from payments.models import IdempotencyRecord
@@ -81,7 +82,7 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     fingerprint = _fingerprint(request)
     user_id = request.user.pk
 
-    def once() -> Response:
+    def once() -> Response | StaffIsParty:
         if not _claim(user_id, key):
             return _in_progress()
         record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
@@ -99,7 +100,12 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
                 status=record.response_status,
                 headers={"Idempotent-Replayed": "true"},
             )
-        response = handler()
+        try:
+            response = handler()
+        except StaffIsParty as refusal:
+            # Staff acting on their own deal: the service rolled its work back and wrote the
+            # attempt to the audit log, which must commit; the refusal is raised after that.
+            return refusal
         # A refusal (4xx) moved no money and is not remembered: the key stays free.
         if response.status_code < 400:
             IdempotencyRecord.objects.create(
@@ -114,7 +120,10 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
 
     # The claim, the work and the saved response commit together or not at all; a transaction
     # that loses a deadlock is run again whole (marketplace.transactions).
-    return run_atomic(once)
+    outcome = run_atomic(once)
+    if isinstance(outcome, StaffIsParty):
+        raise outcome
+    return outcome
 
 
 def key_parameter() -> Any:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -290,11 +291,14 @@ def _ensure_processor(staff: User) -> None:
         raise PermissionDenied(_("Only finance staff can process withdrawals."))
 
 
+@records_refused_attempts
 @atomic_with_retry
 def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
-    """Staff sent the money: it leaves pending for the payouts account. Idempotent."""
+    """Staff sent the money: it leaves pending for the payouts account. Idempotent. Never
+    one's own withdrawal (``StaffIsParty``, the attempt recorded)."""
     _ensure_processor(staff)
     withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_staff_not_party(staff=staff, action=Action.MARK_WITHDRAWAL_PAID, obj=withdrawal)
     if withdrawal.status == Withdrawal.Status.PAID:
         return withdrawal
     ensure_transition(withdrawal, Withdrawal.Status.PAID)
@@ -328,11 +332,13 @@ def _notify_withdrawal(withdrawal: Withdrawal, kind: str) -> None:
     )
 
 
+@records_refused_attempts
 @atomic_with_retry
 def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdrawal:
-    """Staff could not pay it: the money returns to the wallet. Idempotent."""
+    """Staff could not pay it: the money returns to the wallet. Idempotent. Never one's own."""
     _ensure_processor(staff)
     withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_staff_not_party(staff=staff, action=Action.REJECT_WITHDRAWAL, obj=withdrawal)
     if withdrawal.status == Withdrawal.Status.REJECTED:
         return withdrawal
     ensure_transition(withdrawal, Withdrawal.Status.REJECTED)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PortfolioItem, User
+from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
 from marketplace.admin_actions import (
     Apply,
     action_with_form,
@@ -229,9 +230,10 @@ class HiddenFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ModerationPageMixin:
+class ModerationPageMixin(NoActionsOnOwnDeals):
     """Buttons on a change page that run the changelist's actions for this one object: the
-    same action, permission check and service as selecting the row in the list."""
+    same action, permission check and service as selecting the row in the list. None on an
+    object the viewer is a party to, nor its row's checkbox in the list (NoActionsOnOwnDeals)."""
 
     def object_actions(self, obj: Any) -> list[tuple[str, str]]:
         """(action name, button label) of the actions that make sense for this object now."""
@@ -246,7 +248,10 @@ class ModerationPageMixin:
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
         buttons = []
-        if obj is not None:
+        if obj is not None and party_to(obj):
+            if self.object_actions(obj):
+                self.message_user(request, refused_as_party_text(), messages.WARNING)  # type: ignore[attr-defined]
+        elif obj is not None:
             offered = self.get_actions(request)  # type: ignore[attr-defined]
             buttons = [(name, label) for name, label in self.object_actions(obj) if name in offered]
         extra = {**(extra_context or {}), "object_actions": buttons}
@@ -307,7 +312,7 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Gig]:
-        return queues.gig_moderation_queue()
+        return self.staff_party(request, queues.gig_moderation_queue())
 
     def object_actions(self, gig: Gig) -> list[tuple[str, str]]:
         if gig.status != Gig.Status.PENDING_REVIEW:
@@ -496,7 +501,7 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Report]:
-        return queues.report_queue()
+        return self.staff_party(request, queues.report_queue())
 
     def object_actions(self, report: Report) -> list[tuple[str, str]]:
         if report.status != Report.Status.OPEN:
@@ -650,7 +655,7 @@ class UnansweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
     """Open disputes, unanswered ones first; the change page is the console to settle one."""
 
     list_display = [
@@ -672,7 +677,7 @@ class DisputeAdmin(ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Dispute]:
-        return queues.dispute_console()
+        return self.staff_party(request, queues.dispute_console())
 
     def has_resolve_dispute_permission(self, request: HttpRequest) -> bool:
         return _has(request, "projects.resolve_dispute")
@@ -801,7 +806,11 @@ class DisputeAdmin(ReadOnlyAdmin):
             "deliveries": queues.dispute_deliveries(dispute),
             "timeline": queues.dispute_timeline(dispute),
             "can_resolve": dispute.status == Dispute.Status.OPEN
-            and self.has_resolve_dispute_permission(request),
+            and self.has_resolve_dispute_permission(request)
+            and not party_to(dispute),
+            "party_notice": refused_as_party_text()
+            if party_to(dispute) and dispute.status == Dispute.Status.OPEN
+            else "",
             "form": form,
             "fee_percent": f"{fee_basis_points() / 100:g}",
             "has_view_permission": True,

@@ -47,6 +47,7 @@ from projects.serializers import (
     CategorySerializer,
     ContractListQuerySerializer,
     ContractSerializer,
+    DeliverySerializer,
     GigBrowseQuerySerializer,
     GigCreateSerializer,
     GigListSerializer,
@@ -399,6 +400,24 @@ class MessageAttachmentApi(APIView):
             contract=contract, attachment_id=attachment_id
         )
         return download(attachment.file, attachment.original_name)
+
+
+@extend_schema(tags=["milestones"])
+class ContractDeliveriesApi(APIView):
+    """What the freelancer delivered on the contract's milestones, newest first: each delivery's
+    note, its files with their download links, and the revision the client asked of it. The
+    contract's parties and moderators."""
+
+    @extend_schema(parameters=[PageQuerySerializer], responses=page_of(DeliverySerializer))
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        return paginate(
+            self,
+            request,
+            contract_selectors.delivery_list(contract=contract),
+            DeliverySerializer,
+            contract_id=contract.pk,
+        )
 
 
 @extend_schema(tags=["milestones"])

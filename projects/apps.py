@@ -12,3 +12,7 @@ class ProjectsConfig(AppConfig):
         from projects.reputation_nightly import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="garap-sqlite-median")
+        # Who the parties of gigs, bids, contracts, reports… are: staff never act on their own.
+        from projects import parties
+
+        parties.register()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
@@ -17,7 +18,17 @@ from marketplace.api import StrictSerializer
 from payments.fees import freelancer_receives, platform_fee
 from projects import content_filter
 from projects.access import is_moderator
-from projects.models import Bid, Category, Contract, ContractMessage, Gig, Milestone, Skill
+from projects.models import (
+    Bid,
+    Category,
+    Contract,
+    ContractMessage,
+    Delivery,
+    DeliveryFile,
+    Gig,
+    Milestone,
+    Skill,
+)
 from projects.selectors.gigs import SORTS
 
 MAX_INT = 2**31 - 1
@@ -381,6 +392,10 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
     freelancer = PersonSerializer()
     amount = serializers.IntegerField(help_text="Whole rupiah.")
     revisions_included = serializers.IntegerField()
+    agreed_delivery_at = serializers.DateTimeField(
+        help_text="The delivery date the accepted bid promised: no milestone may be due before "
+        "it (to the minute)."
+    )
     status = serializers.ChoiceField(choices=Contract.Status.choices)
     milestones = MilestoneSerializer(many=True, source="milestones.all")
     created_at = serializers.DateTimeField()
@@ -389,6 +404,38 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
     portfolio_allowed = serializers.BooleanField(
         help_text="The client lets the freelancer show this work in their portfolio."
     )
+
+
+class DeliveredFileSerializer(AttachmentSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="Where the contract's parties (and moderators) download it: "
+        "GET contracts/{id}/deliveries/files/{fid}/ on this host."
+    )
+
+    def get_download_url(self, delivered: DeliveryFile) -> str:
+        contract_id = self.context["contract_id"]
+        return reverse("api:delivery-file", args=[contract_id, delivered.pk])
+
+
+class RevisionRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="What the client asked to change.")
+    created_at = serializers.DateTimeField()
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    milestone = serializers.IntegerField(source="milestone_id")
+    note = serializers.CharField(help_text="What the freelancer says they deliver.")
+    files = DeliveredFileSerializer(many=True, source="files.all")
+    revision_request = serializers.SerializerMethodField(
+        help_text="The changes the client asked for after this delivery; null if none."
+    )
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(RevisionRequestSerializer(allow_null=True))
+    def get_revision_request(self, delivery: Delivery) -> dict[str, Any] | None:
+        asked = getattr(delivery, "revision_request", None)
+        return None if asked is None else RevisionRequestSerializer(asked).data
 
 
 class MilestonePartSerializer(StrictSerializer):

@@ -78,6 +78,11 @@ urlpatterns = [
         name="message-attachment",
     ),
     path(
+        "contracts/<int:contract_id>/deliveries/",
+        apis.ContractDeliveriesApi.as_view(),
+        name="contract-deliveries",
+    ),
+    path(
         "contracts/<int:contract_id>/deliveries/files/<int:file_id>/",
         apis.DeliveryFileApi.as_view(),
         name="delivery-file",

@@ -11,7 +11,10 @@ from marketplace.append_only import AppendOnlyModel
 
 class ModeratorAction(AppendOnlyModel):
     """One moderator action. Written by the service that performs it, in its transaction, so an
-    action that rolls back leaves no record and a record always means the action happened."""
+    action that rolls back leaves no record and a record always means the action happened —
+    except ``REFUSED_AS_PARTY``: an attempt on something the staff member is a party to
+    (``accounts.staff_policy``), refused and recorded after it rolled back, with the action
+    attempted in ``details["attempted"]``."""
 
     class Action(models.TextChoices):
         APPROVE_GIG = "approve_gig", _("approved a gig")
@@ -26,6 +29,7 @@ class ModeratorAction(AppendOnlyModel):
         REJECT_WITHDRAWAL = "reject_withdrawal", _("rejected a withdrawal")
         CLEAR_TRUST_SIGNALS = "clear_trust_signals", _("cleared a contract's trust signals")
         CONFIRM_COLLUSION = "confirm_collusion", _("confirmed a contract as collusion")
+        REFUSED_AS_PARTY = "refused_as_party", _("was refused: a party to it")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

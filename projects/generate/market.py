@@ -118,6 +118,7 @@ class Market:
                 "freelancer_id",
                 "amount",
                 "revisions_included",
+                "agreed_delivery_at",
                 "status",
                 "created_at",
                 "updated_at",
@@ -449,7 +450,7 @@ class Market:
     ) -> None:
         rng, at, now, trail = self.rng, self.at, self.now, self.trail
         status, closed, outcome, first_funded, funding_stage = state
-        amount, _days, revisions = letter
+        amount, delivery_days, revisions = letter
         contract_id = self.contracts.new_id()
         first_delivery = plan[0].first_submitted
         response = 60 + int(rng.expovariate(1 / (3 * self.hour)))
@@ -469,6 +470,7 @@ class Market:
                 freelancer,
                 amount,
                 revisions,
+                at(awarded + delivery_days * self.day),
                 status,
                 at(awarded),
                 at(last_change),

@@ -1,6 +1,6 @@
 from projects.models.bids import Bid
 from projects.models.contracts import Contract, ContractMessage, MessageAttachment, Milestone
-from projects.models.deliveries import Delivery, DeliveryFile, Dispute
+from projects.models.deliveries import Delivery, DeliveryFile, Dispute, RevisionRequest
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
 from projects.models.moderation import ContactHit, Report
 from projects.models.reviews import ReputationEvent, Review
@@ -24,6 +24,7 @@ __all__ = [
     "Report",
     "ReputationEvent",
     "Review",
+    "RevisionRequest",
     "Skill",
     "TrustCheck",
 ]

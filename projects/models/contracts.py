@@ -40,6 +40,10 @@ class Contract(models.Model):
     )
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah, the accepted bid
     revisions_included = models.PositiveSmallIntegerField()
+    # What the accepted bid promised: its delivery days from the hire. No milestone is due
+    # before it (projects.services.contracts.milestones_split): a client cannot shorten the
+    # deadline the freelancer agreed to.
+    agreed_delivery_at = models.DateTimeField(_("agreed delivery date"))
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )

@@ -46,6 +46,24 @@ class DeliveryFile(models.Model):
         return self.original_name
 
 
+class RevisionRequest(models.Model):
+    """What the client asked to change in one delivery (at most one request per delivery: the
+    next submission is a new delivery)."""
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.PROTECT, related_name="revision_request"
+    )
+    note = models.TextField(max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision request")
+        verbose_name_plural = _("revision requests")
+
+    def __str__(self) -> str:
+        return f"Revision request on delivery {self.delivery_id}"
+
+
 class Dispute(models.Model):
     """A party froze a milestone's escrow; a moderator settles it with a split."""
 

@@ -73,14 +73,20 @@ def delivery_file_get(*, contract: Contract, file_id: int) -> DeliveryFile:
     return delivered
 
 
-def deliveries_by_milestone(*, contract: Contract) -> dict[int, list[Delivery]]:
-    """The contract's deliveries with their files, by milestone, in two queries. Call only with
-    a contract the viewer may see (from ``contract_get``)."""
-    deliveries = (
+def delivery_list(*, contract: Contract) -> QuerySet[Delivery]:
+    """The contract's deliveries with their files and the revision asked of each, in two
+    queries however many there are. Call only with a contract the viewer may see (from
+    ``contract_get``)."""
+    return (
         Delivery.objects.filter(milestone__contract=contract)
+        .select_related("revision_request")
         .prefetch_related(Prefetch("files", queryset=DeliveryFile.objects.order_by("id")))
-        .order_by("id")
     )
+
+
+def deliveries_by_milestone(*, contract: Contract) -> dict[int, list[Delivery]]:
+    """The contract's deliveries (``delivery_list``), by milestone, oldest first."""
+    deliveries = delivery_list(contract=contract).order_by("id")
     grouped: dict[int, list[Delivery]] = {}
     for delivery in deliveries:
         grouped.setdefault(delivery.milestone_id, []).append(delivery)

@@ -31,10 +31,15 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def visible_gigs(*, user: Any) -> QuerySet[Gig]:
+def visible_gigs(*, user: Any, as_moderator: bool = True) -> QuerySet[Gig]:
     """Gigs this user may see: published public ones, published invite-only ones they were
-    invited to, their own in any state — and everything, for a moderator."""
-    if is_moderator(user):
+    invited to, their own in any state — and everything, for a moderator.
+
+    The write services take part through the same rule, so a gig that answers 404 to a read
+    also answers 404 to a bid. They pass ``as_moderator=False``: a moderator sees every gig to
+    moderate it, but bids only on what anyone else could bid on.
+    """
+    if as_moderator and is_moderator(user):
         return Gig.objects.all()
     # A gig a moderator removed, or whose client is suspended, is hidden from all but its client.
     published_public = Q(

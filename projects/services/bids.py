@@ -22,9 +22,10 @@ from marketplace.state import ensure_transition
 from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
 from projects import notices
-from projects.models import Bid, ContactHit, Contract, Gig, GigInvitation, Milestone
+from projects.models import Bid, ContactHit, Contract, Gig, Milestone
+from projects.selectors.gigs import visible_gigs
 from projects.services.contact import contact_check
-from projects.services.gigs import close_open_bids, ensure_not_suspended
+from projects.services.gigs import close_open_bids, ensure_gig_shown, ensure_not_suspended
 
 
 def _active_contracts(freelancer_id: int) -> int:
@@ -70,16 +71,20 @@ def _lock_gig_of_bid(bid_id: int, *, lock_freelancer: bool = False) -> tuple[Gig
     gig_id, freelancer_id = found
     if lock_freelancer:
         User.objects.select_for_update(of=("self",), no_key=True).filter(pk=freelancer_id).first()
+    # Both looked up again under the locks, never assumed: either may have gone while this
+    # waited, and that is a 404, not an unhandled DoesNotExist.
     gig = (
         Gig.objects.select_for_update(of=("self",), no_key=True)
         .select_related("category")
-        .get(pk=gig_id)
+        .filter(pk=gig_id)
+        .first()
     )
-    bid = (
-        Bid.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("freelancer")
-        .get(pk=bid_id)
-    )
+    if gig is None:
+        raise NotFound(_("Bid not found."))
+    bids = Bid.objects.select_for_update(of=("self",), no_key=True).select_related("freelancer")
+    bid = bids.filter(pk=bid_id, gig=gig).first()
+    if bid is None:
+        raise NotFound(_("Bid not found."))
     return gig, bid
 
 
@@ -89,6 +94,11 @@ def _lock_for_freelancer(bid_id: int, actor: User) -> tuple[Gig, Bid]:
         if gig.client_id == actor.pk:
             raise PermissionDenied(_("Only the freelancer who placed the bid can do this."))
         raise NotFound(_("Bid not found."))
+    # The bid's gig as its freelancer may see it (hidden, or no longer published): gone for
+    # them, so nothing of theirs on it moves either.
+    if not visible_gigs(user=actor, as_moderator=False).filter(pk=gig.pk).exists():
+        raise NotFound(_("Gig not found."))
+    ensure_not_suspended(actor)
     return gig, bid
 
 
@@ -100,6 +110,8 @@ def _lock_for_client(bid_id: int, actor: User, *, lock_freelancer: bool = False)
         raise NotFound(_("Bid not found."))
     if bid.removed_at is not None:  # a moderator removed it: gone from the client's view
         raise NotFound(_("Bid not found."))
+    ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     return gig, bid
 
 
@@ -128,19 +140,19 @@ def bid_place(
     """Place a sealed bid. Refused (4xx, nothing written) on one's own gig, a gig not open or
     past its bidding deadline, an invite-only gig without an invitation, an amount under the
     category minimum, a freelancer at capacity or suspended, or a second live bid."""
+    # Only a gig the freelancer may see (the read side's rule: published, not hidden, public or
+    # invited to — or their own): anything else is 404, as for a read.
+    visible = visible_gigs(user=freelancer, as_moderator=False)
     gig = (
-        Gig.objects.select_for_update(of=("self",), no_key=True)
+        visible.select_for_update(of=("self",), no_key=True)
         .select_related("category")
         .filter(pk=gig_id)
         .first()
     )
-    if gig is None or (gig.status not in Gig.PUBLISHED and gig.client_id != freelancer.pk):
+    if gig is None:
         raise NotFound(_("Gig not found."))
     if gig.client_id == freelancer.pk:
         raise Conflict(_("You cannot bid on your own gig."), code="own_gig")
-    invited = GigInvitation.objects.filter(gig=gig, freelancer=freelancer).exists()
-    if gig.visibility == Gig.Visibility.INVITE_ONLY and not invited:
-        raise NotFound(_("Gig not found."))
     ensure_not_suspended(freelancer)
     _ensure_gig_takes_bids(gig)
     _ensure_amount(gig, amount)
@@ -264,7 +276,7 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
     ensure_not_suspended(bid.freelancer)
     _ensure_capacity(bid.freelancer)
 
-    now = timezone.now()
+    promised = timezone.now() + days(bid.delivery_days)
     bid.status = Bid.Status.ACCEPTED
     bid.save(update_fields=["status", "updated_at"])
     gig.status = Gig.Status.AWARDED
@@ -276,13 +288,14 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
         freelancer_id=bid.freelancer_id,
         amount=bid.amount,
         revisions_included=bid.revisions_included,
+        agreed_delivery_at=promised,
     )
     Milestone.objects.create(
         contract=contract,
         position=1,
         title=gig.title[:120],
         amount=bid.amount,
-        due_at=now + days(bid.delivery_days),
+        due_at=promised,
     )
     close_open_bids(gig, kind="bid_rejected")
     notices.send(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import PortfolioItem, User
 from accounts.services import portfolio_item_create, portfolio_item_unlink_contract
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
-from marketplace.formatting import rupiah
+from marketplace.formatting import local_datetime, rupiah
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
@@ -45,6 +45,13 @@ def _lock_contract(contract_id: int, actor: User) -> Contract:
     return contract
 
 
+def earliest_due_at(contract: Contract) -> datetime:
+    """The earliest due date a milestone of ``contract`` may have: the delivery date of the
+    accepted bid, to the minute (the minute people read and type; a due date seconds before
+    the promise shortens nothing)."""
+    return contract.agreed_delivery_at.replace(second=0, microsecond=0)
+
+
 @atomic_with_retry
 def milestones_split(
     *, contract_id: int, actor: User, parts: list[MilestonePart]
@@ -52,11 +59,14 @@ def milestones_split(
     """The client replaces the contract's milestones with ``parts`` before any is funded.
 
     The amounts must add up to the contract's amount and each be at least
-    ``MILESTONE_MIN_AMOUNT``; due dates must be in the future, in order.
+    ``MILESTONE_MIN_AMOUNT``; due dates must be in the future, in order, and none before the
+    delivery date the accepted bid promised (``earliest_due_at``): splitting the work never
+    shortens the deadline the freelancer agreed to. Refused with a 400 naming that date.
     """
     contract = _lock_contract(contract_id, actor)
     if contract.client_id != actor.pk:
         raise PermissionDenied(_("Only the client can change the milestones."))
+    ensure_not_suspended(actor)
     if contract.status != Contract.Status.ACTIVE:
         raise Conflict(_("This contract is closed."), code="invalid_state")
     current = list(
@@ -77,6 +87,8 @@ def milestones_split(
             % {"total": rupiah(total), "amount": rupiah(contract.amount)}
         ]
     now = timezone.now()
+    earliest = earliest_due_at(contract)
+    too_early = False
     for index, part in enumerate(parts):
         if part["amount"] < settings.MILESTONE_MIN_AMOUNT:
             fields[f"milestones.{index}.amount"] = [
@@ -84,8 +96,23 @@ def milestones_split(
             ]
         if part["due_at"] <= now:
             fields[f"milestones.{index}.due_at"] = [_("Must be in the future.")]
+        elif part["due_at"] < earliest:
+            too_early = True
+            fields[f"milestones.{index}.due_at"] = [
+                _("Not before %(date)s.") % {"date": local_datetime(earliest)}
+            ]
         elif index and part["due_at"] < parts[index - 1]["due_at"]:
             fields[f"milestones.{index}.due_at"] = [_("Must not be before the previous one.")]
+    if too_early:
+        raise DomainError(
+            _(
+                "No milestone may be due before %(date)s (Jakarta time): that is the delivery "
+                "date the freelancer's accepted bid promised."
+            )
+            % {"date": local_datetime(earliest)},
+            code="before_agreed_delivery",
+            fields=fields,
+        )
     if fields:
         raise DomainError(_("The milestones do not add up; see the fields."), fields=fields)
 

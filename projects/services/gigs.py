@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -56,11 +57,28 @@ def _lock_own_gig(gig_id: int, actor: User) -> Gig:
 
 
 def ensure_not_suspended(user: User) -> None:
+    """A suspended user takes no part in the marketplace: no gig, bid, invitation, file, message
+    or review, no hiring, splitting or funding. What settles money already in escrow (approve,
+    ask for a revision, cancel, dispute) stays open, so a suspension never traps the other
+    party's money."""
     if user_is_suspended(user_id=user.pk):
         raise PermissionDenied(
             _("Your account is suspended, so you cannot do this now. Contact support."),
             code="suspended",
         )
+
+
+def ensure_gig_shown(gig: Gig) -> None:
+    """A hidden gig (a moderator removed it, or its client is suspended) is seen by its client
+    only (``visible_gigs``), so nothing moves on it: no edit, invitation, file, shortlist or
+    hire until it is shown again. Everyone else gets 404 for it, as on a read."""
+    if gig.hidden_at is None:
+        return
+    if gig.hidden_reason == Gig.HiddenReason.REMOVED:
+        message = _("A moderator removed this gig, so it cannot change or take a hire.")
+    else:
+        message = _("This gig is hidden while your account is suspended.")
+    raise Conflict(message, code="gig_hidden")
 
 
 def _resolve_category(category_id: int) -> Category:
@@ -210,6 +228,7 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     """
     gig = _lock_own_gig(gig_id, actor)
     ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
         raise Conflict(_("Only a draft, pending or open gig can be edited."), code="invalid_state")
     if Bid.objects.filter(gig=gig, status__in=Bid.LIVE).exists():
@@ -248,6 +267,7 @@ def gig_submit(*, gig_id: int, actor: User) -> Gig:
     """Publish a draft: straight to open, or to a moderator first (``GIG_MODERATION``)."""
     gig = _lock_own_gig(gig_id, actor)
     ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     if gig.status != Gig.Status.DRAFT:
         raise Conflict(_("Only a draft can be submitted."), code="invalid_state")
     validate_gig_terms(
@@ -285,6 +305,7 @@ def close_open_bids(gig: Gig, *, kind: str) -> None:
 def gig_cancel(*, gig_id: int, actor: User) -> Gig:
     """The client withdraws a gig before it is awarded; open bids are closed and bidders told."""
     gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
     if gig.status == Gig.Status.CANCELLED:
         return gig
     if gig.status == Gig.Status.AWARDED:
@@ -303,6 +324,7 @@ def gig_cancel(*, gig_id: int, actor: User) -> Gig:
 def gig_delete(*, gig_id: int, actor: User) -> None:
     """Drafts only: nobody else has seen them. A published gig is cancelled, never deleted."""
     gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
     if gig.status != Gig.Status.DRAFT:
         raise Conflict(
             _("Only drafts can be deleted; cancel the gig instead."), code="invalid_state"
@@ -318,10 +340,13 @@ def _ensure_moderator(user: User) -> None:
         raise PermissionDenied(_("Only moderators can review gigs."))
 
 
+@records_refused_attempts
 @atomic_with_retry
 def gig_approve(*, gig_id: int, moderator: User) -> Gig:
+    """A moderator publishes a gig waiting for review (never their own: ``StaffIsParty``)."""
     _ensure_moderator(moderator)
     gig = _lock_gig(gig_id)
+    ensure_staff_not_party(staff=moderator, action=Action.APPROVE_GIG, obj=gig)
     if gig.status == Gig.Status.OPEN:
         return gig
     # The table lets a draft open (the client's own submit); a moderator approves only a gig
@@ -350,12 +375,15 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     return gig
 
 
+@records_refused_attempts
 @atomic_with_retry
 def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
+    """A moderator turns a gig down with a reason the client reads (never their own)."""
     _ensure_moderator(moderator)
     if not reason.strip():
         raise DomainError(_("Give the client a reason."), fields={"reason": [_("Required.")]})
     gig = _lock_gig(gig_id)
+    ensure_staff_not_party(staff=moderator, action=Action.REJECT_GIG, obj=gig)
     if gig.status == Gig.Status.REJECTED:
         return gig
     ensure_transition(gig, Gig.Status.REJECTED)
@@ -399,6 +427,8 @@ def _went_live(gig: Gig) -> None:
 def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
     """Invite a freelancer to bid; inviting the same person again changes nothing."""
     gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
         raise Conflict(
             _("Invitations are for gigs not yet awarded or closed."), code="invalid_state"
@@ -422,6 +452,8 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
 @atomic_with_retry
 def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> GigAttachment:
     gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
         raise Conflict(
             _("Files can be added only before the gig is awarded."), code="invalid_state"
@@ -443,6 +475,8 @@ def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> Gig
 @atomic_with_retry
 def gig_attachment_remove(*, gig_id: int, attachment_id: int, actor: User) -> None:
     gig = _lock_own_gig(gig_id, actor)
+    ensure_not_suspended(actor)
+    ensure_gig_shown(gig)
     attachment = GigAttachment.objects.filter(gig=gig, pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("Attachment not found."))

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -34,6 +35,7 @@ from projects.models import (
     Gig,
     Milestone,
     ReputationEvent,
+    RevisionRequest,
 )
 from projects.services import reputation
 from projects.services.contracts import contract_note_first_response
@@ -61,9 +63,16 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
         .select_related("gig")
         .get(pk=contract_id)
     )
-    milestone = Milestone.objects.select_for_update(of=("self",), no_key=True).get(pk=milestone_id)
+    # Looked up again under the contract's lock, never assumed: while this waited for the lock
+    # a split (``milestones_split``, under the same lock) may have replaced the milestone.
+    milestone = Milestone.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk=milestone_id, contract=contract
+    )
+    milestone = milestone.first()
     parties = (contract.client_id, contract.freelancer_id)
-    if actor is not None and actor.pk not in parties and not is_moderator(actor):
+    if milestone is None or (
+        actor is not None and actor.pk not in parties and not is_moderator(actor)
+    ):
         raise NotFound(_("Milestone not found."))
     return contract, milestone
 
@@ -182,12 +191,15 @@ def _outcome(contract: Contract, paid: bool) -> str:
 def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     """The client moves the milestone's amount from their wallet into escrow; work starts.
 
-    Raises ``PaymentRequired`` (402) saying how much to top up; nothing changes then.
+    A milestone funded later than the hire is due no sooner than the bid's delivery time after
+    the funding. Raises ``PaymentRequired`` (402) saying how much to top up; nothing changes
+    then.
     """
     contract, milestone = _lock(milestone_id, actor)
     _only(actor, contract.client_id, _("Only the client funds milestones."))
     if milestone.status == M.FUNDED:
         return milestone
+    ensure_not_suspended(actor)  # no new money into a deal while suspended
     if contract.status != Contract.Status.ACTIVE:
         raise Conflict(_("This contract is closed."), code="invalid_state")
     ensure_transition(milestone, M.FUNDED)
@@ -195,7 +207,12 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
         reference=escrow_reference(milestone), payer_id=contract.client_id, amount=milestone.amount
     )
     milestone.status, milestone.funded_at = M.FUNDED, timezone.now()
-    milestone.save(update_fields=["status", "funded_at", "updated_at"])
+    # Work starts when the money is in escrow: a milestone funded late still leaves the
+    # freelancer the delivery time their bid promised, so a client cannot fund at the last
+    # minute and then cancel the work as overdue (and on the freelancer's record).
+    promised = contract.agreed_delivery_at - contract.created_at
+    milestone.due_at = max(milestone.due_at, milestone.funded_at + promised)
+    milestone.save(update_fields=["status", "funded_at", "due_at", "updated_at"])
     if contract.first_funded_at is None:  # stops the unfunded-contract timer
         contract.first_funded_at = milestone.funded_at
         contract.save(update_fields=["first_funded_at", "updated_at"])
@@ -273,6 +290,11 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
     milestone.status = M.REVISION_REQUESTED
     milestone.revisions_used += 1
     milestone.save(update_fields=["status", "revisions_used", "updated_at"])
+    # Kept with the delivery it answers: both parties (and a moderator settling a dispute)
+    # read what was asked, not only the notice's excerpt.
+    latest = Delivery.objects.filter(milestone=milestone).order_by("-id").first()
+    if latest is not None:  # every submission makes a delivery; a row lost to a bug is no 500
+        RevisionRequest.objects.create(delivery=latest, note=note.strip())
     _notify(
         milestone,
         contract,
@@ -409,17 +431,23 @@ def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milesto
     return milestone
 
 
+@records_refused_attempts
 @atomic_with_retry
 def milestone_resolve(
     *, milestone_id: int, moderator: User, freelancer_amount: int, note: str
 ) -> Milestone:
     """A moderator settles a dispute: ``freelancer_amount`` (less the fee) to the freelancer,
-    the rest of the escrow back to the client."""
+    the rest of the escrow back to the client. Never a dispute on their own contract
+    (``StaffIsParty``, the attempt recorded)."""
     # Lock first: someone who may not see the milestone gets 404, as on every other action;
     # only its parties learn that settling is for moderators.
     contract, milestone = _lock(milestone_id, moderator)
     if not (is_moderator(moderator) and moderator.has_perm("projects.resolve_dispute")):
         raise PermissionDenied(_("Only moderators settle disputes."))
+    disputed = Dispute.objects.filter(milestone=milestone).first() or milestone
+    ensure_staff_not_party(
+        staff=moderator, action=ModeratorAction.Action.RESOLVE_DISPUTE, obj=disputed
+    )
     if milestone.status == M.RESOLVED:
         return milestone
     ensure_transition(milestone, M.RESOLVED)

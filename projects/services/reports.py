@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FreelancerProfile, ModeratorAction, PortfolioItem, User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.transactions import atomic_with_retry
 from projects import notices
@@ -140,6 +141,7 @@ def report_raise_automatically(*, user: User, note: str) -> Report:
         return _open_reports(Target.PROFILE, user.pk).get(reporter__isnull=True)
 
 
+@records_refused_attempts
 @atomic_with_retry
 def report_resolve(
     *,
@@ -151,7 +153,9 @@ def report_resolve(
 ) -> list[Report]:
     """Settle every open report on the report's object with one outcome, and tell each
     reporter. Removing, warning and suspending are their own actions (and audit records);
-    resolving writes one more. Resolving a resolved report changes nothing."""
+    resolving writes one more. Resolving a resolved report changes nothing. A moderator who is
+    a party to the report (``projects.parties.report``) is refused, and the attempt recorded.
+    """
     from projects.services.suspensions import suspension_create
 
     ensure_staff_permission(moderator, "projects.resolve_report")
@@ -160,6 +164,7 @@ def report_resolve(
     )
     if report is None:
         raise NotFound(_("Report not found."))
+    ensure_staff_not_party(staff=moderator, action=Action.RESOLVE_REPORT, obj=report)
     if report.status == Report.Status.RESOLVED:
         return [report]
     if outcome not in Outcome.values:
@@ -221,14 +226,18 @@ def _tell_reporters(reports: list[Report], outcome: str) -> None:
         )
 
 
+@records_refused_attempts
+@transaction.atomic
 def content_remove(*, moderator: User, target_type: str, target_id: int, reason: str) -> None:
     """Hide a reported object from everyone but its author and moderators. Nothing is deleted:
-    reports and the audit log still point at it. Removing it again changes nothing."""
+    reports and the audit log still point at it. Removing it again changes nothing. Never by a
+    moderator who is a party to it."""
     ensure_staff_permission(moderator, "projects.resolve_report")
     if not reason.strip():
         raise DomainError(_("Say why: the author is told."), fields={"reason": [_("Required.")]})
     now = timezone.now()
     obj, owner_id = _lock_target(target_type, target_id)
+    ensure_staff_not_party(staff=moderator, action=Action.REMOVE_CONTENT, obj=obj)
     if target_type == Target.GIG:
         if obj.hidden_reason == Gig.HiddenReason.REMOVED:
             return
@@ -288,15 +297,18 @@ def _lock_target(target_type: str, target_id: int) -> tuple[models.Model, int]:
     return obj, getattr(obj, owner_attribute)
 
 
+@records_refused_attempts
 @atomic_with_retry
 def user_warn(*, moderator: User, user_id: int, reason: str) -> None:
-    """A formal warning: the user is told why, and the audit log keeps it on their record."""
+    """A formal warning: the user is told why, and the audit log keeps it on their record.
+    Never oneself, nor someone one has an active contract with."""
     ensure_staff_permission(moderator, "projects.resolve_report")
     if not reason.strip():
         raise DomainError(_("Say why: the user is told."), fields={"reason": [_("Required.")]})
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("User not found."))
+    ensure_staff_not_party(staff=moderator, action=Action.WARN_USER, obj=user)
     record = audit_record(
         moderator=moderator, action=Action.WARN_USER, target=user, reason=reason.strip()
     )

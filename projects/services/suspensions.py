@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, Suspension, User
 from accounts.selectors import user_is_suspended
-from accounts.services import audit_record
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import local_datetime
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
@@ -38,11 +39,13 @@ HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
 logger = logging.getLogger(__name__)
 
 
+@records_refused_attempts
 @atomic_with_retry
 def suspension_create(
     *, moderator: User, user_id: int, reason: str, ends_at: datetime | None = None
 ) -> Suspension:
-    """Suspend a user until ``ends_at`` (or until lifted), with a reason they are told."""
+    """Suspend a user until ``ends_at`` (or until lifted), with a reason they are told. Never
+    oneself, nor someone one has an active contract with (``StaffIsParty``, recorded)."""
     ensure_staff_permission(moderator, "accounts.suspend_user")
     if not reason.strip():
         raise DomainError(_("Say why: the user is told."), fields={"reason": [_("Required.")]})
@@ -57,7 +60,8 @@ def suspension_create(
     user = User.objects.select_for_update(of=("self",), no_key=True).filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("User not found."))
-    if user.pk == moderator.pk or user.is_superuser:
+    ensure_staff_not_party(staff=moderator, action=Action.SUSPEND_USER, obj=user)
+    if user.is_superuser:
         raise PermissionDenied(_("This account cannot be suspended by you."))
     if user_is_suspended(user_id=user.pk):
         raise Conflict(
@@ -134,9 +138,11 @@ def _withdraw_live_bids(user: User) -> list[int]:
     return [bid.pk for bid in bids]
 
 
+@records_refused_attempts
 @atomic_with_retry
 def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Suspension:
-    """End a suspension now; what it hid is shown again. Lifting it twice changes nothing."""
+    """End a suspension now; what it hid is shown again. Lifting it twice changes nothing.
+    Never one's own suspension, nor that of someone one has an active contract with."""
     ensure_staff_permission(moderator, "accounts.suspend_user")
     if not reason.strip():
         raise DomainError(_("Say why."), fields={"reason": [_("Required.")]})
@@ -148,6 +154,7 @@ def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Susp
     )
     if suspension is None:
         raise NotFound(_("Suspension not found."))
+    ensure_staff_not_party(staff=moderator, action=Action.LIFT_SUSPENSION, obj=suspension)
     if suspension.lifted_at is not None:
         return suspension
     now = timezone.now()

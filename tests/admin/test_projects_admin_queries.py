@@ -116,6 +116,7 @@ def build(n: int, batch: str) -> None:
                 freelancer=freelancers[i],
                 amount=120_000,
                 revisions_included=2,
+                agreed_delivery_at=now + timedelta(days=5),
             )
             for i in range(n)
         ]

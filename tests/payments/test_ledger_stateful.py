@@ -517,7 +517,12 @@ class LedgerMachine(RuleBasedStateMachine):
                 contract_id=pk,
                 actor=self.users[actor],
                 parts=[
-                    {"title": f"Bagian {n + 1}", "amount": a, "due_at": now + timedelta(days=n + 1)}
+                    # Due after the bid's delivery days, as a split must be.
+                    {
+                        "title": f"Bagian {n + 1}",
+                        "amount": a,
+                        "due_at": now + timedelta(days=DELIVERY_DAYS + n + 1),
+                    }
                     for n, a in enumerate(amounts)
                 ],
             ),

@@ -79,6 +79,10 @@ class ContractFactory(factory.django.DjangoModelFactory):
     freelancer = factory.SelfAttribute("bid.freelancer")
     amount = factory.SelfAttribute("bid.amount")
     revisions_included = factory.SelfAttribute("bid.revisions_included")
+    # The bid's promise, as bid_accept records it (the bid's delivery days are 5 by default).
+    agreed_delivery_at = factory.LazyAttribute(
+        lambda c: timezone.now() + timedelta(days=c.bid.delivery_days)
+    )
 
     @factory.post_generation
     def milestone(obj, create, extracted, **kwargs):
@@ -88,7 +92,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
                 position=1,
                 title=obj.gig.title[:120],
                 amount=obj.amount,
-                due_at=timezone.now() + timedelta(days=5),
+                due_at=obj.agreed_delivery_at,
             )
 
 

@@ -675,6 +675,7 @@ def test_edit_bid_by_someone_else_is_refused(open_gig):
 
 
 # --- milestones ------------------------------------------------------------------------------
+# The contract's bid promised delivery in 5 days: a split's due dates are 6 and 8 days out.
 
 
 @pytest.fixture
@@ -689,7 +690,7 @@ def part(title: str, amount, days) -> dict:
 MILESTONE_CASES = [
     (
         "sum_under_total",
-        [part("Konsep", 100_000, 3), part("Final", 100_000, 7)],
+        [part("Konsep", 100_000, 6), part("Final", 100_000, 8)],
         {
             "milestones": [
                 "The amounts add up to Rp 200.000; they must add up to the contract's Rp 300.000."
@@ -699,7 +700,7 @@ MILESTONE_CASES = [
     ),
     (
         "sum_over_total",
-        [part("Konsep", 200_000, 3), part("Final", 200_000, 7)],
+        [part("Konsep", 200_000, 6), part("Final", 200_000, 8)],
         {
             "milestones": [
                 "The amounts add up to Rp 400.000; they must add up to the contract's Rp 300.000."
@@ -709,44 +710,44 @@ MILESTONE_CASES = [
     ),
     (
         "part_under_minimum",
-        [part("Konsep", 9_999, 3), part("Final", 290_001, 7)],
+        [part("Konsep", 9_999, 6), part("Final", 290_001, 8)],
         {"milestones.0.amount": ["At least Rp 10.000."]},
         SPLIT,
     ),
     (
         "part_zero",
-        [part("Konsep", 0, 3), part("Final", 300_000, 7)],
+        [part("Konsep", 0, 6), part("Final", 300_000, 8)],
         {"milestones.0.amount": [AT_LEAST_1]},
     ),
     (
         "part_negative",
-        [part("Konsep", -100_000, 3), part("Final", 400_000, 7)],
+        [part("Konsep", -100_000, 6), part("Final", 400_000, 8)],
         {"milestones.0.amount": [AT_LEAST_1]},
     ),
     (
         "part_over_max",
-        [part("Konsep", 2**63, 3)],
+        [part("Konsep", 2**63, 6)],
         {"milestones.0.amount": [AT_MOST_MAX]},
     ),
     (
         "part_amount_string",
-        [part("Konsep", "100000", 3), part("Final", 200_000, 7)],
+        [part("Konsep", "100000", 6), part("Final", 200_000, 8)],
         {"milestones.0.amount": [WHOLE]},
     ),
     (
         "part_amount_fraction",
-        [part("Konsep", 100_000.5, 3), part("Final", 199_999.5, 7)],
+        [part("Konsep", 100_000.5, 6), part("Final", 199_999.5, 8)],
         {"milestones.0.amount": [WHOLE], "milestones.1.amount": [WHOLE]},
     ),
     (
         "due_in_the_past",
-        [part("Konsep", 100_000, 3), part("Final", 200_000, -1)],
+        [part("Konsep", 100_000, 6), part("Final", 200_000, -1)],
         {"milestones.1.due_at": ["Must be in the future."]},
         SPLIT,
     ),
     (
         "due_before_the_previous",
-        [part("Konsep", 100_000, 7), part("Final", 200_000, 3)],
+        [part("Konsep", 100_000, 8), part("Final", 200_000, 6)],
         {"milestones.1.due_at": ["Must not be before the previous one."]},
         SPLIT,
     ),
@@ -762,12 +763,12 @@ MILESTONE_CASES = [
     ),
     (
         "title_blank",
-        [part("", 300_000, 3)],
+        [part("", 300_000, 6)],
         {"milestones.0.title": ["This field may not be blank."]},
     ),
     (
         "unknown_field_in_part",
-        [{**part("Konsep", 300_000, 3), "status": "funded"}],
+        [{**part("Konsep", 300_000, 6), "status": "funded"}],
         {"milestones.0.status": [UNKNOWN]},
     ),
     (
@@ -796,14 +797,14 @@ def test_split_milestones_unknown_top_level_field(contract):
     before = snapshot()
     response = client_for(contract.client).post(
         f"/api/v1/contracts/{contract.pk}/milestones/",
-        {"milestones": [part("Semua", 300_000, 3)], "amount": 300_000},
+        {"milestones": [part("Semua", 300_000, 6)], "amount": 300_000},
         format="json",
     )
     assert_refused(response, 400, "invalid", {"amount": [UNKNOWN]})
     assert snapshot() == before
 
 
-GOOD_SPLIT = [("Konsep", 100_000, 3), ("Final", 200_000, 7)]
+GOOD_SPLIT = [("Konsep", 100_000, 6), ("Final", 200_000, 8)]
 
 
 @pytest.mark.parametrize(

@@ -128,8 +128,9 @@ def test_contract_thread_and_milestone_split():
         f"/api/v1/contracts/{contract['id']}/milestones/",
         {
             "milestones": [
-                {"title": "Konsep", "amount": 100_000, "due_at": iso(timedelta(days=3))},
-                {"title": "Final", "amount": 200_000, "due_at": iso(timedelta(days=7))},
+                # Not before the bid's 7 days.
+                {"title": "Konsep", "amount": 100_000, "due_at": iso(timedelta(days=7, hours=1))},
+                {"title": "Final", "amount": 200_000, "due_at": iso(timedelta(days=9))},
             ]
         },
         format="json",

@@ -108,7 +108,7 @@ def two_milestones(contract: Contract, first: int, second: int) -> list[Mileston
         contract_id=contract.pk,
         actor=contract.client,
         parts=[
-            {"title": "Konsep", "amount": first, "due_at": START + timedelta(days=3)},
+            {"title": "Konsep", "amount": first, "due_at": DUE},
             {"title": "Final", "amount": second, "due_at": START + timedelta(days=7)},
         ],
     )

@@ -174,7 +174,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/contracts/{contract}/messages/",                   401,  404,  200,  200,  200),
     ("POST",   "/contracts/{contract}/messages/",                   401,  404,  201,  201,  201),
     ("GET",    "/contracts/{contract}/messages/attachments/{msg_file}/", 401, 404, 200, 200, 200),
-    # Delivered files: the contract's parties and moderators, like the thread's files.
+    # Deliveries and their files: the contract's parties and moderators, like the thread's.
+    ("GET",    "/contracts/{escrow_contract}/deliveries/",          401,  404,  200,  200,  200),
     ("GET", "/contracts/{escrow_contract}/deliveries/files/{delivered}/", 401, 404, 200, 200, 200),
     # Reviews of a completed contract: its parties, and moderators read. The client's review of
     # {done_contract} is in and hidden; the freelancer's is the second one, which reveals both.
@@ -351,7 +352,7 @@ def escrow_milestones(client: User, freelancer: User, category: Category) -> dic
             "amount": contract.amount // 3,
             "due_at": timezone.now() + timedelta(days=days),
         }
-        for days, title in enumerate(("Sketsa", "Warna", "Final"), start=3)
+        for days, title in enumerate(("Sketsa", "Warna", "Final"), start=6)
     ]
     milestones_split(contract_id=contract.pk, actor=client, parts=parts)
     funded, submitted, disputed = contract.milestones.order_by("position")
@@ -521,8 +522,8 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     ("PATCH", "/bids/{bid}/"): lambda w: {"amount": 130_000},
     ("POST", "/contracts/{contract}/milestones/"): lambda w: {
         "milestones": [
-            {"title": "Konsep", "amount": 60_000, "due_at": iso(2)},
-            {"title": "Final", "amount": 60_000, "due_at": iso(4)},
+            {"title": "Konsep", "amount": 60_000, "due_at": iso(6)},
+            {"title": "Final", "amount": 60_000, "due_at": iso(8)},
         ]
     },
     ("POST", "/contracts/{contract}/messages/"): lambda w: {"body": "Draf pertama besok pagi."},

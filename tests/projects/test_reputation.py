@@ -44,9 +44,16 @@ ALL_FIVE = (5, 5, 5)
 # --- Building real histories through the services ---------------------------------------------
 
 
-def hire(*, client=None, freelancer=None, amount: int = 120_000, revisions: int = 2) -> Contract:
-    """An active contract (one pending milestone due in 5 days) with the client's wallet
-    holding its amount. Users are made when not given."""
+def hire(
+    *,
+    client=None,
+    freelancer=None,
+    amount: int = 120_000,
+    revisions: int = 2,
+    delivery_days: int = 5,
+) -> Contract:
+    """An active contract (one pending milestone due in ``delivery_days``, 5) with the client's
+    wallet holding its amount. Users are made when not given."""
     client = client or UserFactory()
     freelancer = freelancer or UserFactory()
     contract = ContractFactory(
@@ -54,6 +61,7 @@ def hire(*, client=None, freelancer=None, amount: int = 120_000, revisions: int 
         bid__freelancer=freelancer,
         bid__amount=amount,
         bid__revisions_included=revisions,
+        bid__delivery_days=delivery_days,
     )
     top_up(client, amount)
     return contract
@@ -250,7 +258,8 @@ def test_rating_new_freelancer_one_five_star_vs_established_many_four_point_eigh
 
 
 def test_on_time_rate_counts_first_submissions_of_funded_milestones_by_their_due_date(db, clock):
-    contract = hire(amount=700_000)
+    # A one-day bid, so the split may set due dates from one day on.
+    contract = hire(amount=700_000, delivery_days=1)
     day = timedelta(days=1)
     due = [1 * day, 2 * day, 3 * day, 3 * day, 4 * day, 4 * day, 10 * day]
     parts = milestones_split(

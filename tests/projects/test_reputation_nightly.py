@@ -146,6 +146,7 @@ def build_market(*, users: int, seed: int, tag: str) -> None:
                 freelancer=bid.freelancer,
                 amount=bid.amount,
                 revisions_included=2,
+                agreed_delivery_at=NOW,
                 status=status,
                 outcome=rng.choice(outcome),
                 first_response_seconds=response,

@@ -64,6 +64,7 @@ def _contracts(count: int) -> list[int]:
             freelancer=freelancer,
             amount=100_000,
             revisions_included=1,
+            agreed_delivery_at=NOW,
         )
         for bid in bids
     )

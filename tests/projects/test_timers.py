@@ -640,6 +640,8 @@ def test_client_cancels_an_overdue_funded_milestone_and_is_refunded(clock):
 @pytest.mark.django_db
 def test_milestone_funded_an_hour_before_it_is_due_gets_only_the_2h_notice(clock):
     contract, milestone = active_contract()
+    # A bid that promised the work within the hour (the hire was at START).
+    Contract.objects.filter(pk=contract.pk).update(agreed_delivery_at=START + hours(1))
     Milestone.objects.filter(pk=milestone.pk).update(due_at=START + hours(1))
     services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
 
