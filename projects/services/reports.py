@@ -227,7 +227,7 @@ def _tell_reporters(reports: list[Report], outcome: str) -> None:
 
 
 @records_refused_attempts
-@transaction.atomic
+@atomic_with_retry
 def content_remove(*, moderator: User, target_type: str, target_id: int, reason: str) -> None:
     """Hide a reported object from everyone but its author and moderators. Nothing is deleted:
     reports and the audit log still point at it. Removing it again changes nothing. Never by a

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
-from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from accounts.services.audit import records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
+from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.transactions import atomic_with_retry
 from projects.access import ensure_staff_permission
 from projects.models import Contract, ReputationEvent, Review, TrustCheck
@@ -118,18 +120,15 @@ def _lock_for_ruling(*, moderator: User, contract_id: int) -> TrustCheck:
     )
     if check is None:
         raise NotFound(_("This contract has no trust check."))
-    if moderator.pk in (check.contract.client_id, check.contract.freelancer_id):
-        raise PermissionDenied(
-            _("You are a party to this contract: another moderator must rule on it."),
-            code="own_contract",
-        )
     return check
 
 
+@records_refused_attempts
 @atomic_with_retry
 def trust_check_clear(*, moderator: User, contract_id: int, note: str = "") -> TrustCheck:
     """A moderator found the two parties to be different people: the reviews count again."""
     check = _lock_for_ruling(moderator=moderator, contract_id=contract_id)
+    ensure_staff_not_party(staff=moderator, action=Action.CLEAR_TRUST_SIGNALS, obj=check.contract)
     if check.status == TrustCheck.Status.CLEARED:
         return check
     if check.status == TrustCheck.Status.CONFIRMED:
@@ -155,6 +154,7 @@ def trust_check_clear(*, moderator: User, contract_id: int, note: str = "") -> T
     return check
 
 
+@records_refused_attempts
 @atomic_with_retry
 def trust_check_confirm(
     *, moderator: User, contract_id: int, reason: str, suspend: bool = False
@@ -167,6 +167,7 @@ def trust_check_confirm(
     if not reason.strip():
         raise DomainError(_("Say why: the users are told."), fields={"reason": [_("Required.")]})
     check = _lock_for_ruling(moderator=moderator, contract_id=contract_id)
+    ensure_staff_not_party(staff=moderator, action=Action.CONFIRM_COLLUSION, obj=check.contract)
     if check.status == TrustCheck.Status.CONFIRMED:
         return check
     now = timezone.now()

@@ -523,6 +523,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
         "projects.services.suspensions.suspension_lift",
         "payments.services.withdrawal_mark_paid",
         "payments.services.withdrawal_reject",
+        "projects.services.trust.trust_check_clear",
+        "projects.services.trust.trust_check_confirm",
     }
     unguarded = [
         name

@@ -556,6 +556,9 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if moves:
             m.status = M.FUNDED
+            # Funding leaves the freelancer the delivery time the bid promised: a milestone
+            # funded after its due date is due again, that long after funding.
+            m.overdue = False
             self.books.wallet[actor] -= m.amount
             self.books.postings[(Kind.FUND, f"milestone:{pk}")] += 1
 

@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.models import FreelancerProfile, ModeratorAction, Notification, SignIn, Suspension
 from accounts.roles import MODERATORS, ensure_role_groups
 from accounts.services import fingerprint, sign_in_record
-from marketplace.errors import PermissionDenied
+from accounts.staff_policy import StaffIsParty
 from payments.services import withdrawal_request
 from projects.models import Review, TrustCheck
 from projects.services import milestones as milestone_services
@@ -238,11 +238,14 @@ def test_a_staff_member_cannot_rule_on_their_own_contract(
     log_in_over_the_api(completed.freelancer, HOME)
     review_both(completed, django_capture_on_commit_callbacks)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(StaffIsParty):
         trust_check_clear(moderator=completed.freelancer, contract_id=completed.pk)
 
     assert TrustCheck.objects.get().status == "held"
-    assert not ModeratorAction.objects.exists()
+    # Only the refused attempt is on record.
+    assert list(ModeratorAction.objects.values_list("action", "details__attempted")) == [
+        ("refused_as_party", "clear_trust_signals")
+    ]
     assert figures(completed.freelancer) == (None, 0)
 
 
