@@ -99,6 +99,24 @@ class LogoutApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutAllApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+        summary="Log out everywhere",
+        description=(
+            "Revokes every API token of the account, this one included, and ends every browser "
+            "session. Changing or resetting the password does the same."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        services.user_logout_everywhere(user=request.user)
+        if not isinstance(request.auth, AuthToken):
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeApi(APIView):
     @extend_schema(responses=UserSerializer, tags=["account"])
     def get(self, request: Request) -> Response:

@@ -52,3 +52,14 @@ class PaymentRequired(DomainError):
     def __init__(self, message: str, *, missing: int = 0, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.missing = missing
+
+
+class RateLimited(DomainError):
+    """Too many of this action in a short time; ``retry_after`` says when to try again (s)."""
+
+    status_code = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = max(1, int(retry_after))

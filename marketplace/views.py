@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from marketplace import health
 from marketplace.api import error_body
+from marketplace.errors import RateLimited
 
 SERVICE_STATUS_CHOICES = [("up", "up"), ("down", "down")]
 
@@ -79,6 +80,16 @@ def permission_denied(
         message = _("You do not have permission to do this.")
         return JsonResponse(error_body("permission_denied", message), status=403)
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def too_many_requests(request: HttpRequest, exception: RateLimited) -> HttpResponse:
+    """A page's action refused by a rate limit: say how long to wait, with Retry-After."""
+    response = render(
+        request, "429.html", {"message": exception.message, "wait": exception.retry_after}
+    )
+    response.status_code = 429
+    response["Retry-After"] = str(exception.retry_after)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

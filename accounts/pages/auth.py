@@ -9,7 +9,6 @@ attempts on the pages and on the API count together.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -25,22 +24,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
-from accounts.pages.forms import GarapPasswordResetForm, LoginForm, SignupForm
+from accounts import lockout, services
+from accounts.pages.forms import (
+    GarapPasswordResetForm,
+    GarapSetPasswordForm,
+    LoginForm,
+    SignupForm,
+)
 from accounts.throttles import AuthRateThrottle
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
+from marketplace.ratelimit import page_refusal
 
 TOO_MANY = 429
 
 
 def throttle_refusal(request: HttpRequest) -> tuple[str, int] | None:
     """The API's login throttle for a page's POST: None to go on, else (message, seconds)."""
-    throttle = AuthRateThrottle()
-    if throttle.allow_request(request, None):  # type: ignore[arg-type]
-        return None
-    wait = max(1, math.ceil(throttle.wait() or 1))
-    return _("Too many attempts. Wait %(seconds)d seconds and try again.") % {"seconds": wait}, wait
+    return page_refusal(AuthRateThrottle(), request)
 
 
 def _too_many(response: HttpResponse, wait: int) -> HttpResponse:
@@ -136,6 +137,9 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(form=form, refusal=refusal[0])
             return _too_many(self.render_to_response(context), refusal[1])
         response = super().post(request, *args, **kwargs)
+        wait = lockout.delay_of(request)
+        if wait:  # the account's login delay runs (accounts.lockout)
+            return _too_many(response, wait)
         if response.status_code == 200:  # the form came back with its error
             response.status_code = 400
         return response
@@ -183,6 +187,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = GarapSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 

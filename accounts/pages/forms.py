@@ -13,12 +13,20 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UsernameField,
+)
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
 from projects.selectors.taxonomy import category_list, skill_list
 
@@ -82,7 +90,21 @@ class SignupForm(forms.Form):
         return data
 
 
-class LoginForm(AuthenticationForm):
+class LoginDelayMixin:
+    """For Django's login forms (the pages' and the admin's): when the backend refused the login
+    because the account's delay runs (``accounts.lockout``), say how long to wait instead of
+    "wrong password"."""
+
+    request: Any
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        wait = lockout.delay_of(self.request)
+        if wait:
+            return forms.ValidationError(login_delay_message(wait), code="login_delayed")
+        return super().get_invalid_login_error()  # type: ignore[misc]
+
+
+class LoginForm(LoginDelayMixin, AuthenticationForm):
     """Django's login form on our backend: a username or an e-mail address, any letter case."""
 
     username = UsernameField(
@@ -130,6 +152,28 @@ class GarapPasswordResetForm(PasswordResetForm):
                 to_email,
                 html_email_template_name,
             )
+
+
+class GarapSetPasswordForm(SetPasswordForm):
+    """The reset link's new password: set through the service, which also signs the account
+    out everywhere (a reset is often the owner taking a stolen account back)."""
+
+    def save(self, commit: bool = True) -> Any:
+        return user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class GarapPasswordChangeForm(PasswordChangeForm):
+    """Settings: a new password for a signed-in user who knows the current one. Every other
+    session and every API token ends; this session stays signed in (``keep``)."""
+
+    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def save(self, commit: bool = True) -> Any:
+        return user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], keep=self.request
+        )
 
 
 # --- settings ---------------------------------------------------------------------------------

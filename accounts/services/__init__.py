@@ -29,6 +29,8 @@ from accounts.services.users import (
     token_issue,
     token_obtain,
     token_revoke,
+    user_logout_everywhere,
+    user_password_set,
     user_register,
     user_update,
 )
@@ -55,6 +57,8 @@ __all__ = [
     "token_issue",
     "token_obtain",
     "token_revoke",
+    "user_logout_everywhere",
+    "user_password_set",
     "user_register",
     "user_update",
 ]

@@ -7,17 +7,18 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import selectors
+from accounts import lockout, selectors
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 
 
 def token_digest(raw_token: str) -> str:
@@ -25,19 +26,52 @@ def token_digest(raw_token: str) -> str:
 
 
 def token_issue(*, user: User) -> tuple[AuthToken, str]:
-    """Create an API token for ``user``; returns the row and the raw token (shown only once)."""
+    """Create an API token for ``user``; returns the row and the raw token (shown only once).
+
+    A user holds at most ``AUTH_TOKENS_PER_USER`` live tokens: logging in again past it revokes
+    the oldest, and expired ones are removed, so repeated logins cannot pile up rows.
+    """
     raw = secrets.token_urlsafe(32)
-    token = AuthToken.objects.create(
-        user=user,
-        digest=token_digest(raw),
-        prefix=raw[:8],
-        expires_at=timezone.now() + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        token = AuthToken.objects.create(
+            user=user,
+            digest=token_digest(raw),
+            prefix=raw[:8],
+            auth_hash=user.get_session_auth_hash(),
+            expires_at=now + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
+        )
+        mine = AuthToken.objects.filter(user=user)
+        surplus = mine.order_by("-created_at", "-pk").values_list("pk", flat=True)[
+            settings.AUTH_TOKENS_PER_USER :
+        ]
+        mine.filter(Q(pk__in=list(surplus)) | Q(expires_at__lte=now)).delete()
     return token, raw
 
 
 def token_revoke(*, token: AuthToken) -> None:
     AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def user_logout_everywhere(*, user: User, keep: HttpRequest | None = None) -> None:
+    """Void every session and API token of ``user``: the epoch their hashes include moves on,
+    and the token rows are deleted. ``keep``: a request whose session stays signed in (the one
+    that changed the password)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    AuthToken.objects.filter(user=user).delete()
+    if keep is not None:
+        update_session_auth_hash(keep, user)
+
+
+def user_password_set(*, user: User, password: str, keep: HttpRequest | None = None) -> User:
+    """Give ``user`` a new password (already validated) and sign out everywhere else: a
+    password reset because of a stolen account must also end the thief's sessions and tokens.
+    ``keep``: the request of a signed-in change, whose session stays."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_logout_everywhere(user=user, keep=keep)
+    return user
 
 
 def _taken_fields(*, username: str, email: str) -> dict[str, list[str]]:
@@ -99,12 +133,22 @@ def token_obtain(
 ) -> tuple[AuthToken, str]:
     """Log in with a username or e-mail and a password; returns a new API token.
 
-    Raises ``DomainError`` (400, ``invalid_credentials``) without saying which part was wrong.
+    Raises ``DomainError`` (400, ``invalid_credentials``) without saying which part was wrong,
+    or ``RateLimited`` (429) while the account's login delay runs (``accounts.lockout``).
     """
     user = authenticate(request, username=username, password=password)
     if user is None:
+        wait = lockout.delay_of(request)
+        if wait:
+            raise RateLimited(login_delay_message(wait), retry_after=wait)
         raise DomainError(_("Wrong username, e-mail or password."), code="invalid_credentials")
     return token_issue(user=user)
+
+
+def login_delay_message(wait: int) -> str:
+    return _(
+        "Too many wrong passwords for this account. Wait %(seconds)d seconds and try again."
+    ) % {"seconds": wait}
 
 
 def user_update(

@@ -34,3 +34,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 AUTH_THROTTLE_RATE = "1000/min"
 REPORT_THROTTLE_RATE = "1000/min"
+# Tests of the limits set their own rates; every other test is far below these.
+MESSAGE_RATE = "1000/min"
+INVITATION_RATE = "1000/min"
+DEPOSIT_RATE = "1000/min"
+STAFF_REQUIRE_2FA = False

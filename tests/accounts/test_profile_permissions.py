@@ -82,6 +82,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("POST",   "/auth/verify-email/",                               200,  200,  200,  200,  200),
     # Logging out ends the token the request came with.
     ("POST",   "/auth/logout/",                                     401,  204,  204,  204,  204),
+    # Logging out everywhere ends every token of the caller's account, nobody else's.
+    ("POST",   "/auth/logout-all/",                                 401,  204,  204,  204,  204),
     # One's own account, profiles and reputation log.
     ("GET",    "/me/",                                              401,  200,  200,  200,  200),
     ("PATCH",  "/me/",                                              401,  200,  200,  200,  200),
