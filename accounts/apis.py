@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
@@ -49,6 +50,8 @@ from marketplace.api import (
     paginate,
     validated_query,
 )
+from marketplace.errors import RateLimited
+from marketplace.ratelimit import client_address
 
 
 class ImageRenderer(BinaryRenderer):
@@ -72,7 +75,9 @@ class RegisterApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, token, raw = services.user_register(**serializer.validated_data)
+        user, token, raw = services.user_register(
+            **serializer.validated_data, client=client_address(request)
+        )
         return _token_response(user=user, raw=raw, token=token, status_code=201)
 
 
@@ -218,7 +223,14 @@ class EmailVerificationSendApi(APIView):
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request) -> Response:
-        services.email_verification_send(user=request.user)
+        """E-mail a confirmation link (at most ``ACCOUNT_EMAIL_RATE`` per address: then 429)."""
+        wait = services.email_verification_send(user=request.user)
+        if wait:
+            raise RateLimited(
+                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                % {"seconds": wait},
+                retry_after=wait,
+            )
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.services import notification_email_deliver, notification_emails_pending
+from accounts.services.account_emails import account_email_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +46,15 @@ def deliver_pending_emails() -> int:
             # The attempt is counted; after EMAIL_MAX_ATTEMPTS the row is marked failed.
             logger.warning("e-mail for notice %s failed; will retry", pk, exc_info=True)
     return sent
+
+
+@shared_task(
+    name="accounts.tasks.send_account_email",
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=4,
+)
+def send_account_email(kind: str, user_id: int) -> bool:
+    """A password-reset, verification or sign-up-attempt e-mail (services.account_emails)."""
+    return account_email_deliver(kind=kind, user_id=user_id)

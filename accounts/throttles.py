@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.ratelimit import ClientRateThrottle
+from marketplace.throttles import ClientRateThrottle
 
 
 class AuthRateThrottle(ClientRateThrottle):

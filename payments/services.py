@@ -21,6 +21,7 @@ from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.ratelimit import rate_limit
 from marketplace.state import ensure_transition
 from marketplace.tasks import enqueue_on_commit
 from payments import gateways, ledger, notices
@@ -115,6 +116,12 @@ def deposit_create(
     """Start a top-up: a pending deposit and the gateway's checkout URL. No money moves until
     the gateway's signed webhook says it was paid. ``return_url`` is where the gateway's page
     sends the payer back (the web wallet for a top-up started there; none from the API)."""
+    rate_limit(
+        "deposits",
+        user.pk,
+        settings.DEPOSIT_RATE,
+        _("You started many top-ups in a short time. Wait %(seconds)d seconds and try again."),
+    )
     provider = provider or settings.PAYMENT_GATEWAY
     gateway = gateways.get(provider)
     if gateway is None:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import user_get_active
 from marketplace.api import PageQuerySerializer, page_of, paginate
-from marketplace.ratelimit import UserRateThrottle
+from marketplace.throttles import UserRateThrottle
 from projects.models import Report
 from projects.selectors.reports import report_list_mine
 from projects.serializers_reports import ReportCreateSerializer, ReportSerializer

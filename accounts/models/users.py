@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.text import validate_single_line
+
 # Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
 USERNAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{1,28})[A-Za-z0-9]$"
 username_validator = RegexValidator(
@@ -40,7 +42,9 @@ class User(AbstractUser):
         error_messages={"unique": _("This username is taken.")},
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, validators=[validate_single_line]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,

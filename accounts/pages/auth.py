@@ -32,9 +32,10 @@ from accounts.pages.forms import (
     SignupForm,
 )
 from accounts.throttles import AuthRateThrottle
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 from marketplace.pages import add_domain_error
-from marketplace.ratelimit import page_refusal
+from marketplace.ratelimit import client_address
+from marketplace.throttles import page_refusal
 
 TOO_MANY = 429
 
@@ -108,7 +109,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 display_name=data["display_name"],
                 preferred_language=data["preferred_language"],
+                client=client_address(request),
             )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            page = render(request, "accounts/signup.html", {"form": form, **context})
+            return _too_many(page, exc.retry_after)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -163,15 +169,10 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = GarapPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
-
-    @property
-    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
-        # The link starts with SITE_URL, as in every other e-mail, never with the request's
-        # Host header (which a stranger could set to send the victim a link to their site).
-        return {"site_url": settings.SITE_URL.rstrip("/")}
+    # The e-mail is built by the worker (accounts.services.account_emails), its link starting
+    # with SITE_URL, never with the request's Host header (which a stranger could set to send
+    # the victim a link to their own site).
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         refusal = throttle_refusal(request)  # each request may send an e-mail

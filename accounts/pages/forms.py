@@ -26,8 +26,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from accounts.services.account_emails import PASSWORD_RESET, account_email_request
 from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
+from marketplace.text import validate_single_line
 from projects.selectors.taxonomy import category_list, skill_list
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
@@ -54,6 +56,7 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     display_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Display name"),
         max_length=80,
         required=False,
@@ -132,26 +135,13 @@ class LoginForm(LoginDelayMixin, AuthenticationForm):
 
 
 class GarapPasswordResetForm(PasswordResetForm):
-    """Django's reset e-mail, written in the language the person chose, not the visitor's."""
+    """Django's reset form, its e-mail sent by the worker in the person's own language and
+    limited per address and per account (``accounts.services.account_emails``). The page says
+    "sent" whether or not an account exists or the limit held the e-mail back: no oracle."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        with translation.override(context["user"].preferred_language):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for user in self.get_users(self.cleaned_data["email"]):
+            account_email_request(user=user, kind=PASSWORD_RESET)
 
 
 class GarapSetPasswordForm(SetPasswordForm):
@@ -181,6 +171,7 @@ class GarapPasswordChangeForm(PasswordChangeForm):
 
 class AccountForm(forms.Form):
     display_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Display name"),
         max_length=80,
         required=False,
@@ -211,6 +202,7 @@ def _province_choices() -> list[tuple[str, str]]:
 
 class FreelancerProfileForm(forms.Form):
     headline = forms.CharField(
+        validators=[validate_single_line],
         label=_("Headline"),
         max_length=120,
         required=False,
@@ -228,7 +220,9 @@ class FreelancerProfileForm(forms.Form):
     starting_price = forms.IntegerField(
         label=_("Starting price (Rp)"), required=False, min_value=1, max_value=2**62
     )
-    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    city = forms.CharField(
+        validators=[validate_single_line], label=_("City"), max_length=80, required=False
+    )
     province = forms.ChoiceField(label=_("Province"), choices=_province_choices, required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
@@ -256,6 +250,7 @@ class FreelancerProfileForm(forms.Form):
 
 class ShopForm(forms.Form):
     shop_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Shop or business name"),
         max_length=80,
         required=False,

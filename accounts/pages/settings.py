@@ -187,7 +187,14 @@ def verify_email_send(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         messages.error(request, refusal[0])
     elif request.user.email_verified_at is None:
-        services.email_verification_send(user=request.user)
+        wait = services.email_verification_send(user=request.user)
+        if wait:
+            messages.error(
+                request,
+                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                % {"seconds": wait},
+            )
+            return _back("account")
         messages.success(
             request,
             _("We sent a link to %(email)s. Open it to confirm your address.")

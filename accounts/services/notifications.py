@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Notification, User
 from accounts.notice_links import notice_page_path
+from marketplace.text import header_safe
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         text = render_to_string("email/notice.txt", context)
         html = render_to_string("email/notice.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[Garap] {notification.title}", body=text, to=[recipient.email]
+        # The title holds user text (a gig title): never let it break the header.
+        subject=header_safe(f"[Garap] {notification.title}", limit=250),
+        body=text,
+        to=[recipient.email],
     )
     message.attach_alternative(html, "text/html")
     return message

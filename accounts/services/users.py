@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts import lockout, selectors
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
+from accounts.services.account_emails import SIGNUP_ATTEMPT, account_email_request
+from marketplace import ratelimit
 from marketplace.errors import DomainError, RateLimited
 
 
@@ -90,6 +92,7 @@ def user_register(
     password: str,
     display_name: str = "",
     preferred_language: str = User.Language.INDONESIAN,
+    client: str = "",
 ) -> tuple[User, AuthToken, str]:
     """Create an account and its first API token (returned with the raw token).
 
@@ -97,9 +100,25 @@ def user_register(
     letter case) or a password Django's validators refuse. Two sign-ups racing for the same name
     both pass the check; the database's case-insensitive unique constraints let one through and
     the other gets the same 400.
+
+    A taken e-mail address cannot be hidden here — sign-up answers with a token at once, which
+    a made-up answer could not — so it is rate-limited hard instead: ``client`` (the requester's
+    address, ``marketplace.ratelimit.client_address``) may meet ``SIGNUP_TAKEN_EMAIL_RATE`` taken
+    addresses, then every sign-up from it is a 429 (``RateLimited``) — a list of addresses cannot
+    be tested — and the address's owner is e-mailed that someone tried. A taken username is said
+    plainly: usernames are public anyway (every profile's address shows one).
     """
+    rate = settings.SIGNUP_TAKEN_EMAIL_RATE
+    if client and (wait := ratelimit.peek("signup-taken-email", client, rate)):
+        raise RateLimited(ratelimit.wait_message(wait), retry_after=wait)
     email = email.strip()
     fields = _taken_fields(username=username, email=email)
+    if "email" in fields:
+        if client:
+            ratelimit.count_hit("signup-taken-email", client, rate)
+        owner = User.objects.filter(email__iexact=email, is_active=True).first()
+        if owner is not None:
+            account_email_request(user=owner, kind=SIGNUP_ATTEMPT)  # limited per address too
     candidate = User(username=username, email=email, display_name=display_name)
     try:
         validate_password(password, user=candidate)

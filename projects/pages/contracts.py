@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import freelancer_capacity
-from marketplace.errors import DomainError, NotFound, PaymentRequired, PermissionDenied
+from marketplace.errors import DomainError, NotFound, PaymentRequired, PermissionDenied, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.timing import days
@@ -489,8 +489,8 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> DomainError | None:
     403 pages. The service's transaction rolled back, so nothing changed."""
     try:
         call()
-    except (NotFound, PermissionDenied):
-        raise
+    except (NotFound, PermissionDenied, RateLimited):
+        raise  # the 404, 403 and 429 pages (marketplace.pages)
     except DomainError as exc:
         add_domain_error(form, exc)
         return exc

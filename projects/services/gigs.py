@@ -16,6 +16,7 @@ from accounts.selectors import user_is_suspended
 from accounts.services import audit_record
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.ratelimit import rate_limit
 from marketplace.state import ensure_transition
 from marketplace.timing import days, hours
 from marketplace.uploads import check_document
@@ -395,13 +396,26 @@ def _went_live(gig: Gig) -> None:
 
 @transaction.atomic
 def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
-    """Invite a freelancer to bid; inviting the same person again changes nothing."""
+    """Invite a freelancer to bid; inviting the same person again changes nothing.
+
+    At most ``INVITATION_RATE`` invitations per client (each one notifies and e-mails
+    someone). Staff accounts cannot be invited: they are not freelancers, and a stream of
+    invitations is a way to reach them outside the moderation tools — they answer as an
+    unknown username does, so the invitation form tells nobody who is staff."""
+    rate_limit(
+        "invitations",
+        actor.pk,
+        settings.INVITATION_RATE,
+        _("You sent many invitations in a short time. Wait %(seconds)d seconds and try again."),
+    )
     gig = _lock_own_gig(gig_id, actor)
     if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
         raise Conflict(
             _("Invitations are for gigs not yet awarded or closed."), code="invalid_state"
         )
-    freelancer = User.objects.filter(username__iexact=freelancer_username, is_active=True).first()
+    freelancer = User.objects.filter(
+        username__iexact=freelancer_username, is_active=True, is_staff=False
+    ).first()
     if freelancer is None:
         raise DomainError(
             _("No freelancer with that username."), fields={"freelancer": [_("Unknown username.")]}

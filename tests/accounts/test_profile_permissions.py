@@ -45,6 +45,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -60,7 +61,7 @@ from accounts.models import (
 )
 from accounts.services import (
     client_profile_update,
-    email_verification_send,
+    email_verification_token,
     freelancer_profile_update,
     portfolio_image_add,
     portfolio_item_create,
@@ -202,7 +203,7 @@ def build_world(moderators: Group) -> World:
             "gone_item": gone_item,
             "gone_image": gone_image,
             "skill": skill.pk,
-            "verify_token": email_verification_send(user=stranger),
+            "verify_token": email_verification_token(user=stranger),
         },
     )
 
@@ -240,9 +241,11 @@ def send(world: World, actor: str, method: str, path: str, ids: dict[str, Any]) 
     body = BODIES.get((method, path), lambda w: None)(world)
     url = "/api/v1" + path.format(**ids)
     multipart = body is not None and any(hasattr(v, "read") for v in body.values())
-    return getattr(world.client(actor), method.lower())(
-        url, body, format="multipart" if multipart else "json"
-    )
+    # E-mails leave through the worker after the request commits: run that too.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return getattr(world.client(actor), method.lower())(
+            url, body, format="multipart" if multipart else "json"
+        )
 
 
 def snapshot() -> dict[str, list[Any]]:
