@@ -5,8 +5,9 @@ A display name, a gig title or a shop name ends up in e-mail subjects, notices a
 a line break in it breaks an e-mail header (Django refuses to send it: BadHeaderError, which let
 anyone with a CR/LF in their name suppress the other party's notices), a tab or an escape code
 garbles a page. ``validate_single_line`` refuses C0/C1 control characters and the Unicode line
-and paragraph separators; models, serializers and page forms all use it. ``header_safe`` is the
-second line of defence where a header is built: whatever is stored, sending never fails on it.
+and paragraph separators (NUL has its own validator in Django and DRF); models, serializers and
+page forms all use it. ``header_safe`` is the second line of defence where a header is built:
+whatever is stored, sending never fails on it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# NUL is left to Django's and DRF's own ProhibitNullCharactersValidator (one message, not two);
+# header_safe removes it as well.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x1f\x7f-\x9f\u2028\u2029]")
+HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @deconstructible
@@ -41,4 +45,4 @@ validate_single_line = SingleLineValidator()
 
 def header_safe(text: str, limit: int = 200) -> str:
     """``text`` fit for an e-mail header: control characters become spaces, runs of spaces one."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", str(text)).split())[:limit]
+    return " ".join(HEADER_UNSAFE.sub(" ", str(text)).split())[:limit]
