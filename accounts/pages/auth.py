@@ -4,7 +4,8 @@ Sign-up calls the API's service (``accounts.services.user_register``: taken name
 password validators); logging in goes through the same authentication backend as the API's
 token login (a username or an e-mail, any letter case). Both, and the password-reset form
 (each use sends an e-mail), share the API's per-address throttle (``AUTH_THROTTLE_RATE``):
-attempts on the pages and on the API count together.
+attempts on the pages and on the API count together. The backend's per-account login delay
+(``accounts.lockout``) and sign-up's limit on taken e-mail addresses answer 429 here as there.
 """
 
 from __future__ import annotations
