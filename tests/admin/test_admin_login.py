@@ -55,7 +55,9 @@ def test_the_per_account_delay_holds_from_every_address(settings):
         _admin_login(Client(REMOTE_ADDR=f"198.51.100.{n}"), "moderator", "x").status_code
         for n in range(4)
     ]
-    refused = _admin_login(Client(REMOTE_ADDR="192.0.2.1"), "moderator", PASSWORD)
+    refused = _admin_login(
+        Client(REMOTE_ADDR="192.0.2.1", HTTP_ACCEPT_LANGUAGE="en"), "moderator", PASSWORD
+    )
 
     assert statuses == [200, 200, 200, 429]
     assert refused.status_code == 429
