@@ -38,4 +38,6 @@ REPORT_THROTTLE_RATE = "1000/min"
 MESSAGE_RATE = "1000/min"
 INVITATION_RATE = "1000/min"
 DEPOSIT_RATE = "1000/min"
+# The concurrency tests give each of their many threads a token of the same user.
+AUTH_TOKENS_PER_USER = 1000
 STAFF_REQUIRE_2FA = False
