@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
@@ -49,6 +50,8 @@ from marketplace.api import (
     paginate,
     validated_query,
 )
+from marketplace.errors import RateLimited
+from marketplace.ratelimit import client_address
 from marketplace.request_guard import MultiPartParser
 from marketplace.upload_limits import IMAGE, UploadRateThrottle
 
@@ -74,7 +77,9 @@ class RegisterApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, token, raw = services.user_register(**serializer.validated_data)
+        user, token, raw = services.user_register(
+            **serializer.validated_data, client=client_address(request)
+        )
         services.sign_in_record(
             user_id=user.pk,
             kind=SignIn.Kind.SIGNUP,
@@ -107,6 +112,24 @@ class LogoutApi(APIView):
         if isinstance(request.auth, AuthToken):
             services.token_revoke(token=request.auth)
         else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+        summary="Log out everywhere",
+        description=(
+            "Revokes every API token of the account, this one included, and ends every browser "
+            "session. Changing or resetting the password does the same."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        services.user_logout_everywhere(user=request.user)
+        if not isinstance(request.auth, AuthToken):
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -212,7 +235,14 @@ class EmailVerificationSendApi(APIView):
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request) -> Response:
-        services.email_verification_send(user=request.user)
+        """E-mail a confirmation link (at most ``ACCOUNT_EMAIL_RATE`` per address: then 429)."""
+        wait = services.email_verification_send(user=request.user)
+        if wait:
+            raise RateLimited(
+                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                % {"seconds": wait},
+                retry_after=wait,
+            )
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

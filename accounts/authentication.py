@@ -30,7 +30,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             ) from None
 
         token = selectors.token_get_by_digest(digest=token_digest(raw))
-        if token is None:
+        if token is None or not selectors.token_is_current(token=token):
             raise exceptions.AuthenticationFailed(
                 _("The token is not valid or was revoked. Log in again to get a new one.")
             )

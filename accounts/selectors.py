@@ -14,6 +14,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -48,6 +49,14 @@ def token_get_by_digest(*, digest: str) -> AuthToken | None:
 
 def token_is_expired(*, token: AuthToken) -> bool:
     return token.expires_at <= timezone.now()
+
+
+def token_is_current(*, token: AuthToken) -> bool:
+    """False once the user's password changed or they logged out everywhere since the token was
+    issued (it is bound to the same hash as their sessions, rotated secret keys included)."""
+    user = token.user
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(constant_time_compare(token.auth_hash, value) for value in hashes)
 
 
 DEFAULT_MAX_ACTIVE_CONTRACTS = 3

@@ -20,6 +20,7 @@ from accounts.models import (
 )
 from marketplace.api import StrictModelSerializer, StrictSerializer
 from marketplace.images import refusal_message
+from marketplace.text import validate_single_line
 
 
 class UserSerializer(StrictModelSerializer):
@@ -53,7 +54,9 @@ class RegisterSerializer(StrictSerializer):
     )
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, min_length=1, max_length=128)
-    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    display_name = serializers.CharField(
+        validators=[validate_single_line], max_length=80, required=False, allow_blank=True
+    )
     preferred_language = serializers.ChoiceField(
         choices=User.Language.choices, required=False, default=User.Language.INDONESIAN
     )
@@ -303,7 +306,9 @@ class FreelancerDetailSerializer(FreelancerSerializer):
 
 
 class FreelancerProfileWriteSerializer(StrictSerializer):
-    headline = serializers.CharField(max_length=120, allow_blank=True)
+    headline = serializers.CharField(
+        validators=[validate_single_line], max_length=120, allow_blank=True
+    )
     bio = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
     skills = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
@@ -314,7 +319,13 @@ class FreelancerProfileWriteSerializer(StrictSerializer):
     starting_price = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=2**62
     )
-    city = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    city = serializers.CharField(
+        validators=[validate_single_line],
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     province = serializers.ChoiceField(
         choices=Province.choices, required=False, allow_blank=True, default=""
     )
@@ -386,11 +397,13 @@ class ClientRecordSerializer(serializers.Serializer):
 
 
 class ClientProfileWriteSerializer(StrictSerializer):
-    shop_name = serializers.CharField(max_length=80, allow_blank=True)
+    shop_name = serializers.CharField(
+        validators=[validate_single_line], max_length=80, allow_blank=True
+    )
 
 
 class PortfolioItemWriteSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=120)
+    title = serializers.CharField(validators=[validate_single_line], max_length=120)
     description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
     category = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**31 - 1, help_text="Category id."

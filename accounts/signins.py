@@ -20,23 +20,11 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts.models import SignIn
 from accounts.services.signins import sign_in_record
+from marketplace.ratelimit import client_address  # the one home of the rule
 
 DEVICE_COOKIE = "garap_device"
 DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600  # seconds: a browser stays the same browser
 _NEW_DEVICE = "_garap_new_device"
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from. Behind ``NUM_PROXIES`` trusted proxies (0: none) it
-    is the one the outermost of them saw, read from X-Forwarded-For from the right; a client
-    can put anything at the left of that header, so nothing further left is ever trusted."""
-    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
-    remote = request.META.get("REMOTE_ADDR", "")
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 def device_id(request: HttpRequest, *, give: bool = True) -> str:

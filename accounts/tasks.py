@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.services import notification_email_deliver, notification_emails_pending
+from accounts.services.account_emails import account_email_deliver
 from accounts.services.portfolio import portfolio_image_process, portfolio_images_stuck
 from marketplace.errors import InsufficientStorage
 from marketplace.tasks import enqueue_on_commit
@@ -73,3 +74,15 @@ def sweep_processing_images() -> int:
     for pk in stuck:
         enqueue_on_commit(process_portfolio_image, pk)
     return len(stuck)
+
+
+@shared_task(
+    name="accounts.tasks.send_account_email",
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=4,
+)
+def send_account_email(kind: str, user_id: int) -> bool:
+    """A password-reset, verification or sign-up-attempt e-mail (services.account_emails)."""
+    return account_email_deliver(kind=kind, user_id=user_id)

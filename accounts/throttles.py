@@ -1,20 +1,14 @@
-"""Slows down bursts of login and sign-up attempts from one address."""
+"""Slows down bursts of login, sign-up and e-mail requests from one client address."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import APIView
+from marketplace.throttles import ClientRateThrottle
 
 
-class AuthRateThrottle(SimpleRateThrottle):
+class AuthRateThrottle(ClientRateThrottle):
+    """Per client address (``marketplace.ratelimit.client_address``), ``AUTH_THROTTLE_RATE``;
+    the API's auth endpoints, the login, sign-up, reset and verification pages and the admin's
+    login count together."""
+
     scope = "auth"
-
-    def get_rate(self) -> str:
-        # Read at request time (DRF's class attribute is frozen at import, so tests and
-        # deployments could not change it).
-        return settings.AUTH_THROTTLE_RATE
-
-    def get_cache_key(self, request: Request, view: APIView) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    rate_setting = "AUTH_THROTTLE_RATE"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
     path("auth/token/", apis.TokenApi.as_view(), name="auth-token"),
     path("auth/logout/", apis.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/logout-all/", apis.LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("me/", apis.MeApi.as_view(), name="me"),
     path("me/verify-email/", apis.EmailVerificationSendApi.as_view(), name="me-verify-email"),

@@ -31,7 +31,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 from marketplace.storage import download_response
 
@@ -99,6 +99,10 @@ def _validation_message(fields: dict[str, list[str]]) -> str:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, reshaped into the one error format; domain errors mapped to statuses."""
+    if isinstance(exc, RateLimited):
+        body = error_body(exc.code, exc.message, exc.fields)
+        body["retry_after"] = exc.retry_after
+        return Response(body, status=exc.status_code, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     outage = outage_of(exc)

@@ -68,13 +68,12 @@ class InsufficientStorage(DomainError):
     code = "insufficient_storage"
 
 
-class UploadsThrottled(DomainError):
-    """The account sent more uploads than ``UPLOAD_THROTTLE_RATE`` allows; ``retry_after`` is
-    the wait in whole seconds."""
+class RateLimited(DomainError):
+    """Too many of this action in a short time; ``retry_after`` says when to try again (s)."""
 
     status_code = 429
     code = "throttled"
 
     def __init__(self, message: str, *, retry_after: int, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
-        self.retry_after = retry_after
+        self.retry_after = max(1, int(retry_after))

@@ -21,8 +21,9 @@ from marketplace import errors
 
 
 class DomainErrorPagesMiddleware:
-    """Turns a selector's or service's NotFound / PermissionDenied on a page into the 404 / 403
-    page. The API has its own handler (marketplace.api); this only looks at other paths."""
+    """Turns a selector's or service's NotFound / PermissionDenied / RateLimited on a page into
+    the 404 / 403 / 429 page. The API has its own handler (marketplace.api); this only looks at
+    other paths."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -41,6 +42,8 @@ class DomainErrorPagesMiddleware:
             return views.permission_denied(request, exception, message=exception.message)
         if isinstance(exception, errors.PayloadTooLarge | errors.InsufficientStorage):
             return views.domain_error_response(request, exception)
+        if isinstance(exception, errors.RateLimited):
+            return views.too_many_requests(request, exception)
         return None
 
 

@@ -44,10 +44,10 @@ from django.core.files.uploadhandler import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework.throttling import UserRateThrottle
 
-from marketplace.errors import DomainError, PayloadTooLarge, UploadsThrottled
+from marketplace.errors import DomainError, PayloadTooLarge, RateLimited
 from marketplace.storage import FULL_ERRNOS, storage_full
+from marketplace.throttles import UserRateThrottle
 
 # Room for a form's text fields and the multipart boundaries around the files: a message or
 # a delivery note (5 000 characters, up to 20 KB of UTF-8), the CSRF token, part headers.
@@ -226,12 +226,11 @@ class UploadRateThrottle(UserRateThrottle):
     """Uploads per account (``UPLOAD_THROTTLE_RATE``), counted on every request to an upload
     endpoint that may carry files (a multipart POST). The API views list it in
     ``throttle_classes``; ``UploadLimitMiddleware`` applies it to the pages. Either way it is
-    checked before the body is read."""
+    checked before the body is read (and, like every throttle, let through if the cache is
+    down)."""
 
     scope = "uploads"
-
-    def get_rate(self) -> str:
-        return settings.UPLOAD_THROTTLE_RATE  # read per request: tests and deployments change it
+    rate_setting = "UPLOAD_THROTTLE_RATE"
 
     def allow_request(self, request: Any, view: Any) -> bool:
         if request.method != "POST" or not _is_multipart(request):
@@ -243,12 +242,12 @@ def _is_multipart(request: Any) -> bool:
     return (request.META.get("CONTENT_TYPE") or "").startswith("multipart/form-data")
 
 
-def _throttled(request: HttpRequest) -> UploadsThrottled | None:
+def _throttled(request: HttpRequest) -> RateLimited | None:
     throttle = UploadRateThrottle()
     if throttle.allow_request(request, None):
         return None
     wait = max(1, math.ceil(throttle.wait() or 1))
-    return UploadsThrottled(
+    return RateLimited(
         _("Too many uploads. Wait %(seconds)d seconds and try again.") % {"seconds": wait},
         retry_after=wait,
     )

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from marketplace import health
 from marketplace.api import error_body, outage_response_body
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 
 SERVICE_STATUS_CHOICES = [("up", "up"), ("down", "down")]
@@ -128,6 +128,16 @@ def permission_denied(
     return render(request, "403.html", {"message": message}, status=403)
 
 
+def too_many_requests(request: HttpRequest, exception: RateLimited) -> HttpResponse:
+    """A page's action refused by a rate limit: say how long to wait, with Retry-After."""
+    response = render(
+        request, "429.html", {"message": exception.message, "wait": exception.retry_after}
+    )
+    response.status_code = 429
+    response["Retry-After"] = str(exception.retry_after)
+    return response
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if _wants_json(request):
         message = _(
@@ -141,6 +151,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
     """A refusal raised before any view ran (an upload over its limit or throttle, a full
     disk): the API's JSON error, or a page for the people using the site."""
+    if isinstance(error, RateLimited) and not _wants_json(request):
+        return too_many_requests(request, error)  # the one page of every rate limit
     retry_after = getattr(error, "retry_after", None)
     if _wants_json(request):
         body = error_body(error.code, error.message, error.fields)
@@ -171,10 +183,6 @@ _REFUSAL_PAGES = {
         gettext_lazy(
             "Nothing was saved. Go back, choose fewer or smaller files, and send the form again."
         ),
-    ),
-    429: (
-        gettext_lazy("Too many uploads for now"),
-        gettext_lazy("Nothing was saved. Go back and send the form again after the wait."),
     ),
     507: (
         gettext_lazy("We could not store your files"),

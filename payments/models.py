@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 # AppendOnlyError is re-exported: callers of the ledger catch it from here.
 from marketplace.append_only import AppendOnlyError as AppendOnlyError
 from marketplace.append_only import AppendOnlyModel
+from marketplace.text import validate_single_line
 
 
 class Account(models.Model):
@@ -186,13 +187,15 @@ class Withdrawal(models.Model):
     amount = models.PositiveBigIntegerField()  # whole rupiah
     method = models.CharField(max_length=10, choices=Method.choices)
     # A bank code (e.g. "BCA") or an e-wallet name (e.g. "GOPAY").
-    bank_code = models.CharField(max_length=20)
-    account_number = models.CharField(max_length=34)
-    holder_name = models.CharField(max_length=100)
+    bank_code = models.CharField(max_length=20, validators=[validate_single_line])
+    account_number = models.CharField(max_length=34, validators=[validate_single_line])
+    holder_name = models.CharField(max_length=100, validators=[validate_single_line])
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
     )
-    rejection_reason = models.CharField(max_length=300, blank=True)
+    rejection_reason = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line]
+    )
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

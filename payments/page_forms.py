@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.text import validate_single_line
 from payments.models import Withdrawal
 
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # noqa: S105 - a form token's shape, no secret
@@ -107,7 +108,11 @@ class WithdrawForm(OneTimeForm):
         error_messages={"invalid": _("Digits only, 5 to 34 of them.")},
     )
     holder_name = forms.CharField(
-        label=_("Account holder's name"), min_length=2, max_length=100, strip=True
+        validators=[validate_single_line],
+        label=_("Account holder's name"),
+        min_length=2,
+        max_length=100,
+        strip=True,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

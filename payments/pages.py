@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
 from payments import selectors, services
@@ -173,6 +173,8 @@ def _once(request: HttpRequest, form: OneTimeForm, create: Callable[[], Model]) 
 
     try:
         response = idempotent(cast(Request, post), handler)
+    except RateLimited:
+        raise  # the 429 page (marketplace.pages)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _Outcome()

@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from marketplace.api import StrictSerializer
+from marketplace.text import validate_single_line
 from payments.models import Deposit, LedgerTransaction, Withdrawal
 
 
@@ -70,7 +71,9 @@ class WithdrawalCreateSerializer(StrictSerializer):
         r"^[A-Za-z0-9]{2,20}$", help_text="A bank code such as BCA, or an e-wallet: GOPAY, OVO."
     )
     account_number = serializers.RegexField(r"^[0-9]{5,34}$", help_text="Digits only.")
-    holder_name = serializers.CharField(min_length=2, max_length=100)
+    holder_name = serializers.CharField(
+        validators=[validate_single_line], min_length=2, max_length=100
+    )
 
 
 class SandboxWebhookSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.ratelimit import rate_limit
 from marketplace.state import ensure_transition
 from marketplace.tasks import enqueue_on_commit
 from marketplace.transactions import atomic_with_retry
@@ -116,6 +117,12 @@ def deposit_create(
     """Start a top-up: a pending deposit and the gateway's checkout URL. No money moves until
     the gateway's signed webhook says it was paid. ``return_url`` is where the gateway's page
     sends the payer back (the web wallet for a top-up started there; none from the API)."""
+    rate_limit(
+        "deposits",
+        user.pk,
+        settings.DEPOSIT_RATE,
+        _("You started many top-ups in a short time. Wait %(seconds)d seconds and try again."),
+    )
     provider = provider or settings.PAYMENT_GATEWAY
     gateway = gateways.get(provider)
     if gateway is None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.selectors import user_get_active
 from marketplace.api import PageQuerySerializer, page_of, paginate
+from marketplace.throttles import UserRateThrottle
 from projects.models import Report
 from projects.selectors.reports import report_list_mine
 from projects.serializers_reports import ReportCreateSerializer, ReportSerializer
@@ -22,9 +21,7 @@ class ReportRateThrottle(UserRateThrottle):
     """A flood of reports from one account is abuse of its own; moderators read each one."""
 
     scope = "reports"
-
-    def get_rate(self) -> str:
-        return settings.REPORT_THROTTLE_RATE
+    rate_setting = "REPORT_THROTTLE_RATE"
 
 
 @extend_schema(tags=["reports"])

@@ -15,6 +15,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from marketplace.api import StrictSerializer
+from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
 from projects import content_filter
 from projects.access import is_moderator
@@ -235,7 +236,7 @@ class GigSerializer(GigListSerializer):
 
 
 class GigWriteSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=120, min_length=5)
+    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=5)
     description = serializers.CharField(max_length=5000, min_length=20)
     category = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="Category id.")
     skills = serializers.ListField(
@@ -439,7 +440,7 @@ class DeliverySerializer(serializers.Serializer):
 
 
 class MilestonePartSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=120, min_length=1)
+    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=1)
     amount = serializers.IntegerField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
     due_at = serializers.DateTimeField()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from marketplace.api import StrictSerializer
+from marketplace.text import validate_single_line
 from projects.models import Review
 
 
@@ -60,7 +61,13 @@ class PortfolioPermissionSerializer(StrictSerializer):
 
 
 class PortfolioFromContractSerializer(StrictSerializer):
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    title = serializers.CharField(
+        validators=[validate_single_line],
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     description = serializers.CharField(
         max_length=3000, required=False, allow_blank=True, default=""
     )

@@ -69,5 +69,6 @@ PY
 
 # Logout revokes the token the fuzzer uses, so it goes last, on its own: every other operation
 # is exercised while still logged in.
-fuzz --exclude-path /api/v1/auth/logout/ "${@:2}"
-fuzz --include-path /api/v1/auth/logout/ "${@:2}"
+# Logging out (one token or everywhere) revokes the fuzzer's token: those run last, alone.
+fuzz --exclude-path-regex '^/api/v1/auth/logout(-all)?/$' "${@:2}"
+fuzz --include-path-regex '^/api/v1/auth/logout(-all)?/$' "${@:2}"

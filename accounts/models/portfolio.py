@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
+from marketplace.text import validate_single_line
 
 
 class PortfolioItem(models.Model):
@@ -16,7 +17,7 @@ class PortfolioItem(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_items"
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=3000, blank=True)
     category = models.ForeignKey(
         "projects.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

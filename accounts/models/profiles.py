@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.regions import Province
+from marketplace.text import validate_single_line
 
 
 class Availability(models.TextChoices):
@@ -80,14 +81,16 @@ class FreelancerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelancer_profile"
     )
-    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    headline = models.CharField(
+        _("headline"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     bio = models.TextField(_("about"), max_length=3000, blank=True)
     skills = models.ManyToManyField("projects.Skill", blank=True, related_name="freelancers")
     # Whole rupiah: "gigs from Rp 50.000".
     starting_price = models.PositiveBigIntegerField(
         _("starting price (IDR)"), null=True, blank=True
     )
-    city = models.CharField(_("city"), max_length=80, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True, validators=[validate_single_line])
     province = models.CharField(_("province"), max_length=40, choices=Province.choices, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     availability = models.CharField(
@@ -183,7 +186,9 @@ class ClientProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
     )
-    shop_name = models.CharField(_("shop or business name"), max_length=80, blank=True)
+    shop_name = models.CharField(
+        _("shop or business name"), max_length=80, blank=True, validators=[validate_single_line]
+    )
 
     # The public record, written by projects.reputation.
     gigs_posted = models.PositiveIntegerField(default=0)

@@ -7,7 +7,10 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.text import validate_single_line
 
 # Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
 USERNAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{1,28})[A-Za-z0-9]$"
@@ -39,7 +42,9 @@ class User(AbstractUser):
         error_messages={"unique": _("This username is taken.")},
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, validators=[validate_single_line]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,
@@ -50,6 +55,9 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     # Notice kinds the user reads in the app only, without an e-mail.
     email_muted_kinds = models.JSONField(default=list, blank=True)
+    # Raised by "log out everywhere": it is part of the hash every session and API token is
+    # bound to (``get_session_auth_hash``), so each one made before stops working at once.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -70,12 +78,37 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django binds each session to an HMAC of the password hash, so a new password logs
+        # every other session out; API tokens are bound to the same value (AuthToken.auth_hash).
+        # The epoch joins it so "log out everywhere" works without a new password. At epoch 0
+        # the value is Django's own, so sessions made before the epoch existed stay valid.
+        return session_auth_hash(self.password, self.session_epoch, secret=secret)
+
+
+def session_auth_hash(password: str, epoch: int, *, secret: str | None = None) -> str:
+    """What sessions and API tokens are bound to: an HMAC of the password hash and the
+    log-out-everywhere epoch (Django's own session hash while the epoch is 0)."""
+    value = password if not epoch else f"{password}\x00{epoch}"
+    return salted_hmac(
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+        value,
+        secret=secret,
+        algorithm="sha256",
+    ).hexdigest()
+
 
 class AuthToken(models.Model):
-    """An API token. Only its SHA-256 digest is stored: a leaked database leaks no live token."""
+    """An API token. Only its SHA-256 digest is stored: a leaked database leaks no live token.
+
+    It works only while ``auth_hash`` equals its user's session hash: a password change (by any
+    path: the reset link, the settings page, the admin, ``manage.py changepassword``) or "log
+    out everywhere" voids every token at once, as it does every session.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
     digest = models.CharField(max_length=64, unique=True)
+    auth_hash = models.CharField(max_length=64, default="", editable=False)
     # The first characters of the token, to tell a user's tokens apart in the admin.
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,12 +4,12 @@ Sign-up calls the API's service (``accounts.services.user_register``: taken name
 password validators); logging in goes through the same authentication backend as the API's
 token login (a username or an e-mail, any letter case). Both, and the password-reset form
 (each use sends an e-mail), share the API's per-address throttle (``AUTH_THROTTLE_RATE``):
-attempts on the pages and on the API count together.
+attempts on the pages and on the API count together. The backend's per-account login delay
+(``accounts.lockout``) and sign-up's limit on taken e-mail addresses answer 429 here as there.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -25,22 +25,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
-from accounts.pages.forms import GarapPasswordResetForm, LoginForm, SignupForm
+from accounts import lockout, services
+from accounts.pages.forms import (
+    GarapPasswordResetForm,
+    GarapSetPasswordForm,
+    LoginForm,
+    SignupForm,
+)
 from accounts.throttles import AuthRateThrottle
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, RateLimited
 from marketplace.pages import add_domain_error
+from marketplace.ratelimit import client_address
+from marketplace.throttles import page_refusal
 
 TOO_MANY = 429
 
 
 def throttle_refusal(request: HttpRequest) -> tuple[str, int] | None:
     """The API's login throttle for a page's POST: None to go on, else (message, seconds)."""
-    throttle = AuthRateThrottle()
-    if throttle.allow_request(request, None):  # type: ignore[arg-type]
-        return None
-    wait = max(1, math.ceil(throttle.wait() or 1))
-    return _("Too many attempts. Wait %(seconds)d seconds and try again.") % {"seconds": wait}, wait
+    return page_refusal(AuthRateThrottle(), request)
 
 
 def _too_many(response: HttpResponse, wait: int) -> HttpResponse:
@@ -107,7 +110,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 display_name=data["display_name"],
                 preferred_language=data["preferred_language"],
+                client=client_address(request),
             )
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            page = render(request, "accounts/signup.html", {"form": form, **context})
+            return _too_many(page, exc.retry_after)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -136,6 +144,9 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(form=form, refusal=refusal[0])
             return _too_many(self.render_to_response(context), refusal[1])
         response = super().post(request, *args, **kwargs)
+        wait = lockout.delay_of(request)
+        if wait:  # the account's login delay runs (accounts.lockout)
+            return _too_many(response, wait)
         if response.status_code == 200:  # the form came back with its error
             response.status_code = 400
         return response
@@ -159,15 +170,10 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = GarapPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
-
-    @property
-    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
-        # The link starts with SITE_URL, as in every other e-mail, never with the request's
-        # Host header (which a stranger could set to send the victim a link to their site).
-        return {"site_url": settings.SITE_URL.rstrip("/")}
+    # The e-mail is built by the worker (accounts.services.account_emails), its link starting
+    # with SITE_URL, never with the request's Host header (which a stranger could set to send
+    # the victim a link to their own site).
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         refusal = throttle_refusal(request)  # each request may send an e-mail
@@ -183,6 +189,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = GarapSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 

@@ -13,13 +13,23 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UsernameField,
+)
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from accounts.services.account_emails import PASSWORD_RESET, account_email_request
+from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
+from marketplace.text import validate_single_line
 from projects.selectors.taxonomy import category_list, skill_list
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
@@ -46,6 +56,7 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     display_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Display name"),
         max_length=80,
         required=False,
@@ -82,7 +93,21 @@ class SignupForm(forms.Form):
         return data
 
 
-class LoginForm(AuthenticationForm):
+class LoginDelayMixin:
+    """For Django's login forms (the pages' and the admin's): when the backend refused the login
+    because the account's delay runs (``accounts.lockout``), say how long to wait instead of
+    "wrong password"."""
+
+    request: Any
+
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        wait = lockout.delay_of(self.request)
+        if wait:
+            return forms.ValidationError(login_delay_message(wait), code="login_delayed")
+        return super().get_invalid_login_error()  # type: ignore[misc]
+
+
+class LoginForm(LoginDelayMixin, AuthenticationForm):
     """Django's login form on our backend: a username or an e-mail address, any letter case."""
 
     username = UsernameField(
@@ -110,26 +135,35 @@ class LoginForm(AuthenticationForm):
 
 
 class GarapPasswordResetForm(PasswordResetForm):
-    """Django's reset e-mail, written in the language the person chose, not the visitor's."""
+    """Django's reset form, its e-mail sent by the worker in the person's own language and
+    limited per address and per account (``accounts.services.account_emails``). The page says
+    "sent" whether or not an account exists or the limit held the e-mail back: no oracle."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        with translation.override(context["user"].preferred_language):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        for user in self.get_users(self.cleaned_data["email"]):
+            account_email_request(user=user, kind=PASSWORD_RESET)
+
+
+class GarapSetPasswordForm(SetPasswordForm):
+    """The reset link's new password: set through the service, which also signs the account
+    out everywhere (a reset is often the owner taking a stolen account back)."""
+
+    def save(self, commit: bool = True) -> Any:
+        return user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class GarapPasswordChangeForm(PasswordChangeForm):
+    """Settings: a new password for a signed-in user who knows the current one. Every other
+    session and every API token ends; this session stays signed in (``keep``)."""
+
+    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def save(self, commit: bool = True) -> Any:
+        return user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], keep=self.request
+        )
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -137,6 +171,7 @@ class GarapPasswordResetForm(PasswordResetForm):
 
 class AccountForm(forms.Form):
     display_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Display name"),
         max_length=80,
         required=False,
@@ -167,6 +202,7 @@ def _province_choices() -> list[tuple[str, str]]:
 
 class FreelancerProfileForm(forms.Form):
     headline = forms.CharField(
+        validators=[validate_single_line],
         label=_("Headline"),
         max_length=120,
         required=False,
@@ -184,7 +220,9 @@ class FreelancerProfileForm(forms.Form):
     starting_price = forms.IntegerField(
         label=_("Starting price (Rp)"), required=False, min_value=1, max_value=2**62
     )
-    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    city = forms.CharField(
+        validators=[validate_single_line], label=_("City"), max_length=80, required=False
+    )
     province = forms.ChoiceField(label=_("Province"), choices=_province_choices, required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
@@ -212,6 +250,7 @@ class FreelancerProfileForm(forms.Form):
 
 class ShopForm(forms.Form):
     shop_name = forms.CharField(
+        validators=[validate_single_line],
         label=_("Shop or business name"),
         max_length=80,
         required=False,

@@ -7,7 +7,9 @@
   notices are always e-mailed and not listed);
 - freelancer profile and capacity: ``freelancer_profile_update``;
 - the client's shop name: ``client_profile_update``;
-- a new link to confirm the e-mail address: ``email_verification_send``.
+- a new link to confirm the e-mail address: ``email_verification_send``;
+- a new password (``user_password_set``: every other session and API token ends, this one
+  stays) and "log out everywhere" (``user_logout_everywhere``: this session too).
 
 Like the admin, a page is over every app: this module reads the notice catalogues and the skill
 taxonomy from ``projects``/``payments``; the domain code of accounts still imports neither.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +35,7 @@ from accounts.pages.auth import remember_language, throttle_refusal
 from accounts.pages.forms import (
     AccountForm,
     FreelancerProfileForm,
+    GarapPasswordChangeForm,
     NotificationPreferencesForm,
     ShopForm,
     grouped,
@@ -101,6 +105,7 @@ def _initial_forms(user: Any) -> dict[str, Any]:
             skill_groups=skill_groups(),
         ),
         "shop_form": ShopForm(initial={"shop_name": shop.shop_name}),
+        "password_form": GarapPasswordChangeForm(user),
         "profile": profile,
     }
 
@@ -182,7 +187,14 @@ def verify_email_send(request: HttpRequest) -> HttpResponse:
     if refusal is not None:
         messages.error(request, refusal[0])
     elif request.user.email_verified_at is None:
-        services.email_verification_send(user=request.user)
+        wait = services.email_verification_send(user=request.user)
+        if wait:
+            messages.error(
+                request,
+                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                % {"seconds": wait},
+            )
+            return _back("account")
         messages.success(
             request,
             _("We sent a link to %(email)s. Open it to confirm your address.")
@@ -191,7 +203,32 @@ def verify_email_send(request: HttpRequest) -> HttpResponse:
     return _back("account")
 
 
+@login_required
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = GarapPasswordChangeForm(request.user, request.POST, request=request)
+    if not form.is_valid():
+        return _page(request, FORM_ERROR, password_form=form)
+    form.save()
+    messages.success(
+        request,
+        _("Your password is changed. Every other session and API token is logged out."),
+    )
+    return _back("security")
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    services.user_logout_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, _("You are logged out everywhere: on every device and every API token."))
+    return redirect("login")
+
+
 urlpatterns = [
+    path("settings/password/", password_change, name="settings-password"),
+    path("settings/logout-everywhere/", logout_everywhere, name="settings-logout-everywhere"),
     path("settings/verify-email/", verify_email_send, name="settings-verify-email"),
     path("settings/", settings_page, name="settings"),
     path("settings/account/", account_update, name="settings-account"),

@@ -1,6 +1,11 @@
 """Writes for accounts. ``users``: sign-up, tokens, settings, notices; ``profiles``: the public
 profile, the client's shop name, e-mail verification; ``portfolio``: portfolio items and images."""
 
+from accounts.services.account_emails import (
+    account_email_deliver,
+    account_email_request,
+    email_verification_token,
+)
 from accounts.services.audit import audit_record
 from accounts.services.notifications import (
     notification_email_deliver,
@@ -30,14 +35,19 @@ from accounts.services.users import (
     token_issue,
     token_obtain,
     token_revoke,
+    user_logout_everywhere,
+    user_password_set,
     user_register,
     user_update,
 )
 
 __all__ = [
+    "account_email_deliver",
+    "account_email_request",
     "audit_record",
     "client_profile_update",
     "email_verification_send",
+    "email_verification_token",
     "email_verify",
     "fingerprint",
     "freelancer_profile_update",
@@ -58,6 +68,8 @@ __all__ = [
     "token_issue",
     "token_obtain",
     "token_revoke",
+    "user_logout_everywhere",
+    "user_password_set",
     "user_register",
     "user_update",
 ]

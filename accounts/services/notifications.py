@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Notification, User
 from accounts.notice_links import notice_page_path
+from marketplace.text import header_safe
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         text = render_to_string("email/notice.txt", context)
         html = render_to_string("email/notice.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[Garap] {notification.title}",
+        # The title holds user text (a gig title): never let it break the header.
+        subject=header_safe(f"[Garap] {notification.title}", limit=250),
         body=text,
         to=[recipient.email],
         headers={"Message-ID": notification_message_id(notification)},

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ClientProfile, FreelancerProfile, User
+from accounts.services.account_emails import (
+    EMAIL_VERIFICATION,
+    EMAIL_VERIFICATION_MAX_AGE,
+    EMAIL_VERIFICATION_SALT,
+    account_email_request,
+)
 from marketplace.errors import DomainError
 from marketplace.transactions import atomic_with_retry
-
-EMAIL_VERIFICATION_SALT = "garap.accounts.email-verification"
-EMAIL_VERIFICATION_MAX_AGE = 7 * 24 * 3600  # seconds: a week to click the link
 
 
 def skill_model() -> type:
@@ -89,29 +91,13 @@ def client_profile_update(*, user: User, shop_name: str) -> ClientProfile:
     return profile
 
 
-def email_verification_send(*, user: User) -> str:
-    """E-mail the user a link proving they own their address; returns the token (for tests
-    and the console backend). A verified address needs nothing."""
-    token = signing.dumps(
-        {"user": user.pk, "email": user.email.lower()}, salt=EMAIL_VERIFICATION_SALT
-    )
-    if user.email_verified_at is None:
-        with translation.override(user.preferred_language):
-            send_mail(
-                subject=_("Confirm your e-mail address for Garap"),
-                message=_(
-                    "Hello %(name)s,\n\nOpen this link to confirm your e-mail address:\n"
-                    "%(url)s\n\nThe link works for 7 days. If you did not sign up for Garap, "
-                    "ignore this e-mail."
-                )
-                % {
-                    "name": user.public_name,
-                    "url": f"{settings.SITE_URL}/verify-email/?token={token}",
-                },
-                from_email=None,
-                recipient_list=[user.email],
-            )
-    return token
+def email_verification_send(*, user: User) -> int:
+    """E-mail the user a link proving they own their address (through the worker; see
+    ``account_emails``). Returns 0 when sent or nothing is needed (already verified), else the
+    seconds until the per-address limit allows another link."""
+    if user.email_verified_at is not None:
+        return 0
+    return account_email_request(user=user, kind=EMAIL_VERIFICATION)
 
 
 def email_verify(*, token: str) -> User:

@@ -7,17 +7,20 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import selectors
+from accounts import lockout, selectors
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
-from marketplace.errors import DomainError
+from accounts.services.account_emails import SIGNUP_ATTEMPT, account_email_request
+from marketplace import ratelimit
+from marketplace.errors import DomainError, RateLimited
 
 
 def token_digest(raw_token: str) -> str:
@@ -25,19 +28,52 @@ def token_digest(raw_token: str) -> str:
 
 
 def token_issue(*, user: User) -> tuple[AuthToken, str]:
-    """Create an API token for ``user``; returns the row and the raw token (shown only once)."""
+    """Create an API token for ``user``; returns the row and the raw token (shown only once).
+
+    A user holds at most ``AUTH_TOKENS_PER_USER`` live tokens: logging in again past it revokes
+    the oldest, and expired ones are removed, so repeated logins cannot pile up rows.
+    """
     raw = secrets.token_urlsafe(32)
-    token = AuthToken.objects.create(
-        user=user,
-        digest=token_digest(raw),
-        prefix=raw[:8],
-        expires_at=timezone.now() + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        token = AuthToken.objects.create(
+            user=user,
+            digest=token_digest(raw),
+            prefix=raw[:8],
+            auth_hash=user.get_session_auth_hash(),
+            expires_at=now + timedelta(days=settings.AUTH_TOKEN_TTL_DAYS),
+        )
+        mine = AuthToken.objects.filter(user=user)
+        surplus = mine.order_by("-created_at", "-pk").values_list("pk", flat=True)[
+            settings.AUTH_TOKENS_PER_USER :
+        ]
+        mine.filter(Q(pk__in=list(surplus)) | Q(expires_at__lte=now)).delete()
     return token, raw
 
 
 def token_revoke(*, token: AuthToken) -> None:
     AuthToken.objects.filter(pk=token.pk).delete()
+
+
+def user_logout_everywhere(*, user: User, keep: HttpRequest | None = None) -> None:
+    """Void every session and API token of ``user``: the epoch their hashes include moves on,
+    and the token rows are deleted. ``keep``: a request whose session stays signed in (the one
+    that changed the password)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    AuthToken.objects.filter(user=user).delete()
+    if keep is not None:
+        update_session_auth_hash(keep, user)
+
+
+def user_password_set(*, user: User, password: str, keep: HttpRequest | None = None) -> User:
+    """Give ``user`` a new password (already validated) and sign out everywhere else: a
+    password reset because of a stolen account must also end the thief's sessions and tokens.
+    ``keep``: the request of a signed-in change, whose session stays."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_logout_everywhere(user=user, keep=keep)
+    return user
 
 
 def _taken_fields(*, username: str, email: str) -> dict[str, list[str]]:
@@ -56,6 +92,7 @@ def user_register(
     password: str,
     display_name: str = "",
     preferred_language: str = User.Language.INDONESIAN,
+    client: str = "",
 ) -> tuple[User, AuthToken, str]:
     """Create an account and its first API token (returned with the raw token).
 
@@ -63,9 +100,25 @@ def user_register(
     letter case) or a password Django's validators refuse. Two sign-ups racing for the same name
     both pass the check; the database's case-insensitive unique constraints let one through and
     the other gets the same 400.
+
+    A taken e-mail address cannot be hidden here — sign-up answers with a token at once, which
+    a made-up answer could not — so it is rate-limited hard instead: ``client`` (the requester's
+    address, ``marketplace.ratelimit.client_address``) may meet ``SIGNUP_TAKEN_EMAIL_RATE`` taken
+    addresses, then every sign-up from it is a 429 (``RateLimited``) — a list of addresses cannot
+    be tested — and the address's owner is e-mailed that someone tried. A taken username is said
+    plainly: usernames are public anyway (every profile's address shows one).
     """
+    rate = settings.SIGNUP_TAKEN_EMAIL_RATE
+    if client and (wait := ratelimit.peek("signup-taken-email", client, rate)):
+        raise RateLimited(ratelimit.wait_message(wait), retry_after=wait)
     email = email.strip()
     fields = _taken_fields(username=username, email=email)
+    if "email" in fields:
+        if client:
+            ratelimit.count_hit("signup-taken-email", client, rate)
+        owner = User.objects.filter(email__iexact=email, is_active=True).first()
+        if owner is not None:
+            account_email_request(user=owner, kind=SIGNUP_ATTEMPT)  # limited per address too
     candidate = User(username=username, email=email, display_name=display_name)
     try:
         validate_password(password, user=candidate)
@@ -99,12 +152,22 @@ def token_obtain(
 ) -> tuple[AuthToken, str]:
     """Log in with a username or e-mail and a password; returns a new API token.
 
-    Raises ``DomainError`` (400, ``invalid_credentials``) without saying which part was wrong.
+    Raises ``DomainError`` (400, ``invalid_credentials``) without saying which part was wrong,
+    or ``RateLimited`` (429) while the account's login delay runs (``accounts.lockout``).
     """
     user = authenticate(request, username=username, password=password)
     if user is None:
+        wait = lockout.delay_of(request)
+        if wait:
+            raise RateLimited(login_delay_message(wait), retry_after=wait)
         raise DomainError(_("Wrong username, e-mail or password."), code="invalid_credentials")
     return token_issue(user=user)
+
+
+def login_delay_message(wait: int) -> str:
+    return _(
+        "Too many wrong passwords for this account. Wait %(seconds)d seconds and try again."
+    ) % {"seconds": wait}
 
 
 def user_update(

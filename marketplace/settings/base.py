@@ -28,7 +28,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with the staff's second factor (marketplace.admin_site).
+    "marketplace.apps.GarapAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "marketplace",
     "accounts",
     "payments",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.signins.DeviceCookieMiddleware",  # a browser's id at its first sign-in
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marketplace.pages.DomainErrorPagesMiddleware",
@@ -152,6 +157,35 @@ AUTH_TOKEN_TTL_DAYS = env.int("AUTH_TOKEN_TTL_DAYS", default=30)
 AUTH_THROTTLE_RATE = env.str("AUTH_THROTTLE_RATE", default="10/min")
 # Reports one account may file (moderators read every one; a flood is abuse of its own).
 REPORT_THROTTLE_RATE = env.str("REPORT_THROTTLE_RATE", default="30/hour")
+# How many proxies of ours (load balancer, nginx) stand in front of the web processes: each
+# appends the address it received the request from to X-Forwarded-For, so the client is that
+# many entries from the right. 0: no proxy, the header is ignored (a client could write
+# anything in it) and the socket's address is the client. See marketplace.ratelimit.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Per account (the username or e-mail tried, whether or not it exists): after this many wrong
+# passwords in a row, each next attempt waits 1 s, 2 s, 4 s, … up to LOGIN_DELAY_MAX_SECONDS.
+# Attempts made while waiting are refused without checking the password and do not lengthen
+# the wait, so an attacker can slow a victim's login by at most the cap; a successful login
+# clears the count, and it is forgotten after LOGIN_FAILURE_WINDOW_SECONDS without a failure.
+LOGIN_FAILURES_BEFORE_DELAY = env.int("LOGIN_FAILURES_BEFORE_DELAY", default=5)
+LOGIN_DELAY_MAX_SECONDS = env.int("LOGIN_DELAY_MAX_SECONDS", default=300)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=24 * 3600)
+# Password-reset and verification e-mails, per e-mail address and per account.
+ACCOUNT_EMAIL_RATE = env.str("ACCOUNT_EMAIL_RATE", default="3/hour")
+# Sign-ups refused because the e-mail address has an account, per client address: beyond it
+# every sign-up from that address is a 429, so sign-up cannot be used to test a list of
+# addresses (the owner is told by e-mail that someone tried).
+SIGNUP_TAKEN_EMAIL_RATE = env.str("SIGNUP_TAKEN_EMAIL_RATE", default="5/hour")
+# Live API tokens one user may hold; logging in again past it revokes the oldest.
+AUTH_TOKENS_PER_USER = env.int("AUTH_TOKENS_PER_USER", default=10)
+# Per-account rates of what a person can flood others (or the gateway) with.
+MESSAGE_RATE = env.str("MESSAGE_RATE", default="20/min")
+INVITATION_RATE = env.str("INVITATION_RATE", default="30/hour")
+DEPOSIT_RATE = env.str("DEPOSIT_RATE", default="10/hour")
+# Staff must verify a second factor (TOTP) to use the admin. Staff who enrolled a device are
+# always asked for it; this refuses staff without one. Off in local/demo settings.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Garap"
 
 # --- Internationalisation -------------------------------------------------------------------
 # Stored times are UTC (USE_TZ); they are shown in Jakarta time.
@@ -306,6 +340,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    # DRF's own reading of X-Forwarded-For, kept equal to ours (marketplace.ratelimit).
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -10,3 +10,5 @@ SECRET_KEY = SECRET_KEY or "garap-development-only-not-a-secret"
 # The embedded run keeps its SQLite file, broker queues and cache here; SQLite cannot create
 # the folder itself.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The demo's moderator signs in to the admin with a password; production asks staff for TOTP.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)

@@ -48,3 +48,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 AUTH_THROTTLE_RATE = "1000/min"
 REPORT_THROTTLE_RATE = "1000/min"
 UPLOAD_THROTTLE_RATE = "1000/min"
+# Tests of the limits set their own rates; every other test is far below these.
+MESSAGE_RATE = "1000/min"
+INVITATION_RATE = "1000/min"
+DEPOSIT_RATE = "1000/min"
+# The concurrency tests give each of their many threads a token of the same user.
+AUTH_TOKENS_PER_USER = 1000
+STAFF_REQUIRE_2FA = False

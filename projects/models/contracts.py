@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
+from marketplace.text import validate_single_line
 from projects.models.bids import Bid
 from projects.models.gigs import Gig
 
@@ -108,7 +109,7 @@ class Milestone(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
     position = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah
     due_at = models.DateTimeField()
     status = models.CharField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
+from marketplace.text import validate_single_line
 from projects.models.taxonomy import Category, Skill
 
 # What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
@@ -61,7 +62,7 @@ class Gig(models.Model):
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs"
     )
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
     skills = models.ManyToManyField(Skill, blank=True, related_name="gigs")

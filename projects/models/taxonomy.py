@@ -5,13 +5,19 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.text import validate_single_line
+
 
 class Category(models.Model):
     """A kind of micro-work. Its minimum price keeps budgets and bids from racing to the bottom."""
 
     slug = models.SlugField(max_length=60, unique=True)
-    name_id = models.CharField(_("name (Bahasa Indonesia)"), max_length=80)
-    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_id = models.CharField(
+        _("name (Bahasa Indonesia)"), max_length=80, validators=[validate_single_line]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=80, validators=[validate_single_line]
+    )
     # Whole rupiah: no gig budget or bid in this category may be lower.
     min_price = models.PositiveBigIntegerField(_("minimum price (IDR)"))
     is_active = models.BooleanField(default=True)
@@ -34,7 +40,7 @@ class Category(models.Model):
 
 class Skill(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="skills", null=True, blank=True
     )

@@ -37,6 +37,7 @@ from marketplace.errors import (
     NotFound,
     PaymentRequired,
     PermissionDenied,
+    RateLimited,
 )
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
@@ -496,8 +497,8 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> DomainError | None:
     403 pages. The service's transaction rolled back, so nothing changed."""
     try:
         call()
-    except (NotFound, PermissionDenied, InsufficientStorage):
-        raise  # the 404 / 403 / 507 page (marketplace.pages.DomainErrorPagesMiddleware)
+    except (NotFound, PermissionDenied, InsufficientStorage, RateLimited):
+        raise  # the 404 / 403 / 507 / 429 page (marketplace.pages.DomainErrorPagesMiddleware)
     except DomainError as exc:
         add_domain_error(form, exc)
         return exc

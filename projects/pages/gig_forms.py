@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.formatting import rupiah
+from marketplace.text import validate_single_line
 from projects.models import Category, Gig, Skill
 from projects.selectors.gigs import SORTS
 
@@ -160,6 +161,7 @@ class GigForm(PageForm):
     """Post a gig: the fields of ``gig_create`` (the API's GigCreateSerializer)."""
 
     title = forms.CharField(
+        validators=[validate_single_line],
         label=_("Title"),
         min_length=5,
         max_length=120,

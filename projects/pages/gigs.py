@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import ClientProfile
 from accounts.selectors import client_record_get
-from marketplace.errors import DomainError, NotFound, PermissionDenied
+from marketplace.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from marketplace.pages import add_domain_error, cursor_page
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from projects import selectors
@@ -41,7 +41,7 @@ from projects.services import bids as bid_services
 from projects.services import gigs as gig_services
 
 # Refusals that are pages of their own (404/403), not messages on a form.
-PAGE_ERRORS = (NotFound, PermissionDenied)
+PAGE_ERRORS = (NotFound, PermissionDenied, RateLimited)  # their own pages
 
 
 @dataclass

@@ -15,6 +15,7 @@ from accounts.models import PortfolioItem, User
 from accounts.services import portfolio_item_create, portfolio_item_unlink_contract
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import local_datetime, rupiah
+from marketplace.ratelimit import rate_limit
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
@@ -141,6 +142,12 @@ def message_post(
     here and in the notice's excerpt). Once the escrow holds money both are protected, and
     messages are no longer checked.
     """
+    rate_limit(
+        "messages",
+        actor.pk,
+        settings.MESSAGE_RATE,
+        _("You are sending messages too fast. Wait %(seconds)d seconds and send it again."),
+    )
     contract = _lock_contract(contract_id, actor)
     ensure_not_suspended(actor)
     files = files or []

@@ -17,6 +17,7 @@ from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.ratelimit import rate_limit
 from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.timing import days, hours
@@ -425,7 +426,18 @@ def _went_live(gig: Gig) -> None:
 
 @atomic_with_retry
 def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvitation:
-    """Invite a freelancer to bid; inviting the same person again changes nothing."""
+    """Invite a freelancer to bid; inviting the same person again changes nothing.
+
+    At most ``INVITATION_RATE`` invitations per client (each one notifies and e-mails
+    someone). Staff accounts cannot be invited: they are not freelancers, and a stream of
+    invitations is a way to reach them outside the moderation tools — they answer as an
+    unknown username does, so the invitation form tells nobody who is staff."""
+    rate_limit(
+        "invitations",
+        actor.pk,
+        settings.INVITATION_RATE,
+        _("You sent many invitations in a short time. Wait %(seconds)d seconds and try again."),
+    )
     gig = _lock_own_gig(gig_id, actor)
     ensure_not_suspended(actor)
     ensure_gig_shown(gig)
@@ -433,7 +445,9 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
         raise Conflict(
             _("Invitations are for gigs not yet awarded or closed."), code="invalid_state"
         )
-    freelancer = User.objects.filter(username__iexact=freelancer_username, is_active=True).first()
+    freelancer = User.objects.filter(
+        username__iexact=freelancer_username, is_active=True, is_staff=False
+    ).first()
     if freelancer is None:
         raise DomainError(
             _("No freelancer with that username."), fields={"freelancer": [_("Unknown username.")]}

@@ -45,6 +45,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -60,7 +61,7 @@ from accounts.models import (
 )
 from accounts.services import (
     client_profile_update,
-    email_verification_send,
+    email_verification_token,
     freelancer_profile_update,
     portfolio_image_add,
     portfolio_item_create,
@@ -83,6 +84,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("POST",   "/auth/verify-email/",                               200,  200,  200,  200,  200),
     # Logging out ends the token the request came with.
     ("POST",   "/auth/logout/",                                     401,  204,  204,  204,  204),
+    # Logging out everywhere ends every token of the caller's account, nobody else's.
+    ("POST",   "/auth/logout-all/",                                 401,  204,  204,  204,  204),
     # One's own account, profiles and reputation log.
     ("GET",    "/me/",                                              401,  200,  200,  200,  200),
     ("PATCH",  "/me/",                                              401,  200,  200,  200,  200),
@@ -208,7 +211,7 @@ def build_world(moderators: Group) -> World:
             "gone_image": gone_image,
             "pending_image": pending.pk,
             "skill": skill.pk,
-            "verify_token": email_verification_send(user=stranger),
+            "verify_token": email_verification_token(user=stranger),
         },
     )
 
@@ -246,9 +249,11 @@ def send(world: World, actor: str, method: str, path: str, ids: dict[str, Any]) 
     body = BODIES.get((method, path), lambda w: None)(world)
     url = "/api/v1" + path.format(**ids)
     multipart = body is not None and any(hasattr(v, "read") for v in body.values())
-    return getattr(world.client(actor), method.lower())(
-        url, body, format="multipart" if multipart else "json"
-    )
+    # E-mails leave through the worker after the request commits: run that too.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return getattr(world.client(actor), method.lower())(
+            url, body, format="multipart" if multipart else "json"
+        )
 
 
 def snapshot() -> dict[str, list[Any]]:

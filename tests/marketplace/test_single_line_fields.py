@@ -1,0 +1,184 @@
+"""Every one-line text field people type refuses control characters (marketplace.text), in the
+models, the API's write serializers and the pages' forms. A new CharField fails here until it
+takes the validator or is listed as written by the machine (or as a search/lookup box)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import models
+from rest_framework import serializers
+
+from marketplace.text import validate_single_line
+
+# Model CharFields that people type, one line each.
+TYPED = {
+    "accounts.User.display_name",
+    "accounts.FreelancerProfile.headline",
+    "accounts.FreelancerProfile.city",
+    "accounts.ClientProfile.shop_name",
+    "accounts.PortfolioItem.title",
+    "projects.Category.name_id",
+    "projects.Category.name_en",
+    "projects.Skill.name",
+    "projects.Gig.title",
+    "projects.Milestone.title",
+    "payments.Withdrawal.bank_code",
+    "payments.Withdrawal.account_number",
+    "payments.Withdrawal.holder_name",
+    "payments.Withdrawal.rejection_reason",
+}
+# Written by Garap itself (keys, digests, references, copies), checked some other way (the
+# username's pattern, a URL field, a password hash), or names first refused by the upload checks.
+NOT_TYPED = {
+    "accounts.User.username",  # a strict pattern: letters, digits, dots, underscores
+    "accounts.User.first_name",  # Django's own; Garap shows and asks for display_name instead
+    "accounts.User.last_name",
+    "accounts.User.password",
+}
+
+
+def _fields() -> list[tuple[str, models.CharField]]:
+    found = []
+    for label in ("accounts", "projects", "payments"):
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.get_fields():
+                if (
+                    isinstance(field, models.CharField)
+                    and not isinstance(field, (models.EmailField, models.URLField))
+                    and not field.choices
+                    and field.editable
+                ):
+                    found.append((f"{label}.{model.__name__}.{field.name}", field))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(TYPED))
+def test_typed_model_fields_refuse_control_characters(name):
+    fields = dict(_fields())
+    assert validate_single_line in fields[name].validators, name
+
+
+# Every machine-written CharField, so that a new typed one cannot slip through unlisted.
+MACHINE = {
+    "accounts.ModeratorAction.target_type",
+    "accounts.ModeratorAction.target_repr",
+    "accounts.PortfolioImage.content_type",
+    "accounts.ReputationChange.figure",
+    "accounts.ReputationChange.old_value",
+    "accounts.ReputationChange.new_value",
+    "accounts.ReputationChange.reference",
+    "accounts.AuthToken.digest",
+    "accounts.AuthToken.prefix",
+    "accounts.Notification.kind",
+    "accounts.Notification.key",
+    "accounts.Notification.title",  # made from typed fields; e-mail subjects are cleaned too
+    "accounts.Notification.link",
+    "projects.Category.slug",
+    "projects.Skill.slug",
+    "projects.GigAttachment.original_name",
+    "projects.GigAttachment.content_type",
+    "projects.MessageAttachment.original_name",
+    "projects.MessageAttachment.content_type",
+    "projects.DeliveryFile.original_name",
+    "projects.DeliveryFile.content_type",
+    "projects.ReputationEvent.reference",
+    "payments.Account.reference",
+    "payments.LedgerTransaction.idempotency_key",
+    "payments.LedgerTransaction.reference",
+    "payments.LedgerTransaction.description",
+    "payments.Deposit.provider",
+    "payments.Deposit.reference",
+    "payments.Deposit.provider_reference",
+    "payments.Deposit.checkout_url",
+    "payments.Deposit.gateway_outcome",
+    "payments.IdempotencyRecord.key",
+    "payments.IdempotencyRecord.endpoint",
+    "payments.IdempotencyRecord.request_hash",
+}
+
+
+def test_every_model_char_field_is_listed():
+    names = {name for name, _field in _fields()}
+    unlisted = names - TYPED - MACHINE - NOT_TYPED
+    assert unlisted == set(), (
+        f"decide: typed one-line text (validator) or machine-written: {unlisted}"
+    )
+
+
+SERIALIZER_MODULES = [
+    "accounts.serializers",
+    "projects.serializers",
+    "projects.serializers_reports",
+    "projects.serializers_reviews",
+    "payments.serializers",
+]
+# Writable one-line CharFields that are lookups or searches (never stored or shown to others).
+LOOKUPS = {
+    "FreelancerQuerySerializer.skills",
+    "FreelancerQuerySerializer.city",
+    "GigBrowseQuerySerializer.q",
+    "GigBrowseQuerySerializer.skills",
+    "InvitationCreateSerializer.freelancer",
+    "ReportCreateSerializer.username",
+    "LoginSerializer.username",
+    "LoginSerializer.password",
+    "RegisterSerializer.password",
+}
+
+
+def _serializer_fields() -> list[tuple[str, serializers.Field]]:
+    found = []
+    for module_name in SERIALIZER_MODULES:
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, serializers.Serializer) or cls.__module__ != module_name:
+                continue
+            for field_name, field in cls().fields.items():
+                if (
+                    type(field) is serializers.CharField
+                    and not field.read_only
+                    and field.max_length is not None
+                    and field.max_length <= 300  # longer ones are multi-line texts
+                ):
+                    found.append((f"{name}.{field_name}", field))
+    return found
+
+
+def test_every_one_line_write_field_of_the_api_refuses_control_characters():
+    missing = [
+        name
+        for name, field in _serializer_fields()
+        if name not in LOOKUPS and validate_single_line not in field.validators
+    ]
+    assert missing == []
+    assert len(_serializer_fields()) > len(LOOKUPS)  # the walk found the fields
+
+
+FORM_MODULES = ["accounts.pages.forms", "projects.pages.gig_forms", "payments.page_forms"]
+FORM_LOOKUPS = {"FreelancerFilterForm.city", "BrowseForm.q", "InviteForm.freelancer"}
+
+
+def test_every_one_line_field_of_the_pages_refuses_control_characters():
+    missing, seen = [], 0
+    for module_name in FORM_MODULES:
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, forms.BaseForm) or cls.__module__ != module_name:
+                continue
+            for field_name, field in cls.base_fields.items():
+                one_line = type(field) is forms.CharField and not isinstance(
+                    field.widget, (forms.Textarea, forms.PasswordInput, forms.HiddenInput)
+                )
+                if not one_line:
+                    continue
+                seen += 1
+                label = f"{name}.{field_name}"
+                if label not in FORM_LOOKUPS and validate_single_line not in field.validators:
+                    missing.append(label)
+    assert missing == []
+    assert seen >= 6
