@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from marketplace.errors import DomainError, NotFound
+from marketplace.transactions import atomic_with_retry
 
 DEVICE_NAME = "authenticator"
 
@@ -48,11 +48,11 @@ def totp_enrol_start(*, user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-@transaction.atomic
+@atomic_with_retry
 def totp_enrol_confirm(*, user: User, token: str) -> TOTPDevice:
     """Confirm the device being enrolled with its first code; it replaces any earlier one."""
     device = (
-        TOTPDevice.objects.select_for_update()
+        TOTPDevice.objects.select_for_update(of=("self",), no_key=True)
         .filter(user=user, confirmed=False)
         .order_by("-pk")
         .first()
@@ -73,7 +73,7 @@ def totp_enrol_confirm(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
+@atomic_with_retry
 def totp_disable(*, user: User, token: str) -> None:
     """Turn the second factor off; a current code proves the person holds the device."""
     device = totp_device_confirmed(user=user)
