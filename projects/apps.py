@@ -12,3 +12,10 @@ class ProjectsConfig(AppConfig):
         from projects.reputation_nightly import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="garap-sqlite-median")
+
+        # Contact details in accounts' texts (profiles, portfolio items) are hits like those in
+        # a bid: recorded, explained to the author, counted towards a report (accounts.masking).
+        from accounts.masking import on_contact_hit
+        from projects.services.contact import contact_hit_record
+
+        on_contact_hit(contact_hit_record)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.masking import shown
+from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api import StrictSerializer
 from projects.models import Review
 
@@ -11,7 +13,9 @@ from projects.models import Review
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     contract = serializers.IntegerField(source="contract_id")
-    gig_title = serializers.CharField(source="contract.gig.title")
+    gig_title = serializers.SerializerMethodField(
+        help_text="The gig's title, contact details masked for all but its client."
+    )
     author = serializers.CharField(source="author.username")
     author_name = serializers.CharField(source="author.public_name")
     subject_role = serializers.ChoiceField(
@@ -21,11 +25,14 @@ class ReviewSerializer(serializers.Serializer):
     communication = serializers.IntegerField()
     value = serializers.IntegerField()
     overall = serializers.SerializerMethodField()
-    comment = serializers.CharField()
+    comment = ShownTextField()
     revealed = serializers.SerializerMethodField()
-    reply = serializers.CharField()
+    reply = ShownTextField()
     replied_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+    def get_gig_title(self, review: Review) -> str:
+        return shown(review.contract.gig, "title", request_viewer(self.context))
 
     def get_overall(self, review: Review) -> float:
         return round(review.points / 3, 2)

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField, refuse_contact_details
 from accounts.models.regions import Province
 
 
@@ -82,12 +83,17 @@ class FreelancerProfile(models.Model):
     )
     headline = models.CharField(_("headline"), max_length=120, blank=True)
     bio = models.TextField(_("about"), max_length=3000, blank=True)
+    # What everyone but the freelancer and moderators reads (accounts.masking).
+    headline_masked = MaskedCopyField(of="headline", author="user_id")
+    bio_masked = MaskedCopyField(of="bio", author="user_id")
     skills = models.ManyToManyField("projects.Skill", blank=True, related_name="freelancers")
     # Whole rupiah: "gigs from Rp 50.000".
     starting_price = models.PositiveBigIntegerField(
         _("starting price (IDR)"), null=True, blank=True
     )
-    city = models.CharField(_("city"), max_length=80, blank=True)
+    city = models.CharField(
+        _("city"), max_length=80, blank=True, validators=[refuse_contact_details]
+    )
     province = models.CharField(_("province"), max_length=40, choices=Province.choices, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     availability = models.CharField(
@@ -183,7 +189,9 @@ class ClientProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
     )
-    shop_name = models.CharField(_("shop or business name"), max_length=80, blank=True)
+    shop_name = models.CharField(
+        _("shop or business name"), max_length=80, blank=True, validators=[refuse_contact_details]
+    )
 
     # The public record, written by projects.reputation.
     gigs_posted = models.PositiveIntegerField(default=0)

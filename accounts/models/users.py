@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import refuse_contact_details
+
 # Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
 USERNAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_.]{1,28})[A-Za-z0-9]$"
 username_validator = RegexValidator(
@@ -34,12 +36,15 @@ class User(AbstractUser):
         _("username"),
         max_length=30,
         unique=True,
-        validators=[username_validator],
+        validators=[username_validator, refuse_contact_details],
         help_text=_("3–30 letters, digits, dots or underscores."),
         error_messages={"unique": _("This username is taken.")},
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    # Shown beside every gig, bid, contract and message: refuses contact details (masking).
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, validators=[refuse_contact_details]
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=5,

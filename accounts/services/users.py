@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors
+from accounts.masking import ensure_no_contact_details
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
 from marketplace.errors import DomainError
 
@@ -65,6 +66,8 @@ def user_register(
     the other gets the same 400.
     """
     email = email.strip()
+    # Names are shown to everyone: contact details in one are refused, not masked.
+    ensure_no_contact_details(username=username, display_name=display_name)
     fields = _taken_fields(username=username, email=email)
     candidate = User(username=username, email=email, display_name=display_name)
     try:
@@ -110,7 +113,11 @@ def token_obtain(
 def user_update(
     *, user: User, display_name: str | None = None, preferred_language: str | None = None
 ) -> User:
-    """Change the user's own settings; only the fields given are written."""
+    """Change the user's own settings; only the fields given are written.
+
+    A display name holding contact details is refused (400): it is shown beside everything the
+    user writes, to everyone."""
+    ensure_no_contact_details(display_name=display_name)
     changed: list[str] = []
     if display_name is not None and display_name != user.display_name:
         user.display_name = display_name

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField
 from projects.models.taxonomy import Category, Skill
 
 # What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
@@ -52,6 +53,9 @@ class Gig(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000)
+    # What everyone but the client and moderators reads (accounts.masking).
+    title_masked = MaskedCopyField(of="title", author="client_id")
+    description_masked = MaskedCopyField(of="description", author="client_id")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
     skills = models.ManyToManyField(Skill, blank=True, related_name="gigs")
     # Whole rupiah; at least the category's minimum price.
@@ -156,6 +160,7 @@ class GigAttachment(models.Model):
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=gig_attachment_path, max_length=300)
     original_name = models.CharField(max_length=200)
+    original_name_masked = MaskedCopyField(of="original_name", author="gig.client_id")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.masking import text_of
 from accounts.models import User
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
@@ -109,8 +110,8 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
             kind=kind if recipient.pk == contract.freelancer_id else f"{kind}_client",
             key=f"{kind}:milestone:{milestone.pk}:{recipient.pk}:{milestone.due_at.isoformat()}",
             link=f"/api/v1/contracts/{contract.pk}/",
-            gig=contract.gig.title,
-            milestone=milestone.title,
+            gig=text_of(contract.gig, "title"),
+            milestone=text_of(milestone, "title"),
             due=_when(milestone.due_at),
             amount=rupiah(milestone.amount),
         )
@@ -166,8 +167,8 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
             f"{milestone.submitted_at.isoformat()}"
         ),
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=contract.gig.title,
-        milestone=milestone.title,
+        gig=text_of(contract.gig, "title"),
+        milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
         when=_when(releases_at),
     )
@@ -218,7 +219,7 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
         return None
     # Bids the client can still accept (bid_count also counts rejected ones).
     live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
-    params = {"gig": gig.title, "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
+    params = {"gig": text_of(gig, "title"), "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
     link = f"/api/v1/gigs/{gig.pk}/"
     if gig.bidding_deadline <= now - days(settings.AWARD_WINDOW_DAYS):
         ensure_transition(gig, Gig.Status.EXPIRED)
@@ -311,7 +312,7 @@ def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
         kind="contract_unfunded_reminder",
         key=f"contract_unfunded_reminder:contract:{contract.pk}",
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=contract.gig.title,
+        gig=text_of(contract.gig, "title"),
         when=_when(contract.created_at + days(settings.FUNDING_WINDOW_DAYS)),
     )
     contract.funding_notice_stage = FUNDING_REMINDED
