@@ -26,6 +26,7 @@ from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import moderators_group
 from tests.pages.conftest import browser
+from tests.pages.test_account_pages import SIGNUP, field_errors, signup_data
 from tests.projects.factories import (
     BidFactory,
     CategoryFactory,
@@ -530,3 +531,28 @@ def test_lists_of_masked_gigs_and_bids_are_read_from_the_stored_copies(monkeypat
     assert CRAFTED[:40] not in own_page
     # The bids' letters, as stored masked.
     assert own_page.count(f'<div class="cover-letter"><p>{masked_letter[:20]}') == 3
+
+
+# --- the pages refuse identity fields with contact details as the API does -------------------
+
+
+def test_the_pages_refuse_a_name_with_contact_details_and_say_why():
+    signup = browser().post(SIGNUP, signup_data(display_name="Sari 0812 3456 7890"))
+    assert signup.status_code == 400
+    [error] = field_errors(signup, "display_name")
+    assert error.startswith("Remove the contact details (phone number)")
+    assert User.objects.count() == 0
+
+    user = UserFactory(display_name="Sari", preferred_language="en")
+    ClientProfile.objects.create(user=user, shop_name="Toko Sari")
+    as_user = browser(user)
+    account = as_user.post(
+        "/settings/account/", {"display_name": "Sari t.me/sari", "preferred_language": "en"}
+    )
+    shop = as_user.post("/settings/shop/", {"shop_name": "Toko Sari WA 0812 3456 7890"})
+
+    assert (account.status_code, shop.status_code) == (400, 400)
+    assert "Remove the contact details" in account.content.decode()
+    assert "Remove the contact details" in shop.content.decode()
+    user.refresh_from_db()
+    assert (user.display_name, user.client_profile.shop_name) == ("Sari", "Toko Sari")
