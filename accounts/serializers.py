@@ -34,15 +34,19 @@ class ShownTextField(serializers.CharField):
     """A text someone wrote, as this request's user may read it: with contact details masked
     unless they wrote it or moderate (``accounts.masking.shown``, from the stored copies)."""
 
-    def __init__(self, text: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, text: str | None = None, *, of: str = "", **kwargs: Any) -> None:
         self.text = text  # the model field; the serializer field's own name by default
-        super().__init__(source="*", read_only=True, **kwargs)
+        self.of = of  # the attribute path to the row holding it ("contract.gig"); "" for itself
+        # Not read_only: these serializers only answer, and the schema keeps its shape.
+        super().__init__(source="*", **kwargs)
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
         self.text = self.text or field_name
 
     def to_representation(self, obj: Any) -> str:
+        for name in self.of.split(".") if self.of else ():
+            obj = getattr(obj, name)
         return shown(obj, self.text, request_viewer(self.context))
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.masking import shown
-from accounts.serializers import ShownTextField, request_viewer
+from accounts.serializers import ShownTextField
 from marketplace.api import StrictSerializer
 from projects.models import Review
 
@@ -13,9 +12,7 @@ from projects.models import Review
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     contract = serializers.IntegerField(source="contract_id")
-    gig_title = serializers.SerializerMethodField(
-        help_text="The gig's title, contact details masked for all but its client."
-    )
+    gig_title = ShownTextField("title", of="contract.gig")
     author = serializers.CharField(source="author.username")
     author_name = serializers.CharField(source="author.public_name")
     subject_role = serializers.ChoiceField(
@@ -30,9 +27,6 @@ class ReviewSerializer(serializers.Serializer):
     reply = ShownTextField()
     replied_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
-
-    def get_gig_title(self, review: Review) -> str:
-        return shown(review.contract.gig, "title", request_viewer(self.context))
 
     def get_overall(self, review: Review) -> float:
         return round(review.points / 3, 2)
