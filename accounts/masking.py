@@ -81,12 +81,15 @@ class MaskedCopyField(models.TextField):
         self.of, self.author = of, author
         kwargs["blank"] = True
         kwargs["default"] = ""
+        # Also the database's default: a row written without the column (code deployed before
+        # it, a raw INSERT, a bulk load) has nothing hidden rather than failing on NULL.
+        kwargs["db_default"] = ""
         kwargs["editable"] = False
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
-        for forced in ("blank", "default", "editable"):
+        for forced in ("blank", "default", "db_default", "editable"):
             kwargs.pop(forced, None)
         return name, path, args, {**kwargs, "of": self.of, "author": self.author}
 
