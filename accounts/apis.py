@@ -283,7 +283,7 @@ class FreelancerDetailApi(APIView):
     @extend_schema(responses=FreelancerDetailSerializer)
     def get(self, request: Request, username: str) -> Response:
         profile = selectors.freelancer_get(username=username)
-        return Response(FreelancerDetailSerializer(profile).data)
+        return Response(FreelancerDetailSerializer(profile, context={"request": request}).data)
 
 
 @extend_schema(tags=["profiles"])
@@ -319,7 +319,10 @@ class PortfolioListApi(APIView):
         data = _portfolio_fields(serializer.validated_data)
         item = services.portfolio_item_create(owner=request.user, **data)
         item = selectors.portfolio_item_get(item_id=item.pk, viewer=request.user)
-        return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PortfolioItemSerializer(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _portfolio_fields(data: dict) -> dict:
@@ -337,7 +340,7 @@ class PortfolioDetailApi(APIView):
     @extend_schema(responses=PortfolioItemSerializer)
     def get(self, request: Request, item_id: int) -> Response:
         item = selectors.portfolio_item_get(item_id=item_id, viewer=request.user)
-        return Response(PortfolioItemSerializer(item).data)
+        return Response(PortfolioItemSerializer(item, context={"request": request}).data)
 
     @extend_schema(
         request=PortfolioItemWriteSerializer(partial=True), responses=PortfolioItemSerializer
@@ -348,7 +351,7 @@ class PortfolioDetailApi(APIView):
         data = _portfolio_fields(serializer.validated_data)
         services.portfolio_item_update(item_id=item_id, owner=request.user, **data)
         item = selectors.portfolio_item_get(item_id=item_id, viewer=request.user)
-        return Response(PortfolioItemSerializer(item).data)
+        return Response(PortfolioItemSerializer(item, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, item_id: int) -> Response:

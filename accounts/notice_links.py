@@ -16,6 +16,8 @@ _PAGES = [
     (re.compile(r"^/api/v1/gigs/(\d+)/"), "/gigs/{}/"),
     (re.compile(r"^/api/v1/contracts/(\d+)/"), "/contracts/{}/"),
     (re.compile(r"^/api/v1/wallet/"), "/wallet/"),
+    # A profile's or a portfolio item's notice (contact details hidden) leads to the settings.
+    (re.compile(r"^/api/v1/(?:me/freelancer-profile|portfolio-items)/"), "/settings/"),
 ]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 
+from accounts.masking import ViewerText
 from accounts.models import User
 from accounts.services import notification_send
 
@@ -33,8 +34,16 @@ def register(notices: dict[str, Notice]) -> dict[str, Notice]:
 
 
 def send(*, recipient: User, kind: str, key: str, link: str = "", **params: Any) -> None:
-    """Record notice ``kind`` for ``recipient`` once per ``key``, in the recipient's language."""
+    """Record notice ``kind`` for ``recipient`` once per ``key``, in the recipient's language.
+
+    A text someone wrote goes in as ``accounts.masking.text_of(obj, field)``: it is rendered as
+    this recipient may read it (masked unless they wrote it), like everything else they read.
+    """
     notice = CATALOG[kind]
+    params = {
+        name: value.for_viewer(recipient) if isinstance(value, ViewerText) else value
+        for name, value in params.items()
+    }
     with translation.override(recipient.preferred_language):
         title = str(notice.title) % params
         body = str(notice.body) % params

@@ -53,6 +53,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def is_moderator(user: Any) -> bool:
+    """Moderators are staff holding the moderation permission (the Moderators group has it).
+
+    Checked without a query for everyone who is not staff, which is nearly every request.
+    """
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("projects.moderate_gig"))
+    )
+
+
 def _permissions(labels: tuple[str, ...]) -> list[Permission]:
     query = Q()
     for label in labels:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.masking import shown
 from accounts.models import (
     USERNAME_PATTERN,
     Availability,
@@ -21,6 +24,32 @@ from accounts.models import (
 from marketplace.api import StrictModelSerializer, StrictSerializer
 from marketplace.images import refusal_message
 from marketplace.text import validate_single_line
+
+
+def request_viewer(context: dict[str, Any]) -> Any:
+    """The user a serializer's output is for (``context["request"].user``); None without one,
+    who is nobody's author."""
+    return getattr(context.get("request"), "user", None)
+
+
+class ShownTextField(serializers.CharField):
+    """A text someone wrote, as this request's user may read it: with contact details masked
+    unless they wrote it or moderate (``accounts.masking.shown``, from the stored copies)."""
+
+    def __init__(self, text: str | None = None, *, of: str = "", **kwargs: Any) -> None:
+        self.text = text  # the model field; the serializer field's own name by default
+        self.of = of  # the attribute path to the row holding it ("contract.gig"); "" for itself
+        # Not read_only: these serializers only answer, and the schema keeps its shape.
+        super().__init__(source="*", **kwargs)
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        self.text = self.text or field_name
+
+    def to_representation(self, obj: Any) -> str:
+        for name in self.of.split(".") if self.of else ():
+            obj = getattr(obj, name)
+        return shown(obj, self.text, request_viewer(self.context))
 
 
 class UserSerializer(StrictModelSerializer):
@@ -232,7 +261,7 @@ class FreelancerSerializer(serializers.Serializer):
 
     username = serializers.CharField(source="user.username")
     name = serializers.CharField(source="user.public_name")
-    headline = serializers.CharField()
+    headline = ShownTextField()
     skills = SkillRefSerializer(many=True, source="skills.all")
     starting_price = serializers.IntegerField(allow_null=True)
     city = serializers.CharField()
@@ -278,8 +307,8 @@ class PortfolioImageSerializer(serializers.Serializer):
 class PortfolioItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     owner = serializers.CharField(source="owner.username")
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = ShownTextField()
+    description = ShownTextField()
     category = serializers.CharField(source="category.slug", allow_null=True, default=None)
     skills = SkillRefSerializer(many=True, source="skills.all")
     link = serializers.CharField()
@@ -294,7 +323,7 @@ class PortfolioItemSerializer(serializers.Serializer):
 
 
 class FreelancerDetailSerializer(FreelancerSerializer):
-    bio = serializers.CharField()
+    bio = ShownTextField()
     languages = serializers.ListField(child=serializers.CharField())
     max_active_contracts = serializers.IntegerField()
     reputation = serializers.SerializerMethodField()

@@ -6,20 +6,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_moderator
 from marketplace.errors import PermissionDenied
 
-
-def is_moderator(user: Any) -> bool:
-    """Moderators are staff holding the moderation permission (the Moderators group has it).
-
-    Checked without a query for everyone who is not staff, which is nearly every request.
-    """
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_staff
-        and (user.is_superuser or user.has_perm("projects.moderate_gig"))
-    )
+# Who is a moderator is a rule about staff roles (accounts.roles), which accounts' own masking
+# needs too; it is importable from here as before.
+__all__ = ["ensure_staff_permission", "is_moderator"]
 
 
 def ensure_staff_permission(user: Any, permission: str) -> None:

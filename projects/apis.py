@@ -234,7 +234,10 @@ class GigAttachmentsApi(APIView):
         attachment = gig_services.gig_attachment_add(
             gig_id=gig_id, actor=request.user, upload=serializer.validated_data["file"]
         )
-        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["gigs"])
@@ -358,7 +361,8 @@ class ContractMilestonesApi(APIView):
             parts=serializer.validated_data["milestones"],
         )
         return Response(
-            MilestoneSerializer(milestones, many=True).data, status=status.HTTP_201_CREATED
+            MilestoneSerializer(milestones, many=True, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -23,8 +23,8 @@ from projects.serializers import (
 from projects.services import milestones as services
 
 
-def _answer(milestone: Any) -> Response:
-    return Response(MilestoneSerializer(milestone).data)
+def _answer(request: Request, milestone: Any) -> Response:
+    return Response(MilestoneSerializer(milestone, context={"request": request}).data)
 
 
 @extend_schema(
@@ -37,7 +37,9 @@ class MilestoneFundApi(APIView):
         """Move the amount from your wallet into escrow (402 says how much to top up)."""
         return idempotent(
             request,
-            lambda: _answer(services.milestone_fund(milestone_id=milestone_id, actor=request.user)),
+            lambda: _answer(
+                request, services.milestone_fund(milestone_id=milestone_id, actor=request.user)
+            ),
         )
 
 
@@ -54,9 +56,10 @@ class MilestoneSubmitApi(APIView):
         serializer = MilestoneSubmitSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         return _answer(
+            request,
             services.milestone_submit(
                 milestone_id=milestone_id, actor=request.user, **serializer.validated_data
-            )
+            ),
         )
 
 
@@ -66,9 +69,10 @@ class MilestoneRequestRevisionApi(APIView):
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _answer(
+            request,
             services.milestone_request_revision(
                 milestone_id=milestone_id, actor=request.user, **serializer.validated_data
-            )
+            ),
         )
 
 
@@ -83,7 +87,7 @@ class MilestoneApproveApi(APIView):
         return idempotent(
             request,
             lambda: _answer(
-                services.milestone_approve(milestone_id=milestone_id, actor=request.user)
+                request, services.milestone_approve(milestone_id=milestone_id, actor=request.user)
             ),
         )
 
@@ -98,7 +102,7 @@ class MilestoneCancelApi(APIView):
         return idempotent(
             request,
             lambda: _answer(
-                services.milestone_cancel(milestone_id=milestone_id, actor=request.user)
+                request, services.milestone_cancel(milestone_id=milestone_id, actor=request.user)
             ),
         )
 
@@ -109,9 +113,10 @@ class MilestoneDisputeApi(APIView):
         serializer = DisputeOpenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _answer(
+            request,
             services.milestone_dispute(
                 milestone_id=milestone_id, actor=request.user, **serializer.validated_data
-            )
+            ),
         )
 
 
@@ -131,9 +136,10 @@ class MilestoneResolveApi(APIView):
             serializer = DisputeResolveSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             return _answer(
+                request,
                 services.milestone_resolve(
                     milestone_id=milestone_id, moderator=request.user, **serializer.validated_data
-                )
+                ),
             )
 
         return idempotent(request, resolve)

@@ -27,9 +27,9 @@ from projects.services import contracts as contract_services
 from projects.services import reviews as review_services
 
 
-def _contract_reviews(contract: Contract, user) -> Response:
-    status_ = review_selectors.contract_review_status(contract=contract, viewer=user)
-    return Response(ContractReviewsSerializer(status_).data)
+def _contract_reviews(contract: Contract, request: Request) -> Response:
+    status_ = review_selectors.contract_review_status(contract=contract, viewer=request.user)
+    return Response(ContractReviewsSerializer(status_, context={"request": request}).data)
 
 
 @extend_schema(tags=["reviews"])
@@ -37,7 +37,7 @@ class ContractReviewsApi(APIView):
     @extend_schema(responses=ContractReviewsSerializer)
     def get(self, request: Request, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
-        return _contract_reviews(contract, request.user)
+        return _contract_reviews(contract, request)
 
     @extend_schema(request=ReviewWriteSerializer, responses={201: ContractReviewsSerializer})
     def post(self, request: Request, contract_id: int) -> Response:
@@ -47,7 +47,7 @@ class ContractReviewsApi(APIView):
             contract_id=contract_id, actor=request.user, **serializer.validated_data
         )
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
-        response = _contract_reviews(contract, request.user)
+        response = _contract_reviews(contract, request)
         response.status_code = status.HTTP_201_CREATED
         return response
 
@@ -61,7 +61,7 @@ class ReviewReplyApi(APIView):
         review = review_services.review_reply(
             review_id=review_id, actor=request.user, body=serializer.validated_data["body"]
         )
-        return Response(ReviewSerializer(review).data)
+        return Response(ReviewSerializer(review, context={"request": request}).data)
 
 
 class _PublicReviewsApi(APIView):
@@ -110,4 +110,7 @@ class ContractPortfolioApi(APIView):
             contract_id=contract_id, actor=request.user, **serializer.validated_data
         )
         item = portfolio_item_get(item_id=item.pk, viewer=request.user)
-        return Response(PortfolioItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PortfolioItemSerializer(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

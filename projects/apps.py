@@ -16,3 +16,10 @@ class ProjectsConfig(AppConfig):
         from projects import parties
 
         parties.register()
+
+        # Contact details in accounts' texts (profiles, portfolio items) are hits like those in
+        # a bid: recorded, explained to the author, counted towards a report (accounts.masking).
+        from accounts.masking import on_contact_hit
+        from projects.services.contact import contact_hit_record
+
+        on_contact_hit(contact_hit_record)

@@ -14,10 +14,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from accounts.masking import shown, shown_text
+from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api import StrictSerializer
+from marketplace.contact_filter import CONTACT_KINDS
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
-from projects import content_filter
 from projects.access import is_moderator
 from projects.models import (
     Bid,
@@ -41,21 +43,19 @@ CONTACT_DETAILS_HIDDEN_HELP = (
 
 
 class ContactMaskingMixin(serializers.Serializer):
-    """Shows contact details the filter found (the flags stored on the row, so a list costs
-    no query per row) only to the text's author and moderators; everyone else sees them
-    masked. The viewer is ``context["request"].user``: without a request nobody is the author.
+    """Tells a text's author which kinds of contact detail the others do not see
+    (``contact_details_hidden``, from the flags stored on the row: no query per row). The texts
+    themselves are ``ShownTextField``s: masked when written, chosen per reader by
+    ``accounts.masking``. The viewer is ``context["request"].user``: without a request nobody
+    is the author.
     """
 
     def _viewer(self) -> Any:
-        request = self.context.get("request")
-        return getattr(request, "user", None)
+        return request_viewer(self.context)
 
     def _is_author(self, author_id: int) -> bool:
         user = self._viewer()
         return bool(user is not None and user.is_authenticated and user.pk == author_id)
-
-    def _sees_contacts(self, author_id: int) -> bool:
-        return self._is_author(author_id) or is_moderator(self._viewer())
 
     def _hidden_for_author(self, flags: Sequence[str], author_id: int) -> list[str]:
         return _contact_kinds(flags) if self._is_author(author_id) else []
@@ -63,7 +63,7 @@ class ContactMaskingMixin(serializers.Serializer):
 
 def _contact_kinds(flags: Sequence[str]) -> list[str]:
     # A gig's content_flags also name prohibited work, which is the moderators' business.
-    return [flag for flag in flags if flag in content_filter.CONTACT_KINDS]
+    return [flag for flag in flags if flag in CONTACT_KINDS]
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -103,7 +103,7 @@ class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
     """The lean card shown in lists: no description beyond a summary, no bids."""
 
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = ShownTextField()
     summary = serializers.SerializerMethodField()
     category = CategoryBriefSerializer()
     skills = SkillBriefSerializer(many=True, source="skills.all")
@@ -125,22 +125,12 @@ class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
     )
 
     def get_summary(self, gig: Gig) -> str:
-        return gig.description[:200]
+        # Masked (when written) before it is cut, so a cut cannot leave half a number unmasked.
+        return shown(gig, "description", self._viewer())[:200]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_contact_details_hidden(self, gig: Gig) -> list[str]:
         return self._hidden_for_author(gig.content_flags, gig.client_id)
-
-    def to_representation(self, gig: Gig) -> dict[str, Any]:
-        data = super().to_representation(gig)
-        if _contact_kinds(gig.content_flags) and not self._sees_contacts(gig.client_id):
-            # Masked before it is cut, so a cut cannot leave half a number unmasked.
-            description = content_filter.mask_contacts(gig.description)
-            data["title"] = content_filter.mask_contacts(gig.title)
-            data["summary"] = description[:200]
-            if "description" in data:
-                data["description"] = description
-        return data
 
 
 def gig_cards(
@@ -154,7 +144,6 @@ def gig_cards(
     tests/projects/test_gig_list_fast.py holds the two equal, masked texts included.
     """
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    moderator: bool | None = None  # asked only for a page with a masked text, as the serializer
     iso = _datetime_text()
     now = timezone.now()
     cards = []
@@ -162,16 +151,14 @@ def gig_cards(
         client_id = row.client_id
         title = row.title
         description = row.description
+        if row.title_masked or row.description_masked:  # stored when the gig was written
+            title = shown_text(title, row.title_masked, author_id=client_id, viewer=viewer)
+            description = shown_text(
+                description, row.description_masked, author_id=client_id, viewer=viewer
+            )
         kinds: list[str] = []
-        if row.flags_json != "[]":
+        if client_id == viewer_id and row.flags_json != "[]":
             kinds = _contact_kinds(json.loads(row.flags_json))
-            if kinds and client_id != viewer_id:
-                if moderator is None:
-                    moderator = is_moderator(viewer)
-                if not moderator:
-                    # Masked before it is cut, so a cut cannot leave half a number unmasked.
-                    title = content_filter.mask_contacts(title)
-                    description = content_filter.mask_contacts(description)
         published_at = row.published_at
         cards.append(
             {
@@ -199,7 +186,7 @@ def gig_cards(
                     "display_name": row.client__display_name,
                 },
                 "published_at": None if published_at is None else iso(published_at),
-                "contact_details_hidden": kinds if client_id == viewer_id else [],
+                "contact_details_hidden": kinds,
             }
         )
     return cards
@@ -221,13 +208,13 @@ def _datetime_text() -> Callable[[datetime], str]:
 
 class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="original_name")
+    name = ShownTextField("original_name")
     content_type = serializers.CharField()
     size = serializers.IntegerField(help_text="Bytes.")
 
 
 class GigSerializer(GigListSerializer):
-    description = serializers.CharField()
+    description = ShownTextField()
     attachments = AttachmentSerializer(many=True, source="attachments.all")
     rejection_reason = serializers.CharField()
     content_flags = serializers.ListField(child=serializers.CharField())
@@ -327,7 +314,7 @@ class BidSerializer(ContactMaskingMixin, FeeFieldsMixin, serializers.Serializer)
     freelancer = PersonSerializer()
     amount = serializers.IntegerField(help_text="Whole rupiah the client pays.")
     delivery_days = serializers.IntegerField()
-    cover_letter = serializers.CharField()
+    cover_letter = ShownTextField()
     revisions_included = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Bid.Status.choices)
     created_at = serializers.DateTimeField()
@@ -339,12 +326,6 @@ class BidSerializer(ContactMaskingMixin, FeeFieldsMixin, serializers.Serializer)
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_contact_details_hidden(self, bid: Bid) -> list[str]:
         return self._hidden_for_author(bid.contact_flags, bid.freelancer_id)
-
-    def to_representation(self, bid: Bid) -> dict[str, Any]:
-        data = super().to_representation(bid)
-        if _contact_kinds(bid.contact_flags) and not self._sees_contacts(bid.freelancer_id):
-            data["cover_letter"] = content_filter.mask_contacts(bid.cover_letter)
-        return data
 
 
 class BidWriteSerializer(StrictSerializer):
@@ -365,7 +346,7 @@ class BidUpdateSerializer(BidWriteSerializer):
 class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
-    title = serializers.CharField()
+    title = ShownTextField()
     amount = serializers.IntegerField(help_text="Whole rupiah.")
     due_at = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=Milestone.Status.choices)
@@ -374,15 +355,9 @@ class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
 
 
-class GigBriefSerializer(ContactMaskingMixin, serializers.Serializer):
+class GigBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-
-    def to_representation(self, gig: Gig) -> dict[str, Any]:
-        data = super().to_representation(gig)
-        if _contact_kinds(gig.content_flags) and not self._sees_contacts(gig.client_id):
-            data["title"] = content_filter.mask_contacts(gig.title)
-        return data
+    title = ShownTextField()
 
 
 class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
@@ -454,7 +429,7 @@ class MilestoneSplitSerializer(StrictSerializer):
 class MessageSerializer(ContactMaskingMixin, serializers.Serializer):
     id = serializers.IntegerField()
     sender = PersonSerializer()
-    body = serializers.CharField()
+    body = ShownTextField()
     attachments = AttachmentSerializer(many=True, source="attachments.all")
     created_at = serializers.DateTimeField()
     removed = serializers.SerializerMethodField(
@@ -476,11 +451,8 @@ class MessageSerializer(ContactMaskingMixin, serializers.Serializer):
 
     def to_representation(self, message: ContractMessage) -> dict[str, Any]:
         data = super().to_representation(message)
-        if message.removed_at is not None:
-            if not is_moderator(self._viewer()):
-                data["body"], data["attachments"] = "", []
-        elif _contact_kinds(message.contact_flags) and not self._sees_contacts(message.sender_id):
-            data["body"] = content_filter.mask_contacts(message.body)
+        if message.removed_at is not None and not is_moderator(self._viewer()):
+            data["body"], data["attachments"] = "", []
         return data
 
 

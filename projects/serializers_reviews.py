@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.serializers import ShownTextField
 from marketplace.api import StrictSerializer
 from marketplace.text import validate_single_line
 from projects.models import Review
@@ -12,7 +13,7 @@ from projects.models import Review
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     contract = serializers.IntegerField(source="contract_id")
-    gig_title = serializers.CharField(source="contract.gig.title")
+    gig_title = ShownTextField("title", of="contract.gig")
     author = serializers.CharField(source="author.username")
     author_name = serializers.CharField(source="author.public_name")
     subject_role = serializers.ChoiceField(
@@ -22,9 +23,9 @@ class ReviewSerializer(serializers.Serializer):
     communication = serializers.IntegerField()
     value = serializers.IntegerField()
     overall = serializers.SerializerMethodField()
-    comment = serializers.CharField()
+    comment = ShownTextField()
     revealed = serializers.SerializerMethodField()
-    reply = serializers.CharField()
+    reply = ShownTextField()
     replied_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField, refuse_contact_details
 from marketplace.storage import private_storage
 from marketplace.text import validate_single_line
 
@@ -19,11 +20,18 @@ class PortfolioItem(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=3000, blank=True)
+    # What everyone but the owner and moderators reads (accounts.masking).
+    title_masked = MaskedCopyField(of="title", author="owner_id")
+    description_masked = MaskedCopyField(of="description", author="owner_id")
     category = models.ForeignKey(
         "projects.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     skills = models.ManyToManyField("projects.Skill", blank=True, related_name="+")
-    link = models.URLField(_("external link"), max_length=300, blank=True)
+    # A link to a messaging app or a profile with direct messages is refused: masked, it would
+    # be a dead link; a portfolio site (Behance, Dribbble, GitHub) is what this is for.
+    link = models.URLField(
+        _("external link"), max_length=300, blank=True, validators=[refuse_contact_details]
+    )
     # Work delivered and paid on Garap, shown with the client's permission: a verified piece.
     contract = models.OneToOneField(
         "projects.Contract",

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField, refuse_contact_details
 from accounts.models.regions import Province
 from marketplace.text import validate_single_line
 
@@ -85,12 +86,20 @@ class FreelancerProfile(models.Model):
         _("headline"), max_length=120, blank=True, validators=[validate_single_line]
     )
     bio = models.TextField(_("about"), max_length=3000, blank=True)
+    # What everyone but the freelancer and moderators reads (accounts.masking).
+    headline_masked = MaskedCopyField(of="headline", author="user_id")
+    bio_masked = MaskedCopyField(of="bio", author="user_id")
     skills = models.ManyToManyField("projects.Skill", blank=True, related_name="freelancers")
     # Whole rupiah: "gigs from Rp 50.000".
     starting_price = models.PositiveBigIntegerField(
         _("starting price (IDR)"), null=True, blank=True
     )
-    city = models.CharField(_("city"), max_length=80, blank=True, validators=[validate_single_line])
+    city = models.CharField(
+        _("city"),
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line, refuse_contact_details],
+    )
     province = models.CharField(_("province"), max_length=40, choices=Province.choices, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     availability = models.CharField(
@@ -187,7 +196,10 @@ class ClientProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
     )
     shop_name = models.CharField(
-        _("shop or business name"), max_length=80, blank=True, validators=[validate_single_line]
+        _("shop or business name"),
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line, refuse_contact_details],
     )
 
     # The public record, written by projects.reputation.

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import refuse_contact_details
 from marketplace.text import validate_single_line
 
 # Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
@@ -37,13 +38,17 @@ class User(AbstractUser):
         _("username"),
         max_length=30,
         unique=True,
-        validators=[username_validator],
+        validators=[username_validator, refuse_contact_details],
         help_text=_("3–30 letters, digits, dots or underscores."),
         error_messages={"unique": _("This username is taken.")},
     )
     email = models.EmailField(_("e-mail address"), max_length=254)
+    # Shown beside every gig, bid, contract and message: refuses contact details (masking).
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True, validators=[validate_single_line]
+        _("display name"),
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line, refuse_contact_details],
     )
     preferred_language = models.CharField(
         _("preferred language"),

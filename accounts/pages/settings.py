@@ -131,7 +131,11 @@ def account_update(request: HttpRequest) -> HttpResponse:
     form = AccountForm(request.POST)
     if not form.is_valid():
         return _page(request, FORM_ERROR, account_form=form)
-    user = services.user_update(user=request.user, **form.cleaned_data)
+    try:
+        user = services.user_update(user=request.user, **form.cleaned_data)
+    except DomainError as exc:  # e.g. contact details in the display name
+        add_domain_error(form, exc)
+        return _page(request, FORM_ERROR, account_form=form)
     translation.activate(user.preferred_language)  # the message below in the new language
     messages.success(request, _("Your account settings are saved."))
     return remember_language(_back("account"), user.preferred_language)
@@ -175,7 +179,11 @@ def shop_update(request: HttpRequest) -> HttpResponse:
     form = ShopForm(request.POST)
     if not form.is_valid():
         return _page(request, FORM_ERROR, shop_form=form)
-    services.client_profile_update(user=request.user, shop_name=form.cleaned_data["shop_name"])
+    try:
+        services.client_profile_update(user=request.user, shop_name=form.cleaned_data["shop_name"])
+    except DomainError as exc:  # contact details in the shop name
+        add_domain_error(form, exc)
+        return _page(request, FORM_ERROR, shop_form=form)
     messages.success(request, _("Your shop name is saved."))
     return _back("shop")
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.masking import contact_hit, ensure_no_contact_details, mask_texts
 from accounts.models import PortfolioImage, PortfolioItem, User
 from accounts.services.profiles import skill_model
 from marketplace.errors import Conflict, DomainError, NotFound
@@ -75,12 +76,16 @@ def portfolio_item_create(
     ``contract_id`` marks it as paid work delivered on Garap; only
     ``projects.services.contracts.contract_add_to_portfolio`` passes it, after checking the
     client allowed it.
+
+    Contact details in the title and description are masked for everyone but the owner; a link
+    to a messaging app or a profile with direct messages is refused (400).
     """
     if not title.strip():
         raise DomainError(_("Give the piece a title."), fields={"title": [_("Required.")]})
+    ensure_no_contact_details(link=link)
     skills = _skills(skill_ids or [])
     last = PortfolioItem.objects.filter(owner=owner).aggregate(last=Max("position"))["last"]
-    item = PortfolioItem.objects.create(
+    item = PortfolioItem(
         owner=owner,
         title=title.strip(),
         description=description.strip(),
@@ -89,7 +94,10 @@ def portfolio_item_create(
         contract_id=contract_id,
         position=0 if last is None else last + 1,
     )
+    kinds = mask_texts(item)
+    item.save()
     item.skills.set(skills)
+    _record_hit(item, kinds)
     if position is not None:  # at the end unless the owner chose a place
         _move(item, position)
     return item
@@ -121,6 +129,7 @@ def portfolio_item_update(
             .values_list("pk", flat=True)
         )
     item = _own_item(item_id, owner, lock=True)
+    ensure_no_contact_details(link=link)
     if title is not None:
         if not title.strip():
             raise DomainError(_("Give the piece a title."), fields={"title": [_("Required.")]})
@@ -131,12 +140,24 @@ def portfolio_item_update(
         item.category = _category(category_id, keep=item.category_id)  # type: ignore[arg-type]
     if link is not None:
         item.link = link
+    kinds = mask_texts(item)
     item.save()
+    _record_hit(item, kinds)
     if skill_ids is not None:
         item.skills.set(_skills(skill_ids))
     if position is not None:
         _move(item, position)
     return item
+
+
+def _record_hit(item: PortfolioItem, kinds: list[str]) -> None:
+    contact_hit(
+        author=item.owner,
+        source="portfolio_item",
+        source_id=item.pk,
+        kinds=kinds,
+        link=f"/api/v1/portfolio-items/{item.pk}/",
+    )
 
 
 def _move(item: PortfolioItem, position: int) -> None:

@@ -7,6 +7,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import contact_hit, ensure_no_contact_details, mask_texts
 from accounts.models import ClientProfile, FreelancerProfile, User
 from accounts.services.account_emails import (
     EMAIL_VERIFICATION,
@@ -47,8 +48,11 @@ def freelancer_profile_update(
 ) -> FreelancerProfile:
     """Replace the editable part of the freelancer's profile (a PUT: omitted means cleared).
 
-    The reputation figures are not editable here; only the calculation writes them.
+    The reputation figures are not editable here; only the calculation writes them. Contact
+    details in the headline and bio are masked for everyone else (the freelancer is told, and
+    it counts as a contact-filter hit); a city holding them is refused (400).
     """
+    ensure_no_contact_details(city=city)
     skill_ids = list(dict.fromkeys(skill_ids or []))
     if len(skill_ids) > FreelancerProfile.MAX_SKILLS:
         raise DomainError(
@@ -79,12 +83,22 @@ def freelancer_profile_update(
     profile.languages = list(dict.fromkeys(languages or []))
     profile.availability = availability
     profile.max_active_contracts = max_active_contracts
+    kinds = mask_texts(profile)
     profile.save()
     profile.skills.set(skills)
+    contact_hit(
+        author=user,
+        source="profile",
+        source_id=user.pk,
+        kinds=kinds,
+        link="/api/v1/me/freelancer-profile/",
+    )
     return profile
 
 
 def client_profile_update(*, user: User, shop_name: str) -> ClientProfile:
+    """Set the shop name; one holding contact details is refused (400), as a display name is."""
+    ensure_no_contact_details(shop_name=shop_name)
     profile = ClientProfile.objects.get_or_create(user=user)[0]
     profile.shop_name = shop_name.strip()
     profile.save(update_fields=["shop_name", "updated_at"])

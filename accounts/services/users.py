@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import lockout, selectors
+from accounts.masking import ensure_no_contact_details
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
 from accounts.services.account_emails import SIGNUP_ATTEMPT, account_email_request
 from marketplace import ratelimit
@@ -112,6 +113,8 @@ def user_register(
     if client and (wait := ratelimit.peek("signup-taken-email", client, rate)):
         raise RateLimited(ratelimit.wait_message(wait), retry_after=wait)
     email = email.strip()
+    # Names are shown to everyone: contact details in one are refused, not masked.
+    ensure_no_contact_details(username=username, display_name=display_name)
     fields = _taken_fields(username=username, email=email)
     if "email" in fields:
         if client:
@@ -173,7 +176,11 @@ def login_delay_message(wait: int) -> str:
 def user_update(
     *, user: User, display_name: str | None = None, preferred_language: str | None = None
 ) -> User:
-    """Change the user's own settings; only the fields given are written."""
+    """Change the user's own settings; only the fields given are written.
+
+    A display name holding contact details is refused (400): it is shown beside everything the
+    user writes, to everyone."""
+    ensure_no_contact_details(display_name=display_name)
     changed: list[str] = []
     if display_name is not None and display_name != user.display_name:
         user.display_name = display_name

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField
 from projects.models.gigs import Gig
 
 
@@ -40,6 +41,7 @@ class Bid(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
     cover_letter = models.TextField(max_length=3000)
+    cover_letter_masked = MaskedCopyField(of="cover_letter", author="freelancer_id")
     revisions_included = models.PositiveSmallIntegerField(
         default=2, validators=[MaxValueValidator(10)]
     )
@@ -49,7 +51,7 @@ class Bid(models.Model):
     # Set when a moderator removed it after a report: shown to no one but its author and
     # moderators; never deleted (the report and the audit log still point at it).
     removed_at = models.DateTimeField(null=True, blank=True)
-    # Contact details the filter found in the cover letter (masked for the client).
+    # The kinds of contact detail masked in the cover letter (shown to the freelancer).
     contact_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField
 from marketplace.storage import private_storage
 from marketplace.text import validate_single_line
 from projects.models.bids import Bid
@@ -110,6 +111,8 @@ class Milestone(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=120, validators=[validate_single_line])
+    # The client writes milestone titles (or the gig's title is copied) before any is funded.
+    title_masked = MaskedCopyField(of="title", author="contract.client_id")
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah
     due_at = models.DateTimeField()
     status = models.CharField(
@@ -169,11 +172,13 @@ class ContractMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contract_messages"
     )
     body = models.TextField(max_length=5000, blank=True)
+    # Masked only in a message written before the contract was funded.
+    body_masked = MaskedCopyField(of="body", author="sender_id")
     # Set when a moderator removed it after a report: the thread shows both parties that a
     # message was removed, moderators still read it; never deleted.
     removed_at = models.DateTimeField(null=True, blank=True)
-    # Contact details the filter found, checked while the contract was not yet funded; they are
-    # masked for the other party.
+    # The kinds of contact detail masked in the body (shown to the sender), checked while the
+    # contract was not yet funded.
     contact_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -199,6 +204,8 @@ class MessageAttachment(models.Model):
         upload_to=message_attachment_path, max_length=300, storage=private_storage
     )
     original_name = models.CharField(max_length=200)
+    # A file's name is text the other party reads, masked as the message's body is.
+    original_name_masked = MaskedCopyField(of="original_name", author="message.sender_id")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField
 from marketplace.storage import private_storage
 from marketplace.text import validate_single_line
 from projects.models.taxonomy import Category, Skill
@@ -64,6 +65,9 @@ class Gig(models.Model):
     )
     title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=5000)
+    # What everyone but the client and moderators reads (accounts.masking).
+    title_masked = MaskedCopyField(of="title", author="client_id")
+    description_masked = MaskedCopyField(of="description", author="client_id")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
     skills = models.ManyToManyField(Skill, blank=True, related_name="gigs")
     # Whole rupiah; at least the category's minimum price.
@@ -175,6 +179,7 @@ class GigAttachment(models.Model):
     # Private: served only by the permission-checked download view (marketplace.storage).
     file = models.FileField(upload_to=gig_attachment_path, max_length=300, storage=private_storage)
     original_name = models.CharField(max_length=200)
+    original_name_masked = MaskedCopyField(of="original_name", author="gig.client_id")
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()  # bytes
     created_at = models.DateTimeField(auto_now_add=True)

@@ -94,18 +94,23 @@ class Report(models.Model):
 
 
 class ContactHit(models.Model):
-    """The contact filter found contact details in something a user wrote before a contract
-    was funded. Counted per author: repeated hits raise a report automatically."""
+    """The contact filter found contact details in something a user wrote that the other party
+    or the public reads (accounts.masking). Counted per author: repeated hits raise a report
+    automatically."""
 
     class Source(models.TextChoices):
-        GIG = "gig", _("gig")
+        GIG = "gig", _("gig")  # its title, description or a file's name
         BID = "bid", _("bid")
-        MESSAGE = "message", _("message")
+        MESSAGE = "message", _("message")  # its body or a file's name
+        MILESTONE = "milestone", _("milestone")
+        REVIEW = "review", _("review")  # the review or its reply
+        PROFILE = "profile", _("profile")  # source_id: the user's id
+        PORTFOLIO_ITEM = "portfolio_item", _("portfolio item")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_hits"
     )
-    source = models.CharField(max_length=10, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
     source_id = models.PositiveBigIntegerField()
     kinds = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)

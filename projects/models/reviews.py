@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import MaskedCopyField
 from projects.models.contracts import Contract
 
 
@@ -28,6 +29,8 @@ class Review(models.Model):
     communication = models.PositiveSmallIntegerField()
     value = models.PositiveSmallIntegerField()
     comment = models.TextField(max_length=2000)
+    # Reviews are public: the public never funded anything with the author.
+    comment_masked = MaskedCopyField(of="comment", author="author_id")
     # Set when a moderator removed it after a report: shown to no one but its author and
     # moderators and left out of the reputation figures; never deleted.
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -39,6 +42,7 @@ class Review(models.Model):
     # figures and the public lists. Cleared (null again) when a moderator finds nothing wrong.
     held_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(max_length=2000, blank=True)
+    reply_masked = MaskedCopyField(of="reply", author="subject_id")  # the reviewed person's
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

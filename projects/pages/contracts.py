@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.masking import shown
 from accounts.selectors import freelancer_capacity
 from marketplace.errors import (
     DomainError,
@@ -45,6 +46,7 @@ from marketplace.timing import days
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
+from projects.access import is_moderator
 from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone
 from projects.pages.contract_forms import (
     DisputeForm,
@@ -64,7 +66,6 @@ from projects.selectors.contracts import (
 )
 from projects.selectors.gigs import gig_list_owned
 from projects.selectors.reviews import contract_review_status
-from projects.serializers import GigBriefSerializer, MessageSerializer
 from projects.services import contracts as contract_services
 from projects.services import milestones as milestone_services
 from projects.services import reviews as review_services
@@ -290,8 +291,9 @@ def _contract_of_milestone(*, user: Any, milestone_id: int) -> Contract:
 
 
 def _gig_title(gig: Gig, request: HttpRequest) -> str:
-    """The gig's title as the API shows it to this viewer (contact details masked for others)."""
-    return GigBriefSerializer(gig, context={"request": request}).data["title"]
+    """The gig's title as this viewer may read it (contact details masked for all but its
+    client)."""
+    return shown(gig, "title", request.user)
 
 
 # --- the contract page ----------------------------------------------------------------------
@@ -409,26 +411,36 @@ def _milestone_view(
 
 def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessage], Any]:
     """The newest page of the thread, shown oldest first; masked or removed messages exactly
-    as the API's MessageSerializer shows them to this viewer."""
+    as the API's MessageSerializer shows them to this viewer: a removed message is empty but
+    for moderators, contact details are masked for the other party (``accounts.masking``)."""
     page = cursor_page(
         request,
         message_list(contract=contract),
         ordering=("-created_at", "-id"),
         page_size=MESSAGES_PER_PAGE,
     )
-    items = list(reversed(page.items))
-    shown = MessageSerializer(items, many=True, context={"request": request}).data
-    thread = [
-        ThreadMessage(
-            message=message,
-            body=data["body"],
-            attachments=data["attachments"],
-            removed=data["removed"],
-            hidden_kinds=data["contact_details_hidden"],
-            mine=message.sender_id == request.user.pk,
+    viewer = request.user
+    moderator = is_moderator(viewer)
+    thread = []
+    for message in reversed(page.items):
+        removed = message.removed_at is not None
+        mine = message.sender_id == viewer.pk
+        empty = removed and not moderator
+        thread.append(
+            ThreadMessage(
+                message=message,
+                body="" if empty else shown(message, "body", viewer),
+                attachments=[]
+                if empty
+                else [
+                    {"id": file.pk, "name": shown(file, "original_name", viewer), "size": file.size}
+                    for file in message.attachments.all()
+                ],
+                removed=removed,
+                hidden_kinds=list(message.contact_flags) if mine and not removed else [],
+                mine=mine,
+            )
         )
-        for message, data in zip(items, shown, strict=True)
-    ]
     return thread, page
 
 

@@ -3,8 +3,9 @@
 Each view validates with a form from ``gig_forms`` and makes the call the API makes
 (projects/apis.py): ``gig_browse``, ``gig_get``, ``bid_list_for_gig``, ``gig_create``,
 ``bid_place``, the bid and gig transitions. What a viewer may see of a text (contact details
-masked for everyone but its author and moderators) comes from the API's own serializers, so the
-pages and the API can never disagree. A selector's NotFound and a service's PermissionDenied
+masked for everyone but its author and moderators) comes from ``accounts.masking.shown``, the
+function the API's serializers call too, so the pages and the API can never disagree. A
+selector's NotFound and a service's PermissionDenied
 become the 404 and 403 pages (``marketplace.pages.DomainErrorPagesMiddleware``).
 """
 
@@ -26,17 +27,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.masking import shown
 from accounts.models import ClientProfile
 from accounts.selectors import client_record_get
 from marketplace.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from marketplace.pages import add_domain_error, cursor_page
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from projects import selectors
+from projects.content_filter import CONTACT_KINDS
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, BrowseForm, GigForm, InviteForm
 from projects.selectors import bids as bid_selectors
 from projects.selectors import gigs as gig_selectors
-from projects.serializers import BidSerializer, GigListSerializer, GigSerializer
 from projects.services import bids as bid_services
 from projects.services import gigs as gig_services
 
@@ -46,15 +48,50 @@ PAGE_ERRORS = (NotFound, PermissionDenied, RateLimited)  # their own pages
 
 @dataclass
 class Shown:
-    """A row and what this viewer is shown of it: the API serializer's data (masked text, fees)."""
+    """A row and what this viewer is shown of it (masked texts, fees)."""
 
     obj: Any
     data: dict[str, Any]
 
 
-def _shown(objects: list[Any], serializer_class: Any, request: HttpRequest) -> list[Shown]:
-    data = serializer_class(objects, many=True, context={"request": request}).data
-    return [Shown(obj, item) for obj, item in zip(objects, data, strict=True)]
+def _card(gig: Gig, viewer: Any) -> Shown:
+    return Shown(
+        gig,
+        {
+            "title": shown(gig, "title", viewer),
+            # Masked (when written) before it is cut: no half a phone number in a summary.
+            "summary": shown(gig, "description", viewer)[:200],
+            "skills": list(gig.skills.all()),  # prefetched by the selector
+        },
+    )
+
+
+def _gig_shown(gig: Gig, viewer: Any) -> dict[str, Any]:
+    data = _card(gig, viewer).data
+    data["description"] = shown(gig, "description", viewer)
+    data["attachments"] = [
+        {"id": file.pk, "name": shown(file, "original_name", viewer), "size": file.size}
+        for file in gig.attachments.all()
+    ]
+    is_author = viewer.is_authenticated and viewer.pk == gig.client_id
+    data["contact_details_hidden"] = (
+        [flag for flag in gig.content_flags if flag in CONTACT_KINDS] if is_author else []
+    )
+    return data
+
+
+def _bids_shown(bids: list[Bid], viewer: Any) -> list[Shown]:
+    return [
+        Shown(
+            bid,
+            {
+                "cover_letter": shown(bid, "cover_letter", viewer),
+                "platform_fee": platform_fee(bid.amount),
+                "freelancer_receives": freelancer_receives(bid.amount),
+            },
+        )
+        for bid in bids
+    ]
 
 
 def _client_record(client: Any) -> ClientProfile | None:
@@ -82,7 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "projects/gigs/browse.html",
         {
             "form": form,
-            "cards": _shown(page.items, GigListSerializer, request),
+            "cards": [_card(gig, request.user) for gig in page.items],
             "page": page,
             "filters_open": form.is_bound and form.has_filters(),
         },
@@ -130,7 +167,7 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     gig = gig_selectors.gig_get(gig_id=gig_id, user=user)
-    shown = GigSerializer(gig, context={"request": request}).data
+    shown = _gig_shown(gig, user)
     is_owner = user.is_authenticated and gig.client_id == user.pk
     bidding_open = gig.takes_bids
     url = request.build_absolute_uri(reverse("gig-detail", args=[gig.pk]))
@@ -146,7 +183,7 @@ def _render_detail(
     }
     if is_owner:
         bids = bid_selectors.bid_list_for_gig(gig=gig, user=user).order_by("created_at", "id")
-        context["bids"] = _shown(list(bids), BidSerializer, request)
+        context["bids"] = _bids_shown(list(bids), user)
         context["can_act_on_bids"] = gig.status == Gig.Status.OPEN
         if gig.visibility == Gig.Visibility.INVITE_ONLY:
             context["invitations"] = list(gig_selectors.invitation_list(gig=gig))
@@ -154,7 +191,7 @@ def _render_detail(
     elif user.is_authenticated:
         # A moderator's selector answer holds every bid; this page shows the viewer's own.
         bids = bid_selectors.bid_list_for_gig(gig=gig, user=user).order_by("-created_at", "-id")
-        mine = _shown([b for b in bids if b.freelancer_id == user.pk], BidSerializer, request)
+        mine = _bids_shown([b for b in bids if b.freelancer_id == user.pk], user)
         live = next((b for b in mine if b.obj.status in Bid.LIVE), None)
         context["my_bids"] = mine
         context["live_bid"] = live

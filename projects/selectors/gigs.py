@@ -145,7 +145,7 @@ def gig_browse(
     return (
         gigs.select_related("client", "category")
         .prefetch_related("skills")
-        # content_flags stays: the card masks contact details by it, without a query per row.
+        # The masked copies stay: the card shows them to everyone but the client.
         .defer("search_vector", "rejection_reason")
     )
 
@@ -175,6 +175,8 @@ CARD_COLUMNS = (
     "id",
     "title",
     "description",
+    "title_masked",
+    "description_masked",
     "budget",
     "bidding_deadline",
     "delivery_deadline",

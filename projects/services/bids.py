@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import mask_texts, text_of
 from accounts.models import User
 from accounts.selectors import freelancer_capacity
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -24,7 +25,7 @@ from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.models import Bid, ContactHit, Contract, Gig, Milestone
 from projects.selectors.gigs import visible_gigs
-from projects.services.contact import contact_check
+from projects.services.contact import contact_hit_record
 from projects.services.gigs import close_open_bids, ensure_gig_shown, ensure_not_suspended
 
 
@@ -115,14 +116,20 @@ def _lock_for_client(bid_id: int, actor: User, *, lock_freelancer: bool = False)
     return gig, bid
 
 
-def _contact_flags(bid: Bid, author: User) -> list[str]:
-    """The contact kinds in the cover letter, for ``bid.contact_flags`` (the client sees it
-    masked); records the hit and tells the freelancer why."""
-    return contact_check(
+def _mask(bid: Bid) -> list[str]:
+    """Mask the cover letter for the client (stored with the bid); the kinds found are the
+    bid's ``contact_flags``, which its freelancer is shown."""
+    bid.contact_flags = mask_texts(bid)
+    return bid.contact_flags
+
+
+def _record_hit(bid: Bid, author: User) -> None:
+    # Records the hit and tells the freelancer why the client sees less.
+    contact_hit_record(
         author=author,
         source=ContactHit.Source.BID,
         source_id=bid.pk,
-        texts=[bid.cover_letter],
+        kinds=bid.contact_flags,
         link=f"/api/v1/bids/{bid.pk}/",
     )
 
@@ -163,7 +170,7 @@ def bid_place(
     _ensure_capacity(freelancer)
     try:
         with transaction.atomic():
-            bid = Bid.objects.create(
+            bid = Bid(
                 gig=gig,
                 freelancer=freelancer,
                 amount=amount,
@@ -171,20 +178,20 @@ def bid_place(
                 cover_letter=cover_letter,
                 revisions_included=revisions_included,
             )
+            _mask(bid)
+            bid.save()
     except IntegrityError:  # the partial unique index: a concurrent twin got in first
         raise Conflict(
             _("You already have a bid on this gig; edit it instead."), code="duplicate_bid"
         ) from None
     Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") + 1)
-    bid.contact_flags = _contact_flags(bid, freelancer)
-    if bid.contact_flags:
-        bid.save(update_fields=["contact_flags"])
+    _record_hit(bid, freelancer)
     notices.send(
         recipient=gig.client,
         kind="bid_received",
         key=f"bid_received:bid:{bid.pk}",
         link=f"/api/v1/bids/{bid.pk}/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
         freelancer=freelancer.public_name,
         amount=rupiah(amount),
         days=delivery_days,
@@ -203,8 +210,9 @@ def bid_update(*, bid_id: int, actor: User, **changes: Any) -> Bid:
         _ensure_amount(gig, changes["amount"])
     for name, value in changes.items():
         setattr(bid, name, value)
-    bid.contact_flags = _contact_flags(bid, actor)
+    _mask(bid)
     bid.save()
+    _record_hit(bid, actor)
     return bid
 
 
@@ -222,7 +230,7 @@ def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
         kind="bid_withdrawn",
         key=f"bid_withdrawn:bid:{bid.pk}",
         link=f"/api/v1/gigs/{gig.pk}/bids/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
         freelancer=actor.public_name,
     )
     return bid
@@ -241,7 +249,7 @@ def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid
         kind=notice,
         key=f"{notice}:bid:{bid.pk}",
         link=f"/api/v1/bids/{bid.pk}/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
         amount=rupiah(bid.amount),
     )
     return bid
@@ -290,20 +298,23 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
         revisions_included=bid.revisions_included,
         agreed_delivery_at=promised,
     )
-    Milestone.objects.create(
+    milestone = Milestone(
         contract=contract,
         position=1,
         title=gig.title[:120],
         amount=bid.amount,
         due_at=promised,
     )
+    # The gig's title, masked for the freelancer as the gig's own title is.
+    mask_texts(milestone)
+    milestone.save()
     close_open_bids(gig, kind="bid_rejected")
     notices.send(
         recipient=bid.freelancer,
         kind="bid_accepted",
         key=f"bid_accepted:bid:{bid.pk}",
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
         amount=rupiah(bid.amount),
     )
     return contract

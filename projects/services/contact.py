@@ -1,53 +1,36 @@
-"""What follows when the contact filter finds contact details in a gig, a bid or a message
-written before the contract is funded: a record of the hit, a notice telling the author why the
-details are hidden, and an automatic report when one user keeps trying.
+"""What follows when the contact filter finds contact details in a text the other party or the
+public reads (a gig, a bid, a message before funding, a milestone, a review, a profile, a
+portfolio item): a record of the hit, a notice telling the author why the details are hidden,
+and an automatic report when one user keeps trying.
 
 Paying or talking outside Garap before the escrow holds the money leaves both sides
-unprotected, so the details are masked for the other party (``projects.serializers``); the
-author still sees what they wrote, and why the other side does not.
+unprotected, so the details are masked for everyone but the author and moderators
+(``accounts.masking``, when the text is written); the author still sees what they wrote, and
+why the others do not. Accounts' own texts reach ``contact_hit_record`` through the hook this
+app registers at start-up (``projects.apps``), as accounts may not import projects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import kinds_text
 from accounts.models import User
 from marketplace.transactions import atomic_with_retry
-from projects import content_filter, notices
+from projects import notices
 from projects.models import ContactHit
 from projects.services.reports import report_raise_automatically
 
-# How each kind is named in the author's notice; a kind not listed is shown by its code.
-KIND_LABELS: dict[str, Promise] = {
-    "email": _("e-mail address"),
-    "link": _("link to a messaging app or social network"),
-    "messaging_app": _("messaging app named as a way to talk"),
-    "off_platform": _("invitation to deal outside Garap"),
-    "phone": _("phone number"),
-    "social_handle": _("messaging or social-media handle"),
-}
-
-
-def _kinds_text(kinds: Sequence[str]) -> Promise:
-    """The kinds' labels joined by commas, still lazy: ``notices.send`` renders them in the
-    author's language, not in the language of the request that wrote the text."""
-    labels = [KIND_LABELS.get(kind, kind.replace("_", " ")) for kind in kinds]
-    return format_lazy(", ".join(["{}"] * len(labels)), *labels)
-
 
 @atomic_with_retry
-def contact_check(
-    *, author: User, source: str, source_id: int, texts: Sequence[str], link: str = ""
-) -> list[str]:
-    """The contact kinds found in ``texts`` (sorted, ``[]`` if none), for the caller to store on
-    the object's ``contact_flags`` so readers can mask them without a query.
+def contact_hit_record(
+    *, author: User, source: str, source_id: int, kinds: list[str], link: str = ""
+) -> None:
+    """Record that ``author`` wrote contact details of ``kinds`` (what ``accounts.masking.
+    mask_texts`` returned; nothing happens for ``[]``) in the object ``source``/``source_id``.
 
     On a hit: one ``ContactHit`` per (author, source, object) — an edit that keeps, changes or
     removes the details leaves that one row (with every kind ever found in it), because the
@@ -57,9 +40,8 @@ def contact_check(
     keeps at most one open). Call it inside the transaction that writes the object, after the
     object has its primary key; nothing here raises for the author.
     """
-    kinds = content_filter.contact_kinds(*texts)
     if not kinds:
-        return []
+        return
     hit, created = ContactHit.objects.get_or_create(
         user=author, source=source, source_id=source_id, defaults={"kinds": kinds}
     )
@@ -72,11 +54,11 @@ def contact_check(
         key=f"contact_details_hidden:{source}:{source_id}",
         link=link,
         what=ContactHit.Source(source).label,
-        kinds=_kinds_text(kinds),
+        # Lazy: rendered in the author's language, not the request's.
+        kinds=kinds_text(kinds),
     )
     if created:
         _report_if_repeated(author=author, hit=hit)
-    return kinds
 
 
 def _report_if_repeated(*, author: User, hit: ContactHit) -> None:

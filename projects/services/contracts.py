@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.masking import mask_texts, shown, text_of
 from accounts.models import PortfolioItem, User
 from accounts.services import portfolio_item_create, portfolio_item_unlink_contract
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -19,10 +20,10 @@ from marketplace.ratelimit import rate_limit
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
-from projects import content_filter, notices
+from projects import notices
 from projects.access import is_moderator
 from projects.models import ContactHit, Contract, ContractMessage, MessageAttachment, Milestone
-from projects.services.contact import contact_check
+from projects.services.contact import contact_hit_record
 from projects.services.gigs import ensure_not_suspended
 
 
@@ -118,7 +119,7 @@ def milestones_split(
         raise DomainError(_("The milestones do not add up; see the fields."), fields=fields)
 
     Milestone.objects.filter(contract=contract).delete()
-    return Milestone.objects.bulk_create(
+    milestones = [
         Milestone(
             contract=contract,
             position=index + 1,
@@ -127,7 +128,19 @@ def milestones_split(
             due_at=part["due_at"],
         )
         for index, part in enumerate(parts)
-    )
+    ]
+    # Titles the client writes before funding: masked for the freelancer.
+    kinds = [mask_texts(milestone) for milestone in milestones]
+    milestones = Milestone.objects.bulk_create(milestones)
+    for milestone, found in zip(milestones, kinds, strict=True):
+        contact_hit_record(
+            author=actor,
+            source=ContactHit.Source.MILESTONE,
+            source_id=milestone.pk,
+            kinds=found,
+            link=f"/api/v1/contracts/{contract.pk}/",
+        )
+    return milestones
 
 
 @removes_files_on_failure
@@ -137,10 +150,10 @@ def message_post(
 ) -> ContractMessage:
     """Post to the contract's thread (a party or a moderator); the other party is notified.
 
-    Until the first milestone is funded, a party's message goes through the contact filter:
-    the kinds found are stored on ``message.contact_flags`` (the other party sees them masked,
-    here and in the notice's excerpt). Once the escrow holds money both are protected, and
-    messages are no longer checked.
+    Until the first milestone is funded, a party's message and its files' names are masked for
+    the other party (stored with the message: here, in the thread and in the notice's excerpt);
+    the kinds found are ``message.contact_flags``, which the sender is shown. Once the escrow
+    holds money both are protected, and messages are no longer checked.
     """
     rate_limit(
         "messages",
@@ -161,28 +174,31 @@ def message_post(
             fields={"files": [_("Too many files.")]},
         )
     checked = [(upload, check_document(upload)) for upload in files]
-    message = ContractMessage.objects.create(contract=contract, sender=actor, body=body.strip())
-    for upload, info in checked:
+    # A moderator writing in a thread is not a party trying to take the deal elsewhere.
+    is_party = actor.pk in (contract.client_id, contract.freelancer_id)
+    hide = contract.first_funded_at is None and is_party
+    message = ContractMessage(contract=contract, sender=actor, body=body.strip())
+    found = set(mask_texts(message, hide=hide))
+    attachments = []
+    for _upload, info in checked:
         attachment = MessageAttachment(
             message=message, original_name=info.name, content_type=info.content_type, size=info.size
         )
+        found.update(mask_texts(attachment, hide=hide))
+        attachments.append(attachment)
+    message.contact_flags = sorted(found)
+    message.save()
+    for (upload, info), attachment in zip(checked, attachments, strict=True):
+        attachment.message = message  # now with its primary key
         save_file(attachment.file, info.storage_name, upload)
         attachment.save()
-    # A moderator writing in a thread is not a party trying to take the deal elsewhere.
-    is_party = actor.pk in (contract.client_id, contract.freelancer_id)
-    if contract.first_funded_at is None and is_party and message.body:
-        message.contact_flags = contact_check(
-            author=actor,
-            source=ContactHit.Source.MESSAGE,
-            source_id=message.pk,
-            texts=[message.body],
-            link=f"/api/v1/contracts/{contract.pk}/messages/",
-        )
-        if message.contact_flags:
-            message.save(update_fields=["contact_flags"])
-    excerpt = message.body
-    if message.contact_flags:  # the notice goes to the other party only
-        excerpt = content_filter.mask_contacts(excerpt)
+    contact_hit_record(
+        author=actor,
+        source=ContactHit.Source.MESSAGE,
+        source_id=message.pk,
+        kinds=message.contact_flags,
+        link=f"/api/v1/contracts/{contract.pk}/messages/",
+    )
 
     if actor.pk == contract.freelancer_id:
         contract_note_first_response(contract)
@@ -193,10 +209,11 @@ def message_post(
             kind="message_received",
             key=f"message_received:message:{message.pk}:{recipient.pk}",
             link=f"/api/v1/contracts/{contract.pk}/messages/",
-            gig=contract.gig.title,
+            gig=text_of(contract.gig, "title"),
             sender=actor.public_name,
-            # Lazy: rendered in the recipient's language by notices.send, not the sender's.
-            excerpt=(excerpt[:80] or gettext_lazy("(files)")),
+            # As the recipient may read it, cut after masking; "(files)" is lazy: rendered in
+            # the recipient's language by notices.send, not the sender's.
+            excerpt=text_of(message, "body", limit=80) if message.body else gettext_lazy("(files)"),
         )
     return message
 
@@ -256,7 +273,8 @@ def contract_add_to_portfolio(
         raise Conflict(_("This work is already in your portfolio."), code="already_added")
     return portfolio_item_create(
         owner=actor,
-        title=title or contract.gig.title,
+        # The gig's title as the freelancer reads it: the client's contact details stay hidden.
+        title=title or shown(contract.gig, "title", actor),
         description=description,
         category_id=contract.gig.category_id,
         skill_ids=list(contract.gig.skills.values_list("pk", flat=True)),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import mask_texts, text_of
 from accounts.models import ModeratorAction, User
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
@@ -26,7 +27,7 @@ from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
 from projects.models import Bid, Category, ContactHit, Gig, GigAttachment, GigInvitation, Skill
-from projects.services import contact
+from projects.services.contact import contact_hit_record
 
 EDITABLE_FIELDS = (
     "title",
@@ -178,7 +179,7 @@ def gig_create(
         bidding_deadline=bidding_deadline,
         delivery_deadline=delivery_deadline,
     )
-    gig = Gig.objects.create(
+    gig = Gig(
         client=client,
         title=title,
         description=description,
@@ -187,23 +188,31 @@ def gig_create(
         bidding_deadline=bidding_deadline,
         delivery_deadline=delivery_deadline,
         visibility=visibility,
-        content_flags=content_filter.scan(title, description),
     )
+    kinds = _mask(gig)
+    gig.save()
     gig.skills.set(skill_objs)
-    _check_contacts(gig, author=client)
+    _record_hit(gig, kinds, author=client)
     if publish:
         _publish_or_queue(gig)
     return gig
 
 
-def _check_contacts(gig: Gig, *, author: User) -> None:
-    # content_flags (from scan) already holds the contact kinds that readers mask; this records
-    # the hit, tells the client why and counts it towards an automatic report.
-    contact.contact_check(
+def _mask(gig: Gig) -> list[str]:
+    """Mask the gig's title and description for everyone but its client (stored with the gig)
+    and set its moderation flags; returns the contact kinds found."""
+    kinds = mask_texts(gig)
+    gig.content_flags = [*kinds, *content_filter.prohibited(gig.title, gig.description)]
+    return kinds
+
+
+def _record_hit(gig: Gig, kinds: list[str], *, author: User) -> None:
+    # Records the hit, tells the client why and counts it towards an automatic report.
+    contact_hit_record(
         author=author,
         source=ContactHit.Source.GIG,
         source_id=gig.pk,
-        texts=[gig.title, gig.description],
+        kinds=kinds,
         link=f"/api/v1/gigs/{gig.pk}/",
     )
 
@@ -252,14 +261,14 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
         bidding_deadline=gig.bidding_deadline,
         delivery_deadline=gig.delivery_deadline,
     )
-    gig.content_flags = content_filter.scan(gig.title, gig.description)
+    kinds = _mask(gig)
     if gig.status == Gig.Status.OPEN and gig.content_flags and settings.GIG_MODERATION != "off":
         ensure_transition(gig, Gig.Status.PENDING_REVIEW)
         gig.status = Gig.Status.PENDING_REVIEW
     gig.save()
     if skills is not None:
         gig.skills.set(skills)
-    _check_contacts(gig, author=actor)
+    _record_hit(gig, kinds, author=actor)
     return gig
 
 
@@ -298,7 +307,7 @@ def close_open_bids(gig: Gig, *, kind: str) -> None:
             kind=kind,
             key=f"{kind}:bid:{bid.pk}",
             link=f"/api/v1/bids/{bid.pk}/",
-            gig=gig.title,
+            gig=text_of(gig, "title"),
         )
 
 
@@ -370,7 +379,7 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
         kind="gig_approved",
         key=f"gig_approved:gig:{gig.pk}",
         link=f"/api/v1/gigs/{gig.pk}/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
     )
     _went_live(gig)
     return gig
@@ -399,7 +408,7 @@ def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
         kind="gig_rejected",
         key=f"gig_rejected:gig:{gig.pk}",
         link=f"/api/v1/gigs/{gig.pk}/",
-        gig=gig.title,
+        gig=text_of(gig, "title"),
         reason=gig.rejection_reason,
     )
     return gig
@@ -414,7 +423,7 @@ def _notify_invited(gig: Gig, invitations: list[GigInvitation]) -> None:
             kind="gig_invited",
             key=f"gig_invited:gig:{gig.pk}:{invitation.freelancer_id}",
             link=f"/api/v1/gigs/{gig.pk}/",
-            gig=gig.title,
+            gig=text_of(gig, "title"),
             client=gig.client.public_name,
             budget=rupiah(gig.budget),
         )
@@ -481,8 +490,10 @@ def gig_attachment_add(*, gig_id: int, actor: User, upload: UploadedFile) -> Gig
     attachment = GigAttachment(
         gig=gig, original_name=checked.name, content_type=checked.content_type, size=checked.size
     )
+    kinds = mask_texts(attachment)  # a file's name is text freelancers read
     save_file(attachment.file, checked.storage_name, upload)
     attachment.save()
+    _record_hit(gig, kinds, author=actor)
     return attachment
 
 

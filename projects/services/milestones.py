@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import text_of
 from accounts.models import ModeratorAction, User
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
@@ -116,8 +117,8 @@ def _notify(
         kind=kind,
         key=f"{kind}:milestone:{milestone.pk}:{recipient_id}{occurrence}",
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=contract.gig.title,
-        milestone=milestone.title,
+        gig=text_of(contract.gig, "title"),
+        milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
         **params,
     )
@@ -152,7 +153,7 @@ def _close_contract_if_settled(contract: Contract) -> None:
                 kind="contract_completed",
                 key=f"contract_completed:contract:{contract.pk}:{party}",
                 link=f"/api/v1/contracts/{contract.pk}/reviews/",
-                gig=contract.gig.title,
+                gig=text_of(contract.gig, "title"),
                 days=settings.REVIEW_WINDOW_DAYS,
             )
     gig = Gig.objects.select_for_update(of=("self",), no_key=True).get(pk=contract.gig_id)
@@ -526,7 +527,7 @@ def contract_cancel_unfunded(*, contract_id: int) -> Contract:
             kind="contract_cancelled_unfunded",
             key=f"contract_cancelled_unfunded:contract:{contract.pk}:{party.pk}",
             link=f"/api/v1/contracts/{contract.pk}/",
-            gig=contract.gig.title,
+            gig=text_of(contract.gig, "title"),
             days=settings.FUNDING_WINDOW_DAYS,
         )
     return contract

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import mask_texts, text_of
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
@@ -23,8 +24,9 @@ from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import is_moderator
-from projects.models import Contract, ReputationEvent, Review
+from projects.models import ContactHit, Contract, ReputationEvent, Review
 from projects.selectors.reviews import review_window_closes_at
+from projects.services.contact import contact_hit_record
 from projects.services.gigs import ensure_not_suspended
 from projects.services.reputation import reputation_event_record
 from projects.services.trust import trust_check_contract
@@ -53,7 +55,7 @@ def _notify_revealed(contract: Contract, *, window_closed: bool = False) -> None
             kind=kind,
             key=f"reviews_revealed:contract:{contract.pk}:{party.pk}",
             link=f"/api/v1/contracts/{contract.pk}/reviews/",
-            gig=contract.gig.title,
+            gig=text_of(contract.gig, "title"),
         )
 
 
@@ -101,7 +103,7 @@ def review_submit(
         raise Conflict(_("You already reviewed this contract."), code="already_reviewed")
     try:
         with transaction.atomic():
-            review = Review.objects.create(
+            review = Review(
                 contract=contract,
                 author=actor,
                 subject_id=contract.freelancer_id if is_client else contract.client_id,
@@ -111,8 +113,12 @@ def review_submit(
                 value=value,
                 comment=comment.strip(),
             )
+            # Reviews are public: contact details in one are masked for every reader.
+            kinds = mask_texts(review, ["comment"])
+            review.save()
     except IntegrityError:  # the same party, twice at once: the contract lock makes this rare
         raise Conflict(_("You already reviewed this contract."), code="already_reviewed") from None
+    _record_hit(review, kinds, author=actor)
     # Before anything is revealed: a contract whose parties may be one person has its reviews
     # held out of the reputation until a moderator looks (projects.services.trust).
     trust_check_contract(contract_id=contract.pk, now=now)
@@ -128,7 +134,7 @@ def review_submit(
             key=f"review_received:review:{review.pk}:{review.subject_id}",
             link=f"/api/v1/contracts/{contract.pk}/reviews/",
             author=actor.public_name,
-            gig=contract.gig.title,
+            gig=text_of(contract.gig, "title"),
             closes=timezone.localtime(closes).strftime("%Y-%m-%d") if closes else "",
         )
     return review
@@ -166,8 +172,20 @@ def review_reply(*, review_id: int, actor: User, body: str) -> Review:
     if review.replied_at is not None:
         raise Conflict(_("You already replied to this review."), code="already_replied")
     review.reply, review.replied_at = body.strip(), timezone.now()
-    review.save(update_fields=["reply", "replied_at"])
+    kinds = mask_texts(review, ["reply"])
+    review.save(update_fields=["reply", "reply_masked", "replied_at"])
+    _record_hit(review, kinds, author=actor)
     return review
+
+
+def _record_hit(review: Review, kinds: list[str], *, author: User) -> None:
+    contact_hit_record(
+        author=author,
+        source=ContactHit.Source.REVIEW,
+        source_id=review.pk,
+        kinds=kinds,
+        link=f"/api/v1/contracts/{review.contract_id}/reviews/",
+    )
 
 
 def reviews_reveal_due(*, now: datetime | None = None, batch: int = 500) -> int:

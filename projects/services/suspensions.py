@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import text_of
 from accounts.models import ModeratorAction, Suspension, User
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
@@ -132,7 +133,7 @@ def _withdraw_live_bids(user: User) -> list[int]:
             kind="bid_withdrawn",
             key=f"bid_withdrawn:bid:{bid.pk}",
             link=f"/api/v1/gigs/{bid.gig_id}/bids/",
-            gig=bid.gig.title,
+            gig=text_of(bid.gig, "title"),
             freelancer=user.public_name,
         )
     return [bid.pk for bid in bids]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.masking import text_of
 from accounts.models import User
 from marketplace.formatting import rupiah
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
@@ -137,8 +138,8 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
             kind=kind if recipient.pk == contract.freelancer_id else f"{kind}_client",
             key=f"{kind}:milestone:{milestone.pk}:{recipient.pk}:{milestone.due_at.isoformat()}",
             link=f"/api/v1/contracts/{contract.pk}/",
-            gig=contract.gig.title,
-            milestone=milestone.title,
+            gig=text_of(contract.gig, "title"),
+            milestone=text_of(milestone, "title"),
             due=_when(milestone.due_at),
             amount=rupiah(milestone.amount),
         )
@@ -197,8 +198,8 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
             f"{milestone.submitted_at.isoformat()}"
         ),
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=contract.gig.title,
-        milestone=milestone.title,
+        gig=text_of(contract.gig, "title"),
+        milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
         when=_when(releases_at),
     )
@@ -253,7 +254,7 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
         return None
     # Bids the client can still accept (bid_count also counts rejected ones).
     live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
-    params = {"gig": gig.title, "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
+    params = {"gig": text_of(gig, "title"), "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
     link = f"/api/v1/gigs/{gig.pk}/"
     if gig.bidding_deadline <= now - days(settings.AWARD_WINDOW_DAYS):
         ensure_transition(gig, Gig.Status.EXPIRED)
@@ -349,7 +350,7 @@ def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
         kind="contract_unfunded_reminder",
         key=f"contract_unfunded_reminder:contract:{contract.pk}",
         link=f"/api/v1/contracts/{contract.pk}/",
-        gig=contract.gig.title,
+        gig=text_of(contract.gig, "title"),
         when=_when(contract.created_at + days(settings.FUNDING_WINDOW_DAYS)),
     )
     contract.funding_notice_stage = FUNDING_REMINDED

@@ -3,6 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.masking import mask_texts
+from marketplace.contact_filter import CONTACT_KINDS
 from projects.models import (
     Bid,
     Category,
@@ -15,6 +17,30 @@ from projects.models import (
     Skill,
 )
 from tests.accounts.factories import UserFactory
+
+
+class MaskedTextsFactory(factory.django.DjangoModelFactory):
+    """Stores the masked copies of the row's texts as the services do when they write
+    (``accounts.masking.mask_texts``). Where the row has contact-filter flags, the flags a test
+    gives decide whether its texts are masked (``hides``), as they did when reads masked."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = model_class(*args, **kwargs)
+        mask_texts(obj, hide=cls.hides(obj))
+        obj.save()
+        return obj
+
+
+def flagged(flags) -> bool:
+    return any(flag in CONTACT_KINDS for flag in flags)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -37,11 +63,15 @@ class SkillFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
 
 
-class GigFactory(factory.django.DjangoModelFactory):
+class GigFactory(MaskedTextsFactory):
     """An open public gig, bidding closing in 3 days, delivery 10 days later."""
 
     class Meta:
         model = Gig
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return flagged(obj.content_flags)
 
     client = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Desain logo toko kue nomor {n}")
@@ -54,9 +84,13 @@ class GigFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-class BidFactory(factory.django.DjangoModelFactory):
+class BidFactory(MaskedTextsFactory):
     class Meta:
         model = Bid
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return flagged(obj.contact_flags)
 
     gig = factory.SubFactory(GigFactory)
     freelancer = factory.SubFactory(UserFactory)
@@ -87,13 +121,15 @@ class ContractFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def milestone(obj, create, extracted, **kwargs):
         if create:
-            Milestone.objects.create(
+            milestone = Milestone(
                 contract=obj,
                 position=1,
                 title=obj.gig.title[:120],
                 amount=obj.amount,
                 due_at=obj.agreed_delivery_at,
             )
+            mask_texts(milestone)  # as bid_accept copies the gig's title
+            milestone.save()
 
 
 class GigInvitationFactory(factory.django.DjangoModelFactory):
@@ -104,20 +140,28 @@ class GigInvitationFactory(factory.django.DjangoModelFactory):
     freelancer = factory.SubFactory(UserFactory)
 
 
-class ContractMessageFactory(factory.django.DjangoModelFactory):
+class ContractMessageFactory(MaskedTextsFactory):
     class Meta:
         model = ContractMessage
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return flagged(obj.contact_flags)
 
     contract = factory.SubFactory(ContractFactory)
     sender = factory.SelfAttribute("contract.client")
     body = factory.Sequence(lambda n: f"Pesan nomor {n}: revisi warna sudah saya kirim.")
 
 
-class MessageAttachmentFactory(factory.django.DjangoModelFactory):
+class MessageAttachmentFactory(MaskedTextsFactory):
     """An attachment row; the stored file itself is not written (lists never open it)."""
 
     class Meta:
         model = MessageAttachment
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return flagged(obj.message.contact_flags)
 
     message = factory.SubFactory(ContractMessageFactory)
     file = factory.Sequence(lambda n: f"contracts/0/messages/lampiran-{n}.pdf")
