@@ -383,6 +383,8 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
 
 
 class DeliveredFileSerializer(AttachmentSerializer):
+    # Delivered on a funded milestone, read by the parties only: nothing is masked.
+    name = serializers.CharField(source="original_name")
     download_url = serializers.SerializerMethodField(
         help_text="Where the contract's parties (and moderators) download it: "
         "GET contracts/{id}/deliveries/files/{fid}/ on this host."

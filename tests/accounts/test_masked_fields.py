@@ -27,6 +27,14 @@ ALLOWED = {
     "accounts.User.last_name": "Django's; no form or API writes or shows it",
     "accounts.User.email": "shown to its owner and staff only",
     "accounts.AuthToken.digest": "a hash of the token",
+    "accounts.AuthToken.auth_hash": "a hash tying the token to the password",
+    "accounts.SignIn.address_hash": "a keyed hash of an address, never shown",
+    "accounts.SignIn.device_hash": "a keyed hash of a browser's id, never shown",
+    "accounts.PortfolioImage.error_code": "a refusal's code Garap writes",
+    "projects.RevisionRequest.note": (
+        "a client writes it on submitted work, so the milestone is funded: the parties only"
+    ),
+    "projects.TrustCheck.note": "a moderator's note, shown to staff only",
     "accounts.AuthToken.prefix": "the token's first characters, shown to its owner",
     "accounts.Notification.kind": "a notice kind's code",
     "accounts.Notification.key": "an occurrence key, never shown",

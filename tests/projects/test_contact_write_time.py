@@ -387,7 +387,7 @@ def test_gig_file_names_are_masked_for_freelancers(settings):
 
 def test_milestone_titles_the_client_writes_are_masked_for_the_freelancer():
     contract = ContractFactory(bid__amount=200_000)
-    due = timezone.now() + timedelta(days=3)
+    due = contract.agreed_delivery_at + timedelta(days=1)
     split = client_for(contract.client).post(
         f"/api/v1/contracts/{contract.pk}/milestones/",
         {

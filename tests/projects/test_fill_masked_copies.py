@@ -110,6 +110,7 @@ def test_the_migrations_fill_the_masked_copies_of_existing_rows():
         amount=100_000,
         revisions_included=2,
         first_funded_at=now,
+        agreed_delivery_at=now,
     )
     milestone = Milestone.objects.create(
         contract=contract, position=1, title=flagged_gig.title, amount=100_000, due_at=now
