@@ -192,7 +192,7 @@ def escrow_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
             sql.SQL("SELECT id FROM {} WHERE reference = %s FOR UPDATE").format(
                 sql.Identifier(Account._meta.db_table)
             ),
-            [f"milestone:{milestone.pk}"],
+            [f"escrow:milestone:{milestone.pk}"],
         )
         yield holder
 
