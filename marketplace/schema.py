@@ -62,8 +62,12 @@ class AutoSchema(openapi.AutoSchema):
 
     def _error_codes(self) -> list[str]:
         codes = ["400", "401", "403", "404", "405", "406", "429"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            # A write the object's state does not allow: deleting a gig that is no longer a draft,
+            # a file of an awarded gig, as much as accepting a closed bid.
+            codes.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["409", "415"]
+            codes.append("415")
         # Money-moving views list theirs (402 insufficient funds, 422 reused Idempotency-Key).
         codes += getattr(self.view, "extra_error_codes", [])
         return codes

@@ -24,6 +24,14 @@ def test_every_operation_documents_the_error_shape(schema):
                 assert ref == "#/components/schemas/Error", (method, path, code)
 
 
+def test_every_write_documents_a_conflict(schema):
+    # DELETE too: a gig that is no longer a draft, or a file of an awarded gig, answers 409.
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                assert "409" in operation["responses"], (method, path)
+
+
 def test_request_bodies_forbid_unknown_fields(schema):
     requests = {
         name: component
