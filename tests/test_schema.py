@@ -50,7 +50,7 @@ def test_docs_page_is_served(client):
 
 
 def _links(schema):
-    for path, operations in schema["paths"].items():
+    for operations in schema["paths"].values():
         for operation in operations.values():
             for status, response in operation["responses"].items():
                 for name, link in response.get("links", {}).items():
