@@ -11,19 +11,21 @@
 #   FUZZ_REDIS_URL      a Redis database for the run alone, emptied first
 #                       (default redis://127.0.0.1:6379/12)
 #   FUZZ_PORT           where gunicorn listens (default 8770)
-#   FUZZ_MAX_EXAMPLES   test cases per operation in the fuzzing phase (default 6)
+#   FUZZ_MAX_EXAMPLES   test cases per operation in the fuzzing phase (default 10)
 #   FUZZ_SCENARIOS      stateful phase: scenarios to try, each up to 10 linked calls (default 300)
 #   FUZZ_OUT            reports, logs and the world's JSON (default var/fuzz)
 #
-# Passes only with 0 server errors (schemathesis' checks, and no traceback in gunicorn's log),
-# 0 leaks, and `manage.py ledger_audit` clean afterwards: the exit code says so.
+# Passes only with 0 server errors (schemathesis' checks, and no 500 or error in gunicorn's log),
+# 0 leaks, and `manage.py ledger_audit` clean afterwards: the exit code says so. The failures of
+# changes not merged yet are accepted only as KNOWN_FAILURES in tests/fuzz/hooks.py lists them,
+# and only while they still happen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 database_url=${FUZZ_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/garap_fuzz}
 redis_url=${FUZZ_REDIS_URL:-redis://127.0.0.1:6379/12}
 port=${FUZZ_PORT:-8770}
-max_examples=${FUZZ_MAX_EXAMPLES:-6}
+max_examples=${FUZZ_MAX_EXAMPLES:-10}
 scenarios=${FUZZ_SCENARIOS:-300}
 out=${FUZZ_OUT:-var/fuzz}
 py=.venv/bin/python
@@ -126,7 +128,7 @@ algorithms = []
 TOML
 say "schemathesis: examples, coverage, fuzzing and the stateful phase"
 status=0
-GARAP_FUZZ_STATS=$out/leak-check.json "$st" --config-file "$out/schemathesis.toml" \
+GARAP_FUZZ_STATS=$out/hooks.json "$st" --config-file "$out/schemathesis.toml" \
   run "$base/api/schema/" \
   --checks all --exclude-checks positive_data_acceptance \
   --header "Accept-Language: en" \
@@ -138,42 +140,71 @@ GARAP_FUZZ_STATS=$out/leak-check.json "$st" --config-file "$out/schemathesis.tom
   --report junit,ndjson --report-dir "$out/report" \
   "$@" || status=$?
 
-say "the server's log: no traceback"
-if grep -n "Traceback\|Internal Server Error" "$out/gunicorn.log" >"$out/server-errors.txt"; then
-  head -40 "$out/server-errors.txt"
-  echo "the server logged errors (all of them: $out/server-errors.txt)"
-  status=1
-fi
 stop_server
 trap - EXIT
 
 say "the ledger after the run"
 "$py" manage.py ledger_audit || status=1
 
-"$py" - "$out" "$started" "$status" <<'PY'
+# The server's log: no 500 but the known failures of tests/fuzz/hooks.py (which must all still
+# happen), no gunicorn error; then the run's figures.
+"$py" - "$out" "$started" "$status" <<'PY' || status=1
 import json
+import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 out, started, status = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-leak = json.loads((out / "leak-check.json").read_text()) if (out / "leak-check.json").exists() else {}
-phases, statuses, operations = Counter(), Counter(), set()
-for path in (out / "report").glob("*.ndjson"):
-    for line in path.read_text().splitlines():
-        event = json.loads(line)
-        for kind, body in event.items():
+stats_file = out / "hooks.json"
+stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+problems = []
+
+def readable(path: str) -> str:
+    # Django logs a path with its control characters escaped ("\x00"), the hooks as sent ("%00").
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", unquote(path))
+
+
+known = stats.get("known_failures", {})
+accepted = {readable(path) for entry in known.values() for path in entry["requests"]}
+log = (out / "gunicorn.log").read_text(errors="replace")
+for path in re.findall(r"Internal Server Error: (\S+)", log):
+    if readable(path) not in accepted:
+        problems.append(f"the server answered 500 to {path!r} (gunicorn.log)")
+for line in re.findall(r".*\[ERROR\].*", log):
+    problems.append(f"gunicorn: {line.strip()}")
+if stats.get("requests.examples"):
+    for name, entry in known.items():
+        if not entry["requests"]:
+            problems.append(
+                f"{name!r} no longer fails ({entry['reason']}): remove it from KNOWN_FAILURES "
+                "in tests/fuzz/hooks.py"
+            )
+
+phases, statuses = Counter(), Counter()
+for report in (out / "report").glob("*.ndjson"):
+    for line in report.read_text().splitlines():
+        for kind, body in json.loads(line).items():
             if kind == "ScenarioFinished":
                 phases[body.get("phase", "?")] += 1
             for interaction in (body.get("recorder") or {}).get("interactions", {}).values():
                 response = interaction.get("response") or {}
                 statuses[f"{str(response.get('status_code', '?'))[0]}xx"] += 1
+for problem in problems[:40]:
+    print(f"fuzz: {problem}")
+tainted = stats.get("tainted", [])
+accepted_failures = {name: len(entry["requests"]) for name, entry in known.items()}
 print(
-    f"fuzz: {time.time() - started:.0f} s; responses by class {dict(sorted(statuses.items()))}; "
-    f"leak check: {leak.get('responses_checked', 0)} responses, {leak.get('leaks', 0)} leaks "
-    f"({len(leak.get('tainted', []))} markers or amounts the fuzzer sent itself: "
-    f"{', '.join(leak.get('tainted', [])) or 'none'}); {'passed' if status == 0 else 'FAILED'}"
+    f"fuzz: {time.time() - started:.0f} s; requests by phase "
+    f"{ {k.split('.', 1)[1]: v for k, v in sorted(stats.items()) if k.startswith('requests.')} }; "
+    f"responses by class {dict(sorted(statuses.items()))}; leak check: "
+    f"{stats.get('responses_checked', 0)} responses, {stats.get('leaks', 0)} leaks "
+    f"({len(tainted)} markers or amounts the fuzzer sent itself{': ' if tainted else ''}"
+    f"{', '.join(tainted)}); known failures of changes in flight: {accepted_failures}; "
+    f"{'passed' if status == 0 and not problems else 'FAILED'}"
 )
+sys.exit(1 if problems else 0)
 PY
 exit "$status"

@@ -12,7 +12,8 @@ address (``GARAP_FUZZ_URL``). No Django here: the fuzzer is a client like any ot
   the identities take turns.
 - **The other user's ids.** Every path parameter gets the world's objects of its kind as
   examples (both users' own and each other's), and in the fuzzing phase half of the valid
-  requests have their ids replaced by one of those.
+  requests have their ids replaced by one of those. Every text path parameter also gets a NUL
+  (PostgreSQL cannot store one, and a username goes into a query).
 - **Flows that get somewhere.** The schema cannot say that a gig's bidding closes 1 to 14 days
   from now or that a bid is at least its category's minimum: half of the valid gigs and bids the
   fuzzing and stateful phases generate get such values, so the links lead past the first step.
@@ -22,6 +23,8 @@ address (``GARAP_FUZZ_URL``). No Django here: the fuzzer is a client like any ot
   read in responses (it would send the review text it read as Citra in a review by Fajar): no
   generated request may carry a marker or a private amount, and one that still does (a value a
   link copied) makes it its caller's own from then on (the run's figures list these).
+- **Failures of changes in flight** (``KNOWN_FAILURES``) are accepted as the hand-written tests
+  accept theirs with ``xfail(strict=True)``: only while they still happen.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import requests
 import schemathesis
@@ -68,11 +72,15 @@ def before_load_schema(context: schemathesis.HookContext, raw_schema: dict) -> N
                 if parameter.get("in") != "path":
                     continue
                 values = WORLD.values_of(route, parameter["name"])
-                if values:
-                    parameter["examples"] = {
-                        f"{parameter['name']}-{n}": {"value": value}
-                        for n, value in enumerate(dict.fromkeys(values))
-                    }
+                examples = {
+                    f"{parameter['name']}-{n}": {"value": value}
+                    for n, value in enumerate(dict.fromkeys(values))
+                }
+                if parameter.get("schema", {}).get("type") == "string":
+                    # PostgreSQL cannot hold a NUL, and text from a path reaches a query.
+                    examples["nul"] = {"value": "fuzz\x00"}
+                if examples:
+                    parameter["examples"] = examples
 
 
 def _world_path_values(case: schemathesis.Case) -> dict[str, list[Any]]:
@@ -240,7 +248,11 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
     parts = (case.path_parameters, case.query, case.cookies)
     url = json.dumps([part or {} for part in parts], default=str)
     headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
-    return not _secrets_in_request(url, headers, raw)
+    if _secrets_in_request(url, headers, raw):
+        with _lock:
+            STATS["cases_refused_for_carrying_a_secret"] += 1
+        return False
+    return True
 
 
 @schemathesis.hook
@@ -255,8 +267,10 @@ def after_call(
         body = body.encode("utf-8", "replace")
     carried = _secrets_in_request(request.url or "", dict(request.headers), body)
     role = role_of_request(request.headers)
+    phase = str(case.meta.phase.name) if case.meta is not None else "other"
     with _lock:
         _TAINTED.update(carried)
+        STATS[f"requests.{phase}"] += 1
         if role is not None:
             _last_role["role"] = role
 
@@ -283,9 +297,58 @@ def no_private_data_of_another_user(
     return None
 
 
+# --- failures of changes in flight --------------------------------------------------------------
+#
+# Failures whose fix is another change not merged yet, accepted here as the hand-written tests
+# mark them xfail(strict=True): each must still happen (scripts/fuzz.sh fails the run when one no
+# longer does, asking to remove it), and anything else is a failure. A name, the reason, and
+# which responses it covers.
+
+
+def _nul_in_a_text_path_segment(case: schemathesis.Case, response: schemathesis.Response) -> bool:
+    # Path parameters are kept as they go on the wire: "fuzz%00".
+    values = (case.path_parameters or {}).values()
+    nul = any(isinstance(v, str) and "\x00" in unquote(v) for v in values)
+    return response.status_code >= 500 and nul
+
+
+KNOWN_FAILURES = {
+    "nul-in-text-path": (
+        "A NUL in a text path segment (/freelancers/{username}/…) reaches PostgreSQL: a 500 until "
+        "the request guard refuses it with a 400",
+        _nul_in_a_text_path_segment,
+    ),
+}
+KNOWN_SEEN: dict[str, list[str]] = {}
+
+
+@schemathesis.hook
+def filter_failure(
+    context: schemathesis.HookContext,
+    failure: Any,
+    case: schemathesis.Case,
+    response: schemathesis.Response,
+) -> bool:
+    for name, (_reason, covers) in KNOWN_FAILURES.items():
+        if covers(case, response):
+            with _lock:
+                seen = KNOWN_SEEN.setdefault(name, [])
+                if response.request.path_url not in seen:
+                    seen.append(response.request.path_url)
+            return False
+    return True
+
+
 def _write_stats() -> None:
     if STATS_PATH:
-        figures = {**STATS, "tainted": sorted(_TAINTED)}
+        figures = {
+            **STATS,
+            "tainted": sorted(_TAINTED),
+            "known_failures": {
+                name: {"reason": reason, "requests": KNOWN_SEEN.get(name, [])}
+                for name, (reason, _covers) in KNOWN_FAILURES.items()
+            },
+        }
         Path(STATS_PATH).write_text(json.dumps(figures, indent=2, sort_keys=True))
 
 
