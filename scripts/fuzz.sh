@@ -16,9 +16,10 @@
 #   FUZZ_OUT            reports, logs and the world's JSON (default var/fuzz)
 #
 # Passes only with 0 server errors (schemathesis' checks, and no 500 or error in gunicorn's log),
-# 0 leaks, and `manage.py ledger_audit` clean afterwards: the exit code says so. The failures of
-# changes not merged yet are accepted only as KNOWN_FAILURES in tests/fuzz/hooks.py lists them,
-# and only while they still happen.
+# 0 leaks, and `manage.py ledger_audit` clean afterwards: the exit code says so. Before
+# schemathesis, every operation gets a NUL in each path parameter and JSON nested 5 000 deep
+# (tests/fuzz/hostile_pass.py): a 4xx each. The failures of changes not merged yet are accepted
+# only as tests/fuzz/known.py lists them, and only while they still happen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,6 +93,9 @@ for _ in $(seq 60); do
 done
 curl -fsS "$base/api/v1/health/" >/dev/null || { tail -30 "$out/gunicorn.log"; exit 1; }
 
+say "hostile input: a NUL in each path parameter, JSON nested 5 000 deep (tests/fuzz/hostile_pass.py)"
+"$py" -m tests.fuzz.hostile_pass "$base" "$out/world.json" "$out/hostile.json"
+
 # positive_data_acceptance is left out: the schema cannot say that a username must be free, a
 # password strong or a gig's state right for an action, so some schema-valid requests are rightly
 # refused with a 4xx.
@@ -146,8 +150,8 @@ trap - EXIT
 say "the ledger after the run"
 "$py" manage.py ledger_audit || status=1
 
-# The server's log: no 500 but the known failures of tests/fuzz/hooks.py (which must all still
-# happen), no gunicorn error; then the run's figures.
+# The server's log: no 500 but the known failures (tests/fuzz/known.py, which must all still
+# happen), no gunicorn error; the hostile pass's problems; then the run's figures.
 "$py" - "$out" "$started" "$status" <<'PY' || status=1
 import json
 import re
@@ -157,52 +161,60 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
+sys.path.insert(0, ".")
+from tests.fuzz.known import KNOWN_FAILURES  # noqa: E402
+
 out, started, status = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-stats_file = out / "hooks.json"
-stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-problems = []
+
+
+def load(name: str) -> dict:
+    path = out / name
+    return json.loads(path.read_text()) if path.exists() else {}
+
 
 def readable(path: str) -> str:
     # Django logs a path with its control characters escaped ("\x00"), the hooks as sent ("%00").
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", unquote(path))
 
 
-known = stats.get("known_failures", {})
-accepted = {readable(path) for entry in known.values() for path in entry["requests"]}
+stats, hostile = load("hooks.json"), load("hostile.json")
+problems = list(hostile.get("problems", []))
+met = {name: [] for name in KNOWN_FAILURES}
+for source in (stats, hostile):
+    for name, requests in source.get("known_failures", {}).items():
+        met.setdefault(name, []).extend(requests)
+accepted = {readable(request) for requests in met.values() for request in requests}
 log = (out / "gunicorn.log").read_text(errors="replace")
 for path in re.findall(r"Internal Server Error: (\S+)", log):
     if readable(path) not in accepted:
         problems.append(f"the server answered 500 to {path!r} (gunicorn.log)")
 for line in re.findall(r".*\[ERROR\].*", log):
     problems.append(f"gunicorn: {line.strip()}")
-if stats.get("requests.examples"):
-    for name, entry in known.items():
-        if not entry["requests"]:
-            problems.append(
-                f"{name!r} no longer fails ({entry['reason']}): remove it from KNOWN_FAILURES "
-                "in tests/fuzz/hooks.py"
-            )
+for name, reason in KNOWN_FAILURES.items():
+    if hostile and not met.get(name):
+        problems.append(
+            f"{name!r} no longer fails ({reason}): its fix is in, remove it from "
+            "tests/fuzz/known.py and its xfail from tests/fuzz/test_hostile_input.py"
+        )
 
-phases, statuses = Counter(), Counter()
+statuses = Counter()
 for report in (out / "report").glob("*.ndjson"):
     for line in report.read_text().splitlines():
-        for kind, body in json.loads(line).items():
-            if kind == "ScenarioFinished":
-                phases[body.get("phase", "?")] += 1
+        for body in json.loads(line).values():
             for interaction in (body.get("recorder") or {}).get("interactions", {}).values():
                 response = interaction.get("response") or {}
                 statuses[f"{str(response.get('status_code', '?'))[0]}xx"] += 1
 for problem in problems[:40]:
     print(f"fuzz: {problem}")
 tainted = stats.get("tainted", [])
-accepted_failures = {name: len(entry["requests"]) for name, entry in known.items()}
+by_phase = {k.split(".", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("requests.")}
 print(
-    f"fuzz: {time.time() - started:.0f} s; requests by phase "
-    f"{ {k.split('.', 1)[1]: v for k, v in sorted(stats.items()) if k.startswith('requests.')} }; "
-    f"responses by class {dict(sorted(statuses.items()))}; leak check: "
-    f"{stats.get('responses_checked', 0)} responses, {stats.get('leaks', 0)} leaks "
+    f"fuzz: {time.time() - started:.0f} s; hostile input {hostile.get('requests', 0)} requests; "
+    f"schemathesis requests by phase {by_phase}, responses by class {dict(sorted(statuses.items()))}; "
+    f"leak check: {stats.get('responses_checked', 0)} responses, {stats.get('leaks', 0)} leaks "
     f"({len(tainted)} markers or amounts the fuzzer sent itself{': ' if tainted else ''}"
-    f"{', '.join(tainted)}); known failures of changes in flight: {accepted_failures}; "
+    f"{', '.join(tainted)}); known failures of changes in flight met: "
+    f"{ {name: len(requests) for name, requests in met.items()} }; "
     f"{'passed' if status == 0 and not problems else 'FAILED'}"
 )
 sys.exit(1 if problems else 0)

@@ -23,7 +23,7 @@ address (``GARAP_FUZZ_URL``). No Django here: the fuzzer is a client like any ot
   read in responses (it would send the review text it read as Citra in a review by Fajar): no
   generated request may carry a marker or a private amount, and one that still does (a value a
   link copied) makes it its caller's own from then on (the run's figures list these).
-- **Failures of changes in flight** (``KNOWN_FAILURES``) are accepted as the hand-written tests
+- **Failures of changes in flight** (tests/fuzz/known.py) are accepted as the hand-written tests
   accept theirs with ``xfail(strict=True)``: only while they still happen.
 """
 
@@ -43,6 +43,7 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
+from tests.fuzz.known import KNOWN_FAILURES, known_failure
 from tests.fuzz.operations import role_of
 from tests.fuzz.world import ROLES, World
 
@@ -297,28 +298,8 @@ def no_private_data_of_another_user(
     return None
 
 
-# --- failures of changes in flight --------------------------------------------------------------
-#
-# Failures whose fix is another change not merged yet, accepted here as the hand-written tests
-# mark them xfail(strict=True): each must still happen (scripts/fuzz.sh fails the run when one no
-# longer does, asking to remove it), and anything else is a failure. A name, the reason, and
-# which responses it covers.
+# --- failures of changes in flight (tests/fuzz/known.py) ----------------------------------------
 
-
-def _nul_in_a_text_path_segment(case: schemathesis.Case, response: schemathesis.Response) -> bool:
-    # Path parameters are kept as they go on the wire: "fuzz%00".
-    values = (case.path_parameters or {}).values()
-    nul = any(isinstance(v, str) and "\x00" in unquote(v) for v in values)
-    return response.status_code >= 500 and nul
-
-
-KNOWN_FAILURES = {
-    "nul-in-text-path": (
-        "A NUL in a text path segment (/freelancers/{username}/…) reaches PostgreSQL: a 500 until "
-        "the request guard refuses it with a 400",
-        _nul_in_a_text_path_segment,
-    ),
-}
 KNOWN_SEEN: dict[str, list[str]] = {}
 
 
@@ -329,14 +310,20 @@ def filter_failure(
     case: schemathesis.Case,
     response: schemathesis.Response,
 ) -> bool:
-    for name, (_reason, covers) in KNOWN_FAILURES.items():
-        if covers(case, response):
-            with _lock:
-                seen = KNOWN_SEEN.setdefault(name, [])
-                if response.request.path_url not in seen:
-                    seen.append(response.request.path_url)
-            return False
-    return True
+    """Accept a failure tests/fuzz/known.py lists (and note it was met); keep any other."""
+    # Path parameters are kept as they go on the wire: "fuzz%00".
+    values = (case.path_parameters or {}).values()
+    name = known_failure(
+        status=response.status_code,
+        nul_in_text_path=any(isinstance(v, str) and "\x00" in unquote(v) for v in values),
+    )
+    if not name:
+        return True
+    with _lock:
+        seen = KNOWN_SEEN.setdefault(name, [])
+        if response.request.path_url not in seen:
+            seen.append(response.request.path_url)
+    return False
 
 
 def _write_stats() -> None:
@@ -344,10 +331,7 @@ def _write_stats() -> None:
         figures = {
             **STATS,
             "tainted": sorted(_TAINTED),
-            "known_failures": {
-                name: {"reason": reason, "requests": KNOWN_SEEN.get(name, [])}
-                for name, (reason, _covers) in KNOWN_FAILURES.items()
-            },
+            "known_failures": {name: KNOWN_SEEN.get(name, []) for name in KNOWN_FAILURES},
         }
         Path(STATS_PATH).write_text(json.dumps(figures, indent=2, sort_keys=True))
 
