@@ -27,6 +27,7 @@ ERROR_DESCRIPTIONS = {
     "402": "Not enough money in the wallet: the message says how much to top up.",
     "409": "The object's current state does not allow this action, or a request with the same "
     "Idempotency-Key is still running.",
+    "413": "The request is too large (its body, or the number of files): send less at once.",
     "415": "Unsupported content type (send application/json).",
     "422": "This Idempotency-Key was already used for a different request.",
     "429": "Too many requests: wait `retry_after` seconds.",
@@ -67,7 +68,8 @@ class AutoSchema(openapi.AutoSchema):
             # a file of an awarded gig, as much as accepting a closed bid.
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("415")
+            # A body over the size a request may have, or more files than an upload takes.
+            codes += ["413", "415"]
         # Money-moving views list theirs (402 insufficient funds, 422 reused Idempotency-Key).
         codes += getattr(self.view, "extra_error_codes", [])
         return codes

@@ -32,6 +32,16 @@ def test_every_write_documents_a_conflict(schema):
                 assert "409" in operation["responses"], (method, path)
 
 
+def test_every_request_with_a_body_documents_too_large(schema):
+    # Too many files at once, or a body over the cap, is a 413 in the error shape.
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch"):
+                response = operation["responses"]["413"]
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/Error", (method, path)
+
+
 def test_request_bodies_forbid_unknown_fields(schema):
     requests = {
         name: component

@@ -54,7 +54,7 @@ def test_a_forged_cursor_is_a_400(api_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("cursor", ["!!!", "\x00", "é", "*"])
+@pytest.mark.parametrize("cursor", ["!!!", "*", "~~", "é"])
 def test_a_cursor_that_is_not_base64_is_a_400_not_the_first_page(api_client, cursor):
     # DRF's decoder skips characters that are not base64: these decoded to an empty cursor,
     # which served the first page as if the client had asked for it.
