@@ -12,7 +12,8 @@
 #                       (default redis://127.0.0.1:6379/12)
 #   FUZZ_PORT           where gunicorn listens (default 8770)
 #   FUZZ_MAX_EXAMPLES   test cases per operation in the fuzzing phase (default 10)
-#   FUZZ_SCENARIOS      stateful phase: scenarios to try, each up to 10 linked calls (default 300)
+#   FUZZ_SCENARIOS      stateful phase: scenarios to try (default 300; Hypothesis may stop sooner)
+#   FUZZ_MAX_STEPS      stateful phase: linked calls per scenario at most (default 10)
 #   FUZZ_OUT            reports, logs and the world's JSON (default var/fuzz)
 #
 # Passes only with 0 server errors (schemathesis' checks, and no 500 or error in gunicorn's log),
@@ -107,6 +108,11 @@ export SCHEMATHESIS_HOOKS=tests.fuzz.hooks GARAP_FUZZ_WORLD=$out/world.json GARA
 # fuzzer would then "leak" what it carried itself (tests/fuzz/hooks.py taints such values).
 # Stateful scenarios are valid requests, so that each step can lead to the next.
 cat >"$out/schemathesis.toml" <<TOML
+# An invalid request may also be refused as too large (413: more files than an upload takes).
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428",
+  "429", "5xx"]
+
 [phases.examples]
 extra-data-sources = { responses = false }
 
@@ -121,7 +127,7 @@ extra-data-sources = { responses = false }
 max-examples = $max_examples
 
 [phases.stateful]
-max-steps = 10
+max-steps = ${FUZZ_MAX_STEPS:-10}
 
 [phases.stateful.generation]
 max-examples = $scenarios
