@@ -20,7 +20,7 @@ help:
 	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
 	@echo "make lint           ruff lint and format check"
 	@echo "make format         ruff format and autofix"
-	@echo "make fuzz           schemathesis against a running server (URL=http://127.0.0.1:8000)"
+	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
 	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
 	@echo "make clean          remove the virtual environment and local data"
 
@@ -76,8 +76,10 @@ bench: $(VENV)/.installed-dev wrk
 bench-smoke: $(VENV)/.installed-dev wrk
 	$(PY) -m bench --smoke $(BENCH_ARGS)
 
+# Its own database, Redis database and gunicorn (FUZZ_DATABASE_URL, FUZZ_REDIS_URL, FUZZ_PORT…:
+# scripts/fuzz.sh); FUZZ_ARGS passes options to `st run`.
 fuzz: $(VENV)/.installed-dev
-	bash scripts/fuzz.sh $(or $(URL),http://127.0.0.1:8000)
+	bash scripts/fuzz.sh $(FUZZ_ARGS)
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --no-obsolete

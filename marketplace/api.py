@@ -10,6 +10,8 @@ One error shape for every 4xx and 5xx the API answers::
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import logging
 import math
@@ -241,13 +243,24 @@ class CursorPagination(pagination.CursorPagination):
             ) from None
 
     def decode_cursor(self, request: Any) -> Any:
-        # DRF answers a damaged cursor with 404; it is bad input, so say which parameter.
+        # DRF answers a damaged cursor with 404; it is bad input, so say which parameter. And
+        # DRF's decoder skips what is not base64, so "!!!" (or a NUL) decoded to nothing and
+        # quietly served the first page: a cursor must be base64 with something in it.
+        invalid = exceptions.ValidationError(
+            {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
+        )
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is not None:
+            try:
+                decoded = base64.b64decode(raw.encode("ascii"), validate=True)
+            except (UnicodeEncodeError, binascii.Error):
+                raise invalid from None
+            if not decoded:
+                raise invalid
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound:
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
-            ) from None
+            raise invalid from None
 
 
 def paginate(

@@ -378,6 +378,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.schema.forbid_unknown_request_fields",
+        # The flows as OpenAPI links, which the fuzzer's stateful phase follows.
+        "marketplace.schema.add_links",
     ],
 }
 

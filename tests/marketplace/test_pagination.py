@@ -54,6 +54,21 @@ def test_a_forged_cursor_is_a_400(api_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("cursor", ["!!!", "*", "~~", "é"])
+def test_a_cursor_that_is_not_base64_is_a_400_not_the_first_page(api_client, cursor):
+    # DRF's decoder skips characters that are not base64: these decoded to an empty cursor,
+    # which served the first page as if the client had asked for it.
+    CategoryFactory.create_batch(3)
+
+    response = api_client.get(URL, {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "cursor": ["Invalid cursor. Start again from the first page."]
+    }
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
     [
