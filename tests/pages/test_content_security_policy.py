@@ -65,9 +65,16 @@ class _InlineFinder(HTMLParser):
         self.problems: list[str] = []
         self._open: tuple[str, dict] | None = None
         self._text = ""
+        self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
+        # Not the policy's business, but every page passes here: a template block left open
+        # pours the page's markup into its <title>.
+        if self._in_title:
+            self.problems.append(f"<{tag}> inside <title> (a template block left open?)")
+        if tag == "title":
+            self._in_title = True
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=…> (an inline event handler)")
@@ -85,6 +92,8 @@ class _InlineFinder(HTMLParser):
             self._text += data
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
         if not self._open or tag != self._open[0]:
             return
         kind, attributes = self._open
