@@ -68,8 +68,16 @@ def test_the_worker_survives_a_redis_outage_while_holding_unacked_messages(tmp_p
             # Tasks waiting for their countdown sit in the worker, unacknowledged — as the
             # debounced reputation recalculation nearly always does.
             held = [send_heartbeat(server, countdown=600) for _ in range(2)]
-            celery.wait_until(lambda: unacked(server) == 2, what="two unacknowledged messages")
-            assert all(f"heartbeat[{task_id}] received" in celery.log("worker") for task_id in held)
+            # Redis records a delivery a moment before the worker logs it: wait for both.
+            celery.wait_until(
+                lambda: (
+                    unacked(server) == 2
+                    and all(
+                        f"heartbeat[{task_id}] received" in celery.log("worker") for task_id in held
+                    )
+                ),
+                what="two unacknowledged messages, received by the worker",
+            )
 
             stop(server)
             celery.wait_until(
