@@ -14,12 +14,21 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.services import token_issue
 from tests.accounts.factories import UserFactory
 from tests.contracts import NOTE, START, only
 from tests.projects.factories import ContractFactory, top_up
+
+# Hypothesis: the full count of random examples in CI (CI=true), fewer on a developer's machine,
+# where the suite runs often; HYPOTHESIS_PROFILE=ci runs the full count anywhere.
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=40, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 def _on_postgres() -> bool:
