@@ -690,6 +690,8 @@ def test_notification_actions_are_post_only():
         ("/api/v1/gigs/3/bids/", "/gigs/3/"),
         ("/api/v1/wallet/", "/wallet/"),
         ("/api/v1/wallet/withdrawals/", "/wallet/"),
+        ("/api/v1/me/freelancer-profile/", "/settings/"),
+        ("/api/v1/portfolio-items/4/", "/settings/"),
         ("/api/v1/bids/12/", "/dashboard/"),
         ("/api/v1/reports/", "/dashboard/"),
         ("/admin/payments/", "/admin/payments/"),
