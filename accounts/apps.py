@@ -16,3 +16,9 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(ensure_role_groups, dispatch_uid="garap-role-groups")
         # Where people sign in from, for trust and safety (accounts/signins.py).
         user_logged_in.connect(record_session_login, dispatch_uid="garap-sign-in-places")
+        # A notice about one's profile or a portfolio item (contact details hidden in it) leads
+        # to the settings page, where both are edited.
+        from accounts.notices import register_page
+
+        register_page("api:me-freelancer-profile", "settings")
+        register_page("api:portfolio-detail", "settings")

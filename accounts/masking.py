@@ -191,7 +191,7 @@ def shown(obj: models.Model, field: str, viewer: Any) -> str:
 
 class ViewerText:
     """A masked text that is rendered for each reader later: a notice's parameter, which
-    ``accounts.notices.send`` renders for its recipient (``text_of``)."""
+    ``accounts.notices.notify`` renders for its recipient (``text_of``)."""
 
     def __init__(self, obj: models.Model, field: str, *, limit: int | None = None) -> None:
         self.obj, self.field, self.limit = obj, field, limit

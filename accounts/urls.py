@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import apis
+from accounts import apis, apis_notices
 
 urlpatterns = [
     path("auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
@@ -20,6 +20,11 @@ urlpatterns = [
         "me/reputation-changes/",
         apis.MyReputationChangesApi.as_view(),
         name="me-reputation-changes",
+    ),
+    path(
+        "me/notification-preferences/",
+        apis_notices.NotificationPreferencesApi.as_view(),
+        name="notification-preferences",
     ),
     path("freelancers/", apis.FreelancerListApi.as_view(), name="freelancer-list"),
     path(

@@ -15,3 +15,10 @@ class PaymentsConfig(AppConfig):
         from payments.models import Withdrawal
 
         register_parties(Withdrawal, lambda user_id: Q(user_id=user_id))
+
+        # The wallet's notices: accounts sends, lists and e-mails them without importing this app.
+        from accounts.notices import kinds_in, register_kinds
+        from payments import notices
+
+        register_kinds(kinds_in(vars(notices)))
+        notices.register_pages()

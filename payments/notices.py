@@ -1,30 +1,55 @@
-"""The notices money movements send to the wallet's owner."""
+"""The notices money movements send to the wallet's owner (the machinery: ``accounts.notices``).
+``PaymentsConfig.ready()`` registers every kind declared here."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.notices import Notice, register, send
+from accounts.notices import NoticeGroup, NoticeKind, notify, register_page
 
-__all__ = ["NOTICES", "send"]
+__all__ = ["notify"]
 
-NOTICES: dict[str, Notice] = register(
-    {
-        "deposit_paid": Notice(
-            _("Top-up of %(amount)s received"),
-            _("%(amount)s is in your Garap wallet, ready to fund milestones."),
-        ),
-        "deposit_failed": Notice(
-            _("Top-up of %(amount)s failed"),
-            _("The payment did not go through and nothing was charged. You can try again."),
-        ),
-        "withdrawal_paid": Notice(
-            _("Withdrawal of %(amount)s sent"),
-            _("We sent %(amount)s to your %(bank)s account."),
-        ),
-        "withdrawal_rejected": Notice(
-            _("Withdrawal of %(amount)s returned to your wallet"),
-            _("It could not be paid out: %(reason)s Check your account details and try again."),
-        ),
-    }
+WALLET = NoticeGroup(_("Wallet"), position=20)
+
+
+def register_pages() -> None:
+    """Deposits and withdrawals lead to the wallet page."""
+    register_page("api:wallet", "wallet")
+    register_page("api:wallet-withdrawals", "wallet")
+
+
+DEPOSIT_PAID = NoticeKind(
+    "deposit_paid",
+    _("Top-up of %(amount)s received"),
+    _("%(amount)s is in your Garap wallet, ready to fund milestones."),
+    subject="deposit",
+    link="api:wallet",
+    group=WALLET,
+)
+
+DEPOSIT_FAILED = NoticeKind(
+    "deposit_failed",
+    _("Top-up of %(amount)s failed"),
+    _("The payment did not go through and nothing was charged. You can try again."),
+    subject="deposit",
+    link="api:wallet",
+    group=WALLET,
+)
+
+WITHDRAWAL_PAID = NoticeKind(
+    "withdrawal_paid",
+    _("Withdrawal of %(amount)s sent"),
+    _("We sent %(amount)s to your %(bank)s account."),
+    subject="withdrawal",
+    link="api:wallet-withdrawals",
+    group=WALLET,
+)
+
+WITHDRAWAL_REJECTED = NoticeKind(
+    "withdrawal_rejected",
+    _("Withdrawal of %(amount)s returned to your wallet"),
+    _("It could not be paid out: %(reason)s Check your account details and try again."),
+    subject="withdrawal",
+    link="api:wallet-withdrawals",
+    group=WALLET,
 )

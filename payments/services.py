@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ModeratorAction, User
+from accounts.notices import NoticeKind
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
@@ -178,12 +179,11 @@ def deposit_complete(*, provider: str, reference: str, status: str, amount: int)
     deposit.status = target
     deposit.completed_at = timezone.now()
     deposit.save(update_fields=["status", "completed_at"])
-    kind = "deposit_paid" if target == Deposit.Status.PAID else "deposit_failed"
-    notices.send(
-        recipient=deposit.user,
-        kind=kind,
-        key=f"{kind}:deposit:{deposit.pk}",
-        link="/api/v1/wallet/",
+    kind = notices.DEPOSIT_PAID if target == Deposit.Status.PAID else notices.DEPOSIT_FAILED
+    notices.notify(
+        deposit.user,
+        kind,
+        subject=deposit,
         amount=rupiah(deposit.amount),
     )
     return deposit
@@ -323,16 +323,15 @@ def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
     withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
     audit_record(moderator=staff, action=Action.MARK_WITHDRAWAL_PAID, target=withdrawal)
-    _notify_withdrawal(withdrawal, "withdrawal_paid")
+    _notify_withdrawal(withdrawal, notices.WITHDRAWAL_PAID)
     return withdrawal
 
 
-def _notify_withdrawal(withdrawal: Withdrawal, kind: str) -> None:
-    notices.send(
-        recipient=withdrawal.user,
-        kind=kind,
-        key=f"{kind}:withdrawal:{withdrawal.pk}",
-        link="/api/v1/wallet/withdrawals/",
+def _notify_withdrawal(withdrawal: Withdrawal, kind: NoticeKind) -> None:
+    notices.notify(
+        withdrawal.user,
+        kind,
+        subject=withdrawal,
         amount=rupiah(withdrawal.amount),
         bank=withdrawal.bank_code,
         reason=withdrawal.rejection_reason,
@@ -369,5 +368,5 @@ def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdr
         target=withdrawal,
         reason=withdrawal.rejection_reason,
     )
-    _notify_withdrawal(withdrawal, "withdrawal_rejected")
+    _notify_withdrawal(withdrawal, notices.WITHDRAWAL_REJECTED)
     return withdrawal

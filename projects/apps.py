@@ -23,3 +23,11 @@ class ProjectsConfig(AppConfig):
         from projects.services.contact import contact_hit_record
 
         on_contact_hit(contact_hit_record)
+
+        # What the marketplace tells people: accounts sends, lists and e-mails these kinds
+        # without importing this app.
+        from accounts.notices import kinds_in, register_kinds
+        from projects import notices
+
+        register_kinds(kinds_in(vars(notices)))
+        notices.register_pages()

@@ -93,11 +93,11 @@ def ledger_audit_with_alert(*, now: datetime | None = None) -> list[str]:
     )
     summary = "; ".join(problems[:3])
     for member in staff.distinct():
-        notices.send(
-            recipient=member,
-            kind="ledger_audit_failed",
-            key=f"ledger_audit_failed:{day}:{member.pk}",
-            link="/admin/payments/",
+        notices.notify(
+            member,
+            notices.LEDGER_AUDIT_FAILED,
+            subject=day,
+            link_args={"app_label": "payments"},
             count=len(problems),
             summary=summary + ("…" if len(problems) > 3 else "."),
         )

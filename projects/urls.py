@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import apis, apis_milestones, apis_notices, apis_reports, apis_reviews
+from projects import apis, apis_milestones, apis_reports, apis_reviews
 
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
@@ -27,11 +27,6 @@ urlpatterns = [
     path("bids/<int:bid_id>/shortlist/", apis.BidShortlistApi.as_view(), name="bid-shortlist"),
     path("bids/<int:bid_id>/reject/", apis.BidRejectApi.as_view(), name="bid-reject"),
     path("bids/<int:bid_id>/accept/", apis.BidAcceptApi.as_view(), name="bid-accept"),
-    path(
-        "me/notification-preferences/",
-        apis_notices.NotificationPreferencesApi.as_view(),
-        name="notification-preferences",
-    ),
     path("contracts/", apis.ContractListApi.as_view(), name="contract-list"),
     path(
         "contracts/<int:contract_id>/reviews/",

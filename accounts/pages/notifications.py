@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.notice_links import notice_page_path
+from accounts.notices import notice_page_path
 from marketplace.pages import cursor_page
 
 PAGE_SIZE = 20

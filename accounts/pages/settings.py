@@ -2,17 +2,18 @@
 
 - account (display name, language): ``accounts.services.user_update`` — the language is also
   switched at once for the pages (Django's language cookie);
-- e-mail notices: ``notification_preferences_update``, over the kinds the API's
-  ``me/notification-preferences/`` offers (``projects.apis_notices.NOTICES``; the moderators'
-  notices are always e-mailed and not listed);
+- e-mail notices: ``notification_preferences_update``, over the kinds every app registered
+  with an e-mail preference (``accounts.notices.email_optional_kinds``, as the API's
+  ``me/notification-preferences/`` offers them; the moderators' notices are always e-mailed
+  and not listed);
 - freelancer profile and capacity: ``freelancer_profile_update``;
 - the client's shop name: ``client_profile_update``;
 - a new link to confirm the e-mail address: ``email_verification_send``;
 - a new password (``user_password_set``: every other session and API token ends, this one
   stays) and "log out everywhere" (``user_logout_everywhere``: this session too).
 
-Like the admin, a page is over every app: this module reads the notice catalogues and the skill
-taxonomy from ``projects``/``payments``; the domain code of accounts still imports neither.
+Like the admin, a page is over every app: this module reads the skill taxonomy from
+``projects``; the domain code of accounts still imports neither.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.notices import Notice
+from accounts.notices import NoticeKind, email_optional_kinds
 from accounts.pages.auth import remember_language, throttle_refusal
 from accounts.pages.forms import (
     AccountForm,
@@ -43,8 +44,6 @@ from accounts.pages.forms import (
 )
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
-from payments import notices as payment_notices
-from projects.apis_notices import NOTICES as EMAIL_OPTIONAL_NOTICES
 
 FORM_ERROR = 400
 
@@ -54,25 +53,26 @@ class _Blank(dict):
         return "…"
 
 
-def notice_label(notice: Notice) -> str:
+def notice_label(kind: NoticeKind) -> str:
     """A notice kind as people know it: its title with the blanks left open ("New bid on “…”")."""
     try:
-        return str(notice.title) % _Blank()
+        return str(kind.title) % _Blank()
     except (TypeError, ValueError):  # a title with a number placeholder: shown as written
-        return str(notice.title)
+        return str(kind.title)
 
 
 def notice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The e-mail-optional kinds in their catalogues' order, the wallet's in their own group."""
+    """The e-mail-optional kinds under their groups' headings, each in its app's order."""
     return grouped(
         [
-            (
-                _("Wallet") if kind in payment_notices.NOTICES else _("Gigs, bids and contracts"),
-                (kind, notice_label(notice)),
-            )
-            for kind, notice in EMAIL_OPTIONAL_NOTICES.items()
+            (str(kind.group.label), (kind.code, notice_label(kind)))  # type: ignore[union-attr]
+            for kind in email_optional_kinds()
         ]
     )
+
+
+def _email_optional_codes() -> list[str]:
+    return [kind.code for kind in email_optional_kinds()]
 
 
 def _initial_forms(user: Any) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def _initial_forms(user: Any) -> dict[str, Any]:
             }
         ),
         "notifications_form": NotificationPreferencesForm(
-            initial={"emailed": [k for k in EMAIL_OPTIONAL_NOTICES if k not in muted]},
+            initial={"emailed": [k for k in _email_optional_codes() if k not in muted]},
             groups=notice_groups(),
         ),
         "profile_form": FreelancerProfileForm(
@@ -150,7 +150,7 @@ def notifications_update(request: HttpRequest) -> HttpResponse:
     emailed = set(form.cleaned_data["emailed"])
     services.notification_preferences_update(
         user=request.user,
-        muted_kinds=[kind for kind in EMAIL_OPTIONAL_NOTICES if kind not in emailed],
+        muted_kinds=[kind for kind in _email_optional_codes() if kind not in emailed],
     )
     messages.success(request, _("Your e-mail preferences are saved."))
     return _back("notices")

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Notification, User
-from accounts.notice_links import notice_page_path
+from accounts.notices.registry import notice_page_path
 from marketplace.text import header_safe
 
 logger = logging.getLogger(__name__)

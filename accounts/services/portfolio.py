@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.masking import contact_hit, ensure_no_contact_details, mask_texts
@@ -156,7 +157,7 @@ def _record_hit(item: PortfolioItem, kinds: list[str]) -> None:
         source="portfolio_item",
         source_id=item.pk,
         kinds=kinds,
-        link=f"/api/v1/portfolio-items/{item.pk}/",
+        link=reverse("api:portfolio-detail", kwargs={"item_id": item.pk}),
     )
 
 

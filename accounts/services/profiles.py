@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,7 +92,7 @@ def freelancer_profile_update(
         source="profile",
         source_id=user.pk,
         kinds=kinds,
-        link="/api/v1/me/freelancer-profile/",
+        link=reverse("api:me-freelancer-profile"),
     )
     return profile
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.masking import mask_texts, text_of
 from accounts.models import User
+from accounts.notices import NoticeKind
 from accounts.selectors import freelancer_capacity
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
@@ -130,7 +132,7 @@ def _record_hit(bid: Bid, author: User) -> None:
         source=ContactHit.Source.BID,
         source_id=bid.pk,
         kinds=bid.contact_flags,
-        link=f"/api/v1/bids/{bid.pk}/",
+        link=reverse("api:bid-detail", kwargs={"bid_id": bid.pk}),
     )
 
 
@@ -186,11 +188,11 @@ def bid_place(
         ) from None
     Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") + 1)
     _record_hit(bid, freelancer)
-    notices.send(
-        recipient=gig.client,
-        kind="bid_received",
-        key=f"bid_received:bid:{bid.pk}",
-        link=f"/api/v1/bids/{bid.pk}/",
+    notices.notify(
+        gig.client,
+        notices.BID_RECEIVED,
+        subject=bid,
+        link_args={"bid_id": bid.pk},
         gig=text_of(gig, "title"),
         freelancer=freelancer.public_name,
         amount=rupiah(amount),
@@ -225,18 +227,18 @@ def bid_withdraw(*, bid_id: int, actor: User) -> Bid:
     bid.status = Bid.Status.WITHDRAWN
     bid.save(update_fields=["status", "updated_at"])
     Gig.objects.filter(pk=gig.pk).update(bid_count=F("bid_count") - 1)
-    notices.send(
-        recipient=gig.client,
-        kind="bid_withdrawn",
-        key=f"bid_withdrawn:bid:{bid.pk}",
-        link=f"/api/v1/gigs/{gig.pk}/bids/",
+    notices.notify(
+        gig.client,
+        notices.BID_WITHDRAWN,
+        subject=bid,
+        link_args={"gig_id": gig.pk},
         gig=text_of(gig, "title"),
         freelancer=actor.public_name,
     )
     return bid
 
 
-def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid:
+def _client_moves_bid(bid_id: int, actor: User, target: str, notice: NoticeKind) -> Bid:
     """Shortlist or reject: the client moves a bid and its freelancer is told, once."""
     gig, bid = _lock_for_client(bid_id, actor)
     if bid.status == target:
@@ -244,11 +246,11 @@ def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid
     ensure_transition(bid, target)
     bid.status = target
     bid.save(update_fields=["status", "updated_at"])
-    notices.send(
-        recipient=bid.freelancer,
-        kind=notice,
-        key=f"{notice}:bid:{bid.pk}",
-        link=f"/api/v1/bids/{bid.pk}/",
+    notices.notify(
+        bid.freelancer,
+        notice,
+        subject=bid,
+        link_args={"bid_id": bid.pk},
         gig=text_of(gig, "title"),
         amount=rupiah(bid.amount),
     )
@@ -257,12 +259,12 @@ def _client_moves_bid(bid_id: int, actor: User, target: str, notice: str) -> Bid
 
 @atomic_with_retry
 def bid_shortlist(*, bid_id: int, actor: User) -> Bid:
-    return _client_moves_bid(bid_id, actor, Bid.Status.SHORTLISTED, "bid_shortlisted")
+    return _client_moves_bid(bid_id, actor, Bid.Status.SHORTLISTED, notices.BID_SHORTLISTED)
 
 
 @atomic_with_retry
 def bid_reject(*, bid_id: int, actor: User) -> Bid:
-    return _client_moves_bid(bid_id, actor, Bid.Status.REJECTED, "bid_rejected")
+    return _client_moves_bid(bid_id, actor, Bid.Status.REJECTED, notices.BID_REJECTED)
 
 
 @atomic_with_retry
@@ -308,12 +310,12 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
     # The gig's title, masked for the freelancer as the gig's own title is.
     mask_texts(milestone)
     milestone.save()
-    close_open_bids(gig, kind="bid_rejected")
-    notices.send(
-        recipient=bid.freelancer,
-        kind="bid_accepted",
-        key=f"bid_accepted:bid:{bid.pk}",
-        link=f"/api/v1/contracts/{contract.pk}/",
+    close_open_bids(gig, kind=notices.BID_REJECTED)
+    notices.notify(
+        bid.freelancer,
+        notices.BID_ACCEPTED,
+        subject=bid,
+        link_args={"contract_id": contract.pk},
         gig=text_of(gig, "title"),
         amount=rupiah(bid.amount),
     )

@@ -48,10 +48,10 @@ def contact_hit_record(
     if not created and not set(kinds) <= set(hit.kinds):
         hit.kinds = sorted(set(hit.kinds) | set(kinds))
         hit.save(update_fields=["kinds"])
-    notices.send(
-        recipient=author,
-        kind="contact_details_hidden",
-        key=f"contact_details_hidden:{source}:{source_id}",
+    notices.notify(
+        author,
+        notices.CONTACT_DETAILS_HIDDEN,
+        subject=(source, source_id),
         link=link,
         what=ContactHit.Source(source).label,
         # Lazy: rendered in the author's language, not the request's.

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,7 +139,7 @@ def milestones_split(
             source=ContactHit.Source.MILESTONE,
             source_id=milestone.pk,
             kinds=found,
-            link=f"/api/v1/contracts/{contract.pk}/",
+            link=reverse("api:contract-detail", kwargs={"contract_id": contract.pk}),
         )
     return milestones
 
@@ -197,22 +198,22 @@ def message_post(
         source=ContactHit.Source.MESSAGE,
         source_id=message.pk,
         kinds=message.contact_flags,
-        link=f"/api/v1/contracts/{contract.pk}/messages/",
+        link=reverse("api:contract-messages", kwargs={"contract_id": contract.pk}),
     )
 
     if actor.pk == contract.freelancer_id:
         contract_note_first_response(contract)
     recipients = {contract.client_id, contract.freelancer_id} - {actor.pk}
     for recipient in User.objects.filter(pk__in=recipients):
-        notices.send(
-            recipient=recipient,
-            kind="message_received",
-            key=f"message_received:message:{message.pk}:{recipient.pk}",
-            link=f"/api/v1/contracts/{contract.pk}/messages/",
+        notices.notify(
+            recipient,
+            notices.MESSAGE_RECEIVED,
+            subject=message,
+            link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
             sender=actor.public_name,
             # As the recipient may read it, cut after masking; "(files)" is lazy: rendered in
-            # the recipient's language by notices.send, not the sender's.
+            # the recipient's language by notices.notify, not the sender's.
             excerpt=text_of(message, "body", limit=80) if message.body else gettext_lazy("(files)"),
         )
     return message

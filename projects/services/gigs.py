@@ -8,11 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.masking import mask_texts, text_of
 from accounts.models import ModeratorAction, User
+from accounts.notices import NoticeKind
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
@@ -213,7 +215,7 @@ def _record_hit(gig: Gig, kinds: list[str], *, author: User) -> None:
         source=ContactHit.Source.GIG,
         source_id=gig.pk,
         kinds=kinds,
-        link=f"/api/v1/gigs/{gig.pk}/",
+        link=reverse("api:gig-detail", kwargs={"gig_id": gig.pk}),
     )
 
 
@@ -290,7 +292,7 @@ def gig_submit(*, gig_id: int, actor: User) -> Gig:
     return gig
 
 
-def close_open_bids(gig: Gig, *, kind: str) -> None:
+def close_open_bids(gig: Gig, *, kind: NoticeKind) -> None:
     """Reject every bid the client could still act on, and tell each bidder."""
     bids = list(
         Bid.objects.select_for_update(of=("self",), no_key=True)
@@ -302,11 +304,11 @@ def close_open_bids(gig: Gig, *, kind: str) -> None:
         status=Bid.Status.REJECTED, updated_at=timezone.now()
     )
     for bid in bids:
-        notices.send(
-            recipient=bid.freelancer,
-            kind=kind,
-            key=f"{kind}:bid:{bid.pk}",
-            link=f"/api/v1/bids/{bid.pk}/",
+        notices.notify(
+            bid.freelancer,
+            kind,
+            subject=bid,
+            link_args={"bid_id": bid.pk},
             gig=text_of(gig, "title"),
         )
 
@@ -326,7 +328,7 @@ def gig_cancel(*, gig_id: int, actor: User) -> Gig:
     ensure_transition(gig, Gig.Status.CANCELLED)
     gig.status = Gig.Status.CANCELLED
     gig.save(update_fields=["status", "updated_at"])
-    close_open_bids(gig, kind="gig_cancelled")
+    close_open_bids(gig, kind=notices.GIG_CANCELLED)
     return gig
 
 
@@ -374,11 +376,11 @@ def gig_approve(*, gig_id: int, moderator: User) -> Gig:
     gig.rejection_reason = ""
     gig.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
     audit_record(moderator=moderator, action=Action.APPROVE_GIG, target=gig)
-    notices.send(
-        recipient=gig.client,
-        kind="gig_approved",
-        key=f"gig_approved:gig:{gig.pk}",
-        link=f"/api/v1/gigs/{gig.pk}/",
+    notices.notify(
+        gig.client,
+        notices.GIG_APPROVED,
+        subject=gig,
+        link_args={"gig_id": gig.pk},
         gig=text_of(gig, "title"),
     )
     _went_live(gig)
@@ -403,11 +405,11 @@ def gig_reject(*, gig_id: int, moderator: User, reason: str) -> Gig:
     audit_record(
         moderator=moderator, action=Action.REJECT_GIG, target=gig, reason=gig.rejection_reason
     )
-    notices.send(
-        recipient=gig.client,
-        kind="gig_rejected",
-        key=f"gig_rejected:gig:{gig.pk}",
-        link=f"/api/v1/gigs/{gig.pk}/",
+    notices.notify(
+        gig.client,
+        notices.GIG_REJECTED,
+        subject=gig,
+        link_args={"gig_id": gig.pk},
         gig=text_of(gig, "title"),
         reason=gig.rejection_reason,
     )
@@ -418,11 +420,11 @@ def _notify_invited(gig: Gig, invitations: list[GigInvitation]) -> None:
     """Tell invited freelancers about a gig once it is live (an invitation to a draft or a gig
     awaiting review waits until then). The key makes a second call send nothing."""
     for invitation in invitations:
-        notices.send(
-            recipient=invitation.freelancer,
-            kind="gig_invited",
-            key=f"gig_invited:gig:{gig.pk}:{invitation.freelancer_id}",
-            link=f"/api/v1/gigs/{gig.pk}/",
+        notices.notify(
+            invitation.freelancer,
+            notices.GIG_INVITED,
+            subject=gig,
+            link_args={"gig_id": gig.pk},
             gig=text_of(gig, "title"),
             client=gig.client.public_name,
             budget=rupiah(gig.budget),

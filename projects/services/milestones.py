@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.masking import text_of
 from accounts.models import ModeratorAction, User
+from accounts.notices import NoticeKind
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -106,17 +107,17 @@ def _only(actor: User, user_id: int, message: str) -> None:
 def _notify(
     milestone: Milestone,
     contract: Contract,
-    kind: str,
+    kind: NoticeKind,
     recipient_id: int,
-    occurrence: str = "",
+    occurrence: object = None,
     **params: object,
 ) -> None:
-    recipient = User.objects.get(pk=recipient_id)
-    notices.send(
-        recipient=recipient,
-        kind=kind,
-        key=f"{kind}:milestone:{milestone.pk}:{recipient_id}{occurrence}",
-        link=f"/api/v1/contracts/{contract.pk}/",
+    notices.notify(
+        User.objects.get(pk=recipient_id),
+        kind,
+        subject=milestone,
+        occurrence=occurrence,
+        link_args={"contract_id": contract.pk},
         gig=text_of(contract.gig, "title"),
         milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
@@ -148,11 +149,11 @@ def _close_contract_if_settled(contract: Contract) -> None:
             reference=f"contract:{contract.pk}",
         )
         if paid:  # reviews open now, for REVIEW_WINDOW_DAYS
-            notices.send(
-                recipient=User.objects.get(pk=party),
-                kind="contract_completed",
-                key=f"contract_completed:contract:{contract.pk}:{party}",
-                link=f"/api/v1/contracts/{contract.pk}/reviews/",
+            notices.notify(
+                User.objects.get(pk=party),
+                notices.CONTRACT_COMPLETED,
+                subject=contract,
+                link_args={"contract_id": contract.pk},
                 gig=text_of(contract.gig, "title"),
                 days=settings.REVIEW_WINDOW_DAYS,
             )
@@ -217,7 +218,7 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     if contract.first_funded_at is None:  # stops the unfunded-contract timer
         contract.first_funded_at = milestone.funded_at
         contract.save(update_fields=["first_funded_at", "updated_at"])
-    _notify(milestone, contract, "milestone_funded", contract.freelancer_id)
+    _notify(milestone, contract, notices.MILESTONE_FUNDED, contract.freelancer_id)
     return milestone
 
 
@@ -266,9 +267,9 @@ def milestone_submit(
     _notify(
         milestone,
         contract,
-        "milestone_submitted",
+        notices.MILESTONE_SUBMITTED,
         contract.client_id,
-        occurrence=f":{delivery.pk}",
+        occurrence=delivery.pk,
         days=settings.AUTO_RELEASE_DAYS,
     )
     return milestone
@@ -299,9 +300,9 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
     _notify(
         milestone,
         contract,
-        "revision_requested",
+        notices.REVISION_REQUESTED,
         contract.freelancer_id,
-        occurrence=f":{milestone.revisions_used}",
+        occurrence=milestone.revisions_used,
         note=note.strip()[:200],
     )
     return milestone
@@ -320,9 +321,9 @@ def _release(contract: Contract, milestone: Milestone, *, by_system: bool = Fals
         waited = milestone.closed_at - milestone.submitted_at
         milestone.approval_seconds = max(0, int(waited.total_seconds()))
     milestone.save(update_fields=["status", "closed_at", "approval_seconds", "updated_at"])
-    _notify(milestone, contract, "milestone_released", contract.freelancer_id)
+    _notify(milestone, contract, notices.MILESTONE_RELEASED, contract.freelancer_id)
     if by_system:  # the client did not approve it themselves: tell them it was paid
-        _notify(milestone, contract, "milestone_auto_released", contract.client_id)
+        _notify(milestone, contract, notices.MILESTONE_AUTO_RELEASED, contract.client_id)
     _close_contract_if_settled(contract)
     return milestone
 
@@ -408,7 +409,7 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
     milestone.status, milestone.closed_at = M.CANCELLED, timezone.now()
     milestone.save(update_fields=["status", "closed_at", "cancel_fault", "updated_at"])
     other = contract.freelancer_id if is_client else contract.client_id
-    _notify(milestone, contract, "milestone_cancelled", other)
+    _notify(milestone, contract, notices.MILESTONE_CANCELLED, other)
     _close_contract_if_settled(contract)
     return milestone
 
@@ -428,7 +429,7 @@ def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milesto
     milestone.status = M.DISPUTED
     milestone.save(update_fields=["status", "updated_at"])
     other = contract.freelancer_id if actor.pk == contract.client_id else contract.client_id
-    _notify(milestone, contract, "milestone_disputed", other)
+    _notify(milestone, contract, notices.MILESTONE_DISPUTED, other)
     return milestone
 
 
@@ -479,7 +480,7 @@ def milestone_resolve(
         _notify(
             milestone,
             contract,
-            "dispute_resolved",
+            notices.DISPUTE_RESOLVED,
             party,
             freelancer_amount=rupiah(freelancer_amount),
         )
@@ -522,11 +523,11 @@ def contract_cancel_unfunded(*, contract_id: int) -> Contract:
         milestone.save(update_fields=["status", "closed_at", "cancel_fault", "updated_at"])
     _close_contract_if_settled(contract)
     for party in User.objects.filter(pk__in=(contract.client_id, contract.freelancer_id)):
-        notices.send(
-            recipient=party,
-            kind="contract_cancelled_unfunded",
-            key=f"contract_cancelled_unfunded:contract:{contract.pk}:{party.pk}",
-            link=f"/api/v1/contracts/{contract.pk}/",
+        notices.notify(
+            party,
+            notices.CONTRACT_CANCELLED_UNFUNDED,
+            subject=contract,
+            link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
             days=settings.FUNDING_WINDOW_DAYS,
         )

@@ -213,14 +213,13 @@ def report_resolve(
 def _tell_reporters(reports: list[Report], outcome: str) -> None:
     reporter_ids = {each.reporter_id for each in reports if each.reporter_id is not None}
     label = Outcome(outcome).label  # lazy: rendered in each reporter's language
-    kind = "report_dismissed" if outcome == Outcome.DISMISSED else "report_actioned"
+    kind = notices.REPORT_DISMISSED if outcome == Outcome.DISMISSED else notices.REPORT_ACTIONED
     for reporter in User.objects.filter(pk__in=reporter_ids):
         own = next(each for each in reports if each.reporter_id == reporter.pk)
-        notices.send(
-            recipient=reporter,
-            kind=kind,
-            key=f"{kind}:report:{own.pk}",
-            link="/api/v1/reports/",
+        notices.notify(
+            reporter,
+            kind,
+            subject=own,
             what=Target(own.target_type).label,
             outcome=label,
         )
@@ -268,10 +267,10 @@ def content_remove(*, moderator: User, target_type: str, target_id: int, reason:
                 user_id=obj.subject_id, kind="review_removed", reference=f"review:{obj.pk}"
             )
     audit_record(moderator=moderator, action=Action.REMOVE_CONTENT, target=obj, reason=reason)
-    notices.send(
-        recipient=User.objects.get(pk=owner_id),
-        kind="content_removed",
-        key=f"content_removed:{target_type}:{target_id}",
+    notices.notify(
+        User.objects.get(pk=owner_id),
+        notices.CONTENT_REMOVED,
+        subject=(target_type, target_id),
         what=Target(target_type).label,
         reason=reason.strip(),
     )
@@ -312,9 +311,9 @@ def user_warn(*, moderator: User, user_id: int, reason: str) -> None:
     record = audit_record(
         moderator=moderator, action=Action.WARN_USER, target=user, reason=reason.strip()
     )
-    notices.send(
-        recipient=user,
-        kind="user_warned",
-        key=f"user_warned:{record.pk}",
+    notices.notify(
+        user,
+        notices.USER_WARNED,
+        subject=record,
         reason=reason.strip(),
     )

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,13 +49,13 @@ def _reveal(reviews: list[Review], now: datetime) -> None:
 def _notify_revealed(contract: Contract, *, window_closed: bool = False) -> None:
     """Both reviews are in (``reviews_revealed``), or the window closed with one
     (``review_window_closed``: the author is not told "both reviews")."""
-    kind = "review_window_closed" if window_closed else "reviews_revealed"
+    kind = notices.REVIEW_WINDOW_CLOSED if window_closed else notices.REVIEWS_REVEALED
     for party in User.objects.filter(pk__in=(contract.client_id, contract.freelancer_id)):
-        notices.send(
-            recipient=party,
-            kind=kind,
-            key=f"reviews_revealed:contract:{contract.pk}:{party.pk}",
-            link=f"/api/v1/contracts/{contract.pk}/reviews/",
+        notices.notify(
+            party,
+            kind,
+            subject=contract,
+            link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
         )
 
@@ -128,11 +129,11 @@ def review_submit(
         _reveal([review, other], now)
         _notify_revealed(contract)
     else:
-        notices.send(
-            recipient=User.objects.get(pk=review.subject_id),
-            kind="review_received",
-            key=f"review_received:review:{review.pk}:{review.subject_id}",
-            link=f"/api/v1/contracts/{contract.pk}/reviews/",
+        notices.notify(
+            User.objects.get(pk=review.subject_id),
+            notices.REVIEW_RECEIVED,
+            subject=review,
+            link_args={"contract_id": contract.pk},
             author=actor.public_name,
             gig=text_of(contract.gig, "title"),
             closes=timezone.localtime(closes).strftime("%Y-%m-%d") if closes else "",
@@ -184,7 +185,7 @@ def _record_hit(review: Review, kinds: list[str], *, author: User) -> None:
         source=ContactHit.Source.REVIEW,
         source_id=review.pk,
         kinds=kinds,
-        link=f"/api/v1/contracts/{review.contract_id}/reviews/",
+        link=reverse("api:contract-reviews", kwargs={"contract_id": review.contract_id}),
     )
 
 

@@ -84,10 +84,10 @@ def suspension_create(
         gigs_hidden=hidden,
         bids_withdrawn=withdrawn,
     )
-    notices.send(
-        recipient=user,
-        kind="account_suspended" if ends_at is None else "account_suspended_until",
-        key=f"account_suspended:{suspension.pk}",
+    notices.notify(
+        user,
+        notices.ACCOUNT_SUSPENDED if ends_at is None else notices.ACCOUNT_SUSPENDED_UNTIL,
+        subject=suspension,
         reason=suspension.reason,
         until=local_datetime(ends_at) if ends_at else "",
     )
@@ -128,11 +128,11 @@ def _withdraw_live_bids(user: User) -> list[int]:
         bid.status = Bid.Status.WITHDRAWN
         bid.save(update_fields=["status", "updated_at"])
         Gig.objects.filter(pk=bid.gig_id).update(bid_count=F("bid_count") - 1)
-        notices.send(
-            recipient=bid.gig.client,
-            kind="bid_withdrawn",
-            key=f"bid_withdrawn:bid:{bid.pk}",
-            link=f"/api/v1/gigs/{bid.gig_id}/bids/",
+        notices.notify(
+            bid.gig.client,
+            notices.BID_WITHDRAWN,
+            subject=bid,
+            link_args={"gig_id": bid.gig_id},
             gig=text_of(bid.gig, "title"),
             freelancer=user.public_name,
         )
@@ -171,11 +171,7 @@ def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Susp
         suspension=suspension.pk,
         gigs_restored=restored,
     )
-    notices.send(
-        recipient=suspension.user,
-        kind="suspension_lifted",
-        key=f"suspension_lifted:{suspension.pk}",
-    )
+    notices.notify(suspension.user, notices.SUSPENSION_LIFTED, subject=suspension)
     return suspension
 
 
@@ -221,11 +217,7 @@ def suspensions_restore_ended(*, batch: int = 200) -> int:
                     continue
                 _restore(suspension, now)
                 if suspension.lifted_at is None:
-                    notices.send(
-                        recipient=suspension.user,
-                        kind="suspension_ended",
-                        key=f"suspension_ended:{suspension.pk}",
-                    )
+                    notices.notify(suspension.user, notices.SUSPENSION_ENDED, subject=suspension)
                 done += 1
         except LockWaitTimeout:
             logger.warning("ended suspension %s: a lock it needs is held elsewhere", suspension_id)

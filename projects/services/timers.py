@@ -127,17 +127,22 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
     if stage <= milestone.due_notice_stage:
         return None
     contract = milestone.contract
-    kind, recipients = {
-        DUE_24H: ("milestone_due_24h", [contract.freelancer_id]),
-        DUE_2H: ("milestone_due_2h", [contract.freelancer_id]),
-        DUE_OVERDUE: ("milestone_overdue", [contract.freelancer_id, contract.client_id]),
+    # Each recipient's kind: the client is told only when it is overdue.
+    kinds = {
+        DUE_24H: {contract.freelancer_id: notices.MILESTONE_DUE_24H},
+        DUE_2H: {contract.freelancer_id: notices.MILESTONE_DUE_2H},
+        DUE_OVERDUE: {
+            contract.freelancer_id: notices.MILESTONE_OVERDUE,
+            contract.client_id: notices.MILESTONE_OVERDUE_CLIENT,
+        },
     }[stage]
-    for recipient in User.objects.filter(pk__in=recipients):
-        notices.send(
-            recipient=recipient,
-            kind=kind if recipient.pk == contract.freelancer_id else f"{kind}_client",
-            key=f"{kind}:milestone:{milestone.pk}:{recipient.pk}:{milestone.due_at.isoformat()}",
-            link=f"/api/v1/contracts/{contract.pk}/",
+    for recipient in User.objects.filter(pk__in=kinds):
+        notices.notify(
+            recipient,
+            kinds[recipient.pk],
+            subject=milestone,
+            occurrence=milestone.due_at,
+            link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
             milestone=text_of(milestone, "title"),
             due=_when(milestone.due_at),
@@ -190,14 +195,12 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
     if releases_at > now + hours(24):
         return False
     contract = milestone.contract
-    notices.send(
-        recipient=contract.client,
-        kind="auto_release_warning",
-        key=(
-            f"auto_release_warning:milestone:{milestone.pk}:{contract.client_id}:"
-            f"{milestone.submitted_at.isoformat()}"
-        ),
-        link=f"/api/v1/contracts/{contract.pk}/",
+    notices.notify(
+        contract.client,
+        notices.AUTO_RELEASE_WARNING,
+        subject=milestone,
+        occurrence=milestone.submitted_at,
+        link_args={"contract_id": contract.pk},
         gig=text_of(contract.gig, "title"),
         milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
@@ -255,36 +258,36 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
     # Bids the client can still accept (bid_count also counts rejected ones).
     live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
     params = {"gig": text_of(gig, "title"), "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
-    link = f"/api/v1/gigs/{gig.pk}/"
+    link_args = {"gig_id": gig.pk}
     if gig.bidding_deadline <= now - days(settings.AWARD_WINDOW_DAYS):
         ensure_transition(gig, Gig.Status.EXPIRED)
         gig.status = Gig.Status.EXPIRED
         gig.save(update_fields=["status", "updated_at"])
-        close_open_bids(gig, kind="gig_expired_bidder")
-        notices.send(
-            recipient=gig.client,
-            kind="gig_expired",
-            key=f"gig_expired:gig:{gig.pk}",
-            link=link,
+        close_open_bids(gig, kind=notices.GIG_EXPIRED_BIDDER)
+        notices.notify(
+            gig.client,
+            notices.GIG_EXPIRED,
+            subject=gig,
+            link_args=link_args,
             **params,
         )
         return "expired"
     if gig.bidding_deadline <= now and gig.bidding_notice_stage < BIDDING_CLOSED:
-        kind = "bidding_closed" if live_bids else "bidding_closed_no_bids"
-        notices.send(
-            recipient=gig.client,
-            kind=kind,
-            key=f"bidding_closed:gig:{gig.pk}",
-            link=link,
+        kind = notices.BIDDING_CLOSED if live_bids else notices.BIDDING_CLOSED_NO_BIDS
+        notices.notify(
+            gig.client,
+            kind,
+            subject=gig,
+            link_args=link_args,
             **params,
         )
         gig.bidding_notice_stage = BIDDING_CLOSED
     elif gig.bidding_deadline <= now + hours(24) and gig.bidding_notice_stage < BIDDING_CLOSES_SOON:
-        notices.send(
-            recipient=gig.client,
-            kind="bidding_closes_soon",
-            key=f"bidding_closes_soon:gig:{gig.pk}",
-            link=link,
+        notices.notify(
+            gig.client,
+            notices.BIDDING_CLOSES_SOON,
+            subject=gig,
+            link_args=link_args,
             when=_when(gig.bidding_deadline),
             **params,
         )
@@ -345,11 +348,11 @@ def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
         return "cancelled"
     if contract.funding_notice_stage >= FUNDING_REMINDED:
         return None
-    notices.send(
-        recipient=contract.client,
-        kind="contract_unfunded_reminder",
-        key=f"contract_unfunded_reminder:contract:{contract.pk}",
-        link=f"/api/v1/contracts/{contract.pk}/",
+    notices.notify(
+        contract.client,
+        notices.CONTRACT_UNFUNDED_REMINDER,
+        subject=contract,
+        link_args={"contract_id": contract.pk},
         gig=text_of(contract.gig, "title"),
         when=_when(contract.created_at + days(settings.FUNDING_WINDOW_DAYS)),
     )

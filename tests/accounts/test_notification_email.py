@@ -23,14 +23,13 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import Notification
-from accounts.notices import CATALOG
+from accounts.notices import NoticeKind, all_kinds, kind_named
 from accounts.services import notification_email_deliver
 from accounts.services.notifications import EMAIL_MAX_ATTEMPTS
 from accounts.tasks import deliver_pending_emails, send_notification_email
 from marketplace.celery import app as celery_app
 from payments.models import Account
 from projects import notices, tasks
-from projects.notices import MODERATION_NOTICES, NOTICES
 from tests.accounts.factories import UserFactory
 from tests.conftest import english_client
 from tests.projects.factories import top_up
@@ -56,13 +55,16 @@ def clock(time_machine):
     return time_machine
 
 
-def send_bid_notice(recipient, number: int = 1, kind: str = "bid_received") -> Notification:
-    """A "new bid" notice through the catalogue, as bid_place sends it."""
-    notices.send(
-        recipient=recipient,
-        kind=kind,
-        key=f"{kind}:bid:{number}",
-        link=f"/api/v1/bids/{number}/",
+def send_bid_notice(
+    recipient, number: int = 1, kind: NoticeKind = notices.BID_RECEIVED
+) -> Notification:
+    """A "new bid" notice through the catalogue, as bid_place sends it (about bid ``number``;
+    another ``kind``, about the gig or bid of that number)."""
+    return notices.notify(
+        recipient,
+        kind,
+        subject=number,
+        link_args={f"{kind.subject}_id": number},
         gig=GIG,
         freelancer="Sari Dewi",
         amount="Rp 120.000",
@@ -70,7 +72,6 @@ def send_bid_notice(recipient, number: int = 1, kind: str = "bid_received") -> N
         budget="Rp 150.000",
         client="Budi",
     )
-    return Notification.objects.get(key=f"{kind}:bid:{number}")
 
 
 def status(notification: Notification) -> tuple[str, int]:
@@ -128,7 +129,7 @@ def test_the_email_is_written_in_the_recipients_language(clock, django_capture_o
 
     [message] = mail.outbox
     with translation.override("id"):
-        title = str(NOTICES["bid_received"].title) % {"gig": GIG}
+        title = str(notices.BID_RECEIVED.title) % {"gig": GIG}
     assert title != "New bid on “Logo toko kue”"
     assert message.subject == f"[Garap] {title}"
     assert message.body.startswith(f"Halo Ayu Lestari,\n\n{title}\n")
@@ -148,7 +149,7 @@ def test_a_muted_kind_is_not_emailed(clock, django_capture_on_commit_callbacks):
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        other = send_bid_notice(user, 2, kind="gig_invited")  # a kind still e-mailed
+        other = send_bid_notice(user, 2, kind=notices.GIG_INVITED)  # a kind still e-mailed
     assert status(other) == ("sent", 1)
     assert [m.subject for m in mail.outbox] == ["[Garap] You are invited to bid on “Logo toko kue”"]
 
@@ -438,7 +439,7 @@ def test_the_recorded_attempt_is_committed_before_the_send(clock, crashing_mail_
 def all_on() -> dict[str, bool]:
     """Every kind of every app (the marketplace's and the wallet's), e-mailed — but the
     moderators' decisions, which are always e-mailed and so have no preference."""
-    return {kind: True for kind in sorted(set(CATALOG) - set(MODERATION_NOTICES))}
+    return {kind.code: True for kind in sorted(all_kinds(), key=str) if kind.group is not None}
 
 
 @pytest.mark.django_db
@@ -586,7 +587,7 @@ def test_a_failed_ledger_audit_alerts_staff_once_a_day_and_mails_the_admins(cloc
     assert tasks.audit_ledger() == 1
 
     with translation.override("id"):
-        title_id = str(NOTICES["ledger_audit_failed"].title) % {"count": 1}
+        title_id = str(kind_named("ledger_audit_failed").title) % {"count": 1}
     title_en = "Ledger audit failed: 1 problems"
     body_en = f"{problem}. Run `manage.py ledger_audit` for the full list."
     rows = Notification.objects.filter(kind="ledger_audit_failed")

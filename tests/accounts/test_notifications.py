@@ -243,18 +243,14 @@ def test_send_inside_a_failed_transaction_records_nothing(user):
 def test_notice_is_written_in_the_recipients_language(language, title, body):
     recipient = UserFactory(preferred_language=language)
 
-    notices.send(
-        recipient=recipient,
-        kind="gig_approved",
-        key="gig_approved:gig:1",
-        link="/api/v1/gigs/1/",
-        gig="Logo toko kue",
+    notices.notify(
+        recipient, notices.GIG_APPROVED, subject=1, link_args={"gig_id": 1}, gig="Logo toko kue"
     )
 
     notice_row = Notification.objects.get()
     assert (notice_row.recipient, notice_row.kind) == (recipient, "gig_approved")
     assert (notice_row.title, notice_row.body) == (title, body)
-    assert notice_row.link == "/api/v1/gigs/1/"
+    assert (notice_row.key, notice_row.link) == ("gig_approved:gig:1", "/api/v1/gigs/1/")
 
 
 @pytest.mark.django_db
@@ -262,10 +258,11 @@ def test_notice_language_does_not_follow_the_request(user):
     """An English-speaking actor's request still notifies an Indonesian recipient in Indonesian."""
     recipient = UserFactory(preferred_language="id")
     with translation.override("en"):
-        notices.send(
-            recipient=recipient,
-            kind="gig_rejected",
-            key="gig_rejected:gig:1",
+        notices.notify(
+            recipient,
+            notices.GIG_REJECTED,
+            subject=1,
+            link_args={"gig_id": 1},
             gig="Logo",
             reason="Kontak di luar Garap",
         )

@@ -17,9 +17,9 @@ from django.urls import resolve
 from django.utils import timezone
 
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, Notification, User
+from accounts.notices import all_kinds
 from accounts.pages.notifications import notice_page_path
 from accounts.services import notification_send
-from projects.notices import MODERATION_NOTICES
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.pages.conftest import assert_login_redirect, browser
 from tests.projects.factories import SkillFactory
@@ -468,7 +468,9 @@ def test_moderators_notices_are_not_offered():
     form = response.context["notifications_form"]
     kinds = {kind for _group, choices in form.fields["emailed"].choices for kind, _ in choices}
 
-    assert kinds.isdisjoint(MODERATION_NOTICES)
+    always_emailed = {kind.code for kind in all_kinds() if kind.group is None}
+    assert "account_suspended" in always_emailed
+    assert kinds.isdisjoint(always_emailed)
     assert {"bid_received", "deposit_paid", "milestone_released"} <= kinds
     assert 'value="account_suspended"' not in response.content.decode()
 
@@ -688,6 +690,8 @@ def test_notification_actions_are_post_only():
         ("/api/v1/gigs/3/bids/", "/gigs/3/"),
         ("/api/v1/wallet/", "/wallet/"),
         ("/api/v1/wallet/withdrawals/", "/wallet/"),
+        ("/api/v1/me/freelancer-profile/", "/settings/"),
+        ("/api/v1/portfolio-items/4/", "/settings/"),
         ("/api/v1/bids/12/", "/dashboard/"),
         ("/api/v1/reports/", "/dashboard/"),
         ("/admin/payments/", "/admin/payments/"),

@@ -25,6 +25,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import Notification, User
+from accounts.notices import kind_named
 from accounts.tasks import deliver_pending_emails
 from marketplace.errors import Conflict
 from marketplace.timing import days, hours
@@ -32,7 +33,6 @@ from payments.models import Account, Entry, LedgerTransaction
 from payments.selectors import WalletSummary, wallet_summary
 from projects import tasks
 from projects.models import Bid, Contract, Gig, Milestone, ReputationEvent, Review
-from projects.notices import NOTICES
 from projects.services import bids as bid_services
 from projects.services import milestones as services
 from projects.services import reviews as review_services
@@ -128,7 +128,7 @@ def written(kind: str, language: str, params: dict[str, Any]) -> tuple[str, str]
         title, body = ENGLISH[kind]
         return title % params, body % params
     with translation.override(language):
-        return str(NOTICES[kind].title) % params, str(NOTICES[kind].body) % params
+        return str(kind_named(kind).title) % params, str(kind_named(kind).body) % params
 
 
 def run_sweeps() -> None:
@@ -946,7 +946,7 @@ def test_every_timer_notice_is_translated_to_indonesian():
 def test_the_english_table_matches_the_notice_catalogue():
     with translation.override("en"):
         catalogue = {
-            kind: (str(NOTICES[kind].title) % SAMPLE, str(NOTICES[kind].body) % SAMPLE)
+            kind: (str(kind_named(kind).title) % SAMPLE, str(kind_named(kind).body) % SAMPLE)
             for kind in TIMER_KINDS
         }
 

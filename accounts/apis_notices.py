@@ -1,8 +1,5 @@
-"""Which notices a user receives by e-mail (every notice is always in the app).
-
-Lives in projects, the highest app, which can see every app's notice catalogue; the preference
-is stored on the user through the accounts service.
-"""
+"""Which notices a user receives by e-mail (every notice is always in the app): the kinds
+every app registered with an e-mail preference (``accounts.notices``)."""
 
 from __future__ import annotations
 
@@ -12,14 +9,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.notices import email_optional_kinds
 from accounts.services import notification_preferences_update
 from marketplace.api import StrictSerializer
-from payments import notices as payment_notices
-from projects import notices as project_notices
 
-# Every kind a user may choose not to have e-mailed; importing the apps' catalogues registers
-# them. The moderators' decisions (project_notices.MODERATION_NOTICES) are always e-mailed.
-NOTICES = {**project_notices.NOTICES, **payment_notices.NOTICES}
+
+def _optional_codes() -> list[str]:
+    """Every kind a user may choose not to have e-mailed, sorted; the moderators' decisions
+    are always e-mailed and have no preference."""
+    return sorted(kind.code for kind in email_optional_kinds())
 
 
 class NotificationPreferencesSerializer(StrictSerializer):
@@ -29,17 +27,18 @@ class NotificationPreferencesSerializer(StrictSerializer):
     )
 
     def validate_email(self, value: dict) -> dict:
-        unknown = sorted(set(value) - set(NOTICES))
+        known = _optional_codes()
+        unknown = sorted(set(value) - set(known))
         if unknown:
             raise serializers.ValidationError(
-                f"Unknown notice kinds: {', '.join(unknown)}. Known: {', '.join(sorted(NOTICES))}."
+                f"Unknown notice kinds: {', '.join(unknown)}. Known: {', '.join(known)}."
             )
         return value
 
 
 def _preferences(user) -> dict:
     muted = set(user.email_muted_kinds or [])
-    return {"email": {kind: kind not in muted for kind in sorted(NOTICES)}}
+    return {"email": {kind: kind not in muted for kind in _optional_codes()}}
 
 
 @extend_schema(tags=["notifications"])
