@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import (
     action_with_form,
@@ -273,7 +274,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
 
     @admin.action(description=gettext_lazy("Suspend selected users…"), permissions=["suspend_user"])
     def suspend_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[User]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[User]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -296,7 +297,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
 
     @admin.action(description=gettext_lazy("Warn selected users…"), permissions=["warn_user"])
     def warn_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[User]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[User]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -458,7 +459,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
         description=gettext_lazy("Lift selected suspensions…"), permissions=["suspend_user"]
     )
     def lift_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[Suspension]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Suspension]
     ) -> HttpResponse | None:
         return action_with_form(
             self,

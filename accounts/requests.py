@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
         user: User
 
+    # Whoever made a request, signed in or not (``request.user``).
+    Visitor: TypeAlias = User | AnonymousUser
     # The reader of a text or list: a user, an anonymous visitor, or None for nobody in
     # particular (a notice e-mail, a task): whoever is not signed in sees the public view.
     Viewer: TypeAlias = User | AnonymousUser | None

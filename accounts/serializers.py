@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +26,11 @@ from marketplace.api import StrictModelSerializer, StrictSerializer
 from marketplace.images import refusal_message
 from marketplace.text import validate_single_line
 
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
 
-def request_viewer(context: dict[str, Any]) -> Any:
+
+def request_viewer(context: Mapping[str, Any]) -> Viewer:
     """The user a serializer's output is for (``context["request"].user``); None without one,
     who is nobody's author."""
     return getattr(context.get("request"), "user", None)

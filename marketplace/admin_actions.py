@@ -24,9 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError
 
-Apply = Callable[[HttpRequest, models.Model, dict[str, Any]], object]
+# Admin views run for signed-in staff only, so the request's user is a User.
+Apply = Callable[[SignedInHttpRequest, models.Model, dict[str, Any]], object]
 
 
 def run_for_each(
@@ -52,7 +54,7 @@ def run_for_each(
 
 def action_with_form(
     model_admin: admin.ModelAdmin,
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     queryset: models.QuerySet,
     *,
     form_class: type[forms.Form],

@@ -12,7 +12,7 @@ so a page costs the same number of queries whatever its length.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PortfolioItem, User
+from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
 from marketplace.admin_actions import (
     Apply,
@@ -368,7 +369,9 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
         }
 
     @admin.action(description=gettext_lazy("Approve selected gigs"), permissions=["moderate_gig"])
-    def approve_selected(self, request: HttpRequest, queryset: models.QuerySet[Gig]) -> None:
+    def approve_selected(
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Gig]
+    ) -> None:
         run_for_each(
             self,
             request,
@@ -379,7 +382,7 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
 
     @admin.action(description=gettext_lazy("Reject selected gigs…"), permissions=["moderate_gig"])
     def reject_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[Gig]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Gig]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -432,7 +435,7 @@ class SuspendForm(ReasonForm):
 def _resolve(outcome: str) -> Apply:
     """Apply one resolution to one report (and so to every open report on its object)."""
 
-    def apply(request: HttpRequest, report: Any, data: dict[str, Any]) -> object:
+    def apply(request: SignedInHttpRequest, report: Any, data: dict[str, Any]) -> object:
         return report_resolve(
             report_id=report.pk,
             moderator=request.user,
@@ -577,32 +580,38 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
         )
 
     @admin.action(description=gettext_lazy("Dismiss…"), permissions=["resolve_report"])
-    def dismiss(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse | None:
+    def dismiss(
+        self, request: SignedInHttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
         return self._resolve(request, queryset, Report.Outcome.DISMISSED, DismissForm, "dismiss")
 
     @admin.action(
         description=gettext_lazy("Remove the content (hide it)…"), permissions=["resolve_report"]
     )
     def remove_content(
-        self, request: HttpRequest, queryset: models.QuerySet
+        self, request: SignedInHttpRequest, queryset: models.QuerySet
     ) -> HttpResponse | None:
         return self._resolve(
             request, queryset, Report.Outcome.CONTENT_REMOVED, ReasonForm, "remove_content"
         )
 
     @admin.action(description=gettext_lazy("Warn the user…"), permissions=["resolve_report"])
-    def warn_user(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse | None:
+    def warn_user(
+        self, request: SignedInHttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
         return self._resolve(request, queryset, Report.Outcome.USER_WARNED, ReasonForm, "warn_user")
 
     @admin.action(description=gettext_lazy("Suspend the user…"), permissions=["suspend_user"])
-    def suspend_user(self, request: HttpRequest, queryset: models.QuerySet) -> HttpResponse | None:
+    def suspend_user(
+        self, request: SignedInHttpRequest, queryset: models.QuerySet
+    ) -> HttpResponse | None:
         return self._resolve(
             request, queryset, Report.Outcome.USER_SUSPENDED, SuspendForm, "suspend_user"
         )
 
     def _resolve(
         self,
-        request: HttpRequest,
+        request: SignedInHttpRequest,
         queryset: models.QuerySet,
         outcome: str,
         form_class: type[forms.Form],
@@ -766,7 +775,9 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             try:
                 milestone_resolve(
                     milestone_id=dispute.milestone_id,
-                    moderator=request.user,
+                    # The admin site lets signed-in staff only in (``change_view`` keeps
+                    # Django's wider request type).
+                    moderator=cast(User, request.user),
                     freelancer_amount=form.cleaned_data["freelancer_amount"],
                     note=form.cleaned_data["note"],
                 )
@@ -1089,7 +1100,7 @@ class TrustCheckAdmin(ModerationPageMixin, ReadOnlyAdmin):
         description=gettext_lazy("Clear: different people (the reviews count)…"),
         permissions=["resolve_report"],
     )
-    def clear_selected(self, request: HttpRequest, queryset: models.QuerySet) -> Any:
+    def clear_selected(self, request: SignedInHttpRequest, queryset: models.QuerySet) -> Any:
         return action_with_form(
             self,
             request,
@@ -1107,7 +1118,7 @@ class TrustCheckAdmin(ModerationPageMixin, ReadOnlyAdmin):
         description=gettext_lazy("Confirm: one person (the reviews never count)…"),
         permissions=["resolve_report"],
     )
-    def confirm_selected(self, request: HttpRequest, queryset: models.QuerySet) -> Any:
+    def confirm_selected(self, request: SignedInHttpRequest, queryset: models.QuerySet) -> Any:
         return action_with_form(
             self,
             request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -33,6 +33,9 @@ from projects.models import (
     Skill,
 )
 from projects.selectors.gigs import SORTS
+
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
 
 MAX_INT = 2**31 - 1
 
@@ -134,7 +137,7 @@ class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
 
 
 def gig_cards(
-    rows: Sequence[Any], skills: dict[int, list[dict[str, Any]]], viewer: Any
+    rows: Sequence[Any], skills: dict[int, list[dict[str, Any]]], viewer: Viewer
 ) -> list[dict[str, Any]]:
     """``GigListSerializer``'s output for card rows (``projects.selectors.gigs.CARD_COLUMNS``)
     and their skills (``gig_card_skills``) as ``viewer`` sees them: the API's gig lists.

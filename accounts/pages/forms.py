@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -31,6 +31,9 @@ from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
 from marketplace.text import validate_single_line
 from projects.selectors.taxonomy import category_list, skill_list
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
 
@@ -156,7 +159,7 @@ class GarapPasswordChangeForm(PasswordChangeForm):
     """Settings: a new password for a signed-in user who knows the current one. Every other
     session and every API token ends; this session stays signed in (``keep``)."""
 
-    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.request = request
 
