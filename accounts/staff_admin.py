@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.staff_policy import ANNOTATION, with_staff_party
@@ -34,7 +35,7 @@ class NoActionsOnOwnDeals:
     def staff_party(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         return with_staff_party(queryset, staff=request.user)
 
-    def action_checkbox(self, obj: Any) -> str:
+    def action_checkbox(self, obj: Any) -> SafeString:
         if party_to(obj):
             return format_html('<span title="{}">–</span>', refused_as_party_text())
         return super().action_checkbox(obj)  # type: ignore[misc]

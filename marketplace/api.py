@@ -213,7 +213,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
-    ordering = "-created_at"
+    ordering: str | list[str] | tuple[str, ...] = "-created_at"
 
     def get_page_size(self, request: Any) -> int:
         ensure_single_query_values(request, [self.page_size_query_param, self.cursor_query_param])

@@ -59,7 +59,7 @@ class AccountAdmin(ReadOnlyAdmin):
 class EntryInline(admin.TabularInline):
     model = Entry
     fields = ["account", "amount"]
-    readonly_fields = fields
+    readonly_fields = ["account", "amount"]
     extra = 0
     can_delete = False
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -111,7 +112,7 @@ class WithdrawalsApi(APIView):
 class PaymentWebhookApi(APIView):
     """Called by a payment gateway, not by people: authenticated by its signature."""
 
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser]
 

@@ -21,10 +21,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.requests import SignedInHttpRequest
+from accounts.requests import SignedInHttpRequest, SignedInRequest
 from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
@@ -176,7 +175,7 @@ def _once(request: SignedInHttpRequest, form: OneTimeForm, create: Callable[[], 
         return Response({"id": create().pk}, status=201)
 
     try:
-        response = idempotent(cast(Request, post), handler)
+        response = idempotent(cast(SignedInRequest, post), handler)
     except RateLimited:
         raise  # the 429 page (marketplace.pages)
     except DomainError as exc:
