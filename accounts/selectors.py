@@ -271,8 +271,8 @@ def portfolio_image_get(*, item_id: int, image_id: int, viewer: Viewer = None) -
     item = PortfolioItem.objects.filter(
         _shown_to(viewer), pk=item_id, owner__is_active=True
     ).first()
-    image = item and PortfolioImage.objects.filter(pk=image_id, item=item).first()
-    if image is None:
+    image = PortfolioImage.objects.filter(pk=image_id, item=item).first() if item else None
+    if item is None or image is None:
         raise NotFound(_("Image not found."))
     if image.status != PortfolioImage.Status.READY:
         if not (viewer is not None and viewer.is_authenticated and item.owner_id == viewer.pk):

@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 
 M = Milestone.Status
 # How a state looks (a CSS class of .pill): waiting on someone, done, or gone wrong.
-MILESTONE_PILLS = {
+MILESTONE_PILLS: dict[str, str] = {
     M.PENDING: "warn",
     M.SUBMITTED: "warn",
     M.REVISION_REQUESTED: "warn",
@@ -84,7 +84,10 @@ MILESTONE_PILLS = {
     M.DISPUTED: "bad",
     M.CANCELLED: "bad",
 }
-CONTRACT_PILLS = {Contract.Status.COMPLETED: "good", Contract.Status.CANCELLED: "bad"}
+CONTRACT_PILLS: dict[str, str] = {
+    Contract.Status.COMPLETED: "good",
+    Contract.Status.CANCELLED: "bad",
+}
 MESSAGES_PER_PAGE = 50
 CLOSED_SHOWN = 10  # closed gigs and contracts listed on the dashboard, newest first
 
@@ -387,7 +390,7 @@ def _milestone_view(
         # unless that form is not offered now (e.g. not overdue yet), then it shows here too.
         form_errors = failed_here.form.errors
         view.errors = [
-            message
+            str(message)  # already text: ErrorList hands out its messages as str
             for key, messages_ in form_errors.items()
             if key == NON_FIELD_ERRORS or failed_here.action not in offered
             for message in messages_

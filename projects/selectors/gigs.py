@@ -243,6 +243,7 @@ def gig_card_skills(gig_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         return skills
     # Plain SQL: the ORM's joins and compiling cost more than this query's work (issue #9).
     # On PostgreSQL one array parameter: the same statement text for any page size.
+    params: list[Any]
     if connection.vendor == "postgresql":
         sql, params = _CARD_SKILLS_SQL.format(ids="= ANY(%s)"), [gig_ids]
     else:

@@ -184,9 +184,10 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
         .filter(pk=milestone_id, status=M.SUBMITTED, auto_release_warned_at__isnull=True)
         .first()
     )
-    if milestone is None:
+    if milestone is None or milestone.submitted_at is None:  # submitted ones have the time
         return False
-    releases_at = milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS)
+    submitted_at = milestone.submitted_at
+    releases_at = submitted_at + days(settings.AUTO_RELEASE_DAYS)
     if releases_at > now + hours(24):
         return False
     contract = milestone.contract
@@ -195,7 +196,7 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
         kind="auto_release_warning",
         key=(
             f"auto_release_warning:milestone:{milestone.pk}:{contract.client_id}:"
-            f"{milestone.submitted_at.isoformat()}"
+            f"{submitted_at.isoformat()}"
         ),
         link=f"/api/v1/contracts/{contract.pk}/",
         gig=text_of(contract.gig, "title"),
