@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -41,7 +42,8 @@ class ShownTextField(serializers.CharField):
     unless they wrote it or moderate (``accounts.masking.shown``, from the stored copies)."""
 
     def __init__(self, text: str | None = None, *, of: str = "", **kwargs: Any) -> None:
-        self.text = text  # the model field; the serializer field's own name by default
+        # The model field; the serializer field's own name by default (bind() sets it).
+        self.text = text or ""
         self.of = of  # the attribute path to the row holding it ("contract.gig"); "" for itself
         # Not read_only: these serializers only answer, and the schema keeps its shape.
         super().__init__(source="*", **kwargs)
@@ -186,6 +188,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
     weight = settings.REPUTATION_PRIOR_WEIGHT
     count, points = profile.rating_count, profile.rating_points
     average = round(points / (3 * count), 3) if count else None
+    rating_text: str | Promise
     if profile.rating is None:
         rating_text = _("No review has been revealed on Garap yet, so there is no rating.")
     else:
@@ -398,7 +401,8 @@ class OwnFreelancerProfileSerializer(serializers.Serializer):
     @extend_schema_field(SkillRefSerializer(many=True))
     def get_skills(self, profile: FreelancerProfile) -> list:
         skills = profile.skills.all() if profile.pk else []
-        return SkillRefSerializer(skills, many=True).data
+        # many=True answers a ReturnList; the stubs type .data as a ReturnDict.
+        return SkillRefSerializer(skills, many=True).data  # type: ignore[return-value]
 
 
 class ClientRecordSerializer(serializers.Serializer):

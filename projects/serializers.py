@@ -387,7 +387,7 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
 
 class DeliveredFileSerializer(AttachmentSerializer):
     # Delivered on a funded milestone, read by the parties only: nothing is masked.
-    name = serializers.CharField(source="original_name")
+    name = serializers.CharField(source="original_name")  # type: ignore[assignment]  # unmasked
     download_url = serializers.SerializerMethodField(
         help_text="Where the contract's parties (and moderators) download it: "
         "GET contracts/{id}/deliveries/files/{fid}/ on this host."
@@ -426,7 +426,8 @@ class MilestonePartSerializer(StrictSerializer):
 
 
 class MilestoneSplitSerializer(StrictSerializer):
-    milestones = MilestonePartSerializer(
+    # many=True makes a ListSerializer, which takes the lengths (the stubs do not know).
+    milestones = MilestonePartSerializer(  # type: ignore[call-arg]
         many=True, min_length=1, max_length=settings.MILESTONES_MAX
     )
 
