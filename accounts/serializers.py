@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,6 +27,8 @@ from marketplace.images import refusal_message
 from marketplace.text import validate_single_line
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.requests import Viewer
 
 
@@ -188,7 +189,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
     weight = settings.REPUTATION_PRIOR_WEIGHT
     count, points = profile.rating_count, profile.rating_points
     average = round(points / (3 * count), 3) if count else None
-    rating_text: str | Promise
+    rating_text: StrOrPromise
     if profile.rating is None:
         rating_text = _("No review has been revealed on Garap yet, so there is no rating.")
     else:

@@ -16,7 +16,7 @@ import functools
 import logging
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -24,7 +24,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import FileResponse, Http404, QueryDict
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import filters as django_filters
@@ -38,6 +37,10 @@ from rest_framework.utils import encoders
 from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 from marketplace.storage import download_response
+
+if TYPE_CHECKING:
+    # Django's lazy translations as django-stubs types them (an alias for type checking).
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +306,7 @@ def paginate_with(
 
 # What a JSON value must be for each kind of field. DRF would quietly turn 123 into "123" or
 # "12" into 12; the schema promises types, so a value of the wrong type is refused instead.
-_JSON_TYPES: list[tuple[type, tuple[type, ...], str | Promise]] = [
+_JSON_TYPES: list[tuple[type, tuple[type, ...], StrOrPromise]] = [
     (serializers.BooleanField, (bool,), gettext_lazy("Must be true or false.")),
     (serializers.IntegerField, (int,), gettext_lazy("Must be a whole number.")),
     (serializers.FloatField, (int, float), gettext_lazy("Must be a number.")),

@@ -20,7 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import translation
@@ -193,7 +193,8 @@ class GigRejectForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if not data.get("common_reason") and not (data.get("reason") or "").strip():
             raise forms.ValidationError(
                 _("Choose a reason or write one: the client is told why."), code="required"
@@ -361,11 +362,11 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
             "posted %(posted)d · completed %(completed)d · rejected before %(rejected)d · "
             "open reports %(reports)d · contact-filter hits %(hits)d"
         ) % {
-            "posted": gig.client_gigs_posted,
-            "completed": gig.client_gigs_completed,
-            "rejected": gig.client_gigs_rejected,
-            "reports": gig.client_open_reports,
-            "hits": gig.client_contact_hits,
+            "posted": gig.client_gigs_posted,  # type: ignore[attr-defined]  # annotated by get_queryset
+            "completed": gig.client_gigs_completed,  # type: ignore[attr-defined]  # annotated by get_queryset
+            "rejected": gig.client_gigs_rejected,  # type: ignore[attr-defined]  # annotated by get_queryset
+            "reports": gig.client_open_reports,  # type: ignore[attr-defined]  # annotated by get_queryset
+            "hits": gig.client_contact_hits,  # type: ignore[attr-defined]  # annotated by get_queryset
         }
 
     @admin.action(description=gettext_lazy("Approve selected gigs"), permissions=["moderate_gig"])
@@ -526,7 +527,8 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
     def target(self, report: Report) -> str:
         label = f"{Report.TargetType(report.target_type).label} #{report.target_id}"
         model = REPORT_TARGET_MODELS.get(report.target_type)
-        text = format_html("{}: {}", label, report.target_summary or "–")
+        summary = report.target_summary  # type: ignore[attr-defined]  # annotated by get_queryset
+        text = format_html("{}: {}", label, summary or "–")
         if model is None or not self.admin_site.is_registered(model):
             return text
         meta = model._meta
@@ -539,7 +541,7 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("open on this object"), ordering="open_on_object")
     def open_on_object(self, report: Report) -> int:
-        return report.open_on_object
+        return report.open_on_object  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, report: Report) -> str:
@@ -693,7 +695,7 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("unanswered"), ordering="queue_rank")
     def flag(self, dispute: Dispute) -> str:
-        if not dispute.unanswered:
+        if not dispute.unanswered:  # type: ignore[attr-defined]  # annotated by get_queryset
             return "–"
         return format_html(
             '<strong class="garap-flag">{}</strong>',
@@ -737,7 +739,7 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
 
     def file_view(
         self, request: HttpRequest, object_id: str, kind: str, file_id: int
-    ) -> HttpResponse:
+    ) -> FileResponse:
         """A delivered or attached file of the dispute, for whoever may view the console:
         private files are never linked by their storage path."""
         dispute = self.get_object(request, unquote(object_id))
@@ -759,7 +761,8 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         """The console: everything about the dispute, and on POST the settlement."""
         dispute = self.get_object(request, unquote(object_id))
         if dispute is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own "no such object" answer; private, so not in django-stubs.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if not self.has_view_permission(request, dispute):
             raise PermissionDenied
         amount = dispute.milestone.amount
@@ -850,7 +853,7 @@ class SuspendedPartyFilter(admin.SimpleListFilter):
 class MilestoneInline(ReadOnlyInline):
     model = Milestone
     fields = ["position", "title", "amount", "status", "due_at", "funded_at", "closed_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
 
 
 @admin.register(Contract)
@@ -900,7 +903,7 @@ class ContractAdmin(ReadOnlyAdmin):
 
     @admin.display(description=gettext_lazy("to settle: a party is suspended"), boolean=True)
     def party_suspended(self, contract: Contract) -> bool:
-        return contract.party_suspended
+        return contract.party_suspended  # type: ignore[attr-defined]  # annotated by get_queryset
 
 
 @admin.register(Bid)
@@ -1053,7 +1056,7 @@ class TrustCheckAdmin(ModerationPageMixin, ReadOnlyAdmin):
         "reviewed_at",
         "note",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[TrustCheck]:
         held_first = models.Case(models.When(status=TrustCheck.Status.HELD, then=0), default=1)
