@@ -45,6 +45,7 @@ from marketplace.contact_filter import contact_kinds, screen
 from marketplace.errors import DomainError
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from accounts.requests import Viewer
 
 # How each kind of contact detail is named to people; a kind not listed is shown by its code.
@@ -136,7 +137,7 @@ def mask_texts(
 
 class ContactHitRecorder(Protocol):
     def __call__(
-        self, *, author: Any, source: str, source_id: int, kinds: list[str], link: str
+        self, *, author: User, source: str, source_id: int, kinds: list[str], link: str
     ) -> None: ...
 
 
@@ -150,7 +151,7 @@ def on_contact_hit(recorder: ContactHitRecorder) -> None:
         _recorders.append(recorder)
 
 
-def contact_hit(*, author: Any, source: str, source_id: int, kinds: list[str], link: str) -> None:
+def contact_hit(*, author: User, source: str, source_id: int, kinds: list[str], link: str) -> None:
     """Hand a hit in accounts' own texts to the registered recorders; nothing when no kinds."""
     if kinds:
         for recorder in _recorders:

@@ -98,7 +98,7 @@ def _bids_shown(bids: list[Bid], viewer: Viewer) -> list[Shown]:
     ]
 
 
-def _client_record(client: Any) -> ClientProfile | None:
+def _client_record(client: User) -> ClientProfile | None:
     """The client's public record as ``GET clients/{u}/`` shows it; None for a closed account."""
     try:
         return client_record_get(username=client.username)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ def bid_list_mine(*, user: User) -> QuerySet[Bid]:
     return Bid.objects.filter(freelancer=user).select_related("freelancer", "gig")
 
 
-def bids_to_review(*, client: Any) -> list[Bid]:
+def bids_to_review(*, client: User) -> list[Bid]:
     """Bids the client can still act on, on their open gigs, oldest first per gig — as each
     gig's bid list shows them to its client."""
     return list(
