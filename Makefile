@@ -9,16 +9,17 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services test-browser bench bench-smoke wrk lint format fuzz messages clean
+.PHONY: help run test test-services test-browser bench bench-smoke wrk lint typecheck format fuzz messages clean
 
 help:
 	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
-	@echo "make test           set up and run lint, migration check and the whole test suite"
+	@echo "make test           set up and run lint, type check, migration check and the whole test suite"
 	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1"
 	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
 	@echo "make bench          issue #9's performance goals on 1k/100k/1M-gig PostgreSQL data sets (docs/benchmark.md)"
 	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
 	@echo "make lint           ruff lint and format check"
+	@echo "make typecheck      mypy with the Django and DRF stubs (strict for payments)"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
 	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
@@ -44,11 +45,16 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Settings and files in pyproject.toml ([tool.mypy]); the cache in .mypy_cache makes a re-run
+# take a few seconds.
+typecheck: $(VENV)/.installed-dev
+	$(VENV)/bin/mypy
+
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+test: lint typecheck
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import (
     action_with_form,
@@ -44,6 +46,9 @@ from marketplace.admin_actions import (
 from marketplace.errors import DomainError
 from projects.services.reports import user_warn
 from projects.services.suspensions import suspension_create, suspension_lift
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 # How many of a user's audit records their page lists; the rest are a link away.
 HISTORY_ON_USER_PAGE = 20
@@ -65,7 +70,7 @@ def _short(text: str, words: int = 12) -> str:
     return Truncator(text).words(words)
 
 
-def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
+def _add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """A service's refusal on the form: its message on top, its field messages by the fields."""
     form.add_error(None, exc.message)
     for field, field_messages in exc.fields.items():
@@ -111,7 +116,7 @@ class UserSuspensionInline(admin.TabularInline):
     model = Suspension
     fk_name = "user"
     fields = ["starts_at", "ends_at", "reason", "created_by", "lifted_at", "lifted_by"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
     ordering = ["-starts_at", "-id"]
     extra = 0
     can_delete = False
@@ -156,7 +161,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
     ]
     search_fields = ["username", "email", "display_name"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (gettext_lazy("Garap"), {"fields": ("display_name", "preferred_language")}),
         (
             gettext_lazy("Moderation"),
@@ -188,7 +193,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
         description=gettext_lazy("suspended now"), boolean=True, ordering="suspended_now"
     )
     def suspended(self, user: User) -> bool:
-        return user.suspended_now
+        return user.suspended_now  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description=gettext_lazy("suspension"))
     def suspension_status(self, user: User) -> str:
@@ -273,7 +278,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
 
     @admin.action(description=gettext_lazy("Suspend selected users…"), permissions=["suspend_user"])
     def suspend_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[User]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[User]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -296,7 +301,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
 
     @admin.action(description=gettext_lazy("Warn selected users…"), permissions=["warn_user"])
     def warn_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[User]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[User]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -356,7 +361,8 @@ class SuspensionAddForm(forms.ModelForm):
         return future_or_empty(self.cleaned_data["ends_at"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns
         if self.errors or self.moderator is None:
             return cleaned
         try:
@@ -413,10 +419,10 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
         suspensions = Suspension.objects.annotate(active_now=in_force)
         return self.staff_party(request, suspensions).order_by(*self.get_ordering(request))
 
-    def get_ordering(self, request: HttpRequest) -> list[str]:
+    def get_ordering(self, request: HttpRequest) -> list[str | Combinable]:
         return ["-active_now", "-starts_at", "-id"]
 
-    def get_fields(self, request: HttpRequest, obj: Suspension | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Suspension | None = None) -> _FieldGroups:
         return ["user", "reason", "ends_at"] if obj is None else self.fields
 
     def get_form(
@@ -452,13 +458,13 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("in force"), boolean=True, ordering="active_now")
     def in_force(self, suspension: Suspension) -> bool:
-        return suspension.active_now
+        return suspension.active_now  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.action(
         description=gettext_lazy("Lift selected suspensions…"), permissions=["suspend_user"]
     )
     def lift_selected(
-        self, request: HttpRequest, queryset: models.QuerySet[Suspension]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Suspension]
     ) -> HttpResponse | None:
         return action_with_form(
             self,
@@ -512,7 +518,7 @@ class ModeratorActionAdmin(admin.ModelAdmin):
         "reason",
         "details_pretty",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import AuthToken, SignIn
+from accounts.requests import SignedInRequest
 from accounts.serializers import (
     ClientProfileWriteSerializer,
     ClientRecordSerializer,
@@ -127,7 +128,7 @@ class LogoutAllApi(APIView):
             "session. Changing or resetting the password does the same."
         ),
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         services.user_logout_everywhere(user=request.user)
         if not isinstance(request.auth, AuthToken):
             logout(request._request)
@@ -140,7 +141,7 @@ class MeApi(APIView):
         return Response(UserSerializer(request.user).data)
 
     @extend_schema(request=UserSerializer(partial=True), responses=UserSerializer, tags=["account"])
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedInRequest) -> Response:
         serializer = UserSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=request.user, **serializer.validated_data)
@@ -152,7 +153,7 @@ class NotificationListApi(APIView):
     @extend_schema(
         parameters=[NotificationQuerySerializer], responses=page_of(NotificationSerializer)
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         query = validated_query(NotificationQuerySerializer, request)
         notifications = selectors.notification_list(user=request.user)
         if query["unread"]:
@@ -163,13 +164,13 @@ class NotificationListApi(APIView):
 @extend_schema(tags=["notifications"])
 class NotificationUnreadCountApi(APIView):
     @extend_schema(responses=UnreadCountSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return Response({"unread": selectors.notification_unread_count(user=request.user)})
 
 
 @extend_schema(tags=["notifications"], request=None, responses=NotificationSerializer)
 class NotificationReadApi(APIView):
-    def post(self, request: Request, notification_id: int) -> Response:
+    def post(self, request: SignedInRequest, notification_id: int) -> Response:
         notification = selectors.notification_get(
             user=request.user, notification_id=notification_id
         )
@@ -195,7 +196,7 @@ class MyFreelancerProfileApi(APIView):
     @extend_schema(
         request=FreelancerProfileWriteSerializer, responses=OwnFreelancerProfileSerializer
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInRequest) -> Response:
         serializer = FreelancerProfileWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -212,7 +213,7 @@ class MyClientProfileApi(APIView):
         return Response(ClientRecordSerializer(profile).data)
 
     @extend_schema(request=ClientProfileWriteSerializer, responses=ClientRecordSerializer)
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInRequest) -> Response:
         serializer = ClientProfileWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.client_profile_update(user=request.user, **serializer.validated_data)
@@ -223,7 +224,7 @@ class MyClientProfileApi(APIView):
 @extend_schema(tags=["profiles"])
 class MyReputationChangesApi(APIView):
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(ReputationChangeSerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         validated_query(PageQuerySerializer, request)
         changes = selectors.reputation_change_list(user=request.user)
         return paginate(self, request, changes, ReputationChangeSerializer)
@@ -234,7 +235,7 @@ class EmailVerificationSendApi(APIView):
     throttle_classes = [AuthRateThrottle]  # each call sends an e-mail
 
     @extend_schema(request=None, responses={202: None})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         """E-mail a confirmation link (at most ``ACCOUNT_EMAIL_RATE`` per address: then 429)."""
         wait = services.email_verification_send(user=request.user)
         if wait:
@@ -313,7 +314,7 @@ class PortfolioListApi(APIView):
         return paginate(self, request, items, PortfolioItemSerializer, ("position", "id"))
 
     @extend_schema(request=PortfolioItemWriteSerializer, responses={201: PortfolioItemSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         serializer = PortfolioItemWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _portfolio_fields(serializer.validated_data)
@@ -345,7 +346,7 @@ class PortfolioDetailApi(APIView):
     @extend_schema(
         request=PortfolioItemWriteSerializer(partial=True), responses=PortfolioItemSerializer
     )
-    def patch(self, request: Request, item_id: int) -> Response:
+    def patch(self, request: SignedInRequest, item_id: int) -> Response:
         serializer = PortfolioItemWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = _portfolio_fields(serializer.validated_data)
@@ -354,7 +355,7 @@ class PortfolioDetailApi(APIView):
         return Response(PortfolioItemSerializer(item, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, item_id: int) -> Response:
+    def delete(self, request: SignedInRequest, item_id: int) -> Response:
         services.portfolio_item_delete(item_id=item_id, owner=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -366,7 +367,7 @@ class PortfolioImagesApi(APIView):
     throttle_classes = [UploadRateThrottle]
 
     @extend_schema(request=ImageUploadSerializer, responses={201: PortfolioImageSerializer})
-    def post(self, request: Request, item_id: int) -> Response:
+    def post(self, request: SignedInRequest, item_id: int) -> Response:
         serializer = ImageUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         image = services.portfolio_image_add(
@@ -389,6 +390,6 @@ class PortfolioImageDetailApi(APIView):
         return FileResponse(image.image.open("rb"), content_type=image.content_type)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, item_id: int, image_id: int) -> Response:
+    def delete(self, request: SignedInRequest, item_id: int, image_id: int) -> Response:
         services.portfolio_image_delete(item_id=item_id, image_id=image_id, owner=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.notices import email_optional_kinds
+from accounts.requests import SignedInRequest
 from accounts.services import notification_preferences_update
 from marketplace.api import StrictSerializer
 
@@ -50,7 +51,7 @@ class NotificationPreferencesApi(APIView):
     @extend_schema(
         request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedInRequest) -> Response:
         serializer = NotificationPreferencesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"]

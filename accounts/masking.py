@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,6 +43,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_moderator
 from marketplace.contact_filter import contact_kinds, screen
 from marketplace.errors import DomainError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.requests import Viewer
 
 # How each kind of contact detail is named to people; a kind not listed is shown by its code.
 KIND_LABELS: dict[str, Promise] = {
@@ -133,7 +137,7 @@ def mask_texts(
 
 class ContactHitRecorder(Protocol):
     def __call__(
-        self, *, author: Any, source: str, source_id: int, kinds: list[str], link: str
+        self, *, author: User, source: str, source_id: int, kinds: list[str], link: str
     ) -> None: ...
 
 
@@ -147,7 +151,7 @@ def on_contact_hit(recorder: ContactHitRecorder) -> None:
         _recorders.append(recorder)
 
 
-def contact_hit(*, author: Any, source: str, source_id: int, kinds: list[str], link: str) -> None:
+def contact_hit(*, author: User, source: str, source_id: int, kinds: list[str], link: str) -> None:
     """Hand a hit in accounts' own texts to the registered recorders; nothing when no kinds."""
     if kinds:
         for recorder in _recorders:
@@ -157,14 +161,14 @@ def contact_hit(*, author: Any, source: str, source_id: int, kinds: list[str], l
 # --- who sees what -----------------------------------------------------------------------------
 
 
-def sees_original(viewer: Any, author_id: int | None) -> bool:
+def sees_original(viewer: Viewer, author_id: int | None) -> bool:
     """The one rule of who reads a text as written: its author and moderators."""
     if viewer is None or not viewer.is_authenticated:
         return False
     return viewer.pk == author_id or is_moderator(viewer)
 
 
-def shown_text(text: str, masked: str, *, author_id: int | None, viewer: Any) -> str:
+def shown_text(text: str, masked: str, *, author_id: int | None, viewer: Viewer) -> str:
     """What ``viewer`` reads of a text whose masked copy is ``masked`` (``""``: nothing hidden),
     for callers holding plain values (the gig list's rows) rather than a model instance."""
     if not masked or sees_original(viewer, author_id):
@@ -179,7 +183,7 @@ def _author_id(obj: models.Model, copy: MaskedCopyField) -> int | None:
     return value
 
 
-def shown(obj: models.Model, field: str, viewer: Any) -> str:
+def shown(obj: models.Model, field: str, viewer: Viewer) -> str:
     """What ``viewer`` (a user, anonymous, or None for nobody in particular) reads of
     ``obj.<field>``: as written for its author and moderators, else its masked copy."""
     copy = masked_copies(type(obj))[field]
@@ -196,7 +200,7 @@ class ViewerText:
     def __init__(self, obj: models.Model, field: str, *, limit: int | None = None) -> None:
         self.obj, self.field, self.limit = obj, field, limit
 
-    def for_viewer(self, viewer: Any) -> str:
+    def for_viewer(self, viewer: Viewer) -> str:
         text = shown(self.obj, self.field, viewer)
         return text if self.limit is None else text[: self.limit]
 

@@ -9,10 +9,13 @@ every ``migrate``, so the code, not a hand-edited admin screen, says what a role
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
 
 MODERATORS = "Moderators"
 FINANCE = "Finance"
@@ -53,7 +56,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: Viewer) -> bool:
     """Moderators are staff holding the moderation permission (the Moderators group has it).
 
     Checked without a query for everyone who is not staff, which is nearly every request.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Exists,
@@ -33,6 +33,9 @@ from accounts.models import (
 from accounts.models.profiles import DIRECTORY_LISTED
 from marketplace.errors import Conflict, NotFound
 from marketplace.images import refusal_message
+
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
 
 
 def username_taken(*, username: str) -> bool:
@@ -162,7 +165,7 @@ def freelancer_directory(
     return profiles.select_related("user").prefetch_related("skills")
 
 
-def _images(viewer: Any = None) -> Prefetch:
+def _images(viewer: Viewer = None) -> Prefetch:
     """An item's images in order: the ready ones, and for their owner also those processing or
     failed (nobody else sees an image before a worker cleaned it)."""
     shown = Q(status=PortfolioImage.Status.READY)
@@ -242,7 +245,7 @@ def portfolio_list(
     )
 
 
-def _shown_to(viewer: Any) -> Q:
+def _shown_to(viewer: Viewer) -> Q:
     """An item a moderator removed is shown to its owner only."""
     shown = Q(removed_at__isnull=True)
     if viewer is not None and viewer.is_authenticated:
@@ -250,7 +253,7 @@ def _shown_to(viewer: Any) -> Q:
     return shown
 
 
-def portfolio_item_get(*, item_id: int, viewer: Any = None) -> PortfolioItem:
+def portfolio_item_get(*, item_id: int, viewer: Viewer = None) -> PortfolioItem:
     item = (
         PortfolioItem.objects.select_related("category", "owner")
         .prefetch_related("skills", _images(viewer))
@@ -262,14 +265,14 @@ def portfolio_item_get(*, item_id: int, viewer: Any = None) -> PortfolioItem:
     return item
 
 
-def portfolio_image_get(*, item_id: int, image_id: int, viewer: Any = None) -> PortfolioImage:
+def portfolio_image_get(*, item_id: int, image_id: int, viewer: Viewer = None) -> PortfolioImage:
     # Primary-key lookups only: Django answers an id beyond the column's range with "no row",
     # where a foreign-key lookup (item_id=) would hand it to the database and fail.
     item = PortfolioItem.objects.filter(
         _shown_to(viewer), pk=item_id, owner__is_active=True
     ).first()
-    image = item and PortfolioImage.objects.filter(pk=image_id, item=item).first()
-    if image is None:
+    image = PortfolioImage.objects.filter(pk=image_id, item=item).first() if item else None
+    if item is None or image is None:
         raise NotFound(_("Image not found."))
     if image.status != PortfolioImage.Status.READY:
         if not (viewer is not None and viewer.is_authenticated and item.owner_id == viewer.pk):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +26,13 @@ from marketplace.api import StrictModelSerializer, StrictSerializer
 from marketplace.images import refusal_message
 from marketplace.text import validate_single_line
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def request_viewer(context: dict[str, Any]) -> Any:
+    from accounts.requests import Viewer
+
+
+def request_viewer(context: Mapping[str, Any]) -> Viewer:
     """The user a serializer's output is for (``context["request"].user``); None without one,
     who is nobody's author."""
     return getattr(context.get("request"), "user", None)
@@ -37,7 +43,8 @@ class ShownTextField(serializers.CharField):
     unless they wrote it or moderate (``accounts.masking.shown``, from the stored copies)."""
 
     def __init__(self, text: str | None = None, *, of: str = "", **kwargs: Any) -> None:
-        self.text = text  # the model field; the serializer field's own name by default
+        # The model field; the serializer field's own name by default (bind() sets it).
+        self.text = text or ""
         self.of = of  # the attribute path to the row holding it ("contract.gig"); "" for itself
         # Not read_only: these serializers only answer, and the schema keeps its shape.
         super().__init__(source="*", **kwargs)
@@ -182,6 +189,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
     weight = settings.REPUTATION_PRIOR_WEIGHT
     count, points = profile.rating_count, profile.rating_points
     average = round(points / (3 * count), 3) if count else None
+    rating_text: StrOrPromise
     if profile.rating is None:
         rating_text = _("No review has been revealed on Garap yet, so there is no rating.")
     else:
@@ -394,7 +402,8 @@ class OwnFreelancerProfileSerializer(serializers.Serializer):
     @extend_schema_field(SkillRefSerializer(many=True))
     def get_skills(self, profile: FreelancerProfile) -> list:
         skills = profile.skills.all() if profile.pk else []
-        return SkillRefSerializer(skills, many=True).data
+        # many=True answers a ReturnList; the stubs type .data as a ReturnDict.
+        return SkillRefSerializer(skills, many=True).data  # type: ignore[return-value]
 
 
 class ClientRecordSerializer(serializers.Serializer):

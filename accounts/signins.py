@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +21,9 @@ from django.http import HttpRequest, HttpResponse
 from accounts.models import SignIn
 from accounts.services.signins import sign_in_record
 from marketplace.ratelimit import client_address  # the one home of the rule
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 DEVICE_COOKIE = "garap_device"
 DEVICE_COOKIE_AGE = 5 * 365 * 24 * 3600  # seconds: a browser stays the same browser
@@ -46,7 +49,7 @@ def request_origin(request: HttpRequest, *, give_device: bool = True) -> dict[st
     return {"address": client_address(request), "device": device_id(request, give=give_device)}
 
 
-def record_session_login(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:
+def record_session_login(sender: Any, request: HttpRequest | None, user: User, **_: Any) -> None:
     """``user_logged_in`` receiver: a session login (pages, admin) is a sign-in to record."""
     if request is None:  # a login outside a request (a test's force_login has one; scripts not)
         return

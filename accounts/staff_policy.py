@@ -21,7 +21,7 @@ This module is the rule's one home, with no HTTP in it:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -29,6 +29,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from marketplace.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # For a model: the filter selecting its rows that the user with this id is a party to.
 PartyFilter = Callable[[int], Q]
@@ -44,7 +47,7 @@ class StaffIsParty(PermissionDenied):
 
     code = "staff_is_party"
 
-    def __init__(self, message: str, *, staff: Any, action: str, target: models.Model) -> None:
+    def __init__(self, message: str, *, staff: User, action: str, target: models.Model) -> None:
         super().__init__(message)
         self.staff, self.action, self.target = staff, action, target
 
@@ -64,13 +67,13 @@ def party_filter(model: type[models.Model], user_id: int) -> Q:
         ) from None
 
 
-def staff_is_party(*, staff: Any, obj: models.Model) -> bool:
+def staff_is_party(*, staff: User, obj: models.Model) -> bool:
     """Whether ``staff`` is a party to ``obj`` (one query)."""
     model = type(obj)
     return model._default_manager.filter(pk=obj.pk).filter(party_filter(model, staff.pk)).exists()
 
 
-def ensure_staff_not_party(*, staff: Any, action: str, obj: models.Model) -> None:
+def ensure_staff_not_party(*, staff: User, action: str, obj: models.Model) -> None:
     """The guard of every staff action's service: refuse (``StaffIsParty``) when ``staff`` is a
     party to ``obj``. ``action`` (a ``ModeratorAction.Action``) names what was attempted."""
     if staff_is_party(staff=staff, obj=obj):
@@ -85,7 +88,7 @@ def ensure_staff_not_party(*, staff: Any, action: str, obj: models.Model) -> Non
         )
 
 
-def with_staff_party(queryset: QuerySet[Any], *, staff: Any) -> QuerySet[Any]:
+def with_staff_party(queryset: QuerySet[Any], *, staff: User) -> QuerySet[Any]:
     """``queryset`` with a boolean ``staff_is_party`` per row, in the same query (a correlated
     subquery): an admin list offers no action on the rows it marks."""
     model = queryset.model

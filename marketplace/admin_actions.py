@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -24,9 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError
 
-Apply = Callable[[HttpRequest, models.Model, dict[str, Any]], object]
+if TYPE_CHECKING:
+    # Django's lazy translations as django-stubs types them (an alias for type checking).
+    from django_stubs_ext import StrOrPromise
+
+# Admin views run for signed-in staff only, so the request's user is a User.
+# The object is whichever model the admin shows (Any: each action knows its own).
+Apply = Callable[[SignedInHttpRequest, Any, dict[str, Any]], object]
 
 
 def run_for_each(
@@ -52,7 +59,7 @@ def run_for_each(
 
 def action_with_form(
     model_admin: admin.ModelAdmin,
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     queryset: models.QuerySet,
     *,
     form_class: type[forms.Form],
@@ -125,7 +132,7 @@ def future_or_empty(ends_at: datetime | None) -> datetime | None:
     return ends_at
 
 
-def reason_field(help_text: str) -> forms.CharField:
+def reason_field(help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=gettext_lazy("Reason"),
         help_text=help_text,

@@ -12,7 +12,7 @@ second factor.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -42,7 +42,11 @@ class AdminLoginForm(LoginDelayMixin, AdminAuthenticationForm):
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].max_length = 254  # an e-mail address logs in too
+        # An e-mail address logs in too: the field and its box take one (Django sized both
+        # for a username, 30).
+        username = cast(forms.CharField, self.fields["username"])
+        username.max_length = 254
+        username.widget.attrs["maxlength"] = 254
 
     def clean(self) -> dict[str, Any]:
         refusal = throttle_refusal(self.request)
@@ -75,7 +79,7 @@ class AdminLoginForm(LoginDelayMixin, AdminAuthenticationForm):
                 code="otp_invalid",
             )
         # django-otp's user_logged_in receiver stores the device in the session: verified.
-        user.otp_device = device  # type: ignore[union-attr]
+        user.otp_device = device  # type: ignore[attr-defined]  # django-otp's own attribute
         return data
 
 

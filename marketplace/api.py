@@ -16,7 +16,7 @@ import functools
 import logging
 import math
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -30,12 +30,17 @@ from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, renderers, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
 from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 from marketplace.storage import download_response
+
+if TYPE_CHECKING:
+    # Django's lazy translations as django-stubs types them (an alias for type checking).
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,8 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text="A stable machine-readable code, e.g. `invalid`.")
     message = serializers.CharField(help_text="What went wrong and what to do, for a person.")
-    fields = serializers.DictField(
+    # A declared field: DRF's metaclass takes it out of the class, Serializer.fields stays.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field; empty when the error is not about a field.",
     )
@@ -137,7 +143,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = _flatten_field_errors(exc.detail)
         body = error_body("invalid", _validation_message(fields), fields)
     elif isinstance(exc, exceptions.Throttled):
-        wait = max(1, math.ceil(exc.wait or 1))
+        wait = max(1, math.ceil(exc.wait or 1))  # type: ignore[attr-defined]  # not in the stubs
         body = error_body(
             "throttled",
             _("Too many attempts. Wait %(seconds)d seconds and try again.") % {"seconds": wait},
@@ -195,7 +201,9 @@ class ContentNegotiation(DefaultContentNegotiation):
     """DRF ignores an empty ``?format=`` and answers 404 to an unknown one; both are bad input
     the schema forbids, so both are a 400 naming the parameter."""
 
-    def select_renderer(self, request: Any, renderers: list, format_suffix: Any = None) -> Any:
+    def select_renderer(
+        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: Any = None
+    ) -> Any:
         name = self.settings.URL_FORMAT_OVERRIDE
         if name and name in request.query_params and not format_suffix:
             value = request.query_params.get(name)
@@ -213,7 +221,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
-    ordering = "-created_at"
+    ordering: str | list[str] | tuple[str, ...] = "-created_at"
 
     def get_page_size(self, request: Any) -> int:
         ensure_single_query_values(request, [self.page_size_query_param, self.cursor_query_param])
@@ -298,7 +306,7 @@ def paginate_with(
 
 # What a JSON value must be for each kind of field. DRF would quietly turn 123 into "123" or
 # "12" into 12; the schema promises types, so a value of the wrong type is refused instead.
-_JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
+_JSON_TYPES: list[tuple[type, tuple[type, ...], StrOrPromise]] = [
     (serializers.BooleanField, (bool,), gettext_lazy("Must be true or false.")),
     (serializers.IntegerField, (int,), gettext_lazy("Must be a whole number.")),
     (serializers.FloatField, (int, float), gettext_lazy("Must be a number.")),
@@ -323,7 +331,7 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
                 return str(message)
             if isinstance(field, serializers.ListField):
                 # ["5"] is no more a list of ids than "5" is an id.
-                problems = (_json_type_error(field.child, item) for item in value)
+                problems = (_json_type_error(field.child, item) for item in cast(list[Any], value))
                 return next((p for p in problems if p), None)
             return None
     return None

@@ -45,7 +45,8 @@ class Channel(kombu_redis.Channel):
             raise RedisConnectionError(
                 "The broker connection was closed after it was lost; reconnecting."
             )
-        return super()._connparams(asynchronous=asynchronous)
+        # kombu's private hook, missing from celery-types' stubs.
+        return super()._connparams(asynchronous=asynchronous)  # type: ignore[misc]
 
 
 class Transport(kombu_redis.Transport):

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery, bootsteps
 from celery.signals import after_task_publish, worker_init
@@ -60,7 +61,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.timer_entry = None
         super().__init__(parent, **kwargs)
 
-    def start(self, parent: object) -> None:
+    def start(self, parent: Any) -> None:  # the worker's Consumer
         from django.conf import settings
 
         from marketplace.tasks import WORKER_HEARTBEAT_CACHE_KEY, heartbeat_record

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -111,7 +112,7 @@ def inspect_image(upload: UploadedFile, *, field: str = "image") -> ImageHeader:
     return ImageHeader(extension=extension, content_type=content_type, width=width, height=height)
 
 
-def clean_image(upload: UploadedFile, *, field: str = "image") -> CleanImage:
+def clean_image(upload: File, *, field: str = "image") -> CleanImage:
     """Decode, check, scale down and re-encode an uploaded image; raises ``DomainError`` naming
     the problem. Seconds of CPU for a large picture: call it from a worker, not a request.
 
@@ -149,7 +150,7 @@ def clean_image(upload: UploadedFile, *, field: str = "image") -> CleanImage:
     )
 
 
-def _read_capped(upload: UploadedFile, field: str) -> bytes:
+def _read_capped(upload: File, field: str) -> bytes:
     max_bytes = settings.IMAGE_MAX_BYTES
     size = upload.size or 0
     if size > max_bytes:

@@ -88,7 +88,8 @@ def cursor_page(
 
 
 def _without_cursor(request: HttpRequest) -> HttpRequest:
-    request.GET = request.GET.copy()
-    request.GET.pop("cursor", None)
-    request.GET.pop("page_size", None)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query.pop("page_size", None)
+    request.GET = query  # type: ignore[assignment]  # the stubs allow only an immutable one
     return request

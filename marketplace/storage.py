@@ -81,7 +81,7 @@ def private_storage() -> Storage:
 @receiver(setting_changed)
 def _reset_private_storage(*, setting: str, **kwargs: Any) -> None:
     if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT", "MEDIA_ROOT"):
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]  # LazyObject's "not set up" mark
 
 
 # --- storing without leftovers ----------------------------------------------------------------
@@ -153,7 +153,7 @@ def save_file(field_file: FieldFile, name: str, content: File) -> None:
             logger.error("Storage full while saving %s: %s", target, exc)
             raise storage_full() from exc
         raise
-    stored.append((storage, field_file.name))
+    stored.append((storage, field_file.name or target))  # saved: the name is set
 
 
 def storage_full() -> InsufficientStorage:

@@ -53,7 +53,8 @@ class UserRateThrottle(ClientRateThrottle):
 
 def page_refusal(throttle: SimpleRateThrottle, request: HttpRequest) -> tuple[str, int] | None:
     """A throttle for a page's POST: None to go on, else (message, seconds to wait)."""
-    if throttle.allow_request(request, None):
+    # DRF's throttles read only the user and META, which a page's HttpRequest has too.
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]
         return None
     wait = max(1, math.ceil(throttle.wait() or 1))
     return wait_message(wait), wait

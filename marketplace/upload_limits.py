@@ -179,7 +179,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.file_bytes += len(raw_data)
         self.total += len(raw_data)
         if self.limit is not None and self.file_bytes > self.limit.max_file_bytes():
-            self._refuse(file_too_large(self.limit, self.file_name))
+            self._refuse(file_too_large(self.limit, self.file_name or ""))  # named by new_file
         if self.total > self.cap:
             self._refuse(body_too_large(self.limit, self.cap))
         return raw_data

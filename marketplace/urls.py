@@ -1,12 +1,12 @@
 """Root URLs: the API under /api/v1/, its schema and docs, the admin, the web pages."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from marketplace import views
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("health/", views.HealthApi.as_view(), name="health"),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import action_with_form, run_for_each
 from marketplace.formatting import rupiah
@@ -58,7 +59,7 @@ class AccountAdmin(ReadOnlyAdmin):
 class EntryInline(admin.TabularInline):
     model = Entry
     fields = ["account", "amount"]
-    readonly_fields = fields
+    readonly_fields = ["account", "amount"]
     extra = 0
     can_delete = False
 
@@ -147,7 +148,9 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         description=gettext_lazy("Mark selected withdrawals paid"),
         permissions=["process_withdrawal"],
     )
-    def mark_paid(self, request: HttpRequest, queryset: models.QuerySet[Withdrawal]) -> None:
+    def mark_paid(
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Withdrawal]
+    ) -> None:
         run_for_each(
             self,
             request,
@@ -163,7 +166,7 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         permissions=["process_withdrawal"],
     )
     def reject(
-        self, request: HttpRequest, queryset: models.QuerySet[Withdrawal]
+        self, request: SignedInHttpRequest, queryset: models.QuerySet[Withdrawal]
     ) -> HttpResponse | None:
         return action_with_form(
             self,

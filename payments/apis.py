@@ -8,10 +8,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from marketplace.api import CursorPagination, PageQuerySerializer, error_body, page_of
 from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
@@ -39,7 +41,7 @@ def _page(view: APIView, request: Request, queryset: Any, serializer_class: Any)
 @extend_schema(tags=["wallet"])
 class WalletApi(APIView):
     @extend_schema(responses=WalletSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         summary = selectors.wallet_summary(user=request.user)
         return Response(WalletSerializer({"currency": settings.CURRENCY, **summary.__dict__}).data)
 
@@ -47,7 +49,7 @@ class WalletApi(APIView):
 @extend_schema(tags=["wallet"])
 class WalletTransactionsApi(APIView):
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(WalletEntrySerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return _page(
             self, request, selectors.wallet_entries(user=request.user), WalletEntrySerializer
         )
@@ -58,7 +60,7 @@ class DepositsApi(APIView):
     extra_error_codes = ["402", "422"]
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(DepositSerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return _page(self, request, selectors.deposit_list(user=request.user), DepositSerializer)
 
     @extend_schema(
@@ -66,7 +68,7 @@ class DepositsApi(APIView):
         request=DepositCreateSerializer,
         responses={201: DepositSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         """Start a top-up; pay at ``checkout_url``. The wallet is credited by the gateway's
         webhook, not by this call."""
 
@@ -84,7 +86,7 @@ class WithdrawalsApi(APIView):
     extra_error_codes = ["402", "422"]
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(WithdrawalSerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return _page(
             self, request, selectors.withdrawal_list(user=request.user), WithdrawalSerializer
         )
@@ -94,7 +96,7 @@ class WithdrawalsApi(APIView):
         request=WithdrawalCreateSerializer,
         responses={201: WithdrawalSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         """Withdraw to a bank account or e-wallet; the amount leaves the wallet at once."""
 
         def create() -> Response:
@@ -110,7 +112,7 @@ class WithdrawalsApi(APIView):
 class PaymentWebhookApi(APIView):
     """Called by a payment gateway, not by people: authenticated by its signature."""
 
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser]
 

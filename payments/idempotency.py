@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInRequest
 from accounts.staff_policy import StaffIsParty
 from marketplace.api import error_body
 from marketplace.transactions import run_atomic
@@ -65,7 +66,7 @@ def _claim(user_id: int, key: str) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
+def idempotent(request: SignedInRequest, handler: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return handler()

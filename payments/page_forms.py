@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
@@ -73,11 +74,13 @@ class OneTimeForm(forms.Form):
     def renew_token(self) -> None:
         """Show the form again under a fresh token (the old one is spent or was damaged)."""
         if self.is_bound:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("token")] = new_token()
+            # A bound form's data is request.POST (a QueryDict) or, in tests, a dict.
+            data = cast("QueryDict | dict[str, Any]", self.data).copy()
+            data[self.add_prefix("token")] = new_token()
+            self.data = data
 
     def expired_message(self) -> list[str]:
-        return list(self.errors.get("token", []))
+        return [str(message) for message in self.errors.get("token", [])]
 
     def values(self) -> dict[str, Any]:
         """What the form asks for, without its token: the request as the service sees it."""

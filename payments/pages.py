@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.requests import SignedInHttpRequest, SignedInRequest
 from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
@@ -31,19 +31,22 @@ from payments import selectors, services
 from payments.idempotency import HEADER, idempotent
 from payments.page_forms import OneTimeForm, TopUpForm, WithdrawForm
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
 RECENT = 10  # deposits and withdrawals shown on the wallet page
 
 
 @login_required
 @require_GET
-def wallet(request: HttpRequest) -> HttpResponse:
+def wallet(request: SignedInHttpRequest) -> HttpResponse:
     return _wallet_page(request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def wallet_deposit(request: HttpRequest) -> HttpResponse:
+def wallet_deposit(request: SignedInHttpRequest) -> HttpResponse:
     """Top up: a pending deposit, then off to the gateway's checkout to pay. The wallet is
     credited by the gateway's webhook, not here."""
     if request.method != "POST":
@@ -74,7 +77,7 @@ def wallet_deposit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def wallet_withdraw(request: HttpRequest) -> HttpResponse:
+def wallet_withdraw(request: SignedInHttpRequest) -> HttpResponse:
     """Withdraw: the amount leaves the available balance at once; staff pay it out."""
     if request.method != "POST":
         return redirect("wallet")
@@ -103,7 +106,7 @@ def wallet_withdraw(request: HttpRequest) -> HttpResponse:
 
 
 def _wallet_page(
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     *,
     topup_form: TopUpForm | None = None,
     withdraw_form: WithdrawForm | None = None,
@@ -145,7 +148,7 @@ class _FormPost:
     """The parts of a request ``payments.idempotency.idempotent`` reads, for a page's form:
     the token as the key, the form's cleaned values as the body."""
 
-    user: Any
+    user: User
     path: str
     data: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
@@ -158,7 +161,7 @@ class _Outcome:
     running: bool = False  # the first sending is still being processed
 
 
-def _once(request: HttpRequest, form: OneTimeForm, create: Callable[[], Model]) -> _Outcome:
+def _once(request: SignedInHttpRequest, form: OneTimeForm, create: Callable[[], Model]) -> _Outcome:
     """Run ``create`` once per showing of ``form``. A service's refusal goes onto the form (and
     frees the token, as the API frees a key whose request failed)."""
     post = _FormPost(
@@ -172,7 +175,7 @@ def _once(request: HttpRequest, form: OneTimeForm, create: Callable[[], Model]) 
         return Response({"id": create().pk}, status=201)
 
     try:
-        response = idempotent(cast(Request, post), handler)
+        response = idempotent(cast(SignedInRequest, post), handler)
     except RateLimited:
         raise  # the 429 page (marketplace.pages)
     except DomainError as exc:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from payments import ledger
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class WalletSummary:
     pending_withdrawal: int
 
 
-def wallet_summary(*, user: Any) -> WalletSummary:
+def wallet_summary(*, user: User) -> WalletSummary:
     """Balances of everything the user owns, in one query."""
     totals = dict(
         Account.objects.filter(owner=user)
@@ -36,14 +39,14 @@ def wallet_summary(*, user: Any) -> WalletSummary:
     )
 
 
-def wallet_entries(*, user: Any) -> QuerySet[Entry]:
+def wallet_entries(*, user: User) -> QuerySet[Entry]:
     """Every movement on the user's wallet, with the transaction that explains it."""
     return Entry.objects.filter(account__reference=ledger.wallet(user.pk).reference).select_related(
         "transaction"
     )
 
 
-def wallet_releases_total(*, user: Any, start: datetime, end: datetime) -> int:
+def wallet_releases_total(*, user: User, start: datetime, end: datetime) -> int:
     """Whole rupiah released from escrow into the user's wallet in ``[start, end)``: what they
     earned as a freelancer, after the platform fee. Dispute settlements are not counted."""
     total = Entry.objects.filter(
@@ -55,7 +58,7 @@ def wallet_releases_total(*, user: Any, start: datetime, end: datetime) -> int:
     return total or 0
 
 
-def wallet_releases_this_month(*, user: Any, now: datetime | None = None) -> int:
+def wallet_releases_this_month(*, user: User, now: datetime | None = None) -> int:
     """Releases to the user's wallet in the current calendar month of the site's time zone
     (Asia/Jakarta): from the 1st, 00:00 local time, to the 1st of the next month."""
     local = timezone.localtime(now or timezone.now())
@@ -93,11 +96,11 @@ def transaction_counts(*, kind: str) -> dict[str, int]:
     return dict(rows)
 
 
-def deposit_list(*, user: Any) -> QuerySet[Deposit]:
+def deposit_list(*, user: User) -> QuerySet[Deposit]:
     return Deposit.objects.filter(user=user)
 
 
-def withdrawal_list(*, user: Any) -> QuerySet[Withdrawal]:
+def withdrawal_list(*, user: User) -> QuerySet[Withdrawal]:
     return Withdrawal.objects.filter(user=user)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from rest_framework import serializers
 
@@ -10,14 +12,14 @@ from marketplace.text import validate_single_line
 from payments.models import Deposit, LedgerTransaction, Withdrawal
 
 
-class WalletSerializer(serializers.Serializer):
+class WalletSerializer(serializers.Serializer[Any]):
     currency = serializers.CharField()
     available = serializers.IntegerField(help_text="Whole rupiah you can spend or withdraw.")
     in_escrow = serializers.IntegerField(help_text="Whole rupiah you funded, held for work.")
     pending_withdrawal = serializers.IntegerField(help_text="Whole rupiah on its way out.")
 
 
-class WalletEntrySerializer(serializers.Serializer):
+class WalletEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     amount = serializers.IntegerField(help_text="Whole rupiah, signed: + in, − out.")
     kind = serializers.ChoiceField(
@@ -28,7 +30,7 @@ class WalletEntrySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class DepositSerializer(serializers.Serializer):
+class DepositSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     amount = serializers.IntegerField(help_text="Whole rupiah.")
     provider = serializers.CharField()
@@ -47,7 +49,7 @@ class DepositCreateSerializer(StrictSerializer):
     )
 
 
-class WithdrawalSerializer(serializers.Serializer):
+class WithdrawalSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     amount = serializers.IntegerField(help_text="Whole rupiah.")
     method = serializers.ChoiceField(choices=Withdrawal.Method.choices)
@@ -76,7 +78,7 @@ class WithdrawalCreateSerializer(StrictSerializer):
     )
 
 
-class SandboxWebhookSerializer(serializers.Serializer):
+class SandboxWebhookSerializer(serializers.Serializer[Any]):
     """The sandbox gateway's webhook body; signed in the X-Sandbox-Signature header."""
 
     event_id = serializers.CharField()
@@ -85,5 +87,5 @@ class SandboxWebhookSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1)
 
 
-class WebhookAckSerializer(serializers.Serializer):
+class WebhookAckSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()

@@ -43,7 +43,7 @@ def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
     )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - our URL
-            return response.status
+            return int(response.status)
     except urllib.error.HTTPError as exc:
         if exc.code >= 500:
             raise  # our side failed: retry

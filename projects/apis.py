@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from marketplace.api import (
     BinaryRenderer,
     CursorPagination,
@@ -153,7 +154,7 @@ class GigListCreateApi(APIView):
         return gig_cards(rows, skills, self.request.user)
 
     @extend_schema(request=GigCreateSerializer, responses={201: GigSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         serializer = GigCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         gig = gig_services.gig_create(client=request.user, **serializer.validated_data)
@@ -170,28 +171,28 @@ class GigDetailApi(APIView):
         return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
 
     @extend_schema(request=GigWriteSerializer(partial=True), responses=GigSerializer)
-    def patch(self, request: Request, gig_id: int) -> Response:
+    def patch(self, request: SignedInRequest, gig_id: int) -> Response:
         serializer = GigWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         gig_services.gig_update(gig_id=gig_id, actor=request.user, **serializer.validated_data)
         return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, gig_id: int) -> Response:
+    def delete(self, request: SignedInRequest, gig_id: int) -> Response:
         gig_services.gig_delete(gig_id=gig_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["gigs"], request=None, responses=GigSerializer)
 class GigSubmitApi(APIView):
-    def post(self, request: Request, gig_id: int) -> Response:
+    def post(self, request: SignedInRequest, gig_id: int) -> Response:
         gig_services.gig_submit(gig_id=gig_id, actor=request.user)
         return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
 
 
 @extend_schema(tags=["gigs"], request=None, responses=GigSerializer)
 class GigCancelApi(APIView):
-    def post(self, request: Request, gig_id: int) -> Response:
+    def post(self, request: SignedInRequest, gig_id: int) -> Response:
         gig_services.gig_cancel(gig_id=gig_id, actor=request.user)
         return _gig_response(gig_selectors.gig_get(gig_id=gig_id, user=request.user), request)
 
@@ -210,7 +211,7 @@ class GigInvitationsApi(APIView):
         return paginate(self, request, gig_selectors.invitation_list(gig=gig), InvitationSerializer)
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
-    def post(self, request: Request, gig_id: int) -> Response:
+    def post(self, request: SignedInRequest, gig_id: int) -> Response:
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = gig_services.gig_invite(
@@ -228,7 +229,7 @@ class GigAttachmentsApi(APIView):
     throttle_classes = [UploadRateThrottle]
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
-    def post(self, request: Request, gig_id: int) -> Response:
+    def post(self, request: SignedInRequest, gig_id: int) -> Response:
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = gig_services.gig_attachment_add(
@@ -253,7 +254,7 @@ class GigAttachmentDetailApi(APIView):
         return download(attachment.file, attachment.original_name)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, gig_id: int, attachment_id: int) -> Response:
+    def delete(self, request: SignedInRequest, gig_id: int, attachment_id: int) -> Response:
         gig_services.gig_attachment_remove(
             gig_id=gig_id, attachment_id=attachment_id, actor=request.user
         )
@@ -266,14 +267,14 @@ class GigAttachmentDetailApi(APIView):
 @extend_schema(tags=["bids"])
 class GigBidsApi(APIView):
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(BidSerializer))
-    def get(self, request: Request, gig_id: int) -> Response:
+    def get(self, request: SignedInRequest, gig_id: int) -> Response:
         """The gig's client sees every bid; a freelancer sees only their own (bids are sealed)."""
         gig = gig_selectors.gig_get(gig_id=gig_id, user=request.user)
         bids = bid_selectors.bid_list_for_gig(gig=gig, user=request.user)
         return paginate(self, request, bids, BidSerializer)
 
     @extend_schema(request=BidWriteSerializer, responses={201: BidSerializer})
-    def post(self, request: Request, gig_id: int) -> Response:
+    def post(self, request: SignedInRequest, gig_id: int) -> Response:
         serializer = BidWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         bid = bid_services.bid_place(
@@ -287,12 +288,12 @@ class GigBidsApi(APIView):
 @extend_schema(tags=["bids"])
 class BidDetailApi(APIView):
     @extend_schema(responses=BidSerializer)
-    def get(self, request: Request, bid_id: int) -> Response:
+    def get(self, request: SignedInRequest, bid_id: int) -> Response:
         bid = bid_selectors.bid_get(bid_id=bid_id, user=request.user)
         return Response(BidSerializer(bid, context={"request": request}).data)
 
     @extend_schema(request=BidUpdateSerializer(partial=True), responses=BidSerializer)
-    def patch(self, request: Request, bid_id: int) -> Response:
+    def patch(self, request: SignedInRequest, bid_id: int) -> Response:
         serializer = BidUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         bid = bid_services.bid_update(
@@ -319,7 +320,7 @@ BidRejectApi = _bid_action(bid_services.bid_reject)
 
 @extend_schema(tags=["bids"], request=None, responses=ContractSerializer)
 class BidAcceptApi(APIView):
-    def post(self, request: Request, bid_id: int) -> Response:
+    def post(self, request: SignedInRequest, bid_id: int) -> Response:
         """Accept the bid: the contract and its first milestone are created."""
         contract = bid_services.bid_accept(bid_id=bid_id, actor=request.user)
         contract = contract_selectors.contract_get(contract_id=contract.pk, user=request.user)
@@ -332,7 +333,7 @@ class BidAcceptApi(APIView):
 @extend_schema(tags=["contracts"])
 class ContractListApi(APIView):
     @extend_schema(parameters=[ContractListQuerySerializer], responses=page_of(ContractSerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         query = validated_query(ContractListQuerySerializer, request)
         contracts = contract_selectors.contract_list(user=request.user, status=query.get("status"))
         return paginate(self, request, contracts, ContractSerializer)
@@ -341,7 +342,7 @@ class ContractListApi(APIView):
 @extend_schema(tags=["contracts"])
 class ContractDetailApi(APIView):
     @extend_schema(responses=ContractSerializer)
-    def get(self, request: Request, contract_id: int) -> Response:
+    def get(self, request: SignedInRequest, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         return Response(ContractSerializer(contract, context={"request": request}).data)
 
@@ -351,7 +352,7 @@ class ContractMilestonesApi(APIView):
     @extend_schema(
         request=MilestoneSplitSerializer, responses={201: MilestoneSerializer(many=True)}
     )
-    def post(self, request: Request, contract_id: int) -> Response:
+    def post(self, request: SignedInRequest, contract_id: int) -> Response:
         """Replace the milestones (before any is funded) with parts adding up to the amount."""
         serializer = MilestoneSplitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -373,14 +374,14 @@ class ContractMessagesApi(APIView):
     throttle_classes = [UploadRateThrottle]
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(MessageSerializer))
-    def get(self, request: Request, contract_id: int) -> Response:
+    def get(self, request: SignedInRequest, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         return paginate(
             self, request, contract_selectors.message_list(contract=contract), MessageSerializer
         )
 
     @extend_schema(request=MessageCreateSerializer, responses={201: MessageSerializer})
-    def post(self, request: Request, contract_id: int) -> Response:
+    def post(self, request: SignedInRequest, contract_id: int) -> Response:
         data = with_file_list(request.data)
         serializer = MessageCreateSerializer(data=data)
         serializer.is_valid(raise_exception=True)
@@ -398,7 +399,7 @@ class MessageAttachmentApi(APIView):
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
     @extend_schema(responses=DOWNLOAD)
-    def get(self, request: Request, contract_id: int, attachment_id: int) -> Any:
+    def get(self, request: SignedInRequest, contract_id: int, attachment_id: int) -> Any:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         attachment = contract_selectors.message_attachment_get(
             contract=contract, attachment_id=attachment_id
@@ -413,7 +414,7 @@ class ContractDeliveriesApi(APIView):
     contract's parties and moderators."""
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(DeliverySerializer))
-    def get(self, request: Request, contract_id: int) -> Response:
+    def get(self, request: SignedInRequest, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         return paginate(
             self,
@@ -431,7 +432,7 @@ class DeliveryFileApi(APIView):
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
     @extend_schema(responses=DOWNLOAD)
-    def get(self, request: Request, contract_id: int, file_id: int) -> Any:
+    def get(self, request: SignedInRequest, contract_id: int, file_id: int) -> Any:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         delivered = contract_selectors.delivery_file_get(contract=contract, file_id=file_id)
         return download(delivered.file, delivered.original_name)

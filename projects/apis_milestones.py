@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from marketplace.api import with_file_list
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
@@ -33,7 +34,7 @@ def _answer(request: Request, milestone: Any) -> Response:
 class MilestoneFundApi(APIView):
     extra_error_codes = ["402", "422"]
 
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         """Move the amount from your wallet into escrow (402 says how much to top up)."""
         return idempotent(
             request,
@@ -51,7 +52,7 @@ class MilestoneSubmitApi(APIView):
     upload_limit = DOCUMENTS
     throttle_classes = [UploadRateThrottle]
 
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         data = with_file_list(request.data)
         serializer = MilestoneSubmitSerializer(data=data)
         serializer.is_valid(raise_exception=True)
@@ -65,7 +66,7 @@ class MilestoneSubmitApi(APIView):
 
 @extend_schema(tags=["milestones"], request=NoteSerializer, responses=MilestoneSerializer)
 class MilestoneRequestRevisionApi(APIView):
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _answer(
@@ -82,7 +83,7 @@ class MilestoneRequestRevisionApi(APIView):
 class MilestoneApproveApi(APIView):
     extra_error_codes = ["402", "422"]
 
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         """Approve the delivered work: the escrow is released to the freelancer."""
         return idempotent(
             request,
@@ -98,7 +99,7 @@ class MilestoneApproveApi(APIView):
 class MilestoneCancelApi(APIView):
     extra_error_codes = ["402", "422"]
 
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         return idempotent(
             request,
             lambda: _answer(
@@ -109,7 +110,7 @@ class MilestoneCancelApi(APIView):
 
 @extend_schema(tags=["milestones"], request=DisputeOpenSerializer, responses=MilestoneSerializer)
 class MilestoneDisputeApi(APIView):
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         serializer = DisputeOpenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _answer(
@@ -129,7 +130,7 @@ class MilestoneDisputeApi(APIView):
 class MilestoneResolveApi(APIView):
     extra_error_codes = ["402", "422"]
 
-    def post(self, request: Request, milestone_id: int) -> Response:
+    def post(self, request: SignedInRequest, milestone_id: int) -> Response:
         """Moderators: settle a dispute with a split of the escrow."""
 
         def resolve() -> Response:

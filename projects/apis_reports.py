@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from accounts.selectors import user_get_active
 from marketplace.api import PageQuerySerializer, page_of, paginate
 from marketplace.throttles import UserRateThrottle
@@ -30,7 +30,7 @@ class ReportsApi(APIView):
         return [ReportRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(parameters=[PageQuerySerializer], responses=page_of(ReportSerializer))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         """The reports you made, newest first, with their outcome once resolved."""
         mine = report_list_mine(reporter=request.user)
         return paginate(self, request, mine, ReportSerializer, ("-created_at", "-id"))
@@ -38,7 +38,7 @@ class ReportsApi(APIView):
     @extend_schema(
         request=ReportCreateSerializer, responses={201: ReportSerializer, 200: ReportSerializer}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         """Report a gig, bid, profile, portfolio item, review or message you can see. Reporting
         the same thing again while your report is open returns that report (200)."""
         serializer = ReportCreateSerializer(data=request.data)

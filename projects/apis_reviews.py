@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.requests import SignedInRequest
 from accounts.selectors import portfolio_item_get
 from accounts.serializers import PortfolioItemSerializer
 from marketplace.api import PageQuerySerializer, page_of, paginate, validated_query
@@ -27,7 +28,7 @@ from projects.services import contracts as contract_services
 from projects.services import reviews as review_services
 
 
-def _contract_reviews(contract: Contract, request: Request) -> Response:
+def _contract_reviews(contract: Contract, request: SignedInRequest) -> Response:
     status_ = review_selectors.contract_review_status(contract=contract, viewer=request.user)
     return Response(ContractReviewsSerializer(status_, context={"request": request}).data)
 
@@ -35,12 +36,12 @@ def _contract_reviews(contract: Contract, request: Request) -> Response:
 @extend_schema(tags=["reviews"])
 class ContractReviewsApi(APIView):
     @extend_schema(responses=ContractReviewsSerializer)
-    def get(self, request: Request, contract_id: int) -> Response:
+    def get(self, request: SignedInRequest, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         return _contract_reviews(contract, request)
 
     @extend_schema(request=ReviewWriteSerializer, responses={201: ContractReviewsSerializer})
-    def post(self, request: Request, contract_id: int) -> Response:
+    def post(self, request: SignedInRequest, contract_id: int) -> Response:
         serializer = ReviewWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review_services.review_submit(
@@ -55,7 +56,7 @@ class ContractReviewsApi(APIView):
 @extend_schema(tags=["reviews"])
 class ReviewReplyApi(APIView):
     @extend_schema(request=ReviewReplySerializer, responses=ReviewSerializer)
-    def post(self, request: Request, review_id: int) -> Response:
+    def post(self, request: SignedInRequest, review_id: int) -> Response:
         serializer = ReviewReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = review_services.review_reply(
@@ -88,7 +89,7 @@ class ClientReviewsApi(_PublicReviewsApi):
 @extend_schema(tags=["portfolio"])
 class ContractPortfolioPermissionApi(APIView):
     @extend_schema(request=PortfolioPermissionSerializer, responses=ContractSerializer)
-    def post(self, request: Request, contract_id: int) -> Response:
+    def post(self, request: SignedInRequest, contract_id: int) -> Response:
         serializer = PortfolioPermissionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contract_services.contract_portfolio_permission(
@@ -103,7 +104,7 @@ class ContractPortfolioApi(APIView):
     @extend_schema(
         request=PortfolioFromContractSerializer, responses={201: PortfolioItemSerializer}
     )
-    def post(self, request: Request, contract_id: int) -> Response:
+    def post(self, request: SignedInRequest, contract_id: int) -> Response:
         serializer = PortfolioFromContractSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = contract_services.contract_add_to_portfolio(

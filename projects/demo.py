@@ -349,8 +349,8 @@ def load_money() -> None:
         )
 
     contract = Contract.objects.filter(gig__title=DEMO_ACCEPTED[1]).first()
-    milestone = contract and contract.milestones.order_by("position").first()
-    if milestone and milestone.status == Milestone.Status.PENDING:
+    milestone = contract.milestones.order_by("position").first() if contract else None
+    if contract and milestone and milestone.status == Milestone.Status.PENDING:
         milestone_fund(milestone_id=milestone.pk, actor=contract.client)
 
 
@@ -459,7 +459,7 @@ def load_finished_work() -> None:
         bid_services.bid_accept(bid_id=bid.pk, actor=bid.gig.client)
     contract = Contract.objects.get(bid=bid)
     client, freelancer = contract.client, contract.freelancer
-    milestone = contract.milestones.order_by("position").first()
+    milestone = contract.milestones.order_by("position")[0]  # every contract has one
     if milestone.status == Milestone.Status.PENDING:
         milestone_services.milestone_fund(milestone_id=milestone.pk, actor=client)
         contract_services.message_post(

@@ -142,7 +142,7 @@ def _load_dispute() -> None:
     if contract is None:
         return
     client, freelancer = contract.client, contract.freelancer
-    milestone = contract.milestones.order_by("position").first()
+    milestone = contract.milestones.order_by("position")[0]  # every contract has one
     if milestone.status == Milestone.Status.PENDING:
         milestone_services.milestone_fund(milestone_id=milestone.pk, actor=client)
     if milestone.status in (Milestone.Status.PENDING, Milestone.Status.FUNDED):

@@ -132,11 +132,13 @@ def freelancer_figures(*, user_id: int, now: datetime, prior: Decimal | None) ->
         hires[client_id] = hires.get(client_id, 0) + 1
     repeat = sum(1 for n in hires.values() if n >= 2)
 
-    responses = list(
-        Contract.objects.filter(
+    responses = [
+        seconds
+        for seconds in Contract.objects.filter(
             freelancer_id=user_id, first_response_seconds__isnull=False
         ).values_list("first_response_seconds", flat=True)
-    )
+        if seconds is not None  # excluded by the query already; this tells the type checker
+    ]
     median = (
         int(_round(Decimal(str(statistics.median(responses))), Decimal(1))) if responses else None
     )

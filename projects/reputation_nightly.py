@@ -24,9 +24,11 @@ from __future__ import annotations
 import statistics
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, ReputationPass, User
 from projects.models import Contract, Dispute, Gig, Milestone, Review
@@ -87,7 +89,9 @@ class _Median:
         return statistics.median(self.values) if self.values else None
 
 
-def register_sqlite_functions(sender: object, connection: object, **kwargs: object) -> None:
+def register_sqlite_functions(
+    sender: object, connection: BaseDatabaseWrapper, **kwargs: object
+) -> None:
     if getattr(connection, "vendor", "") == "sqlite":
         connection.connection.create_aggregate("garap_median", 1, _Median)
 
@@ -102,7 +106,7 @@ def _insert_missing_profiles(cursor, model: type[models.Model], now: datetime) -
             default = now
         else:
             default = field.get_default()
-        columns.append(field.column)
+        columns.append(cast(str, field.column))  # a concrete field has its column
         values.append(field.get_db_prep_save(default, connection))
     placeholders = ", ".join(["%s"] * len(values))
     cursor.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -33,6 +33,9 @@ from projects.models import (
     Skill,
 )
 from projects.selectors.gigs import SORTS
+
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
 
 MAX_INT = 2**31 - 1
 
@@ -134,7 +137,7 @@ class GigListSerializer(ContactMaskingMixin, serializers.Serializer):
 
 
 def gig_cards(
-    rows: Sequence[Any], skills: dict[int, list[dict[str, Any]]], viewer: Any
+    rows: Sequence[Any], skills: dict[int, list[dict[str, Any]]], viewer: Viewer
 ) -> list[dict[str, Any]]:
     """``GigListSerializer``'s output for card rows (``projects.selectors.gigs.CARD_COLUMNS``)
     and their skills (``gig_card_skills``) as ``viewer`` sees them: the API's gig lists.
@@ -384,7 +387,7 @@ class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
 
 class DeliveredFileSerializer(AttachmentSerializer):
     # Delivered on a funded milestone, read by the parties only: nothing is masked.
-    name = serializers.CharField(source="original_name")
+    name = serializers.CharField(source="original_name")  # type: ignore[assignment]  # unmasked
     download_url = serializers.SerializerMethodField(
         help_text="Where the contract's parties (and moderators) download it: "
         "GET contracts/{id}/deliveries/files/{fid}/ on this host."
@@ -423,7 +426,8 @@ class MilestonePartSerializer(StrictSerializer):
 
 
 class MilestoneSplitSerializer(StrictSerializer):
-    milestones = MilestonePartSerializer(
+    # many=True makes a ListSerializer, which takes the lengths (the stubs do not know).
+    milestones = MilestonePartSerializer(  # type: ignore[call-arg]
         many=True, min_length=1, max_length=settings.MILESTONES_MAX
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -40,7 +41,7 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
 
 
-def _rate(**kwargs: object) -> models.DecimalField:
+def _rate(**kwargs: Any) -> models.DecimalField:
     """A share between 0 and 1 with three decimals (0.875 = 87.5%); empty until measurable."""
     return models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True, **kwargs)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
@@ -21,8 +23,15 @@ username_validator = RegexValidator(
 )
 
 
-class UserManager(DjangoUserManager):
-    def get_by_natural_key(self, username: str) -> User:
+if TYPE_CHECKING:
+    # Django's managers are generic only in django-stubs (no __class_getitem__ at run time).
+    _UserManagerBase = DjangoUserManager["User"]
+else:
+    _UserManagerBase = DjangoUserManager
+
+
+class UserManager(_UserManagerBase):
+    def get_by_natural_key(self, username: str | None) -> User:
         # Usernames are unique regardless of case, so "Budi" logs in as "budi".
         return self.get(username__iexact=username)
 
@@ -64,7 +73,7 @@ class User(AbstractUser):
     # bound to (``get_session_auth_hash``), so each one made before stops working at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     REQUIRED_FIELDS = ["email"]
 

@@ -65,7 +65,7 @@ def notify(
     if kind.link:
         if link:
             raise ValueError(f"Notice kind {kind.code!r} links to its route, not to {link!r}.")
-        link = reverse(kind.link, kwargs=link_args)
+        link = reverse(kind.link, kwargs=dict(link_args) if link_args else None)
     params = {
         name: value.for_viewer(recipient) if isinstance(value, ViewerText) else value
         for name, value in params.items()

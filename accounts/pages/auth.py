@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import path, reverse_lazy
@@ -151,7 +152,7 @@ class LoginView(auth_views.LoginView):
             response.status_code = 400
         return response
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:  # our LoginForm
         response = super().form_valid(form)
         language = form.get_user().preferred_language
         translation.activate(language)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,6 +31,9 @@ from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
 from marketplace.text import validate_single_line
 from projects.selectors.taxonomy import category_list, skill_list
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
 
@@ -83,7 +86,8 @@ class SignupForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if (
             data.get("password")
             and data.get("password_confirm")
@@ -130,8 +134,9 @@ class LoginForm(LoginDelayMixin, AuthenticationForm):
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         # Django sizes the field for a username (30); an e-mail address may be longer.
-        self.fields["username"].max_length = 254
-        self.fields["username"].widget.attrs["maxlength"] = 254
+        username = cast(forms.CharField, self.fields["username"])
+        username.max_length = 254
+        username.widget.attrs["maxlength"] = 254
 
 
 class GarapPasswordResetForm(PasswordResetForm):
@@ -139,7 +144,7 @@ class GarapPasswordResetForm(PasswordResetForm):
     limited per address and per account (``accounts.services.account_emails``). The page says
     "sent" whether or not an account exists or the limit held the e-mail back: no oracle."""
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             account_email_request(user=user, kind=PASSWORD_RESET)
 
@@ -156,7 +161,7 @@ class GarapPasswordChangeForm(PasswordChangeForm):
     """Settings: a new password for a signed-in user who knows the current one. Every other
     session and every API token ends; this session stays signed in (``keep``)."""
 
-    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.request = request
 
@@ -193,7 +198,7 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[tuple[str, list[tuple[str, str]]]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["emailed"].choices = groups
+        cast(forms.ChoiceField, self.fields["emailed"]).choices = groups
 
 
 def _province_choices() -> list[tuple[str, str]]:
@@ -242,7 +247,7 @@ class FreelancerProfileForm(forms.Form):
 
     def __init__(self, *args: Any, skill_groups: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skills"].choices = skill_groups
+        cast(forms.ChoiceField, self.fields["skills"]).choices = skill_groups
         self.fields["starting_price"].help_text = _(
             "Whole rupiah, at least %(min)s. Shown as “from …” on your profile."
         ) % {"min": rupiah(settings.MILESTONE_MIN_AMOUNT)}
@@ -290,8 +295,11 @@ class FreelancerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, skill_groups: list, categories: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skills"].choices = skill_groups
-        self.fields["category"].choices = [("", _("All categories")), *categories]
+        cast(forms.ChoiceField, self.fields["skills"]).choices = skill_groups
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("All categories")),
+            *categories,
+        ]
 
 
 def category_name(category: Any) -> str:

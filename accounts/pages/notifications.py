@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.notices import notice_page_path
+from accounts.requests import SignedInHttpRequest
 from marketplace.pages import cursor_page
 
 PAGE_SIZE = 20
@@ -20,7 +21,7 @@ ORDERING = ("-created_at", "-id")
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInHttpRequest) -> HttpResponse:
     page = cursor_page(
         request, selectors.notification_list(user=request.user), ORDERING, page_size=PAGE_SIZE
     )
@@ -31,7 +32,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: SignedInHttpRequest, notification_id: int) -> HttpResponse:
     notice = selectors.notification_get(user=request.user, notification_id=notification_id)
     services.notification_mark_read(notification=notice)
     return redirect(notice_page_path(notice.link))
@@ -39,7 +40,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: SignedInHttpRequest) -> HttpResponse:
     # One write per unread notice, through the service that marks one (there is no bulk one);
     # unread notices are few, and each is marked at most once.
     unread = selectors.notification_list(user=request.user).filter(read_at__isnull=True)

@@ -114,7 +114,8 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.freelancer_get(username=username)
     items = list(profile.user.portfolio_items.all())
     for item in items:
-        item.category_name = category_name(item.category) if item.category_id else ""
+        # For the template only: an attribute the model does not declare.
+        item.category_name = category_name(item.category) if item.category_id else ""  # type: ignore[attr-defined]
     context = {
         "profile": profile,
         "person": profile.user,

@@ -18,12 +18,12 @@ Like the admin, a page is over every app: this module reads the skill taxonomy f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import translation
@@ -42,8 +42,12 @@ from accounts.pages.forms import (
     grouped,
     skill_groups,
 )
+from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FORM_ERROR = 400
 
@@ -75,7 +79,7 @@ def _email_optional_codes() -> list[str]:
     return [kind.code for kind in email_optional_kinds()]
 
 
-def _initial_forms(user: Any) -> dict[str, Any]:
+def _initial_forms(user: User) -> dict[str, Any]:
     profile = selectors.freelancer_profile_own(user=user)
     shop = selectors.client_record_get(username=user.username)
     muted = set(user.email_muted_kinds or [])
@@ -110,7 +114,7 @@ def _initial_forms(user: Any) -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+def _page(request: SignedInHttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
     """The settings page; a form that failed is shown as submitted, the others as stored."""
     context = {**_initial_forms(request.user), **bound}
     return render(request, "accounts/settings.html", context, status=status)
@@ -121,13 +125,13 @@ def _back(section: str) -> HttpResponse:
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: SignedInHttpRequest) -> HttpResponse:
     return _page(request)
 
 
 @login_required
 @require_POST
-def account_update(request: HttpRequest) -> HttpResponse:
+def account_update(request: SignedInHttpRequest) -> HttpResponse:
     form = AccountForm(request.POST)
     if not form.is_valid():
         return _page(request, FORM_ERROR, account_form=form)
@@ -143,7 +147,7 @@ def account_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_update(request: HttpRequest) -> HttpResponse:
+def notifications_update(request: SignedInHttpRequest) -> HttpResponse:
     form = NotificationPreferencesForm(request.POST, groups=notice_groups())
     if not form.is_valid():
         return _page(request, FORM_ERROR, notifications_form=form)
@@ -158,7 +162,7 @@ def notifications_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def profile_update(request: HttpRequest) -> HttpResponse:
+def profile_update(request: SignedInHttpRequest) -> HttpResponse:
     form = FreelancerProfileForm(request.POST, skill_groups=skill_groups())
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -175,7 +179,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def shop_update(request: HttpRequest) -> HttpResponse:
+def shop_update(request: SignedInHttpRequest) -> HttpResponse:
     form = ShopForm(request.POST)
     if not form.is_valid():
         return _page(request, FORM_ERROR, shop_form=form)
@@ -190,7 +194,7 @@ def shop_update(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify_email_send(request: HttpRequest) -> HttpResponse:
+def verify_email_send(request: SignedInHttpRequest) -> HttpResponse:
     refusal = throttle_refusal(request)  # each request sends an e-mail, as on the API
     if refusal is not None:
         messages.error(request, refusal[0])
@@ -213,7 +217,7 @@ def verify_email_send(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: SignedInHttpRequest) -> HttpResponse:
     form = GarapPasswordChangeForm(request.user, request.POST, request=request)
     if not form.is_valid():
         return _page(request, FORM_ERROR, password_form=form)
@@ -227,7 +231,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: SignedInHttpRequest) -> HttpResponse:
     services.user_logout_everywhere(user=request.user)
     logout(request)
     messages.info(request, _("You are logged out everywhere: on every device and every API token."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from accounts.requests import SignedInHttpRequest
 from accounts.services import two_factor
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
@@ -38,7 +39,7 @@ def _staff(request: HttpRequest) -> None:
         raise Http404
 
 
-def _render(request: HttpRequest, form: CodeForm, status: int = 200) -> HttpResponse:
+def _render(request: SignedInHttpRequest, form: CodeForm, status: int = 200) -> HttpResponse:
     device = two_factor.totp_device_confirmed(user=request.user)
     context: dict = {"form": form, "enabled": device is not None}
     if device is None:
@@ -51,7 +52,7 @@ def _render(request: HttpRequest, form: CodeForm, status: int = 200) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def two_factor_page(request: HttpRequest) -> HttpResponse:
+def two_factor_page(request: SignedInHttpRequest) -> HttpResponse:
     _staff(request)
     if request.method != "POST":
         return _render(request, CodeForm())

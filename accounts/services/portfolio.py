@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -43,7 +44,7 @@ def _category(category_id: int | None, *, keep: int | None = None):
     the item already has (or its contract's gig has), accepted even if retired since."""
     if category_id is None:
         return None
-    category = PortfolioItem._meta.get_field("category").related_model
+    category: type[Any] = PortfolioItem._meta.get_field("category").related_model
     found = category.objects.filter(pk=category_id).first()
     if found is None or not (found.is_active or found.pk == keep):
         raise DomainError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -20,7 +22,7 @@ from marketplace.errors import DomainError
 from marketplace.transactions import atomic_with_retry
 
 
-def skill_model() -> type:
+def skill_model() -> type[Any]:
     """The taxonomy lives with gigs (projects); profiles only point at it."""
     return FreelancerProfile.skills.field.related_model
 

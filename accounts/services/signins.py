@@ -17,7 +17,7 @@ def fingerprint(what: str, value: str) -> str:
     return salted_hmac(f"garap.signin.{what}", value, algorithm="sha256").hexdigest()
 
 
-def sign_in_record(*, user_id: int, kind: str, address: str, device: str) -> SignIn:
+def sign_in_record(*, user_id: int, kind: str, address: str, device: str) -> SignIn | None:
     """Note that ``user_id`` signed up or logged in from ``address`` with browser ``device``
     (raw values: only their keyed hashes are stored). Idempotent per combination: a repeat only
     moves its ``last_seen_at``."""

@@ -37,7 +37,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
             def __init__(self, oid: int, context: Any = None) -> None:
                 super().__init__(oid, context)
-                self._parse = _PARSER(oid, context).load
+                # psycopg always has a text loader for timestamptz: never None.
+                self._parse = _PARSER(oid, context).load  # type: ignore[misc]
 
             def load(self, data: Any) -> Any:
                 return self._parse(data).replace(tzinfo=self.timezone)

@@ -179,12 +179,20 @@ def generate(
             say(f"{name}: {elapsed:.1f} s")
             started = time.perf_counter()
 
+        def post_ledger() -> None:
+            ledger.run(market.trail)
+            ledger.set_balances()
+
+        def finish_tables() -> None:
+            loader.reset_sequences()
+            loader.finish()
+
         try:
             phase("users and profiles", people.make)
             ledger.holders = dict(zip(people.freelancer_ids, people.freelancer_names, strict=True))
             phase("gigs, bids, contracts, milestones, reviews", market.make)
-            phase("ledger", lambda: (ledger.run(market.trail), ledger.set_balances()))
-            phase("sequences and statistics", lambda: (loader.reset_sequences(), loader.finish()))
+            phase("ledger", post_ledger)
+            phase("sequences and statistics", finish_tables)
         finally:
             loader.close()  # the writer thread must not outlive the transaction
     for name, count, seconds in loader.counts():

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
@@ -46,7 +46,7 @@ class Table:
                 if field.null:
                     continue  # left out of the COPY: NULL
                 raise ImproperlyConfigured(f"{self.name}.{field.column} needs a generated value")
-            tail_columns.append(field.column)
+            tail_columns.append(cast(str, field.column))  # a concrete field has its column
             tail.append(json.dumps(default) if isinstance(field, models.JSONField) else default)
         self.columns = [*columns, *tail_columns]
         self.tail = tuple(tail)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from random import Random
+from typing import cast
 
 from django.conf import settings
 
@@ -217,7 +218,8 @@ class Market:
 
     def _freelancers(self, category: int, count: int) -> list[int]:
         """``count`` distinct freelancer indices, mostly from the category's own pool."""
-        rng, pool, chosen = self.rng, self.pools[category], []
+        rng, pool = self.rng, self.pools[category]
+        chosen: list[int] = []
         everyone = len(self.freelancer_ids)
         count = min(count, everyone)
         while len(chosen) < count:
@@ -334,7 +336,7 @@ class Market:
         ]
 
         plan: list[Planned] | None = None
-        contract_state = None
+        contract_state: ContractState | None = None
         winner = -1
         if kind == "award" and not still_open:
             winner = rng.randrange(count)
@@ -367,16 +369,17 @@ class Market:
             placed = bid_times[position]
             if position == winner:
                 live += 1
-                status, changed = Bid.Status.ACCEPTED, closes
+                bid_status, changed = Bid.Status.ACCEPTED, closes
             elif rng.random() < 0.05:
-                status, changed = Bid.Status.WITHDRAWN, rng.randrange(placed, bids_end + 1)
+                bid_status, changed = Bid.Status.WITHDRAWN, rng.randrange(placed, bids_end + 1)
             else:
                 live += 1
                 if still_open:
-                    status = Bid.Status.SHORTLISTED if rng.random() < 0.1 else Bid.Status.PENDING
+                    shortlisted = rng.random() < 0.1
+                    bid_status = Bid.Status.SHORTLISTED if shortlisted else Bid.Status.PENDING
                     changed = placed
                 else:
-                    status, changed = Bid.Status.REJECTED, closes
+                    bid_status, changed = Bid.Status.REJECTED, closes
             self.bids.add(
                 (
                     bid_id,
@@ -386,7 +389,7 @@ class Market:
                     delivery_days,
                     self.text.cover_letter(rng, slug, self.freelancer_names[freelancer]),
                     revisions,
-                    status,
+                    bid_status,
                     at(placed),
                     at(changed),
                 )
@@ -396,16 +399,17 @@ class Market:
             write(Gig.Status.OPEN, live, published, stage, bid_times[-1] if count else published)
             return
         stage = self._bidding_stage(closes, deadline)
-        if plan is None:
+        if plan is None or contract_state is None:  # set together: no contract
             status = Gig.Status.CANCELLED if kind == "cancel" else Gig.Status.EXPIRED
             write(status, live, published, stage, closes)
             return
         contract_status, contract_closed = contract_state[0], contract_state[1]
-        gig_status = {
+        gig_status_of: dict[str, Gig.Status] = {
             Contract.Status.ACTIVE: Gig.Status.AWARDED,
             Contract.Status.COMPLETED: Gig.Status.COMPLETED,
             Contract.Status.CANCELLED: Gig.Status.CANCELLED,
-        }[contract_status]
+        }
+        gig_status = gig_status_of[contract_status]
         write(gig_status, live, published, stage, contract_closed or closes)
         self._write_contract(
             gig_id=gig_id,
@@ -453,10 +457,11 @@ class Market:
         amount, delivery_days, revisions = letter
         contract_id = self.contracts.new_id()
         first_delivery = plan[0].first_submitted
-        response = 60 + int(rng.expovariate(1 / (3 * self.hour)))
+        waited = 60 + int(rng.expovariate(1 / (3 * self.hour)))
+        response: int | None = waited
         if first_delivery is not None:
-            response = min(response, first_delivery - awarded)
-        elif awarded + response > now:
+            response = min(waited, first_delivery - awarded)
+        elif awarded + waited > now:
             response = None
         last_change = max(
             [awarded] + [t for m in plan for t in (m.funded, m.submitted, m.closed) if t]
@@ -487,9 +492,9 @@ class Market:
             if milestone.status == M.FUNDED:
                 due_stage = self.stories.stage(now, milestone.due)
             elif milestone.funded is not None:
-                due_stage = self.stories.stage(
-                    milestone.first_submitted or milestone.closed, milestone.due
-                )
+                # Funded and moved on: it was submitted, or it closed.
+                moved = cast(int, milestone.first_submitted or milestone.closed)
+                due_stage = self.stories.stage(moved, milestone.due)
             else:
                 due_stage = 0
             opened = milestone.dispute[0] if milestone.dispute else None
@@ -553,14 +558,18 @@ class Market:
             trail.clients.append(client)
             trail.freelancers.append(freelancer)
             trail.events.append(milestone.funded << 40 | index << 3 | 0)
+            closed_at = milestone.closed
+            if closed_at is None:  # still open: its funding is all that happened
+                continue
             if milestone.status == M.RELEASED:
-                trail.events.append(milestone.closed << 40 | index << 3 | 1)
+                trail.events.append(closed_at << 40 | index << 3 | 1)
             elif milestone.status == M.CANCELLED:
-                trail.events.append(milestone.closed << 40 | index << 3 | 2)
+                trail.events.append(closed_at << 40 | index << 3 | 2)
             elif milestone.status == M.RESOLVED:
-                trail.events.append(milestone.closed << 40 | index << 3 | 3)
-                trail.resolved_amounts[index] = milestone.dispute[3]
-        if status == Contract.Status.COMPLETED:
+                trail.events.append(closed_at << 40 | index << 3 | 3)
+                if milestone.dispute:  # a resolved milestone had its dispute
+                    trail.resolved_amounts[index] = milestone.dispute[3]
+        if status == Contract.Status.COMPLETED and closed is not None:  # completed: closed
             self._reviews(contract_id, client, freelancer, closed)
 
     def _reviews(self, contract_id: int, client: int, freelancer: int, closed: int) -> None:

@@ -208,6 +208,11 @@ class Stories:
             status = Contract.Status.COMPLETED if paid else Contract.Status.CANCELLED
             return plan, (status, closed, outcome, first_funded, stage)
         if all(m.status == M.RELEASED for m in plan):
-            closed = plan[-1].closed
-            return plan, (Contract.Status.COMPLETED, closed, "completed", first_funded, stage)
+            return plan, (
+                Contract.Status.COMPLETED,
+                plan[-1].closed,
+                "completed",
+                first_funded,
+                stage,
+            )
         return plan, (Contract.Status.ACTIVE, None, "", first_funded, stage)

@@ -48,7 +48,9 @@ class MilestoneSubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Say what is done and where to look."),
     )
-    files = MultipleFileField(
+    # A form field: Django's form metaclass takes it out of the class, so Form.files (the
+    # request's uploads) is not shadowed.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         max_files=settings.ATTACHMENTS_PER_MESSAGE,
         help_text=_("Optional: up to %(n)d files (PDF, images, documents).")
@@ -78,7 +80,9 @@ class MessageForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    files = MultipleFileField(label=_("Attach files"), max_files=settings.ATTACHMENTS_PER_MESSAGE)
+    files = MultipleFileField(  # type: ignore[assignment]  # a form field, as above
+        label=_("Attach files"), max_files=settings.ATTACHMENTS_PER_MESSAGE
+    )
 
 
 SCORES = [(n, str(n)) for n in range(5, 0, -1)]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.masking import shown
+from accounts.requests import SignedInHttpRequest
 from accounts.selectors import freelancer_capacity
 from marketplace.errors import (
     DomainError,
@@ -70,9 +71,12 @@ from projects.services import contracts as contract_services
 from projects.services import milestones as milestone_services
 from projects.services import reviews as review_services
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 M = Milestone.Status
 # How a state looks (a CSS class of .pill): waiting on someone, done, or gone wrong.
-MILESTONE_PILLS = {
+MILESTONE_PILLS: dict[str, str] = {
     M.PENDING: "warn",
     M.SUBMITTED: "warn",
     M.REVISION_REQUESTED: "warn",
@@ -80,7 +84,10 @@ MILESTONE_PILLS = {
     M.DISPUTED: "bad",
     M.CANCELLED: "bad",
 }
-CONTRACT_PILLS = {Contract.Status.COMPLETED: "good", Contract.Status.CANCELLED: "bad"}
+CONTRACT_PILLS: dict[str, str] = {
+    Contract.Status.COMPLETED: "good",
+    Contract.Status.CANCELLED: "bad",
+}
 MESSAGES_PER_PAGE = 50
 CLOSED_SHOWN = 10  # closed gigs and contracts listed on the dashboard, newest first
 
@@ -282,7 +289,7 @@ def _action_hint(name: str, milestone: Milestone, *, contract: Contract, is_clie
 # --- reads the pages put together -----------------------------------------------------------
 
 
-def _contract_of_milestone(*, user: Any, milestone_id: int) -> Contract:
+def _contract_of_milestone(*, user: User, milestone_id: int) -> Contract:
     """The viewer's contract holding the milestone; NotFound for anyone but its parties."""
     contract = contract_list(user=user).filter(milestones__pk=milestone_id).first()
     if contract is None:
@@ -383,7 +390,7 @@ def _milestone_view(
         # unless that form is not offered now (e.g. not overdue yet), then it shows here too.
         form_errors = failed_here.form.errors
         view.errors = [
-            message
+            str(message)  # already text: ErrorList hands out its messages as str
             for key, messages_ in form_errors.items()
             if key == NON_FIELD_ERRORS or failed_here.action not in offered
             for message in messages_
@@ -445,7 +452,7 @@ def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessag
 
 
 def _render_contract(
-    request: HttpRequest,
+    request: SignedInHttpRequest,
     contract: Contract,
     *,
     failed: Failed | None = None,
@@ -518,7 +525,7 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> DomainError | None:
 
 
 @login_required
-def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_detail(request: SignedInHttpRequest, contract_id: int) -> HttpResponse:
     contract = contract_get(contract_id=contract_id, user=request.user)
     return _render_contract(request, contract)
 
@@ -526,7 +533,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @accepts_uploads(DOCUMENTS)  # the delivery's files (the other actions send none)
-def milestone_action(request: HttpRequest, milestone_id: int, action: str) -> HttpResponse:
+def milestone_action(request: SignedInHttpRequest, milestone_id: int, action: str) -> HttpResponse:
     """One of fund, submit, request-revision, approve, cancel, dispute, through its service."""
     contract = _contract_of_milestone(user=request.user, milestone_id=milestone_id)
     spec = ACTIONS[action]
@@ -550,7 +557,7 @@ def milestone_action(request: HttpRequest, milestone_id: int, action: str) -> Ht
 @login_required
 @require_POST
 @accepts_uploads(DOCUMENTS)
-def contract_message(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_message(request: SignedInHttpRequest, contract_id: int) -> HttpResponse:
     contract = contract_get(contract_id=contract_id, user=request.user)
     form = MessageForm(request.POST, request.FILES, auto_id="message-%s")
     if form.is_valid():
@@ -568,7 +575,7 @@ def contract_message(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contract_review(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_review(request: SignedInHttpRequest, contract_id: int) -> HttpResponse:
     contract = contract_get(contract_id=contract_id, user=request.user)
     form = ReviewForm(request.POST, auto_id="review-%s")
     if form.is_valid():
@@ -655,7 +662,7 @@ def _contract_row(contract: Contract, request: HttpRequest, now: datetime) -> Co
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInHttpRequest) -> HttpResponse:
     """One person, both roles: their gigs, bids to review and contracts as a client; their bids,
     active contracts, capacity and this month's earnings as a freelancer. A fixed number of
     queries whatever the number of rows."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -110,11 +110,11 @@ class BrowseForm(PageForm):
         self, data: Any, *, categories: Sequence[Category], skills: Iterable[Skill]
     ) -> None:
         super().__init__(data)
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("All categories")),
             *((c.slug, category_name(c)) for c in categories),
         ]
-        self.fields["skills"].choices = skill_choices(skills, categories)
+        cast(forms.ChoiceField, self.fields["skills"]).choices = skill_choices(skills, categories)
 
     def clean_skills(self) -> list[int]:
         skills = self.cleaned_data["skills"]
@@ -217,7 +217,7 @@ class GigForm(PageForm):
         initial: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(data, initial=initial)
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("Choose a category")),
             *(
                 (
@@ -237,7 +237,7 @@ class GigForm(PageForm):
             "Between 1 and %(days)d days from now, Jakarta time (WIB)."
         ) % {"days": settings.GIG_BIDDING_MAX_DAYS}
         skills = list(skills)
-        self.fields["skills"].choices = skill_choices(skills, categories)
+        cast(forms.ChoiceField, self.fields["skills"]).choices = skill_choices(skills, categories)
         # For the script that narrows the skills to the chosen category.
         self.skill_categories = {skill.pk: skill.category_id for skill in skills}
 

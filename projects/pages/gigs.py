@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.masking import shown
-from accounts.models import ClientProfile
+from accounts.models import ClientProfile, User
+from accounts.requests import SignedInHttpRequest
 from accounts.selectors import client_record_get
 from marketplace.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from marketplace.pages import add_domain_error, cursor_page
@@ -42,6 +43,9 @@ from projects.selectors import gigs as gig_selectors
 from projects.services import bids as bid_services
 from projects.services import gigs as gig_services
 
+if TYPE_CHECKING:
+    from accounts.requests import Viewer, Visitor
+
 # Refusals that are pages of their own (404/403), not messages on a form.
 PAGE_ERRORS = (NotFound, PermissionDenied, RateLimited)  # their own pages
 
@@ -54,7 +58,7 @@ class Shown:
     data: dict[str, Any]
 
 
-def _card(gig: Gig, viewer: Any) -> Shown:
+def _card(gig: Gig, viewer: Viewer) -> Shown:
     return Shown(
         gig,
         {
@@ -66,7 +70,7 @@ def _card(gig: Gig, viewer: Any) -> Shown:
     )
 
 
-def _gig_shown(gig: Gig, viewer: Any) -> dict[str, Any]:
+def _gig_shown(gig: Gig, viewer: Visitor) -> dict[str, Any]:
     data = _card(gig, viewer).data
     data["description"] = shown(gig, "description", viewer)
     data["attachments"] = [
@@ -80,7 +84,7 @@ def _gig_shown(gig: Gig, viewer: Any) -> dict[str, Any]:
     return data
 
 
-def _bids_shown(bids: list[Bid], viewer: Any) -> list[Shown]:
+def _bids_shown(bids: list[Bid], viewer: Viewer) -> list[Shown]:
     return [
         Shown(
             bid,
@@ -94,7 +98,7 @@ def _bids_shown(bids: list[Bid], viewer: Any) -> list[Shown]:
     ]
 
 
-def _client_record(client: Any) -> ClientProfile | None:
+def _client_record(client: User) -> ClientProfile | None:
     """The client's public record as ``GET clients/{u}/`` shows it; None for a closed account."""
     try:
         return client_record_get(username=client.username)
@@ -182,7 +186,8 @@ def _render_detail(
         "share": _share_links(url, shown["title"]),
     }
     if is_owner:
-        bids = bid_selectors.bid_list_for_gig(gig=gig, user=user).order_by("created_at", "id")
+        owner = cast(User, user)  # is_owner: signed in as the gig's client
+        bids = bid_selectors.bid_list_for_gig(gig=gig, user=owner).order_by("created_at", "id")
         context["bids"] = _bids_shown(list(bids), user)
         context["can_act_on_bids"] = gig.status == Gig.Status.OPEN
         if gig.visibility == Gig.Visibility.INVITE_ONLY:
@@ -219,7 +224,7 @@ def gig_detail(request: HttpRequest, gig_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def gig_bid(request: HttpRequest, gig_id: int) -> HttpResponse:
+def gig_bid(request: SignedInHttpRequest, gig_id: int) -> HttpResponse:
     """Place a bid (``bid_place``); a refusal goes back onto the form with what was typed."""
     form = BidForm(request.POST)
     if form.is_valid():
@@ -239,7 +244,7 @@ def gig_bid(request: HttpRequest, gig_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def gig_invite(request: HttpRequest, gig_id: int) -> HttpResponse:
+def gig_invite(request: SignedInHttpRequest, gig_id: int) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -302,7 +307,7 @@ def gig_cancel(request: HttpRequest, gig_id: int) -> HttpResponse:
 
 
 def _bid_action(
-    request: HttpRequest, bid_id: int, action: Any, success: str, anchor: str
+    request: SignedInHttpRequest, bid_id: int, action: Any, success: str, anchor: str
 ) -> HttpResponse:
     """A bid's transition by its button: a message, then back to the gig page."""
     try:
@@ -319,7 +324,7 @@ def _bid_action(
 
 @login_required
 @require_POST
-def bid_withdraw(request: HttpRequest, bid_id: int) -> HttpResponse:
+def bid_withdraw(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
     return _bid_action(
         request, bid_id, bid_services.bid_withdraw, _("Your bid is withdrawn."), "#my-bid"
     )
@@ -327,7 +332,7 @@ def bid_withdraw(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bid_shortlist(request: HttpRequest, bid_id: int) -> HttpResponse:
+def bid_shortlist(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
     return _bid_action(
         request,
         bid_id,
@@ -339,7 +344,7 @@ def bid_shortlist(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bid_reject(request: HttpRequest, bid_id: int) -> HttpResponse:
+def bid_reject(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
     return _bid_action(
         request,
         bid_id,
@@ -351,7 +356,7 @@ def bid_reject(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bid_accept(request: HttpRequest, bid_id: int) -> HttpResponse:
+def bid_accept(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
     """Accept a bid: the contract starts; its page is where the client funds the work."""
     try:
         contract = bid_services.bid_accept(bid_id=bid_id, actor=request.user)
@@ -385,7 +390,7 @@ def _gig_form(data: Any = None) -> GigForm:
 
 
 @login_required
-def gig_new(request: HttpRequest) -> HttpResponse:
+def gig_new(request: SignedInHttpRequest) -> HttpResponse:
     """Post a gig (``gig_create``): publish at once or save a draft."""
     form = _gig_form(request.POST if request.method == "POST" else None)
     if request.method == "POST":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -11,11 +11,14 @@ from marketplace.errors import NotFound
 from projects.access import is_moderator
 from projects.models import Bid, Gig
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # A bid a moderator removed is gone from the client's lists; its freelancer still sees it.
 _SHOWN_TO_CLIENT = Q(removed_at__isnull=True)
 
 
-def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
+def bid_list_for_gig(*, gig: Gig, user: User) -> QuerySet[Bid]:
     """The client (or a moderator) sees every bid on the gig; anyone else only their own."""
     bids = Bid.objects.filter(gig=gig).select_related("freelancer")
     if is_moderator(user):
@@ -25,7 +28,7 @@ def bid_list_for_gig(*, gig: Gig, user: Any) -> QuerySet[Bid]:
     return bids.filter(_SHOWN_TO_CLIENT)
 
 
-def bid_get(*, bid_id: int, user: Any) -> Bid:
+def bid_get(*, bid_id: int, user: User) -> Bid:
     """A bid seen by its freelancer, the gig's client or a moderator; NotFound for others."""
     bids = Bid.objects.select_related("freelancer", "gig")
     if not is_moderator(user):
@@ -36,11 +39,11 @@ def bid_get(*, bid_id: int, user: Any) -> Bid:
     return bid
 
 
-def bid_list_mine(*, user: Any) -> QuerySet[Bid]:
+def bid_list_mine(*, user: User) -> QuerySet[Bid]:
     return Bid.objects.filter(freelancer=user).select_related("freelancer", "gig")
 
 
-def bids_to_review(*, client: Any) -> list[Bid]:
+def bids_to_review(*, client: User) -> list[Bid]:
     """Bids the client can still act on, on their open gigs, oldest first per gig — as each
     gig's bid list shows them to its client."""
     return list(

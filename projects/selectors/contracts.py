@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -19,8 +19,11 @@ from projects.models import (
     Milestone,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _contracts(user: Any) -> QuerySet[Contract]:
+
+def _contracts(user: User) -> QuerySet[Contract]:
     contracts = Contract.objects.select_related("gig", "client", "freelancer").prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("position"))
     )
@@ -29,7 +32,7 @@ def _contracts(user: Any) -> QuerySet[Contract]:
     return contracts.filter(Q(client=user) | Q(freelancer=user))
 
 
-def contract_list(*, user: Any, status: str | None = None) -> QuerySet[Contract]:
+def contract_list(*, user: User, status: str | None = None) -> QuerySet[Contract]:
     """The user's contracts, as client or as freelancer (moderators: theirs too, not all)."""
     contracts = _contracts(user).filter(Q(client=user) | Q(freelancer=user))
     if status:
@@ -37,7 +40,7 @@ def contract_list(*, user: Any, status: str | None = None) -> QuerySet[Contract]
     return contracts
 
 
-def contract_get(*, contract_id: int, user: Any) -> Contract:
+def contract_get(*, contract_id: int, user: User) -> Contract:
     contract = _contracts(user).filter(pk=contract_id).first()
     if contract is None:
         raise NotFound(_("Contract not found."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -22,6 +22,10 @@ from projects.access import is_moderator
 from projects.models import Gig, GigAttachment, GigInvitation, Skill
 from projects.models.gigs import BROWSABLE, taking_bids
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.requests import Visitor
+
 # How the browse list may be sorted: the cursor paginator orders by these fields.
 SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-published_at", "-id"),
@@ -31,7 +35,7 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def visible_gigs(*, user: Any, as_moderator: bool = True) -> QuerySet[Gig]:
+def visible_gigs(*, user: Visitor, as_moderator: bool = True) -> QuerySet[Gig]:
     """Gigs this user may see: published public ones, published invite-only ones they were
     invited to, their own in any state — and everything, for a moderator.
 
@@ -55,7 +59,7 @@ def visible_gigs(*, user: Any, as_moderator: bool = True) -> QuerySet[Gig]:
     )
 
 
-def gig_get(*, gig_id: int, user: Any) -> Gig:
+def gig_get(*, gig_id: int, user: Visitor) -> Gig:
     """One gig with what its detail page shows; NotFound if the user may not see it."""
     gig = (
         visible_gigs(user=user)
@@ -150,12 +154,12 @@ def gig_browse(
     )
 
 
-def _owned_filter(*, user: Any, status: str | None) -> QuerySet[Gig]:
+def _owned_filter(*, user: User, status: str | None) -> QuerySet[Gig]:
     gigs = Gig.objects.filter(client=user)
     return gigs.filter(status=status) if status else gigs
 
 
-def gig_list_owned(*, user: Any, status: str | None = None) -> QuerySet[Gig]:
+def gig_list_owned(*, user: User, status: str | None = None) -> QuerySet[Gig]:
     """The client's own gigs in every state (or one state)."""
     return (
         _owned_filter(user=user, status=status)
@@ -217,7 +221,7 @@ def gig_browse_rows(*, sort: str = "newest", **filters: Any) -> QuerySet[Gig]:
     return _browse_filter(_still_taking_bids(_open_public_rows()), **filters)
 
 
-def gig_list_owned_rows(*, user: Any, status: str | None = None) -> QuerySet[Gig]:
+def gig_list_owned_rows(*, user: User, status: str | None = None) -> QuerySet[Gig]:
     """``gig_list_owned`` as card rows, with ``created_at`` for the paginator's ordering."""
     return _card_rows(_owned_filter(user=user, status=status), "created_at")
 
@@ -239,6 +243,7 @@ def gig_card_skills(gig_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         return skills
     # Plain SQL: the ORM's joins and compiling cost more than this query's work (issue #9).
     # On PostgreSQL one array parameter: the same statement text for any page size.
+    params: list[Any]
     if connection.vendor == "postgresql":
         sql, params = _CARD_SKILLS_SQL.format(ids="= ANY(%s)"), [gig_ids]
     else:
@@ -252,7 +257,7 @@ def gig_card_skills(gig_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return skills
 
 
-def gig_attachment_get(*, gig_id: int, attachment_id: int, user: Any) -> GigAttachment:
+def gig_attachment_get(*, gig_id: int, attachment_id: int, user: Visitor) -> GigAttachment:
     gig = visible_gigs(user=user).filter(pk=gig_id).first()
     attachment = gig and GigAttachment.objects.filter(gig=gig, pk=attachment_id).first()
     if not attachment:

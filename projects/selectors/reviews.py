@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -38,7 +37,7 @@ def review_list_public(*, username: str, role: str) -> QuerySet[Review]:
     ).select_related("author", "contract__gig")
 
 
-def review_list_for_contract(*, contract: Contract, viewer: Any) -> list[Review]:
+def review_list_for_contract(*, contract: Contract, viewer: User) -> list[Review]:
     """The contract's revealed reviews, plus the viewer's own even while it is hidden."""
     # A review a moderator removed is still shown to its author (it is theirs), to no one else.
     visible = Q(revealed_at__isnull=False, removed_at__isnull=True) | Q(author_id=viewer.pk)
@@ -54,7 +53,7 @@ def review_written(*, contract: Contract, author_id: int) -> bool:
     return Review.objects.filter(contract=contract, author_id=author_id).exists()
 
 
-def contract_review_status(*, contract: Contract, viewer: Any) -> dict:
+def contract_review_status(*, contract: Contract, viewer: User) -> dict:
     """What the contract's reviews page shows this viewer: the reviews they may see, whether
     they may write theirs now, and whether the other party's is in (not what it says)."""
     closes = review_window_closes_at(contract)

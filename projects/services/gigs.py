@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -344,7 +345,13 @@ def gig_delete(*, gig_id: int, actor: User) -> None:
     files = [attachment.file for attachment in gig.attachments.all()]
     gig.delete()
     # The cascade removes the rows only; the stored files go once the delete has committed.
-    transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
+    transaction.on_commit(lambda: _delete_stored(files))
+
+
+def _delete_stored(files: list[FieldFile]) -> None:
+    for file in files:
+        if file.name:  # a stored file always has its name
+            file.storage.delete(file.name)
 
 
 def _ensure_moderator(user: User) -> None:
@@ -512,4 +519,4 @@ def gig_attachment_remove(*, gig_id: int, attachment_id: int, actor: User) -> No
             _("Files can be removed only before the gig is awarded."), code="invalid_state"
         )
     attachment.delete()
-    transaction.on_commit(lambda: attachment.file.storage.delete(attachment.file.name))
+    transaction.on_commit(lambda: _delete_stored([attachment.file]))

@@ -8,6 +8,8 @@ in the same transaction, keyed by ``milestone:<id>``, so no retry or race pays t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
@@ -55,8 +57,8 @@ def escrow_reference(milestone: Milestone) -> str:
 
 def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
     """Lock the milestone's contract, then the milestone; NotFound for non-parties."""
-    contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
-    contract_id = contract_id.first()
+    contract_ids = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
+    contract_id = contract_ids.first()
     if contract_id is None:
         raise NotFound(_("Milestone not found."))
     contract = (
@@ -67,10 +69,11 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
     )
     # Looked up again under the contract's lock, never assumed: while this waited for the lock
     # a split (``milestones_split``, under the same lock) may have replaced the milestone.
-    milestone = Milestone.objects.select_for_update(of=("self",), no_key=True).filter(
-        pk=milestone_id, contract=contract
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=milestone_id, contract=contract)
+        .first()
     )
-    milestone = milestone.first()
     parties = (contract.client_id, contract.freelancer_id)
     if milestone is None or (
         actor is not None and actor.pk not in parties and not is_moderator(actor)
@@ -82,20 +85,25 @@ def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
 def _lock_unless_busy(milestone_id: int) -> tuple[Contract, Milestone] | None:
     """The sweeps' ``_lock``: the contract, then the milestone — or None, locking nothing more,
     when another transaction holds either (the next sweep comes back to it)."""
-    contract_id = Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True)
+    contract_id = (
+        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+    )
+    if contract_id is None:
+        return None  # the milestone is gone (a split replaced it)
     contract = (
         # With its gig, as _lock takes them (gigs come before contracts).
         Contract.objects.select_for_update(skip_locked=True, of=("self", "gig"), no_key=True)
         .select_related("gig")
-        .filter(pk=contract_id.first())
+        .filter(pk=contract_id)
         .first()
     )
     if contract is None:
         return None
-    milestone = Milestone.objects.select_for_update(
-        skip_locked=True, of=("self",), no_key=True
-    ).filter(pk=milestone_id)
-    milestone = milestone.first()
+    milestone = (
+        Milestone.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
+        .filter(pk=milestone_id)
+        .first()
+    )
     return None if milestone is None else (contract, milestone)
 
 
@@ -110,7 +118,7 @@ def _notify(
     kind: NoticeKind,
     recipient_id: int,
     occurrence: object = None,
-    **params: object,
+    **params: Any,
 ) -> None:
     notices.notify(
         User.objects.get(pk=recipient_id),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -276,7 +277,8 @@ def content_remove(*, moderator: User, target_type: str, target_id: int, reason:
     )
 
 
-_TARGET_MODELS: dict[str, tuple[type[models.Model], str]] = {
+# The reportable models share no base class beyond Model: each target is used by its kind.
+_TARGET_MODELS: dict[str, tuple[type[Any], str]] = {
     Target.GIG: (Gig, "client_id"),
     Target.BID: (Bid, "freelancer_id"),
     Target.PROFILE: (User, "pk"),
@@ -286,7 +288,7 @@ _TARGET_MODELS: dict[str, tuple[type[models.Model], str]] = {
 }
 
 
-def _lock_target(target_type: str, target_id: int) -> tuple[models.Model, int]:
+def _lock_target(target_type: str, target_id: int) -> tuple[Any, int]:
     if target_type not in _TARGET_MODELS:
         raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
     model, owner_attribute = _TARGET_MODELS[target_type]

@@ -21,7 +21,7 @@ from marketplace.transactions import atomic_with_retry
 from projects import reputation, reputation_nightly
 from projects.models import ReputationEvent
 
-CAUSES = {
+CAUSES: dict[str, ReputationChange.Cause] = {
     ReputationEvent.Kind.REVIEW_REVEALED: ReputationChange.Cause.REVIEW_REVEALED,
     ReputationEvent.Kind.CONTRACT_CLOSED: ReputationChange.Cause.CONTRACT_CLOSED,
     ReputationEvent.Kind.REVIEW_REMOVED: ReputationChange.Cause.REVIEW_REMOVED,

@@ -163,7 +163,7 @@ def review_reply(*, review_id: int, actor: User, body: str) -> Review:
             )
         )
     )
-    if not visible:
+    if review is None or not visible:
         raise NotFound(_("Review not found."))
     if actor.pk != review.subject_id:
         raise PermissionDenied(_("Only the reviewed person replies to a review."))

@@ -189,9 +189,10 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
         .filter(pk=milestone_id, status=M.SUBMITTED, auto_release_warned_at__isnull=True)
         .first()
     )
-    if milestone is None:
+    if milestone is None or milestone.submitted_at is None:  # submitted ones have the time
         return False
-    releases_at = milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS)
+    submitted_at = milestone.submitted_at
+    releases_at = submitted_at + days(settings.AUTO_RELEASE_DAYS)
     if releases_at > now + hours(24):
         return False
     contract = milestone.contract
@@ -199,7 +200,7 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
         contract.client,
         notices.AUTO_RELEASE_WARNING,
         subject=milestone,
-        occurrence=milestone.submitted_at,
+        occurrence=submitted_at,
         link_args={"contract_id": contract.pk},
         gig=text_of(contract.gig, "title"),
         milestone=text_of(milestone, "title"),

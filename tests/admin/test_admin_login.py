@@ -3,6 +3,8 @@ second factor (TOTP) with ``STAFF_REQUIRE_2FA``."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django_otp.oath import totp
@@ -153,3 +155,18 @@ def test_the_two_factor_page_is_for_staff_only():
     assert stranger.get(TWO_FACTOR).status_code == 404
     assert stranger.post(TWO_FACTOR, {"token": "123456"}).status_code == 404
     assert not TOTPDevice.objects.exists()
+
+
+def test_the_username_box_takes_a_long_email_address():
+    # Staff log in with their e-mail address too; the box must not stop at a username's 30.
+    address = "moderasi.konten.garap@perusahaan-panjang.example"
+    UserFactory(username="moderator", email=address, is_staff=True)
+    client = Client()
+
+    page = client.get(ADMIN_LOGIN).content.decode()
+
+    username_box = re.search(r'<input[^>]*name="username"[^>]*>', page)
+    assert username_box is not None
+    assert 'maxlength="254"' in username_box.group(0)
+    assert _admin_login(client, address, PASSWORD).status_code == 302
+    assert _signed_in_to_admin(client)
