@@ -127,36 +127,42 @@ def orphan_uploads(root: Path, ignore: Iterable[str] = ()) -> list[str]:
     return problems
 
 
+# The 5xx answers Garap gives on purpose: a dependency down (with Retry-After), storage full.
+DESIGNED_5XX = {503, 507}
 SERVER_ERROR = re.compile(r"Internal Server Error: (\S+)")
 ACCESS_5XX = re.compile(r'^access (5\d\d) "([^"]*)"', re.MULTILINE)
 
 
 def server_errors(log: str) -> list[str]:
-    """500s in gunicorn's log: Django's error lines, and any 5xx but 503 in the access log."""
+    """500s in gunicorn's log: Django's error lines, and any 5xx in the access log but the
+    designed ones (503, 507)."""
     problems = [f"500 on {path} (server log)" for path in SERVER_ERROR.findall(log)]
     problems += [
         f"{status} on {request} (access log)"
         for status, request in ACCESS_5XX.findall(log)
-        if status != "503"
+        if int(status) not in DESIGNED_5XX
     ]
     return problems
 
 
 def bad_answers(records: Iterable, outages: list[tuple[float, float]], grace: float) -> list[str]:
-    """The load's answers: never a 5xx but 503, a 503 always with Retry-After and only while a
-    dependency was down (``outages``: monotonic windows, plus ``grace`` seconds after each),
-    and never no answer at all."""
+    """The load's answers: no 5xx but the designed ones (a 507 for a full disk; a 503 always
+    with Retry-After, and only to a request in flight while a dependency was down: ``outages``
+    are monotonic windows, plus ``grace`` seconds after each), and never no answer at all."""
     problems: Counter[str] = Counter()
     for r in records:
         path = re.sub(r"/\d+/", "/{id}/", r.path.split("?")[0])
         if r.status == 0:
             problems[f"no answer to {r.method} {path}"] += 1
-        elif r.status >= 500 and r.status != 503:
+        elif r.status >= 500 and r.status not in DESIGNED_5XX:
             problems[f"{r.status} to {r.method} {path}"] += 1
         elif r.status == 503:
             if not r.retry_after:
                 problems[f"503 without Retry-After to {r.method} {path}"] += 1
-            elif not any(start <= r.started <= end + grace for start, end in outages):
+            elif not any(
+                r.started <= end + grace and r.started + r.seconds >= start
+                for start, end in outages
+            ):  # in flight at some moment while a dependency was down (or just back)
                 problems[f"503 with no dependency down to {r.method} {path}"] += 1
     return [f"{what} ({n}×)" for what, n in sorted(problems.items())]
 
@@ -178,15 +184,14 @@ def health_during(probes: Iterable, window: tuple[float, float], down: set[str])
 
 
 def health_after(probes: Iterable, since: float) -> list[str]:
-    """Once the fault is over, health ends up 200 ``ok`` and stays so."""
+    """From ``since`` (when health first said 200 ``ok`` again) it stays so."""
     after = [p for p in probes if p.started >= since]
     if not after:
         return ["no health probe after the fault"]
-    last_bad = max((i for i, p in enumerate(after) if not healthy(p)), default=None)
-    if last_bad is not None:
-        p = after[last_bad]
-        return [f"health still {p.status} {(p.body or {}).get('problems')} after the fault"]
-    return []
+    bad = [p for p in after if not healthy(p)]
+    return [
+        f"health said {p.status} {(p.body or {}).get('problems')} after the fault" for p in bad
+    ][:3]
 
 
 def healthy(probe) -> bool:

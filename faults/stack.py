@@ -309,6 +309,7 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Process:
             return server  # answering (a 503 while the workers start is an answer)
         except OSError:
             if not server.alive() or time.monotonic() > deadline:
+                server.stop()
                 raise RuntimeError(f"gunicorn did not start; see {log}") from None
             time.sleep(0.3)
 
