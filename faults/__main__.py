@@ -95,6 +95,7 @@ def phase(run: Run, fault, seconds: float, drain: float) -> Outcome:
             ][:3],
         )
     outcome.check("processes alive", run.alive())
+    keep_records(run, outcome)
     verdict = (
         "skipped: " + outcome.skipped
         if outcome.skipped
@@ -105,6 +106,22 @@ def phase(run: Run, fault, seconds: float, drain: float) -> Outcome:
         for problem in problems:
             log(f"  {name}: {problem}")
     return outcome
+
+
+def keep_records(run: Run, outcome: Outcome) -> None:
+    """The phase's requests and probes, in seconds from its start, beside the servers' logs."""
+    t0 = outcome.started
+    lines = [f"# outages: {[(round(a - t0, 2), round(b - t0, 2)) for a, b in outcome.outages]}"]
+    lines += [
+        f"{r.started - t0:.2f}\t{r.seconds:.3f}\t{r.status}\t{r.label}\t{r.method} {r.path}"
+        for r in run.recorder.of(outcome.name)
+    ]
+    lines += [
+        f"{p.started - t0:.2f}\t{p.seconds:.3f}\t{p.status}\thealth\t{problems}"
+        for p in run.prober.between(t0, outcome.ended)
+        for problems in [(p.body or {}).get("problems")]
+    ]
+    (run.folder / f"requests-{outcome.name}.tsv").write_text("\n".join(lines) + "\n")
 
 
 def main() -> int:

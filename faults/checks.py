@@ -198,7 +198,14 @@ def healthy(probe) -> bool:
     return probe.status == 200 and (probe.body or {}).get("status") == "ok"
 
 
-def slow_probes(probes: Iterable, limit: float) -> list[str]:
-    """Probes a load balancer would have failed: no answer or slower than ``limit`` seconds."""
-    slow = [p for p in probes if p.status == 0 or p.seconds > limit]
-    return [f"{len(slow)} health probe(s) unanswered or over {limit:.0f} s"] if slow else []
+def slow_probes(probes: Iterable, limit: float, in_a_row: int = 3) -> list[str]:
+    """A node the load balancer would take out of service: ``in_a_row`` probes one after the
+    other unanswered or slower than ``limit`` seconds (docs/production.md: a 2 s timeout, out
+    after 3 failures in a row — a single slow answer during a burst does not eject a node)."""
+    run = longest = 0
+    for p in probes:
+        run = run + 1 if p.status == 0 or p.seconds > limit else 0
+        longest = max(longest, run)
+    if longest >= in_a_row:
+        return [f"{longest} health probes in a row unanswered or over {limit:.0f} s"]
+    return []

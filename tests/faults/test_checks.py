@@ -269,11 +269,16 @@ def test_health_that_falls_back_after_recovering_is_not_truthful_after():
     assert checks.health_after(probes, 20) == ["health said 200 ['worker'] after the fault"]
 
 
-def test_slow_or_unanswered_probes_are_counted():
-    probes = [probe(1, 200), Probe(2, 2.5, 200, {}), Probe(3, 10.0, 0, None)]
+def test_one_slow_probe_between_quick_ones_does_not_take_the_node_out():
+    probes = [probe(1, 200), Probe(2, 2.5, 200, {}), probe(3, 200), Probe(4, 10.0, 0, None)]
 
-    assert checks.slow_probes(probes[:1], 2.0) == []
-    assert checks.slow_probes(probes, 2.0) == ["2 health probe(s) unanswered or over 2 s"]
+    assert checks.slow_probes(probes, 2.0) == []
+
+
+def test_three_slow_or_unanswered_probes_in_a_row_take_the_node_out():
+    probes = [probe(1, 200), Probe(2, 2.5, 200, {}), Probe(3, 10.0, 0, None), Probe(4, 3, 200, {})]
+
+    assert checks.slow_probes(probes, 2.0) == ["3 health probes in a row unanswered or over 2 s"]
 
 
 # --- uploads on a full disk ---------------------------------------------------------------------
