@@ -82,7 +82,10 @@ def render(
     lines += [
         "",
         "The baseline's row gives its own p50 / p95 / p99 in milliseconds. Latency covers the "
-        "load's requests that were answered (a wallet poll waiting for a webhook included).",
+        "load's requests that were answered (a wallet poll waiting for a webhook included). "
+        "On a machine whose cores are shared with other work the ratios move by up to 2× "
+        "between runs (below 1×: the baseline met a busier moment); read them for large "
+        "shifts only, and the statuses and checks for what survived.",
         "",
         "Checks after each phase (ok, FAIL, – not applicable):",
         "",
