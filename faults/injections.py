@@ -455,7 +455,7 @@ def two_beats(run: Run, outcome: Outcome, seconds: float) -> None:
     make_due(made)
     if not wait(lambda: released(made), 60):
         problems.append(f"not all released: {milestone_states(made)}")
-    time.sleep(6)  # sweeps keep coming twice; they find nothing more to do
+    time.sleep(4)  # two more rounds of sweeps, sent twice each: nothing more to do
     if "Sending due task sweep-auto-release" not in second.text():
         problems.append("the second scheduler sent no sweep")
     run.processes.pop("beat-2").stop()

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,11 +115,11 @@ class Run:
             f"servers: Redis :{self.redis.port}, PostgreSQL :{self.postgres.port}, "
             f"web :{self.web_port}, uploads on {'a 5 MB tmpfs' if self.disk.mounted else 'disk'}"
         )
-        for args in (
-            ("migrate", "--noinput", "-v", "0"),
-            ("collectstatic", "--noinput", "-v", "0"),
-        ):
-            done = stack.manage(self.env, *args)
+        # Side by side: collecting the static files needs no database.
+        commands = [("migrate", "--noinput", "-v", "0"), ("collectstatic", "--noinput", "-v", "0")]
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda args: stack.manage(self.env, *args), commands))
+        for args, done in zip(commands, results, strict=True):
             if done.returncode:
                 raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
         self.setup_django()
