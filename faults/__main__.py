@@ -138,7 +138,10 @@ def main() -> int:
     def interrupted(signum, frame):  # Ctrl-C or SIGTERM: stop everything on the way out
         raise KeyboardInterrupt
 
+    # SIGINT too: a shell that starts the run in the background ignores Ctrl-C for it, and
+    # Python then leaves SIGINT ignored.
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     started = time.monotonic()
     outcomes: list[Outcome] = []
     try:
