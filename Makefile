@@ -9,7 +9,8 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services test-browser bench bench-smoke wrk lint typecheck format fuzz messages clean
+.PHONY: help run test test-services test-browser bench bench-smoke wrk lint typecheck format fuzz \
+	faults faults-smoke messages clean
 
 help:
 	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
@@ -22,6 +23,8 @@ help:
 	@echo "make typecheck      mypy with the Django and DRF stubs (strict for payments)"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
+	@echo "make faults         every production fault under load on its own Redis + PostgreSQL, checked (docs/faults.md; root)"
+	@echo "make faults-smoke   a few of those faults on a small load, in about two minutes (CI runs it)"
 	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
 	@echo "make clean          remove the virtual environment and local data"
 
@@ -86,6 +89,16 @@ bench-smoke: $(VENV)/.installed-dev wrk
 # scripts/fuzz.sh); FUZZ_ARGS passes options to `st run`.
 fuzz: $(VENV)/.installed-dev
 	bash scripts/fuzz.sh $(FUZZ_ARGS)
+
+# Its own Redis, PostgreSQL cluster (initdb as the postgres user), 5 MB tmpfs and gunicorn on
+# spare ports, never the shared 5432 and 6379 (faults/__main__.py). FAULTS_ARGS passes options
+# (--only redis,postgres; --users; --seconds); FAULTS_REDIS_PORT, FAULTS_POSTGRES_PORT and
+# FAULTS_WEB_PORT pin the ports.
+faults: $(VENV)/.installed-dev
+	$(PY) -m faults $(FAULTS_ARGS)
+
+faults-smoke: $(VENV)/.installed-dev
+	$(PY) -m faults --smoke $(FAULTS_ARGS)
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --no-obsolete
