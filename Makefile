@@ -18,7 +18,7 @@ help:
 	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
 	@echo "make bench          issue #9's performance goals on 1k/100k/1M-gig PostgreSQL data sets (docs/benchmark.md)"
 	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
-	@echo "make lint           ruff lint and format check"
+	@echo "make lint           ruff lint and format check, the import rules (lint-imports)"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
 	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
@@ -43,6 +43,7 @@ run: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
