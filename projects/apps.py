@@ -23,3 +23,16 @@ class ProjectsConfig(AppConfig):
         from projects.services.contact import contact_hit_record
 
         on_contact_hit(contact_hit_record)
+
+        # The admin of people (accounts.admin) suspends, lifts and warns through these.
+        from accounts.moderation import register as register_people_moderation
+        from projects.services.reports import user_warn
+        from projects.services.suspensions import suspension_create, suspension_lift
+
+        register_people_moderation(suspend=suspension_create, lift=suspension_lift, warn=user_warn)
+
+        # A person's profile page (accounts.pages.profiles) lists their reviews.
+        from accounts.pages.profiles import show_reviews
+        from projects.selectors.reviews import review_list_public
+
+        show_reviews(review_list_public)

@@ -3,15 +3,18 @@ reviews, the reputation breakdown) and a client's record. No login needed.
 
 The reputation breakdown is the API's (``accounts.serializers.reputation_explained``): the same
 figures, inputs and sentences of arithmetic, not computed again here. Reviews are read with the
-API's selector (``projects.selectors.reviews.review_list_public``); like the admin, a page is
-over every app, so it may read from ``projects`` — the domain code of accounts does not.
+API's selector (``projects.selectors.reviews.review_list_public``), which projects registers
+here at start-up (``show_reviews``): reviews follow contracts, and accounts imports no app above
+it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -31,13 +34,22 @@ from accounts.pages.forms import (
 )
 from accounts.serializers import reputation_explained
 from marketplace.pages import cursor_page
-from projects.models import Review
-from projects.selectors.reviews import review_list_public
 
 DIRECTORY_PAGE_SIZE = 20
 REVIEWS_PAGE_SIZE = 10
 REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/apis_reviews.py)
 LANGUAGE_NAMES = dict(Language.choices)
+# Whose reviews a profile shows: of the person as a freelancer, or as a client.
+AS_FREELANCER, AS_CLIENT = "freelancer", "client"
+
+# (username=, role=) -> the person's public reviews in that role; 404 for an unknown user.
+ReviewList = Callable[..., QuerySet]
+_review_lists: list[ReviewList] = []
+
+
+def show_reviews(review_list: ReviewList) -> None:
+    """Set the reader of a person's public reviews (projects does, at start-up)."""
+    _review_lists[:] = [review_list]
 
 
 def percent(value: Any) -> str:
@@ -106,7 +118,7 @@ def reputation_figures(profile: Any) -> list[dict[str, str]]:
 
 
 def _reviews(request: HttpRequest, username: str, role: str) -> Any:
-    reviews = review_list_public(username=username, role=role)
+    reviews = _review_lists[0](username=username, role=role)
     return cursor_page(request, reviews, REVIEW_ORDERING, page_size=REVIEWS_PAGE_SIZE)
 
 
@@ -122,7 +134,7 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
         "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages],
         "figures": reputation_figures(profile),
         "updated_at": profile.figures_computed_at,
-        "reviews": _reviews(request, profile.user.username, Review.Subject.FREELANCER),
+        "reviews": _reviews(request, profile.user.username, AS_FREELANCER),
     }
     return render(request, "accounts/freelancer_profile.html", context)
 
@@ -170,7 +182,7 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         "record": record,
         "person": record.user,
         "figures": figures,
-        "reviews": _reviews(request, record.user.username, Review.Subject.CLIENT),
+        "reviews": _reviews(request, record.user.username, AS_CLIENT),
     }
     return render(request, "accounts/client_record.html", context)
 
