@@ -191,7 +191,7 @@ def _delete_files_on_commit(files: list) -> None:
 
 def portfolio_item_unlink_contract(*, contract_id: int) -> None:
     """The client took back permission: the item stays, no longer shown as Garap work."""
-    PortfolioItem.objects.filter(contract_id=contract_id).update(contract=None)
+    PortfolioItem.objects.filter(contract_id=contract_id).update(contract_id=None)
 
 
 @removes_files_on_failure

@@ -16,10 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import PortfolioItem, Suspension, User
+from accounts.models import Category, PortfolioItem, Skill, Suspension, User
 from projects.models import (
     Bid,
-    Category,
     ContactHit,
     Contract,
     ContractMessage,
@@ -28,7 +27,6 @@ from projects.models import (
     Milestone,
     Report,
     Review,
-    Skill,
 )
 
 CHANGELISTS = [
