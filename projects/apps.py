@@ -31,8 +31,8 @@ class ProjectsConfig(AppConfig):
 
         register_people_moderation(suspend=suspension_create, lift=suspension_lift, warn=user_warn)
 
-        # A person's profile page (accounts.pages.profiles) lists their reviews.
-        from accounts.pages.profiles import show_reviews
+        # A person's public pages (accounts.pages.profiles) list the reviews they received.
+        from accounts.profile_sections import show_reviews
         from projects.selectors.reviews import review_list_public
 
         show_reviews(review_list_public)

@@ -4,17 +4,14 @@ reviews, the reputation breakdown) and a client's record. No login needed.
 The reputation breakdown is the API's (``accounts.serializers.reputation_explained``): the same
 figures, inputs and sentences of arithmetic, not computed again here. Reviews are read with the
 API's selector (``projects.selectors.reviews.review_list_public``), which projects registers
-here at start-up (``show_reviews``): reviews follow contracts, and accounts imports no app above
-it.
+at start-up (``accounts.profile_sections``): accounts imports no app above it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -32,6 +29,7 @@ from accounts.pages.forms import (
     category_name,
     skill_groups,
 )
+from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
 from accounts.serializers import reputation_explained
 from marketplace.pages import cursor_page
 
@@ -39,17 +37,6 @@ DIRECTORY_PAGE_SIZE = 20
 REVIEWS_PAGE_SIZE = 10
 REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/apis_reviews.py)
 LANGUAGE_NAMES = dict(Language.choices)
-# Whose reviews a profile shows: of the person as a freelancer, or as a client.
-AS_FREELANCER, AS_CLIENT = "freelancer", "client"
-
-# (username=, role=) -> the person's public reviews in that role; 404 for an unknown user.
-ReviewList = Callable[..., QuerySet]
-_review_lists: list[ReviewList] = []
-
-
-def show_reviews(review_list: ReviewList) -> None:
-    """Set the reader of a person's public reviews (projects does, at start-up)."""
-    _review_lists[:] = [review_list]
 
 
 def percent(value: Any) -> str:
@@ -118,7 +105,7 @@ def reputation_figures(profile: Any) -> list[dict[str, str]]:
 
 
 def _reviews(request: HttpRequest, username: str, role: str) -> Any:
-    reviews = _review_lists[0](username=username, role=role)
+    reviews = reviews_of(username=username, role=role)
     return cursor_page(request, reviews, REVIEW_ORDERING, page_size=REVIEWS_PAGE_SIZE)
 
 
