@@ -19,7 +19,7 @@ help:
 	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
 	@echo "make bench          issue #9's performance goals on 1k/100k/1M-gig PostgreSQL data sets (docs/benchmark.md)"
 	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
-	@echo "make lint           ruff lint and format check"
+	@echo "make lint           ruff lint and format check, the import rules (lint-imports)"
 	@echo "make typecheck      mypy with the Django and DRF stubs (strict for payments)"
 	@echo "make format         ruff format and autofix"
 	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
@@ -47,6 +47,7 @@ run: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Settings and files in pyproject.toml ([tool.mypy]); the cache in .mypy_cache makes a re-run
 # take a few seconds.

@@ -1,14 +1,11 @@
 """The admin for people: users, their suspensions, API tokens and the moderators' audit log.
 
-Moderators act here through the services (``projects.services.suspensions`` and
-``projects.services.reports``), never by editing rows: suspending, lifting and warning are
-actions with a small form, and the add form for a suspension calls ``suspension_create``. An
+Moderators act here through the services, never by editing rows: suspending, lifting and
+warning are actions with a small form, and the add form for a suspension calls the suspending
+service. Those services live in ``projects`` (suspending hides gigs and withdraws bids), which
+registers them in ``accounts.moderation`` at start-up: accounts imports no app above it. An
 action is offered only to someone holding its exact permission (``allowed_permissions``); the
 service checks again. Suspensions and the audit log are read-only once written, for everyone.
-
-The admin is the one place in ``accounts`` that imports ``projects``: it is a page over every
-app, like the API's URLs, and the suspension service lives in ``projects`` because it hides
-gigs and withdraws bids. The domain code of ``accounts`` still imports neither other app.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from accounts.moderation import people_moderation
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import (
@@ -44,8 +42,6 @@ from marketplace.admin_actions import (
     suspension_end_field,
 )
 from marketplace.errors import DomainError
-from projects.services.reports import user_warn
-from projects.services.suspensions import suspension_create, suspension_lift
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
@@ -286,7 +282,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             queryset,
             form_class=SuspendForm,
             title=_("Suspend users"),
-            apply=lambda request, user, data: suspension_create(
+            apply=lambda request, user, data: people_moderation().suspend(
                 moderator=request.user,
                 user_id=user.pk,
                 reason=data["reason"],
@@ -309,7 +305,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             queryset,
             form_class=WarnForm,
             title=_("Warn users"),
-            apply=lambda request, user, data: user_warn(
+            apply=lambda request, user, data: people_moderation().warn(
                 moderator=request.user, user_id=user.pk, reason=data["reason"]
             ),
             done_message=_("%(count)s user(s) warned; they were told why."),
@@ -366,7 +362,7 @@ class SuspensionAddForm(forms.ModelForm):
         if self.errors or self.moderator is None:
             return cleaned
         try:
-            self.instance = suspension_create(
+            self.instance = people_moderation().suspend(
                 moderator=self.moderator,
                 user_id=cleaned["user"].pk,
                 reason=cleaned["reason"],
@@ -472,7 +468,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
             queryset,
             form_class=LiftForm,
             title=_("Lift suspensions"),
-            apply=lambda request, suspension, data: suspension_lift(
+            apply=lambda request, suspension, data: people_moderation().lift(
                 moderator=request.user, suspension_id=suspension.pk, reason=data["reason"]
             ),
             done_message=_(

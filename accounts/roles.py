@@ -42,8 +42,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "projects.view_review",
         "projects.view_contacthit",
         "projects.view_trustcheck",
-        "projects.view_category",
-        "projects.view_skill",
+        "accounts.view_category",
+        "accounts.view_skill",
     ),
     FINANCE: (
         "payments.process_withdrawal",

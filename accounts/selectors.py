@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import (
     AuthToken,
+    Category,
     ClientProfile,
     FreelancerProfile,
     Notification,
@@ -27,6 +28,7 @@ from accounts.models import (
     ReputationChange,
     ReputationPass,
     SignIn,
+    Skill,
     Suspension,
     User,
 )
@@ -327,3 +329,17 @@ def sign_in_neighbours(*, user_id: int, limit: int = 20) -> list[dict[str, Any]]
         seen["device"] |= device in devices
     users = User.objects.in_bulk(list(found)[:limit])
     return [{"user": users[pk], **found[pk]} for pk in list(found)[:limit] if pk in users]
+
+
+# --- the taxonomy ----------------------------------------------------------------------------
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def skill_list(*, category_id: int | None = None) -> QuerySet[Skill]:
+    skills = Skill.objects.all()
+    if category_id is not None:
+        skills = skills.filter(category_id=category_id)
+    return skills

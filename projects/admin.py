@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import PortfolioItem, User
+from accounts.models import Category, PortfolioItem, Skill, User
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
 from marketplace.admin_actions import (
@@ -46,7 +46,6 @@ from payments.fees import fee_basis_points
 from projects import content_filter
 from projects.models import (
     Bid,
-    Category,
     ContactHit,
     Contract,
     ContractMessage,
@@ -55,7 +54,6 @@ from projects.models import (
     Milestone,
     Report,
     Review,
-    Skill,
     TrustCheck,
 )
 from projects.selectors import moderation as queues

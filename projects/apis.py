@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
+from accounts.selectors import category_list, skill_list
 from marketplace.api import (
     BinaryRenderer,
     CursorPagination,
@@ -34,7 +35,6 @@ from marketplace.api import (
 )
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENT, DOCUMENTS, UploadRateThrottle
-from projects import selectors
 from projects.access import is_moderator
 from projects.selectors import bids as bid_selectors
 from projects.selectors import contracts as contract_selectors
@@ -87,7 +87,7 @@ class CategoryListApi(APIView):
         return paginate(
             self,
             request,
-            selectors.category_list(),
+            category_list(),
             CategorySerializer,
             ordering=("position", "id"),
         )
@@ -100,7 +100,7 @@ class SkillListApi(APIView):
     @extend_schema(parameters=[SkillQuerySerializer], responses=page_of(SkillSerializer))
     def get(self, request: Request) -> Response:
         query = validated_query(SkillQuerySerializer, request)
-        skills = selectors.skill_list(category_id=query.get("category"))
+        skills = skill_list(category_id=query.get("category"))
         return paginate(self, request, skills, SkillSerializer, ordering=("name", "id"))
 
 

@@ -31,3 +31,15 @@ class ProjectsConfig(AppConfig):
 
         register_kinds(kinds_in(vars(notices)))
         notices.register_pages()
+        # The admin of people (accounts.admin) suspends, lifts and warns through these.
+        from accounts.moderation import register as register_people_moderation
+        from projects.services.reports import user_warn
+        from projects.services.suspensions import suspension_create, suspension_lift
+
+        register_people_moderation(suspend=suspension_create, lift=suspension_lift, warn=user_warn)
+
+        # A person's public pages (accounts.pages.profiles) list the reviews they received.
+        from accounts.profile_sections import show_reviews
+        from projects.selectors.reviews import review_list_public
+
+        show_reviews(review_list_public)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import Category, Skill, User
 from accounts.roles import FINANCE, MODERATORS, ensure_role_groups
 from marketplace.timing import days as timer_days
-from projects.models import Category, Skill
 
 DEMO_PASSWORD = "garap-demo-2026"  # noqa: S105 - printed by `make run`; demo machines only
 

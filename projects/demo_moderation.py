@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Category, User
 from marketplace.timing import days as timer_days
 from projects.demo import DEMO_PASSWORD, DemoUser
-from projects.models import Bid, Category, Contract, Gig, Milestone, Report
+from projects.models import Bid, Contract, Gig, Milestone, Report
 
 MODERATION_USERS = [
     DemoUser("warung.bakso", "bakso@demo.garap.local", "Warung Bakso Pak Kumis", "client"),

@@ -15,23 +15,14 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from accounts.masking import shown, shown_text
+from accounts.models import Category, Skill
 from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api import StrictSerializer
 from marketplace.contact_filter import CONTACT_KINDS
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
 from projects.access import is_moderator
-from projects.models import (
-    Bid,
-    Category,
-    Contract,
-    ContractMessage,
-    Delivery,
-    DeliveryFile,
-    Gig,
-    Milestone,
-    Skill,
-)
+from projects.models import Bid, Contract, ContractMessage, Delivery, DeliveryFile, Gig, Milestone
 from projects.selectors.gigs import SORTS
 
 if TYPE_CHECKING:

@@ -12,10 +12,47 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_profiles_suspensions_notifications'),
-        ('projects', '0005_reviews_reputation_facts'),
     ]
 
     operations = [
+        # The taxonomy (accounts.models.taxonomy). Its tables keep the names they were first
+        # created with, in projects: profiles use it, and accounts depends on no other app.
+        migrations.CreateModel(
+            name='Category',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=60, unique=True)),
+                ('name_id', models.CharField(max_length=80, verbose_name='name (Bahasa Indonesia)')),
+                ('name_en', models.CharField(max_length=80, verbose_name='name (English)')),
+                ('min_price', models.PositiveBigIntegerField(verbose_name='minimum price (IDR)')),
+                ('is_active', models.BooleanField(default=True)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                'verbose_name': 'category',
+                'verbose_name_plural': 'categories',
+                'db_table': 'projects_category',
+                'ordering': ['position', 'slug'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('min_price__gt', 0)), name='category_min_price_positive')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Skill',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=60, unique=True)),
+                ('name', models.CharField(max_length=80)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='skills', to='accounts.category')),
+            ],
+            options={
+                'verbose_name': 'skill',
+                'verbose_name_plural': 'skills',
+                'db_table': 'projects_skill',
+                'ordering': ['name'],
+            },
+        ),
         migrations.CreateModel(
             name='ClientProfile',
             fields=[
@@ -207,7 +244,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='freelancerprofile',
             name='skills',
-            field=models.ManyToManyField(blank=True, related_name='freelancers', to='projects.skill'),
+            field=models.ManyToManyField(blank=True, related_name='freelancers', to='accounts.skill'),
         ),
         migrations.AddField(
             model_name='freelancerprofile',
@@ -232,12 +269,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='portfolioitem',
             name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.category'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.category'),
         ),
+        # The contract by id only (accounts knows nothing of contracts). Databases made before
+        # this column lost its foreign key have it dropped by projects 0016.
         migrations.AddField(
             model_name='portfolioitem',
-            name='contract',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='portfolio_item', to='projects.contract'),
+            name='contract_id',
+            field=models.BigIntegerField(blank=True, null=True, unique=True),
         ),
         migrations.AddField(
             model_name='portfolioitem',
@@ -247,7 +286,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='portfolioitem',
             name='skills',
-            field=models.ManyToManyField(blank=True, related_name='+', to='projects.skill'),
+            field=models.ManyToManyField(blank=True, related_name='+', to='accounts.skill'),
         ),
         migrations.AddField(
             model_name='portfolioimage',

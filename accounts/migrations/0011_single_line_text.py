@@ -12,6 +12,21 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
+            model_name='category',
+            name='name_en',
+            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()], verbose_name='name (English)'),
+        ),
+        migrations.AlterField(
+            model_name='category',
+            name='name_id',
+            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()], verbose_name='name (Bahasa Indonesia)'),
+        ),
+        migrations.AlterField(
+            model_name='skill',
+            name='name',
+            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()]),
+        ),
+        migrations.AlterField(
             model_name='clientprofile',
             name='shop_name',
             field=models.CharField(blank=True, max_length=80, validators=[marketplace.text.SingleLineValidator()], verbose_name='shop or business name'),

@@ -10,6 +10,7 @@ from accounts.models.profiles import (
 )
 from accounts.models.regions import Province
 from accounts.models.signins import SignIn
+from accounts.models.taxonomy import Category, Skill
 from accounts.models.users import (
     USERNAME_PATTERN,
     AuthToken,
@@ -24,6 +25,7 @@ __all__ = [
     "USERNAME_PATTERN",
     "AuthToken",
     "Availability",
+    "Category",
     "ClientProfile",
     "FreelancerProfile",
     "Language",
@@ -35,6 +37,7 @@ __all__ = [
     "ReputationChange",
     "ReputationPass",
     "SignIn",
+    "Skill",
     "Suspension",
     "User",
     "UserManager",

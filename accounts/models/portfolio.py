@@ -24,22 +24,19 @@ class PortfolioItem(models.Model):
     title_masked = MaskedCopyField(of="title", author="owner_id")
     description_masked = MaskedCopyField(of="description", author="owner_id")
     category = models.ForeignKey(
-        "projects.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    skills = models.ManyToManyField("projects.Skill", blank=True, related_name="+")
+    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="+")
     # A link to a messaging app or a profile with direct messages is refused: masked, it would
     # be a dead link; a portfolio site (Behance, Dribbble, GitHub) is what this is for.
     link = models.URLField(
         _("external link"), max_length=300, blank=True, validators=[refuse_contact_details]
     )
     # Work delivered and paid on Garap, shown with the client's permission: a verified piece.
-    contract = models.OneToOneField(
-        "projects.Contract",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="portfolio_item",
-    )
+    # The contract's id, an opaque reference like an escrow's "milestone:42" (accounts knows
+    # nothing of contracts): projects checks it before it sets it, and unsets it when the
+    # client takes their leave back. One item per contract.
+    contract_id = models.BigIntegerField(null=True, blank=True, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
     # Set when a moderator removed it after a report: shown to no one but its author and
     # moderators; never deleted (the report and the audit log still point at it).

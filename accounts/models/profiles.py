@@ -90,7 +90,7 @@ class FreelancerProfile(models.Model):
     # What everyone but the freelancer and moderators reads (accounts.masking).
     headline_masked = MaskedCopyField(of="headline", author="user_id")
     bio_masked = MaskedCopyField(of="bio", author="user_id")
-    skills = models.ManyToManyField("projects.Skill", blank=True, related_name="freelancers")
+    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="freelancers")
     # Whole rupiah: "gigs from Rp 50.000".
     starting_price = models.PositiveBigIntegerField(
         _("starting price (IDR)"), null=True, blank=True

@@ -1,8 +1,8 @@
 """The forms of the people pages. They check shapes and lengths, as the API's serializers do;
 the rules (a taken username, a password Django's validators refuse, a starting price below the
 minimum, unknown skills) are the services', whose refusals go back onto these forms with
-``marketplace.pages.add_domain_error``. The skill and category choices come from the projects
-taxonomy: a page is over every app, like the admin."""
+``marketplace.pages.add_domain_error``. The skill and category choices come from the
+taxonomy (accounts.selectors)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from accounts.selectors import category_list, skill_list
 from accounts.services.account_emails import PASSWORD_RESET, account_email_request
 from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
 from marketplace.text import validate_single_line
-from projects.selectors.taxonomy import category_list, skill_list
 
 if TYPE_CHECKING:
     from accounts.models import User

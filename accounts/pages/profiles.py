@@ -3,8 +3,8 @@ reviews, the reputation breakdown) and a client's record. No login needed.
 
 The reputation breakdown is the API's (``accounts.serializers.reputation_explained``): the same
 figures, inputs and sentences of arithmetic, not computed again here. Reviews are read with the
-API's selector (``projects.selectors.reviews.review_list_public``); like the admin, a page is
-over every app, so it may read from ``projects`` — the domain code of accounts does not.
+API's selector (``projects.selectors.reviews.review_list_public``), which projects registers
+at start-up (``accounts.profile_sections``): accounts imports no app above it.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from accounts.pages.forms import (
     category_name,
     skill_groups,
 )
+from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
 from accounts.serializers import reputation_explained
 from marketplace.pages import cursor_page
-from projects.models import Review
-from projects.selectors.reviews import review_list_public
 
 DIRECTORY_PAGE_SIZE = 20
 REVIEWS_PAGE_SIZE = 10
@@ -106,7 +105,7 @@ def reputation_figures(profile: Any) -> list[dict[str, str]]:
 
 
 def _reviews(request: HttpRequest, username: str, role: str) -> Any:
-    reviews = review_list_public(username=username, role=role)
+    reviews = reviews_of(username=username, role=role)
     return cursor_page(request, reviews, REVIEW_ORDERING, page_size=REVIEWS_PAGE_SIZE)
 
 
@@ -123,7 +122,7 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
         "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages],
         "figures": reputation_figures(profile),
         "updated_at": profile.figures_computed_at,
-        "reviews": _reviews(request, profile.user.username, Review.Subject.FREELANCER),
+        "reviews": _reviews(request, profile.user.username, AS_FREELANCER),
     }
     return render(request, "accounts/freelancer_profile.html", context)
 
@@ -171,7 +170,7 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         "record": record,
         "person": record.user,
         "figures": figures,
-        "reviews": _reviews(request, record.user.username, Review.Subject.CLIENT),
+        "reviews": _reviews(request, record.user.username, AS_CLIENT),
     }
     return render(request, "accounts/client_record.html", context)
 

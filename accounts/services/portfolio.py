@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -15,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.masking import contact_hit, ensure_no_contact_details, mask_texts
-from accounts.models import PortfolioImage, PortfolioItem, User
-from accounts.services.profiles import skill_model
+from accounts.models import Category, PortfolioImage, PortfolioItem, Skill, User
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.images import clean_image, inspect_image
 from marketplace.storage import removes_files_on_failure, save_file
@@ -31,7 +29,7 @@ def _skills(skill_ids: list[int]) -> list:
             _("Choose at most %(n)d skills.") % {"n": PortfolioItem.MAX_SKILLS},
             fields={"skills": [_("Too many skills.")]},
         )
-    skills = list(skill_model().objects.filter(pk__in=skill_ids))
+    skills = list(Skill.objects.filter(pk__in=skill_ids))
     if len(skills) != len(skill_ids):
         raise DomainError(
             _("Unknown skill ids."), fields={"skills": [_("Pick skills from /api/v1/skills/.")]}
@@ -44,8 +42,7 @@ def _category(category_id: int | None, *, keep: int | None = None):
     the item already has (or its contract's gig has), accepted even if retired since."""
     if category_id is None:
         return None
-    category: type[Any] = PortfolioItem._meta.get_field("category").related_model
-    found = category.objects.filter(pk=category_id).first()
+    found = Category.objects.filter(pk=category_id).first()
     if found is None or not (found.is_active or found.pk == keep):
         raise DomainError(
             _("Unknown category."), fields={"category": [_("Pick one from /api/v1/categories/.")]}
@@ -193,7 +190,7 @@ def _delete_files_on_commit(files: list) -> None:
 
 def portfolio_item_unlink_contract(*, contract_id: int) -> None:
     """The client took back permission: the item stays, no longer shown as Garap work."""
-    PortfolioItem.objects.filter(contract_id=contract_id).update(contract=None)
+    PortfolioItem.objects.filter(contract_id=contract_id).update(contract_id=None)
 
 
 @removes_files_on_failure

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.masking import contact_hit, ensure_no_contact_details, mask_texts
-from accounts.models import ClientProfile, FreelancerProfile, User
+from accounts.models import ClientProfile, FreelancerProfile, Skill, User
 from accounts.services.account_emails import (
     EMAIL_VERIFICATION,
     EMAIL_VERIFICATION_MAX_AGE,
@@ -20,11 +18,6 @@ from accounts.services.account_emails import (
 )
 from marketplace.errors import DomainError
 from marketplace.transactions import atomic_with_retry
-
-
-def skill_model() -> type[Any]:
-    """The taxonomy lives with gigs (projects); profiles only point at it."""
-    return FreelancerProfile.skills.field.related_model
 
 
 def profiles_ensure(*, user_id: int) -> tuple[FreelancerProfile, ClientProfile]:
@@ -62,7 +55,7 @@ def freelancer_profile_update(
             _("Choose at most %(n)d skills.") % {"n": FreelancerProfile.MAX_SKILLS},
             fields={"skills": [_("Too many skills.")]},
         )
-    skills = list(skill_model().objects.filter(pk__in=skill_ids))
+    skills = list(Skill.objects.filter(pk__in=skill_ids))
     if len(skills) != len(skill_ids):
         missing = sorted(set(skill_ids) - {s.pk for s in skills})
         raise DomainError(

@@ -63,13 +63,12 @@ from random import Random
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Category, User
 from projects.generate.load import Loader
 from projects.generate.market import Market
 from projects.generate.money import Ledger
 from projects.generate.people import GENERATED_EMAIL_DOMAIN, GENERATED_PASSWORD, People
 from projects.generate.words import SEARCH_WORDS, Text
-from projects.models import Category
 
 __all__ = ["GENERATED_PASSWORD", "SEARCH_WORDS", "GenerateRefused", "Report", "generate"]
 

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('projects', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('accounts', '0003_profiles_portfolio_reputation'),
     ]
 
     operations = [
@@ -86,9 +87,9 @@ class Migration(migrations.Migration):
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gigs', to='projects.category')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gigs', to='accounts.category')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gigs', to=settings.AUTH_USER_MODEL)),
-                ('skills', models.ManyToManyField(blank=True, related_name='gigs', to='projects.skill')),
+                ('skills', models.ManyToManyField(blank=True, related_name='gigs', to='accounts.skill')),
             ],
             options={
                 'verbose_name': 'gig',

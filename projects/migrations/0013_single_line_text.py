@@ -12,16 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            model_name='category',
-            name='name_en',
-            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()], verbose_name='name (English)'),
-        ),
-        migrations.AlterField(
-            model_name='category',
-            name='name_id',
-            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()], verbose_name='name (Bahasa Indonesia)'),
-        ),
-        migrations.AlterField(
             model_name='gig',
             name='title',
             field=models.CharField(max_length=120, validators=[marketplace.text.SingleLineValidator()], verbose_name='title'),
@@ -30,10 +20,5 @@ class Migration(migrations.Migration):
             model_name='milestone',
             name='title',
             field=models.CharField(max_length=120, validators=[marketplace.text.SingleLineValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='skill',
-            name='name',
-            field=models.CharField(max_length=80, validators=[marketplace.text.SingleLineValidator()]),
         ),
     ]

@@ -4,12 +4,10 @@ from projects.models.deliveries import Delivery, DeliveryFile, Dispute, Revision
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
 from projects.models.moderation import ContactHit, Report
 from projects.models.reviews import ReputationEvent, Review
-from projects.models.taxonomy import Category, Skill
 from projects.models.trust import TrustCheck
 
 __all__ = [
     "Bid",
-    "Category",
     "ContactHit",
     "Contract",
     "ContractMessage",
@@ -25,6 +23,5 @@ __all__ = [
     "ReputationEvent",
     "Review",
     "RevisionRequest",
-    "Skill",
     "TrustCheck",
 ]

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField
+from accounts.models.taxonomy import Category, Skill
 from marketplace.storage import private_storage
 from marketplace.text import validate_single_line
-from projects.models.taxonomy import Category, Skill
 
 # What the browse list shows (projects.selectors.gigs), and what its partial indexes hold.
 # The list also leaves out gigs whose bidding deadline passed (``taking_bids``): they stay open

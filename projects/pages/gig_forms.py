@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Category, Skill
 from marketplace.formatting import rupiah
 from marketplace.text import validate_single_line
-from projects.models import Category, Gig, Skill
+from projects.models import Gig
 from projects.selectors.gigs import SORTS
 
 # The API's limits on a browse query (GigBrowseQuerySerializer).

@@ -30,11 +30,10 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.masking import shown
 from accounts.models import ClientProfile, User
 from accounts.requests import SignedInHttpRequest
-from accounts.selectors import client_record_get
+from accounts.selectors import category_list, client_record_get, skill_list
 from marketplace.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from marketplace.pages import add_domain_error, cursor_page
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
-from projects import selectors
 from projects.content_filter import CONTACT_KINDS
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, BrowseForm, GigForm, InviteForm
@@ -112,8 +111,8 @@ def _client_record(client: User) -> ClientProfile | None:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Open public gigs: search, filters, sort, cursor pages. Anyone may browse."""
-    categories = list(selectors.category_list())
-    form = BrowseForm(request.GET or None, categories=categories, skills=selectors.skill_list())
+    categories = list(category_list())
+    form = BrowseForm(request.GET or None, categories=categories, skills=skill_list())
     query = form.query() if form.is_bound else {"sort": "newest"}
     # The client's record on each card comes with the page's query, not one query per card.
     gigs = gig_selectors.gig_browse(**query).select_related("client__client_profile")
@@ -383,8 +382,8 @@ def _gig_form(data: Any = None) -> GigForm:
     }
     return GigForm(
         data,
-        categories=list(selectors.category_list()),
-        skills=list(selectors.skill_list()),
+        categories=list(category_list()),
+        skills=list(skill_list()),
         initial=initial,
     )
 

@@ -17,9 +17,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Skill
 from marketplace.errors import NotFound
 from projects.access import is_moderator
-from projects.models import Gig, GigAttachment, GigInvitation, Skill
+from projects.models import Gig, GigAttachment, GigInvitation
 from projects.models.gigs import BROWSABLE, taking_bids
 
 if TYPE_CHECKING:

@@ -270,7 +270,7 @@ def contract_add_to_portfolio(
             _("The client has not allowed this work to be shown. Ask them in the messages."),
             code="portfolio_not_allowed",
         )
-    if PortfolioItem.objects.filter(contract=contract).exists():
+    if PortfolioItem.objects.filter(contract_id=contract.pk).exists():
         raise Conflict(_("This work is already in your portfolio."), code="already_added")
     return portfolio_item_create(
         owner=actor,

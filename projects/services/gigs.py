@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.masking import mask_texts, text_of
-from accounts.models import ModeratorAction, User
+from accounts.models import Category, ModeratorAction, Skill, User
 from accounts.notices import NoticeKind
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
@@ -29,7 +29,7 @@ from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from projects import content_filter, notices
 from projects.access import is_moderator
-from projects.models import Bid, Category, ContactHit, Gig, GigAttachment, GigInvitation, Skill
+from projects.models import Bid, ContactHit, Gig, GigAttachment, GigInvitation
 from projects.services.contact import contact_hit_record
 
 EDITABLE_FIELDS = (

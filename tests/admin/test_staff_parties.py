@@ -27,12 +27,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 
 import projects.services
-from accounts.models import ModeratorAction, Suspension, User
+from accounts.models import Category, ModeratorAction, Suspension, User
 from accounts.roles import FINANCE, MODERATORS
 from accounts.staff_policy import StaffIsParty, ensure_staff_not_party
 from payments import services as payments
 from payments.models import Withdrawal
-from projects.models import Category, Contract, ContractMessage, Dispute, Gig, Report
+from projects.models import Contract, ContractMessage, Dispute, Gig, Report
 from projects.services import milestones as escrow
 from projects.services.gigs import gig_approve, gig_reject
 from projects.services.reports import report_create, report_resolve, user_warn

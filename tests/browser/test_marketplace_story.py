@@ -30,11 +30,11 @@ from django.utils import translation
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Category, User
 from payments.models import Deposit
 from payments.selectors import wallet_summary
 from projects.demo import load_taxonomy
-from projects.models import Bid, Category, Contract, Delivery, Gig, Milestone
+from projects.models import Bid, Contract, Delivery, Gig, Milestone
 from projects.models.reviews import Review
 from tests.samples import PDF
 

@@ -44,7 +44,7 @@ def portfolio_item(owner, n: int, *, category=None, skills=(), images: int = 2, 
         description=f"Logo toko nomor {n}",
         category=category,
         position=n,
-        contract=contract,
+        contract_id=contract.pk if contract else None,
     )
     item.skills.set(skills)
     for m in range(images):

@@ -4,17 +4,16 @@ import factory
 from django.utils import timezone
 
 from accounts.masking import mask_texts
+from accounts.models import Category, Skill
 from marketplace.contact_filter import CONTACT_KINDS
 from projects.models import (
     Bid,
-    Category,
     Contract,
     ContractMessage,
     Gig,
     GigInvitation,
     MessageAttachment,
     Milestone,
-    Skill,
 )
 from tests.accounts.factories import UserFactory
 

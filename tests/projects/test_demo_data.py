@@ -2,11 +2,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import Category, Skill, User
 from accounts.roles import MODERATORS
 from projects import demo
 from projects.demo_moderation import DISPUTED, MODERATION_USERS, PENDING_GIGS
-from projects.models import Bid, Category, Contract, Dispute, Gig, Report, Skill
+from projects.models import Bid, Contract, Dispute, Gig, Report
 
 
 def snapshot():

@@ -37,7 +37,7 @@ def test_the_migrations_fill_the_masked_copies_of_existing_rows():
     FreelancerProfile = apps.get_model("accounts", "FreelancerProfile")
     ClientProfile = apps.get_model("accounts", "ClientProfile")
     PortfolioItem = apps.get_model("accounts", "PortfolioItem")
-    Category = apps.get_model("projects", "Category")
+    Category = apps.get_model("accounts", "Category")
     Gig = apps.get_model("projects", "Gig")
     GigAttachment = apps.get_model("projects", "GigAttachment")
     Bid = apps.get_model("projects", "Bid")

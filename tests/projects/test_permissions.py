@@ -79,7 +79,7 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification, PortfolioItem, User
+from accounts.models import Category, Notification, PortfolioItem, User
 from accounts.services import freelancer_profile_update, notification_send
 from payments import services as payments
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
@@ -93,7 +93,6 @@ from payments.models import (
 )
 from projects.models import (
     Bid,
-    Category,
     Contract,
     ContractMessage,
     Delivery,

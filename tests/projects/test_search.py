@@ -24,7 +24,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.utils import timezone
 
-from projects.models import Category, Gig, Skill
+from accounts.models import Category, Skill
+from projects.models import Gig
 from projects.selectors.gigs import SORTS, gig_browse
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client

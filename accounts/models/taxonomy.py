@@ -1,4 +1,9 @@
-"""The marketplace's taxonomy: categories of micro-work and the skills they call for."""
+"""The marketplace's taxonomy: categories of micro-work and the skills they call for.
+
+Gigs are filed under it (projects) and people describe their work with it (profiles, portfolio
+items), so it lives in accounts, the lowest app. Its tables keep the names they were created
+with when it lived in projects.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ class Category(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "projects_category"
         ordering = ["position", "slug"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -47,6 +53,7 @@ class Skill(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "projects_skill"
         ordering = ["name"]
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
