@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from marketplace.api import with_file_list
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
-from payments.idempotency import idempotent, key_parameter
+from payments.idempotency_api import idempotent, key_parameter
 from projects.serializers import (
     DisputeOpenSerializer,
     DisputeResolveSerializer,
