@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from marketplace.migration_sql import postgres_only
+
 
 class Migration(migrations.Migration):
 
@@ -105,14 +107,4 @@ DROP FUNCTION IF EXISTS accounts_moderatoraction_refuse_change();
 """
 
 
-def _audit_trigger(forward: bool):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(AUDIT_TRIGGER if forward else DROP_AUDIT_TRIGGER, params=None)
-
-    return run
-
-
-Migration.operations.append(
-    migrations.RunPython(_audit_trigger(True), _audit_trigger(False), elidable=False)
-)
+Migration.operations.append(postgres_only(AUDIT_TRIGGER, DROP_AUDIT_TRIGGER))

@@ -3,37 +3,18 @@ and installed by django-pgtrigger: migration 0005's hand-written one is dropped 
 same transaction, so the log is never unguarded. On SQLite this migration does nothing.
 """
 
+from importlib import import_module
+
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
 
-DROP = """
-DROP TRIGGER IF EXISTS accounts_moderatoraction_append_only ON accounts_moderatoraction;
-DROP FUNCTION IF EXISTS accounts_moderatoraction_refuse_change();
-"""
-
-# Migration 0005's SQL, for going back.
-RESTORE = """
-CREATE FUNCTION accounts_moderatoraction_refuse_change() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'accounts_moderatoraction rows are append-only (%)', TG_OP
-    USING ERRCODE = 'integrity_constraint_violation';
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER accounts_moderatoraction_append_only
-  BEFORE UPDATE OR DELETE ON accounts_moderatoraction
-  FOR EACH ROW EXECUTE FUNCTION accounts_moderatoraction_refuse_change();
-"""
+from marketplace.migration_sql import postgres_only
 
 
-def drop_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
-def restore_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(RESTORE, params=None)
+# Migration 0005's SQL, both ways.
+_OLD = import_module("accounts.migrations.0005_moderation")
+DROP, RESTORE = _OLD.DROP_AUDIT_TRIGGER, _OLD.AUDIT_TRIGGER
 
 
 class Migration(migrations.Migration):
@@ -43,7 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_hand_written, restore_hand_written, elidable=False),
+        postgres_only(DROP, RESTORE),
         pgtrigger.migrations.AddTrigger(
             model_name='moderatoraction',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'audit rows are append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';", hash='de8b9e7e3ad46df62d25a9981ec8e6047b38f4c6', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_e28d0', table='accounts_moderatoraction', when='BEFORE')),

@@ -3,43 +3,18 @@ installed by django-pgtrigger: the hand-written ones of migration 0002 are dropp
 same transaction, so the ledger is never unguarded. On SQLite this migration does nothing.
 """
 
+from importlib import import_module
+
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
 
-DROP = """
-DROP TRIGGER IF EXISTS payments_entry_append_only ON payments_entry;
-DROP TRIGGER IF EXISTS payments_ledgertransaction_append_only ON payments_ledgertransaction;
-DROP FUNCTION IF EXISTS payments_refuse_ledger_change();
-"""
-
-# Migration 0002's SQL, for going back.
-RESTORE = """
-CREATE FUNCTION payments_refuse_ledger_change() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'ledger rows are append-only (% on %)', TG_OP, TG_TABLE_NAME
-    USING ERRCODE = 'integrity_constraint_violation';
-END
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER payments_entry_append_only
-  BEFORE UPDATE OR DELETE ON payments_entry
-  FOR EACH ROW EXECUTE FUNCTION payments_refuse_ledger_change();
-
-CREATE TRIGGER payments_ledgertransaction_append_only
-  BEFORE UPDATE OR DELETE ON payments_ledgertransaction
-  FOR EACH ROW EXECUTE FUNCTION payments_refuse_ledger_change();
-"""
+from marketplace.migration_sql import postgres_only
 
 
-def drop_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
-def restore_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(RESTORE, params=None)
+# Migration 0002's SQL, both ways.
+_OLD = import_module("payments.migrations.0002_append_only_ledger")
+DROP, RESTORE = _OLD.BACKWARD, _OLD.FORWARD
 
 
 class Migration(migrations.Migration):
@@ -49,7 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_hand_written, restore_hand_written, elidable=False),
+        postgres_only(DROP, RESTORE),
         pgtrigger.migrations.AddTrigger(
             model_name='entry',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'ledger rows are append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';", hash='7cf41a1c34f19de520a3b95c803892f9503afaa7', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_28380', table='payments_entry', when='BEFORE')),

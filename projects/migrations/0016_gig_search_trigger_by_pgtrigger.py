@@ -4,40 +4,21 @@ so no write goes unindexed. The stored vectors and the GIN index stay as they ar
 migration does nothing.
 """
 
+from importlib import import_module
+
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
+
+from marketplace.migration_sql import postgres_only
 
 DROP = """
 DROP TRIGGER IF EXISTS projects_gig_search_vector_update ON projects_gig;
 DROP FUNCTION IF EXISTS projects_gig_search_vector();
 """
 
-# Migration 0003's trigger, for going back.
-RESTORE = """
-CREATE FUNCTION projects_gig_search_vector() RETURNS trigger AS $$
-BEGIN
-  NEW.search_vector :=
-    setweight(to_tsvector('indonesian', coalesce(NEW.title, '')), 'A') ||
-    setweight(to_tsvector('indonesian', coalesce(NEW.description, '')), 'B');
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER projects_gig_search_vector_update
-  BEFORE INSERT OR UPDATE OF title, description ON projects_gig
-  FOR EACH ROW EXECUTE FUNCTION projects_gig_search_vector();
-"""
-
-
-def drop_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
-def restore_hand_written(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(RESTORE, params=None)
+# Migration 0003's trigger, for going back (the stored vectors and the index stayed).
+RESTORE = import_module("projects.migrations.0003_gig_search_trigger").TRIGGER
 
 
 class Migration(migrations.Migration):
@@ -47,7 +28,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_hand_written, restore_hand_written, elidable=False),
+        postgres_only(DROP, RESTORE),
         pgtrigger.migrations.AddTrigger(
             model_name='gig',
             trigger=pgtrigger.compiler.Trigger(name='search_vector', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n    NEW.search_vector :=\n      setweight(to_tsvector('indonesian', coalesce(NEW.title, '')), 'A') ||\n      setweight(to_tsvector('indonesian', coalesce(NEW.description, '')), 'B');\n    RETURN NEW;\n    ", hash='f94e36f86fd2671869be157e71e42f9aafe21fb8', operation='INSERT OR UPDATE OF "title", "description"', pgid='pgtrigger_search_vector_89c1d', table='projects_gig', when='BEFORE')),
