@@ -41,18 +41,15 @@ from marketplace.admin_actions import (
     reason_field,
     suspension_end_field,
 )
+from marketplace.admin_base import ReadOnlyAdmin, ReadOnlyInline, staff_has
 from marketplace.errors import DomainError
+from marketplace.pages import add_domain_error
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldGroups
 
 # How many of a user's audit records their page lists; the rest are a link away.
 HISTORY_ON_USER_PAGE = 20
-
-
-def _has(request: HttpRequest, *permissions: str) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perms(permissions))
 
 
 def _active_suspension(now: datetime) -> Q:
@@ -64,14 +61,6 @@ def _active_suspension(now: datetime) -> Q:
 
 def _short(text: str, words: int = 12) -> str:
     return Truncator(text).words(words)
-
-
-def _add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """A service's refusal on the form: its message on top, its field messages by the fields."""
-    form.add_error(None, exc.message)
-    for field, field_messages in exc.fields.items():
-        if field in form.fields and field not in form.errors:
-            form.add_error(field, field_messages)
 
 
 class SuspendForm(forms.Form):
@@ -106,7 +95,7 @@ class SuspendedNowFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UserSuspensionInline(admin.TabularInline):
+class UserSuspensionInline(ReadOnlyInline):
     """The user's suspensions, newest first, read-only: a suspension changes only by lifting."""
 
     model = Suspension
@@ -114,22 +103,11 @@ class UserSuspensionInline(admin.TabularInline):
     fields = ["starts_at", "ends_at", "reason", "created_by", "lifted_at", "lifted_by"]
     readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
     ordering = ["-starts_at", "-id"]
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = gettext_lazy("suspensions")
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Suspension]:
         return super().get_queryset(request).select_related("created_by", "lifted_by")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -179,11 +157,11 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
         return self.inlines if obj is not None else []
 
     def has_suspend_user_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "accounts.suspend_user")
+        return staff_has(request, "accounts.suspend_user")
 
     def has_warn_user_permission(self, request: HttpRequest) -> bool:
         # user_warn is part of settling reports: the same permission as resolving one.
-        return _has(request, "projects.resolve_report")
+        return staff_has(request, "projects.resolve_report")
 
     @admin.display(
         description=gettext_lazy("suspended now"), boolean=True, ordering="suspended_now"
@@ -369,7 +347,7 @@ class SuspensionAddForm(forms.ModelForm):
                 ends_at=cleaned.get("ends_at"),
             )
         except DomainError as exc:
-            _add_domain_error(self, exc)
+            add_domain_error(self, exc)
         return cleaned
 
 
@@ -437,7 +415,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
         pass
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "accounts.add_suspension", "accounts.suspend_user")
+        return staff_has(request, "accounts.add_suspension", "accounts.suspend_user")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -446,7 +424,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
         return False
 
     def has_suspend_user_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "accounts.suspend_user")
+        return staff_has(request, "accounts.suspend_user")
 
     @admin.display(description=gettext_lazy("reason"), ordering="reason")
     def reason_short(self, suspension: Suspension) -> str:
@@ -489,7 +467,7 @@ def _target_model(target_type: str) -> type[models.Model] | None:
 
 
 @admin.register(ModeratorAction)
-class ModeratorActionAdmin(admin.ModelAdmin):
+class ModeratorActionAdmin(ReadOnlyAdmin):
     """The audit log, read-only for everyone, superusers included: no add, change, delete or
     bulk action. Rows are written only by the services (``accounts.services.audit_record``)."""
 
@@ -516,15 +494,6 @@ class ModeratorActionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields  # type: ignore[assignment]  # all of them: names only
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=gettext_lazy("object"), ordering="target_repr")
     def target_link(self, record: ModeratorAction) -> str:

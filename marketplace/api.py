@@ -10,8 +10,6 @@ One error shape for every 4xx and 5xx the API answers::
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import logging
 import math
@@ -21,8 +19,6 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
 from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +30,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
+from marketplace import cursors
 from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 from marketplace.storage import download_response
@@ -216,59 +213,77 @@ class ContentNegotiation(DefaultContentNegotiation):
 
 
 class CursorPagination(pagination.CursorPagination):
-    """Cursor pages: stable under inserts and no ``COUNT(*)`` over a large table."""
+    """Cursor pages (``marketplace.cursors``) in DRF's paginator interface: the page size and
+    cursor read from the query, refusals as 400s naming the parameter, links as URLs."""
 
     page_size = 20
-    max_page_size = 100
-    page_size_query_param = "page_size"
+    max_page_size = cursors.MAX_PAGE_SIZE
+    page_size_query_param = cursors.PAGE_SIZE
+    cursor_query_param = cursors.CURSOR
     ordering: str | list[str] | tuple[str, ...] = "-created_at"
 
     def get_page_size(self, request: Any) -> int:
         ensure_single_query_values(request, [self.page_size_query_param, self.cursor_query_param])
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        try:
+            return cursors.page_size_from(
+                request.query_params.get(self.page_size_query_param),
+                default=self.page_size,
+                maximum=self.max_page_size,
+            )
+        except cursors.InvalidPageSize:
             raise exceptions.ValidationError(
                 {
                     self.page_size_query_param: [
                         _("Must be a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
                     ]
                 }
-            )
-        return int(raw)
-
-    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        # A cursor's position is not signed: one made for another sort, or edited by hand, can
-        # hold a value the ordering field cannot take. That is bad input, not a server error.
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except (DjangoValidationError, ArithmeticError, ValueError, DataError):
-            if not request.query_params.get(self.cursor_query_param):
-                raise  # no cursor: a bug of ours, not the client's input
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
             ) from None
 
-    def decode_cursor(self, request: Any) -> Any:
-        # DRF answers a damaged cursor with 404; it is bad input, so say which parameter. And
-        # DRF's decoder skips what is not base64, so "!!!" (or a NUL) decoded to nothing and
-        # quietly served the first page: a cursor must be base64 with something in it.
-        invalid = exceptions.ValidationError(
+    def _invalid_cursor(self) -> exceptions.ValidationError:
+        # DRF answers a damaged cursor with 404; it is bad input, so say which parameter.
+        return exceptions.ValidationError(
             {self.cursor_query_param: [_("Invalid cursor. Start again from the first page.")]}
         )
+
+    def decode_cursor(self, request: Any) -> Any:
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is not None:
-            try:
-                decoded = base64.b64decode(raw.encode("ascii"), validate=True)
-            except (UnicodeEncodeError, binascii.Error):
-                raise invalid from None
-            if not decoded:
-                raise invalid
+        if raw is None:
+            return None
         try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
-            raise invalid from None
+            return cursors.decode_cursor(raw)
+        except cursors.InvalidCursor:
+            raise self._invalid_cursor() from None
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        # DRF's stubs type self.cursor as DRF's own Cursor; ours is marketplace.cursors'.
+        self.cursor = position = self.decode_cursor(request)
+        try:
+            self.result = cursors.paginate(
+                queryset, ordering=self.ordering, page_size=self.page_size, cursor=position
+            )
+        except cursors.InvalidCursor:
+            raise self._invalid_cursor() from None
+        self.page = self.result.items
+        self.has_next = self.result.next is not None
+        self.has_previous = self.result.previous is not None
+        self.display_page_controls = self.has_next or self.has_previous
+        return self.page
+
+    def _link(self, cursor: cursors.Cursor | None) -> str | None:
+        if cursor is None:
+            return None
+        encoded = cursors.encode_cursor(cursor)
+        return cursors.with_query_param(self.base_url or "", cursors.CURSOR, encoded)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.result.next)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.result.previous)
 
 
 def paginate(

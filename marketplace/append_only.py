@@ -1,14 +1,16 @@
 """Rows that are written once and never changed: the ledger, the moderators' audit log.
 
-The model layer refuses updates and deletes here; on PostgreSQL a trigger refuses them too
-(``refuse_changes_sql``), which also stops raw SQL, a shell session or a future bug. TRUNCATE,
-used by test teardown, is not affected.
+The model layer refuses updates and deletes here (and is the only guard on SQLite, which is for
+development); on PostgreSQL a trigger declared on the model (``refuse_changes``, installed by
+django-pgtrigger's migrations) refuses them too, which also stops raw SQL, a shell session or a
+future bug. TRUNCATE, used by test teardown, is not affected.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pgtrigger
 from django.db import models
 
 
@@ -39,22 +41,18 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
 
 
-def refuse_changes_sql(table: str) -> tuple[str, str]:
-    """(forward, backward) SQL for a PostgreSQL trigger refusing UPDATE and DELETE on ``table``."""
-    function = f"{table}_refuse_change"
-    forward = f"""
-CREATE FUNCTION {function}() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION '{table} rows are append-only (%)', TG_OP
-    USING ERRCODE = 'integrity_constraint_violation';
-END
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER {table}_append_only
-  BEFORE UPDATE OR DELETE ON {table}
-  FOR EACH ROW EXECUTE FUNCTION {function}();
-"""
-    backward = f"""
-DROP TRIGGER IF EXISTS {table}_append_only ON {table};
-DROP FUNCTION IF EXISTS {function}();
-"""
-    return forward, backward
+def refuse_changes(rows: str) -> pgtrigger.Trigger:
+    """A PostgreSQL trigger refusing UPDATE and DELETE, for a model's ``Meta.triggers``.
+
+    It raises an integrity violation (Django's ``IntegrityError``) naming ``rows`` ("ledger"),
+    the operation and the table.
+    """
+    return pgtrigger.Trigger(
+        name="append_only",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=(
+            f"RAISE EXCEPTION '{rows} rows are append-only (% on %)', TG_OP, TG_TABLE_NAME "
+            "USING ERRCODE = 'integrity_constraint_violation';"
+        ),
+    )

@@ -14,10 +14,9 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 
-from marketplace import errors
+from marketplace import cursors, errors
+from marketplace.cursors import CURSOR, MAX_PAGE_SIZE, PAGE_SIZE
 
 
 class DomainErrorPagesMiddleware:
@@ -47,7 +46,7 @@ class DomainErrorPagesMiddleware:
         return None
 
 
-def add_domain_error(form: forms.Form, exc: errors.DomainError) -> None:
+def add_domain_error(form: forms.BaseForm, exc: errors.DomainError) -> None:
     """A service's refusal on the form: its message on top, field messages by their fields."""
     form.add_error(None, exc.message)
     for field, messages in (exc.fields or {}).items():
@@ -65,31 +64,53 @@ class CursorPage:
 def cursor_page(
     request: HttpRequest, queryset: Any, ordering: tuple[str, ...], page_size: int = 20
 ) -> CursorPage:
-    """One page of ``queryset`` by cursor, as the API pages it (no COUNT, stable under inserts).
-    A damaged cursor starts again from the first page instead of failing."""
-    # Imported here: marketplace.api loads DRF's views, whose settings name marketplace.api;
-    # loading it while this middleware module loads (at WSGI start) would be circular.
-    from marketplace.api import CursorPagination
-
-    paginator = CursorPagination()
-    paginator.ordering = ordering
-    paginator.page_size = page_size
-    drf_request = Request(request)
+    """One page of ``queryset`` by cursor, as the API pages it (``marketplace.cursors``: no
+    COUNT, stable under inserts; the page size may be asked for with ``page_size``). A damaged
+    cursor or page size starts again from the first page instead of failing."""
+    base_url = request.build_absolute_uri()
     try:
-        items = paginator.paginate_queryset(queryset, drf_request)
-    except ValidationError:
-        drf_request = Request(_without_cursor(request))
-        items = paginator.paginate_queryset(queryset, drf_request)
+        page = cursors.paginate(
+            queryset,
+            ordering=ordering,
+            page_size=_page_size(request, page_size),
+            cursor=_cursor(request),
+        )
+    except (cursors.InvalidCursor, cursors.InvalidPageSize):
+        _without_cursor(request)
+        page = cursors.paginate(queryset, ordering=ordering, page_size=page_size, cursor=None)
     return CursorPage(
-        items=list(items or []),
-        next_url=paginator.get_next_link(),
-        previous_url=paginator.get_previous_link(),
+        items=page.items,
+        next_url=_link(base_url, page.next),
+        previous_url=_link(base_url, page.previous),
     )
+
+
+def _single(request: HttpRequest, name: str) -> str | None:
+    values = request.GET.getlist(name)
+    if len(values) > 1 or values == [""]:
+        raise cursors.InvalidCursor(name)  # as the API refuses it (ensure_single_query_values)
+    return values[0] if values else None
+
+
+def _page_size(request: HttpRequest, default: int) -> int:
+    raw = _single(request, PAGE_SIZE)
+    return cursors.page_size_from(raw, default=default, maximum=MAX_PAGE_SIZE)
+
+
+def _cursor(request: HttpRequest) -> cursors.Cursor | None:
+    raw = _single(request, CURSOR)
+    return None if raw is None else cursors.decode_cursor(raw)
+
+
+def _link(base_url: str, cursor: cursors.Cursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return cursors.with_query_param(base_url, CURSOR, cursors.encode_cursor(cursor))
 
 
 def _without_cursor(request: HttpRequest) -> HttpRequest:
     query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("page_size", None)
+    query.pop(CURSOR, None)
+    query.pop(PAGE_SIZE, None)
     request.GET = query  # type: ignore[assignment]  # the stubs allow only an immutable one
     return request

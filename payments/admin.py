@@ -21,27 +21,10 @@ from django.utils.translation import gettext_lazy
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import action_with_form, run_for_each
+from marketplace.admin_base import ReadOnlyAdmin, ReadOnlyInline, staff_has
 from marketplace.formatting import rupiah
 from payments import services
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
-
-
-def _has(request: HttpRequest, *permissions: str) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perms(permissions))
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A view-only page for everyone, superusers included."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Account)
@@ -56,12 +39,9 @@ class AccountAdmin(ReadOnlyAdmin):
         return rupiah(account.balance)
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ["account", "amount"]
-    readonly_fields = ["account", "amount"]
-    extra = 0
-    can_delete = False
+    fields = readonly_fields = ("account", "amount")
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Entry]:
         return super().get_queryset(request).select_related("account")
@@ -69,15 +49,6 @@ class EntryInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The entries are the transaction: whoever may see the one sees the other.
         return request.user.has_perm("payments.view_ledgertransaction")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LedgerTransaction)
@@ -138,7 +109,7 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         return self.staff_party(request, super().get_queryset(request))
 
     def has_process_withdrawal_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "payments.process_withdrawal")
+        return staff_has(request, "payments.process_withdrawal")
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def amount_idr(self, withdrawal: Withdrawal) -> str:

@@ -18,7 +18,7 @@ from marketplace.api import CursorPagination, PageQuerySerializer, error_body, p
 from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
 from payments import gateways, selectors, services
-from payments.idempotency import idempotent, key_parameter
+from payments.idempotency_api import idempotent, key_parameter
 from payments.serializers import (
     DepositCreateSerializer,
     DepositSerializer,

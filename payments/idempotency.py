@@ -1,8 +1,10 @@
-"""``Idempotency-Key`` for money-moving API calls.
+"""Doing a money-moving request once per key: the rule, with no web framework in it.
 
-The first request with a key does its work and stores its successful response in **one**
-transaction, unique per user and key; every repeat replays that response. A repeat while the
-first is still running gets 409, the same key on a different request 422.
+The first request with a key does its work and stores its successful outcome in **one**
+transaction, unique per user and key; every repeat replays that outcome. A repeat while the
+first is still running is ``StillRunning``, the same key on a different request ``KeyReused``.
+The API speaks this through the ``Idempotency-Key`` header (``payments.idempotency_api``); the
+wallet pages through each form's one-time token (``payments.pages``).
 
 The key is claimed inside that same transaction, never in a row committed ahead of the work: on
 PostgreSQL by a transaction-level advisory lock, on SQLite by the database's write lock (which
@@ -16,40 +18,51 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.db import connection
-from django.utils.translation import gettext as _
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from accounts.requests import SignedInRequest
 from accounts.staff_policy import StaffIsParty
-from marketplace.api import error_body
 from marketplace.transactions import run_atomic
 from payments.models import IdempotencyRecord
 
-HEADER = "Idempotency-Key"
-# What a key may hold: the header is a structured-field string (the IETF draft), which is
-# printable ASCII. Anything else reached us as Latin-1-decoded bytes and is refused, not stored.
-_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]+")
+
+class Outcome(Protocol):
+    """What a request's work answered: a status and a JSON-able body (a DRF ``Response`` is
+    one)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def data(self) -> Any: ...
 
 
-def _fingerprint(request: Request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str) if request.data else ""
+OutcomeT = TypeVar("OutcomeT", bound=Outcome)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """The stored outcome of the first request with this key."""
+
+    status_code: int
+    data: Any
+
+
+class StillRunning(Exception):
+    """Another request with this key holds it: it is still being processed."""
+
+
+class KeyReused(Exception):
+    """The key was already used for a different request (another endpoint or body)."""
+
+
+def fingerprint(data: Any) -> str:
+    """What makes two requests with one key the same request: their body."""
+    body = json.dumps(data, sort_keys=True, default=str) if data else ""
     return hashlib.sha256(body.encode()).hexdigest()
-
-
-def _in_progress() -> Response:
-    return Response(
-        error_body(
-            "idempotency_in_progress",
-            _("A request with this Idempotency-Key is still running; retry shortly."),
-        ),
-        status=409,
-    )
 
 
 def _claim(user_id: int, key: str) -> bool:
@@ -57,7 +70,7 @@ def _claim(user_id: int, key: str) -> bool:
     if connection.vendor != "postgresql":
         return True  # SQLite: this transaction already holds the database's only write lock
     # One 64-bit lock id per (user, key); a collision of two keys only makes one of them wait
-    # for the other's 409 to pass.
+    # for the other's refusal to pass.
     digest = hashlib.blake2b(f"idempotency:{user_id}:{key}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -66,75 +79,46 @@ def _claim(user_id: int, key: str) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def idempotent(request: SignedInRequest, handler: Callable[[], Response]) -> Response:
-    key = request.headers.get(HEADER)
-    if key is None:
-        return handler()
-    if not 1 <= len(key) <= 100 or not _VISIBLE_ASCII.fullmatch(key):
-        return Response(
-            error_body(
-                "invalid",
-                _("The Idempotency-Key must be 1 to 100 printable ASCII characters."),
-                {HEADER: [_("Use letters, digits and punctuation only, e.g. a UUID.")]},
-            ),
-            status=400,
-        )
-    endpoint = f"{request.method} {request.path}"
-    fingerprint = _fingerprint(request)
-    user_id = request.user.pk
+def run_once(
+    *, user_id: int, key: str, endpoint: str, request_hash: str, work: Callable[[], OutcomeT]
+) -> OutcomeT | Replayed:
+    """Run ``work`` once for this user's ``key``: its outcome the first time, ``Replayed`` after.
 
-    def once() -> Response | StaffIsParty:
+    The claim, the work and the stored outcome commit together or not at all; a transaction
+    that loses a deadlock is run again whole (``marketplace.transactions``). An outcome of 400
+    or more moved no money and is not remembered: the key stays free. Raises ``StillRunning``
+    and ``KeyReused`` (nothing done), ``StaffIsParty`` after the refusal's audit record
+    committed, and whatever ``work`` raises (rolled back, the key free).
+    """
+
+    # A refusal is returned, not raised, so that the transaction commits (nothing but the
+    # audit record of a StaffIsParty was written), then raised once it has.
+    def once() -> OutcomeT | Replayed | StaffIsParty | StillRunning | KeyReused:
         if not _claim(user_id, key):
-            return _in_progress()
+            return StillRunning()
         record = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
         if record is not None:
-            if record.endpoint != endpoint or record.request_hash != fingerprint:
-                return Response(
-                    error_body(
-                        "idempotency_key_reused",
-                        _("This Idempotency-Key was already used for a different request."),
-                    ),
-                    status=422,
-                )
-            return Response(
-                record.response_body,
-                status=record.response_status,
-                headers={"Idempotent-Replayed": "true"},
-            )
+            if record.endpoint != endpoint or record.request_hash != request_hash:
+                return KeyReused()
+            return Replayed(record.response_status, record.response_body)
         try:
-            response = handler()
+            outcome = work()
         except StaffIsParty as refusal:
             # Staff acting on their own deal: the service rolled its work back and wrote the
             # attempt to the audit log, which must commit; the refusal is raised after that.
             return refusal
-        # A refusal (4xx) moved no money and is not remembered: the key stays free.
-        if response.status_code < 400:
+        if outcome.status_code < 400:
             IdempotencyRecord.objects.create(
                 user_id=user_id,
                 key=key,
                 endpoint=endpoint,
-                request_hash=fingerprint,
-                response_status=response.status_code,
-                response_body=json.loads(json.dumps(response.data, default=str)),
+                request_hash=request_hash,
+                response_status=outcome.status_code,
+                response_body=json.loads(json.dumps(outcome.data, default=str)),
             )
-        return response
+        return outcome
 
-    # The claim, the work and the saved response commit together or not at all; a transaction
-    # that loses a deadlock is run again whole (marketplace.transactions).
-    outcome = run_atomic(once)
-    if isinstance(outcome, StaffIsParty):
-        raise outcome
-    return outcome
-
-
-def key_parameter() -> Any:
-    from drf_spectacular.utils import OpenApiParameter
-
-    return OpenApiParameter(
-        HEADER,
-        str,
-        OpenApiParameter.HEADER,
-        required=False,
-        description="Repeating a request with the same key replays its first response "
-        "instead of moving money again (at most 100 characters).",
-    )
+    result = run_atomic(once)
+    if isinstance(result, (StaffIsParty, StillRunning, KeyReused)):
+        raise result
+    return result

@@ -43,9 +43,12 @@ def pending_withdrawal(user_id: int) -> AccountRef:
     return AccountRef(f"withdrawals:{user_id}", Account.Kind.PENDING_WITHDRAWAL, user_id)
 
 
+ESCROW_PREFIX = "escrow:"
+
+
 def escrow(reference: str, payer_id: int) -> AccountRef:
     """The escrow account of an opaque object, e.g. ``escrow("milestone:17", client_id)``."""
-    return AccountRef(f"escrow:{reference}", Account.Kind.ESCROW, payer_id)
+    return AccountRef(ESCROW_PREFIX + reference, Account.Kind.ESCROW, payer_id)
 
 
 def platform_fees() -> AccountRef:

@@ -2,9 +2,9 @@
 
 Every movement of money is one ``LedgerTransaction`` whose ``Entry`` rows sum to zero. Entries
 and transactions are append-only: the model layer refuses updates and deletes, and on
-PostgreSQL a trigger does too (migration 0002). An ``Account``'s ``balance`` is a cache of the
-sum of its entries, changed only by ``payments.ledger.post`` under the account's row lock;
-``manage.py ledger_audit`` recomputes it.
+PostgreSQL a trigger declared in their ``Meta.triggers`` does too. An ``Account``'s
+``balance`` is a cache of the sum of its entries, changed only by ``payments.ledger.post``
+under the account's row lock; ``manage.py ledger_audit`` recomputes it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 # AppendOnlyError is re-exported: callers of the ledger catch it from here.
 from marketplace.append_only import AppendOnlyError as AppendOnlyError
-from marketplace.append_only import AppendOnlyModel
+from marketplace.append_only import AppendOnlyModel, refuse_changes
 from marketplace.text import validate_single_line
 
 
@@ -86,6 +86,7 @@ class LedgerTransaction(AppendOnlyModel):
     class Meta:
         verbose_name = _("ledger transaction")
         verbose_name_plural = _("ledger transactions")
+        triggers = [refuse_changes("ledger")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"
@@ -107,6 +108,7 @@ class Entry(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="entry_amount_not_zero")
         ]
+        triggers = [refuse_changes("ledger")]
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.amount:+d}"

@@ -1,7 +1,7 @@
 """The wallet pages: balances, history, top-up through the gateway's checkout, withdrawals.
 
 The same selectors and services as the API's wallet endpoints (payments/apis.py). A form is
-sent once: its hidden token is the ``Idempotency-Key`` of ``payments.idempotency``, so a double
+sent once: its hidden token is the idempotency key of ``payments.idempotency``, so a double
 tap or a reload of the POST replays the first answer instead of creating a second deposit or
 withdrawal.
 """
@@ -9,8 +9,8 @@ withdrawal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,18 +21,14 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.response import Response
 
-from accounts.requests import SignedInHttpRequest, SignedInRequest
+from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
 from payments import selectors, services
-from payments.idempotency import HEADER, idempotent
+from payments.idempotency import KeyReused, StillRunning, fingerprint, run_once
 from payments.page_forms import OneTimeForm, TopUpForm, WithdrawForm
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
 RECENT = 10  # deposits and withdrawals shown on the wallet page
@@ -143,16 +139,12 @@ def _still_running(request: HttpRequest) -> HttpResponse:
 # --- sending a form once --------------------------------------------------------------------
 
 
-@dataclass
-class _FormPost:
-    """The parts of a request ``payments.idempotency.idempotent`` reads, for a page's form:
-    the token as the key, the form's cleaned values as the body."""
+@dataclass(frozen=True)
+class _Created:
+    """The outcome ``payments.idempotency`` remembers for a form: the object it created."""
 
-    user: User
-    path: str
     data: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-    method: str = "POST"
+    status_code: int = 201
 
 
 @dataclass
@@ -164,27 +156,25 @@ class _Outcome:
 def _once(request: SignedInHttpRequest, form: OneTimeForm, create: Callable[[], Model]) -> _Outcome:
     """Run ``create`` once per showing of ``form``. A service's refusal goes onto the form (and
     frees the token, as the API frees a key whose request failed)."""
-    post = _FormPost(
-        user=request.user,
-        path=request.path,
-        data=form.values(),
-        headers={HEADER: "page:" + form.cleaned_data["token"]},
-    )
-
-    def handler() -> Response:
-        return Response({"id": create().pk}, status=201)
-
     try:
-        response = idempotent(cast(SignedInRequest, post), handler)
+        outcome = run_once(
+            user_id=request.user.pk,
+            key="page:" + form.cleaned_data["token"],
+            endpoint=f"POST {request.path}",
+            request_hash=fingerprint(form.values()),
+            work=lambda: _Created({"id": create().pk}),
+        )
     except RateLimited:
         raise  # the 429 page (marketplace.pages)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _Outcome()
-    if response.status_code == 201:
-        return _Outcome(done_id=response.data["id"])
-    if response.status_code == 409:
+    except StillRunning:
         return _Outcome(running=True)
+    except KeyReused:
+        pass
+    else:
+        return _Outcome(done_id=outcome.data["id"])
     # The same token with other values: a form sent, then changed via "back" and sent again.
     form.add_error(
         None,

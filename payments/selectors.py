@@ -73,14 +73,14 @@ def wallet_releases_this_month(*, user: User, now: datetime | None = None) -> in
 def escrow_balances(*, references: list[str]) -> dict[str, int]:
     """``{"milestone:1": 150000, …}`` for the escrow accounts that exist."""
     accounts = Account.objects.filter(
-        reference__in=[f"escrow:{r}" for r in references]
+        reference__in=[ledger.ESCROW_PREFIX + r for r in references]
     ).values_list("reference", "balance")
-    return {ref.removeprefix("escrow:"): balance for ref, balance in accounts}
+    return {ref.removeprefix(ledger.ESCROW_PREFIX): balance for ref, balance in accounts}
 
 
 def all_escrow_balances() -> dict[str, int]:
     rows = Account.objects.filter(kind=Account.Kind.ESCROW).values_list("reference", "balance")
-    return {ref.removeprefix("escrow:"): balance for ref, balance in rows}
+    return {ref.removeprefix(ledger.ESCROW_PREFIX): balance for ref, balance in rows}
 
 
 def transaction_counts(*, kind: str) -> dict[str, int]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Category, PortfolioItem, Skill, User
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
+from marketplace import admin_base
 from marketplace.admin_actions import (
     Apply,
     action_with_form,
@@ -39,6 +40,7 @@ from marketplace.admin_actions import (
     run_for_each,
     suspension_end_field,
 )
+from marketplace.admin_base import ReadOnlyInline, staff_has
 from marketplace.errors import DomainError, NotFound
 from marketplace.formatting import rupiah
 from marketplace.storage import download_response
@@ -76,11 +78,6 @@ FLAG_LABELS = {
 }
 
 
-def _has(request: HttpRequest, *permissions: str) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perms(permissions))
-
-
 def _flags(kinds: list[str]) -> str:
     return ", ".join(str(FLAG_LABELS.get(kind, kind)) for kind in kinds or [])
 
@@ -97,33 +94,8 @@ def _admin_link(site: admin.AdminSite, obj: models.Model | None, text: object) -
     return format_html('<a href="{}">{}</a>', url, text)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A view-only page: rows change only through services (actions), never through a form."""
-
-    list_per_page = 50
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(admin_base.ReadOnlyAdmin):
+    list_per_page = 50  # the moderators' long lists
 
 
 class RemovedFilter(admin.SimpleListFilter):
@@ -320,7 +292,7 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
         return [("approve_selected", _("Approve")), ("reject_selected", _("Reject…"))]
 
     def has_moderate_gig_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "projects.moderate_gig")
+        return staff_has(request, "projects.moderate_gig")
 
     @admin.display(description=gettext_lazy("client"), ordering="client__username")
     def client_link(self, gig: Gig) -> str:
@@ -517,10 +489,10 @@ class ReportAdmin(ModerationPageMixin, ReadOnlyAdmin):
         ]
 
     def has_resolve_report_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "projects.resolve_report")
+        return staff_has(request, "projects.resolve_report")
 
     def has_suspend_user_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "projects.resolve_report", "accounts.suspend_user")
+        return staff_has(request, "projects.resolve_report", "accounts.suspend_user")
 
     @admin.display(description=gettext_lazy("reported"), ordering="target_type")
     def target(self, report: Report) -> str:
@@ -690,7 +662,7 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         return self.staff_party(request, queues.dispute_console())
 
     def has_resolve_dispute_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "projects.resolve_dispute")
+        return staff_has(request, "projects.resolve_dispute")
 
     @admin.display(description=gettext_lazy("unanswered"), ordering="queue_rank")
     def flag(self, dispute: Dispute) -> str:
@@ -1075,7 +1047,7 @@ class TrustCheckAdmin(ModerationPageMixin, ReadOnlyAdmin):
         return actions
 
     def has_resolve_report_permission(self, request: HttpRequest) -> bool:
-        return _has(request, "projects.resolve_report")
+        return staff_has(request, "projects.resolve_report")
 
     @admin.display(description=gettext_lazy("contract"), ordering="contract_id")
     def contract_link(self, check: TrustCheck) -> str:

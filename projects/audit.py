@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from payments import selectors as payments
+from payments.ledger import ESCROW_PREFIX
 from payments.models import Account, Entry, LedgerTransaction
 from projects import notices
 from projects.models import Milestone
+from projects.models.contracts import escrow_reference
 
 HOLDS_ESCROW = (
     Milestone.Status.FUNDED,
@@ -63,7 +65,7 @@ def ledger_problems() -> list[str]:
     escrow = payments.all_escrow_balances()
     releases = payments.transaction_counts(kind=LedgerTransaction.Kind.RELEASE)
     for pk, status, amount in Milestone.objects.values_list("pk", "status", "amount"):
-        reference = f"milestone:{pk}"
+        reference = escrow_reference(pk)
         expected = amount if status in HOLDS_ESCROW else 0
         held = escrow.pop(reference, 0)
         if held != expected:
@@ -75,7 +77,7 @@ def ledger_problems() -> list[str]:
             problems.append(f"{reference} ({status}) has {released} release transactions")
     for reference, held in escrow.items():
         if held:
-            problems.append(f"escrow:{reference} holds {held} but no milestone matches it")
+            problems.append(f"{ESCROW_PREFIX}{reference} holds {held} but no milestone matches it")
     return problems
 
 

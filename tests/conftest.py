@@ -103,6 +103,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def latest_migrations_after():
+    """For a test that migrates the database back: every later test gets it fully migrated."""
+    yield
+    from tests.migrating import migrate_to_latest
+
+    migrate_to_latest()
+
+
 def english_client() -> APIClient:
     # Tests read messages in English unless they ask for another language; the product's own
     # default for a visitor without a preference is Bahasa Indonesia.

@@ -34,3 +34,12 @@ def class_world(build: Callable[[Group], Any]) -> Any:
             transaction.set_rollback(True)
 
     return matrix_world
+
+
+def body_of(response: Any) -> bytes:
+    """A response's body, streamed (a file download) or not."""
+    if getattr(response, "streaming", False):
+        # The test client closes the file once the stream is consumed; closing the response
+        # again here would fire request_finished and close the test's database connection.
+        return b"".join(response.streaming_content)
+    return response.content

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connection
+from django.db.models import Model
+from psycopg import sql
 
 
 def race(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -32,3 +37,25 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
     return results
+
+
+@contextmanager
+def row_lock(instance: Model) -> Iterator[psycopg.Connection]:
+    """``SELECT … FOR UPDATE`` on the instance's row, in a transaction of a connection of the
+    test's own, held until the block ends (or ``rollback()``)."""
+    db = settings.DATABASES["default"]
+    holder = psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=db["NAME"],
+    )
+    with closing(holder):
+        holder.execute(
+            sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
+                sql.Identifier(instance._meta.db_table)
+            ),
+            [instance.pk],
+        )
+        yield holder

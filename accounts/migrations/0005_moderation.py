@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from marketplace.migration_sql import postgres_only
+
 
 class Migration(migrations.Migration):
 
@@ -84,20 +86,25 @@ class Migration(migrations.Migration):
     ]
 
 
-# On PostgreSQL the database itself refuses to change or delete audit records
-# (marketplace.append_only): the log stays true even against raw SQL.
-def _audit_trigger(forward: bool):
-    from marketplace.append_only import refuse_changes_sql
+# On PostgreSQL the database itself refuses to change or delete audit records: the log stays
+# true even against raw SQL. (The trigger is now declared on the model and installed by
+# django-pgtrigger, accounts 0014, which drops this one; the SQL is kept here as it ran.)
+AUDIT_TRIGGER = """
+CREATE FUNCTION accounts_moderatoraction_refuse_change() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'accounts_moderatoraction rows are append-only (%)', TG_OP
+    USING ERRCODE = 'integrity_constraint_violation';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER accounts_moderatoraction_append_only
+  BEFORE UPDATE OR DELETE ON accounts_moderatoraction
+  FOR EACH ROW EXECUTE FUNCTION accounts_moderatoraction_refuse_change();
+"""
 
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            sql = refuse_changes_sql("accounts_moderatoraction")[0 if forward else 1]
-            schema_editor.execute(sql, params=None)
-
-    return run
+DROP_AUDIT_TRIGGER = """
+DROP TRIGGER IF EXISTS accounts_moderatoraction_append_only ON accounts_moderatoraction;
+DROP FUNCTION IF EXISTS accounts_moderatoraction_refuse_change();
+"""
 
 
-Migration.operations.append(
-    migrations.RunPython(_audit_trigger(True), _audit_trigger(False), elidable=False)
-)
-
+Migration.operations.append(postgres_only(AUDIT_TRIGGER, DROP_AUDIT_TRIGGER))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.append_only import AppendOnlyModel
+from marketplace.append_only import AppendOnlyModel, refuse_changes
 
 
 class ModeratorAction(AppendOnlyModel):
@@ -52,6 +52,7 @@ class ModeratorAction(AppendOnlyModel):
             models.Index(fields=["target_type", "target_id"]),
             models.Index(fields=["moderator", "created_at"]),
         ]
+        triggers = [refuse_changes("audit")]
 
     def __str__(self) -> str:
         return f"{self.moderator_id} {self.action} {self.target_type}:{self.target_id}"

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Triggers declared in models' Meta.triggers, installed by migrations (PostgreSQL only).
+    "pgtrigger",
     "marketplace",
     "accounts",
     "payments",

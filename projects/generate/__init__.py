@@ -48,7 +48,7 @@ unfunded contracts and reveals of reviews of that day are left undone, so every 
 day's work right after loading. Everything people do (bids, awards, funding, deliveries,
 approvals, reviews) runs up to ``now``.
 
-The gig ``search_vector`` is filled by its PostgreSQL trigger (migration 0003) as each row is
+The gig ``search_vector`` is filled by its PostgreSQL trigger (``Gig.Meta.triggers``) as each row is
 copied: COPY fires row triggers. On SQLite it stays empty, as everywhere on SQLite.
 """
 

@@ -22,7 +22,7 @@ from django.core.management.color import no_style
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-# Columns the database fills itself: the gig's search vector, by trigger (migration 0003).
+# Columns the database fills itself: the gig's search vector, by trigger (``Gig.Meta.triggers``).
 DATABASE_FILLED = {"search_vector"}
 
 

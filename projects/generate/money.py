@@ -25,6 +25,7 @@ from payments.fees import platform_fee
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
 from projects.generate.load import Loader
 from projects.generate.market import MoneyTrail
+from projects.models.contracts import escrow_reference
 
 FUND, RELEASE, REFUND, RESOLVE = range(4)
 K = LedgerTransaction.Kind
@@ -154,7 +155,7 @@ class Ledger:
             self._withdrawals_until(moment)
             milestone_id = trail.milestone_ids[index]
             amount, client = trail.amounts[index], trail.clients[index]
-            reference = f"milestone:{milestone_id}"
+            reference = escrow_reference(milestone_id)
             if kind == FUND:
                 wallet = self._wallet(client, moment)
                 if self.delta[wallet] < amount:

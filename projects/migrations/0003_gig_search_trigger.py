@@ -6,7 +6,7 @@ migration does nothing: the search selector falls back to substring matching the
 
 from django.db import migrations
 
-FORWARD = """
+TRIGGER = """
 CREATE FUNCTION projects_gig_search_vector() RETURNS trigger AS $$
 BEGIN
   NEW.search_vector :=
@@ -19,7 +19,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER projects_gig_search_vector_update
   BEFORE INSERT OR UPDATE OF title, description ON projects_gig
   FOR EACH ROW EXECUTE FUNCTION projects_gig_search_vector();
+"""
 
+FORWARD = TRIGGER + """
 UPDATE projects_gig SET title = title;
 
 CREATE INDEX gig_search_vector_gin ON projects_gig USING gin (search_vector);

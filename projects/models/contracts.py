@@ -80,6 +80,12 @@ class Contract(models.Model):
         return f"Contract {self.pk} for gig {self.gig_id}"
 
 
+def escrow_reference(milestone_id: int) -> str:
+    """What the ledger holds a milestone's escrow for (``payments.ledger.escrow``): payments
+    knows nothing of milestones, only this reference."""
+    return f"milestone:{milestone_id}"
+
+
 class Milestone(models.Model):
     """A part of the contract's work and the money held in escrow for it."""
 

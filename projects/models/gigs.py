@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -24,6 +25,23 @@ BROWSABLE = models.Q(status="open", visibility="public", hidden_at__isnull=True)
 def taking_bids(now: datetime) -> models.Q:
     """Gigs that take bids at ``now``: ``Gig.takes_bids`` as a query."""
     return models.Q(status="open", bidding_deadline__gt=now)
+
+
+# Full-text search on PostgreSQL: the database (rather than the ORM) fills ``search_vector``, so
+# bulk loads, COPY and raw SQL keep it right too; titles weigh more than descriptions. A GIN index
+# (migration 0003) serves ``@@`` queries. SQLite has no trigger: the search selector falls back
+# to substring matching there.
+SEARCH_VECTOR_TRIGGER = pgtrigger.Trigger(
+    name="search_vector",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.UpdateOf("title", "description"),
+    func="""
+    NEW.search_vector :=
+      setweight(to_tsvector('indonesian', coalesce(NEW.title, '')), 'A') ||
+      setweight(to_tsvector('indonesian', coalesce(NEW.description, '')), 'B');
+    RETURN NEW;
+    """,
+)
 
 
 class Gig(models.Model):
@@ -88,7 +106,7 @@ class Gig(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # The bidding timer's progress (projects.services.timers): which notice went out last.
     bidding_notice_stage = models.PositiveSmallIntegerField(default=0)
-    # Kept up to date by a PostgreSQL trigger (migration 0003); NULL on SQLite.
+    # Kept up to date by a PostgreSQL trigger (``SEARCH_VECTOR_TRIGGER``); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # Hidden from everyone but its client and moderators, never deleted: removed by a moderator
     # after a report, or while its client is suspended (lifting the suspension shows it again).
@@ -135,6 +153,7 @@ class Gig(models.Model):
                 name="gig_delivery_after_bidding",
             ),
         ]
+        triggers = [SEARCH_VECTOR_TRIGGER]
 
     def __str__(self) -> str:
         return self.title

@@ -11,6 +11,7 @@ become the 404 and 403 pages (``marketplace.pages.DomainErrorPagesMiddleware``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -24,7 +25,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.masking import shown
@@ -305,52 +308,38 @@ def gig_cancel(request: HttpRequest, gig_id: int) -> HttpResponse:
 # --- bid buttons ----------------------------------------------------------------------------------
 
 
-def _bid_action(
-    request: SignedInHttpRequest, bid_id: int, action: Any, success: str, anchor: str
-) -> HttpResponse:
-    """A bid's transition by its button: a message, then back to the gig page."""
-    try:
-        bid = action(bid_id=bid_id, actor=request.user)
-    except PAGE_ERRORS:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        bid = bid_selectors.bid_get(bid_id=bid_id, user=request.user)
-    else:
-        messages.success(request, success)
-    return redirect(reverse("gig-detail", args=[bid.gig_id]) + anchor)
+def _bid_button(action: Any, success: Promise, anchor: str) -> Callable[..., HttpResponse]:
+    """The page view of a bid's transition by its button: a message, then back to the gig page
+    at ``anchor`` (``{bid_id}`` is filled in)."""
+
+    @login_required
+    @require_POST
+    def view(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
+        try:
+            bid = action(bid_id=bid_id, actor=request.user)
+        except PAGE_ERRORS:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            bid = bid_selectors.bid_get(bid_id=bid_id, user=request.user)
+        else:
+            messages.success(request, str(success))
+        return redirect(reverse("gig-detail", args=[bid.gig_id]) + anchor.format(bid_id=bid_id))
+
+    return view
 
 
-@login_required
-@require_POST
-def bid_withdraw(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
-    return _bid_action(
-        request, bid_id, bid_services.bid_withdraw, _("Your bid is withdrawn."), "#my-bid"
-    )
-
-
-@login_required
-@require_POST
-def bid_shortlist(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
-    return _bid_action(
-        request,
-        bid_id,
-        bid_services.bid_shortlist,
-        _("Bid shortlisted; the freelancer has been told."),
-        f"#bid-{bid_id}",
-    )
-
-
-@login_required
-@require_POST
-def bid_reject(request: SignedInHttpRequest, bid_id: int) -> HttpResponse:
-    return _bid_action(
-        request,
-        bid_id,
-        bid_services.bid_reject,
-        _("Bid declined; the freelancer has been told."),
-        "#bids",
-    )
+bid_withdraw = _bid_button(
+    bid_services.bid_withdraw, gettext_lazy("Your bid is withdrawn."), "#my-bid"
+)
+bid_shortlist = _bid_button(
+    bid_services.bid_shortlist,
+    gettext_lazy("Bid shortlisted; the freelancer has been told."),
+    "#bid-{bid_id}",
+)
+bid_reject = _bid_button(
+    bid_services.bid_reject, gettext_lazy("Bid declined; the freelancer has been told."), "#bids"
+)
 
 
 @login_required

@@ -76,7 +76,7 @@ def gig_get(*, gig_id: int, user: Visitor) -> Gig:
 
 def _text_filter(queryset: QuerySet[Gig], text: str) -> QuerySet[Gig]:
     if connection.vendor == "postgresql":
-        # The stored vector (migration 0003) through its GIN index, with Indonesian stemming.
+        # The stored vector (Gig.Meta.triggers) through its GIN index, with Indonesian stemming.
         query = SearchQuery(text, config="indonesian", search_type="websearch")
         return queryset.filter(search_vector=query)
     # SQLite, for development and the demo: every word must appear in the title or description.

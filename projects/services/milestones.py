@@ -41,6 +41,7 @@ from projects.models import (
     ReputationEvent,
     RevisionRequest,
 )
+from projects.models.contracts import escrow_reference
 from projects.services import reputation
 from projects.services.contracts import contract_note_first_response
 from projects.services.gigs import ensure_not_suspended
@@ -49,10 +50,6 @@ M = Milestone.Status
 M_FAULT = Milestone.Fault
 SETTLED = (M.RELEASED, M.RESOLVED, M.CANCELLED)
 DISPUTABLE = (M.FUNDED, M.SUBMITTED, M.REVISION_REQUESTED)
-
-
-def escrow_reference(milestone: Milestone) -> str:
-    return f"milestone:{milestone.pk}"
 
 
 def _lock(milestone_id: int, actor: User | None) -> tuple[Contract, Milestone]:
@@ -214,7 +211,9 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
         raise Conflict(_("This contract is closed."), code="invalid_state")
     ensure_transition(milestone, M.FUNDED)
     payments.escrow_fund(
-        reference=escrow_reference(milestone), payer_id=contract.client_id, amount=milestone.amount
+        reference=escrow_reference(milestone.pk),
+        payer_id=contract.client_id,
+        amount=milestone.amount,
     )
     milestone.status, milestone.funded_at = M.FUNDED, timezone.now()
     # Work starts when the money is in escrow: a milestone funded late still leaves the
@@ -319,7 +318,7 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
 def _release(contract: Contract, milestone: Milestone, *, by_system: bool = False) -> Milestone:
     ensure_transition(milestone, M.RELEASED)
     payments.escrow_release(
-        reference=escrow_reference(milestone),
+        reference=escrow_reference(milestone.pk),
         payer_id=contract.client_id,
         payee_id=contract.freelancer_id,
         amount=milestone.amount,
@@ -407,7 +406,7 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
                 code="not_overdue",
             )
         payments.escrow_refund(
-            reference=escrow_reference(milestone),
+            reference=escrow_reference(milestone.pk),
             payer_id=contract.client_id,
             amount=milestone.amount,
         )
@@ -462,7 +461,7 @@ def milestone_resolve(
         return milestone
     ensure_transition(milestone, M.RESOLVED)
     payments.escrow_split(
-        reference=escrow_reference(milestone),
+        reference=escrow_reference(milestone.pk),
         payer_id=contract.client_id,
         payee_id=contract.freelancer_id,
         amount=milestone.amount,

@@ -50,6 +50,7 @@ def test_accounts_migrations_depend_on_no_app_above_it():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_a_database_from_before_migrates_forward_keeping_every_row():
     apps = migrate(BEFORE)
     # What such a database has: the contract column a foreign key to projects' contracts.

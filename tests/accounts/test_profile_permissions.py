@@ -69,7 +69,7 @@ from accounts.services import (
 from accounts.services.portfolio import portfolio_image_process
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for, english_client
-from tests.matrix import class_world, moderators_group
+from tests.matrix import body_of, class_world, moderators_group
 from tests.projects.factories import CategoryFactory, SkillFactory
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
@@ -290,14 +290,6 @@ def snapshot() -> dict[str, list[Any]]:
         "reputation_changes": list(ReputationChange.objects.order_by("pk").values_list("pk")),
         "mail": [(message.to, message.subject) for message in mail.outbox],
     }
-
-
-def body_of(response: Any) -> bytes:
-    if getattr(response, "streaming", False):
-        # The test client closes the file once the stream is consumed; closing the response
-        # again would fire request_finished and close the test's database connection.
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 # --- the matrix -----------------------------------------------------------------------------

@@ -43,3 +43,15 @@ def admin_client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def as_role(roles, admin_client_for):
+    """A signed-in admin client for a role (or a user), reading the admin in English."""
+
+    def make(role):
+        client = admin_client_for(roles[role] if isinstance(role, str) else role)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make

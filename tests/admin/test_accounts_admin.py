@@ -12,6 +12,8 @@ from accounts.models import ModeratorAction, Notification, Suspension, User
 from projects.models import Bid, Gig
 from projects.services.suspensions import suspension_create
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import act_with_form as act
+from tests.admin.helpers import assert_refused, offered_actions
 from tests.projects.factories import BidFactory, GigFactory
 
 A = ModeratorAction.Action
@@ -20,36 +22,10 @@ MODERATING = {"moderator", "superuser"}
 USERS = "/admin/accounts/user/"
 SUSPENSIONS = "/admin/accounts/suspension/"
 SUSPENSION_ADD = "/admin/accounts/suspension/add/"
-LOGIN = "/admin/login/"
 
 
 def audit() -> Counter:
     return Counter(ModeratorAction.objects.values_list("action", "target_type", "target_id"))
-
-
-def act(client, url: str, action: str, objects, **form):
-    """An admin action as the browser sends it: the selection, and the action's form."""
-    data = {"action": action, "_selected_action": [obj.pk for obj in objects], **form}
-    if form:
-        data["apply"] = "1"
-    else:
-        data["index"] = "0"
-    return client.post(url, data)
-
-
-def offered_actions(response) -> set[str]:
-    action_form = response.context["action_form"]
-    if action_form is None:
-        return set()
-    return {name for name, _label in action_form.fields["action"].choices if name}
-
-
-def assert_refused(response, role: str) -> None:
-    if role == "ordinary":
-        assert response.status_code == 302
-        assert response["Location"].startswith(LOGIN)
-    else:
-        assert response.status_code == 403
 
 
 def staff_with(*permissions: str) -> User:

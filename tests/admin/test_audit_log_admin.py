@@ -8,11 +8,11 @@ from accounts.models import ModeratorAction
 from accounts.services import audit_record
 from payments.models import IdempotencyRecord
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import assert_refused
 
 ROLES = ["moderator", "finance", "plain_staff", "superuser", "ordinary"]
 READERS = {"moderator", "finance", "superuser"}
 LOG = "/admin/accounts/moderatoraction/"
-LOGIN = "/admin/login/"
 
 
 @pytest.fixture
@@ -33,14 +33,6 @@ def snapshot(record) -> tuple:
             "moderator_id", "action", "target_type", "target_id", "target_repr", "reason", "details"
         )
     )
-
-
-def assert_refused(response, role: str) -> None:
-    if role == "ordinary":
-        assert response.status_code == 302
-        assert response["Location"].startswith(LOGIN)
-    else:
-        assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", ROLES)

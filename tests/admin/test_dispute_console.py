@@ -17,6 +17,7 @@ from projects.selectors.moderation import dispute_console, dispute_timeline
 from projects.services import milestones as services
 from projects.services.contracts import message_post
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import assert_sent_to_login
 from tests.projects.factories import ContractFactory, top_up
 from tests.samples import PDF
 
@@ -24,7 +25,6 @@ A = ModeratorAction.Action
 ROLES = ["moderator", "plain_staff", "superuser", "ordinary"]
 ALLOWED = {"moderator", "superuser"}
 CHANGELIST = "/admin/projects/dispute/"
-LOGIN = "/admin/login/"
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
 
 
@@ -67,23 +67,6 @@ def books(dispute: Dispute) -> dict[str, int]:
 
 def resolve(client, dispute: Dispute, **form):
     return client.post(f"{CHANGELIST}{dispute.pk}/change/", form)
-
-
-def assert_sent_to_login(response) -> None:
-    assert response.status_code == 302
-    assert response["Location"].startswith(LOGIN)
-
-
-@pytest.fixture
-def as_role(roles, admin_client_for):
-    """A signed-in admin client for a role, reading the admin in English."""
-
-    def make(role: str):
-        client = admin_client_for(roles[role])
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -13,13 +13,13 @@ from accounts.models import ModeratorAction, Notification
 from projects.models import ContactHit, Gig, Report
 from projects.selectors.moderation import gig_moderation_queue
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import assert_sent_to_login
 from tests.projects.factories import CategoryFactory, GigFactory
 
 A = ModeratorAction.Action
 ROLES = ["moderator", "plain_staff", "superuser", "ordinary"]
 ALLOWED = {"moderator", "superuser"}
 CHANGELIST = "/admin/projects/gig/"
-LOGIN = "/admin/login/"
 
 
 def pending(**kwargs) -> Gig:
@@ -38,23 +38,6 @@ def act(client, action: str, gigs, **form):
     return client.post(
         CHANGELIST, {"action": action, "_selected_action": [g.pk for g in gigs], **form}
     )
-
-
-def assert_sent_to_login(response) -> None:
-    assert response.status_code == 302
-    assert response["Location"].startswith(LOGIN)
-
-
-@pytest.fixture
-def as_role(roles, admin_client_for):
-    """A signed-in admin client for a role, reading the admin in English."""
-
-    def make(role: str):
-        client = admin_client_for(roles[role] if isinstance(role, str) else role)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from accounts.models import ModeratorAction, Notification, User
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
 from payments.services import withdrawal_request
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import act_with_form, assert_refused, offered_actions
 from tests.projects.factories import top_up
 
 A = ModeratorAction.Action
 ROLES = ["moderator", "finance", "plain_staff", "superuser", "ordinary"]
 FINANCE = {"finance", "superuser"}
 WITHDRAWALS = "/admin/payments/withdrawal/"
-LOGIN = "/admin/login/"
 
 
 def request_withdrawal(user=None, amount: int = 100_000) -> Withdrawal:
@@ -45,27 +45,7 @@ def ledger_rows() -> tuple[int, int]:
 
 
 def act(client, action: str, objects, **form):
-    data = {"action": action, "_selected_action": [obj.pk for obj in objects], **form}
-    if form:
-        data["apply"] = "1"
-    else:
-        data["index"] = "0"
-    return client.post(WITHDRAWALS, data)
-
-
-def offered_actions(response) -> set[str]:
-    action_form = response.context["action_form"]
-    if action_form is None:
-        return set()
-    return {name for name, _label in action_form.fields["action"].choices if name}
-
-
-def assert_refused(response, role: str) -> None:
-    if role == "ordinary":
-        assert response.status_code == 302
-        assert response["Location"].startswith(LOGIN)
-    else:
-        assert response.status_code == 403
+    return act_with_form(client, WITHDRAWALS, action, objects, **form)
 
 
 # --- pages by role ----------------------------------------------------------------------------

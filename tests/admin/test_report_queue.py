@@ -12,6 +12,7 @@ from projects.models import ContractMessage, Gig, Report
 from projects.selectors.moderation import report_queue
 from projects.services.reports import report_create, report_raise_automatically
 from tests.accounts.factories import UserFactory
+from tests.admin.helpers import assert_sent_to_login
 from tests.projects.factories import ContractMessageFactory, GigFactory
 
 A = ModeratorAction.Action
@@ -19,7 +20,6 @@ OUTCOME = Report.Outcome
 ROLES = ["moderator", "plain_staff", "superuser", "ordinary"]
 ALLOWED = {"moderator", "superuser"}
 CHANGELIST = "/admin/projects/report/"
-LOGIN = "/admin/login/"
 
 
 @pytest.fixture
@@ -45,23 +45,6 @@ def states(reports) -> list[tuple[str, str]]:
 
 def audit() -> Counter:
     return Counter(ModeratorAction.objects.values_list("action", "target_type", "target_id"))
-
-
-def assert_sent_to_login(response) -> None:
-    assert response.status_code == 302
-    assert response["Location"].startswith(LOGIN)
-
-
-@pytest.fixture
-def as_role(roles, admin_client_for):
-    """A signed-in admin client for a role, reading the admin in English."""
-
-    def make(role: str):
-        client = admin_client_for(roles[role] if isinstance(role, str) else role)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
 
 
 # Per action: the form to send, the outcome, and the audit records one resolution writes.

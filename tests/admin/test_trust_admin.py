@@ -8,10 +8,10 @@ from accounts.models import ModeratorAction
 from accounts.services import sign_in_record
 from projects.models import TrustCheck
 from projects.services.trust import trust_check_contract
+from tests.admin.helpers import LOGIN
 from tests.projects.factories import ContractFactory
 
 QUEUE = "/admin/projects/trustcheck/"
-LOGIN = "/admin/login/"
 HOME = "203.0.113.7"
 
 
@@ -24,16 +24,6 @@ def held(db):
     check = trust_check_contract(contract_id=contract.pk)
     assert check.status == TrustCheck.Status.HELD
     return contract
-
-
-@pytest.fixture
-def as_role(roles, admin_client_for):
-    def make(role: str):
-        client = admin_client_for(roles[role])
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
 
 
 PAGES = [

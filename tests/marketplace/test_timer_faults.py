@@ -19,7 +19,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +30,6 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from psycopg import sql
 
 from accounts.models import Notification
 from payments.models import Account, LedgerTransaction
@@ -46,6 +45,7 @@ from tests.marketplace.processes import (
     sent_emails,
 )
 from tests.projects.factories import ContractFactory, top_up
+from tests.races import row_lock
 
 pytestmark = [
     pytest.mark.redis,
@@ -179,21 +179,8 @@ def escrow_row_lock(milestone: Milestone) -> Iterator[psycopg.Connection]:
     The ledger accounts are the last rows a release locks, as it posts its entries: a release
     that meets this lock has already locked the gig, the contract and the milestone in its
     transaction (a sweep passes a row whose gig or contract is held, so it must be this one)."""
-    db = settings.DATABASES["default"]
-    holder = psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
-    )
-    with closing(holder):
-        holder.execute(
-            sql.SQL("SELECT id FROM {} WHERE reference = %s FOR UPDATE").format(
-                sql.Identifier(Account._meta.db_table)
-            ),
-            [f"escrow:milestone:{milestone.pk}"],
-        )
+    escrow = Account.objects.get(reference=f"escrow:milestone:{milestone.pk}")
+    with row_lock(escrow) as holder:
         yield holder
 
 

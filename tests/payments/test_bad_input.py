@@ -26,6 +26,7 @@ from payments.models import (
 from projects.models import Contract, Delivery, Dispute, Milestone
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
+from tests.bad_input import REMOVE, apply, assert_refused, cases
 from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory, top_up
 
@@ -63,42 +64,6 @@ def snapshot() -> dict:
         "disputes": list(Dispute.objects.order_by("pk").values()),
         "notices": Notification.objects.count(),
     }
-
-
-def assert_refused(response, status: int, code: str, fields: dict, message: str | None = None):
-    body = response.json()
-    assert response.status_code == status, body
-    assert set(body) == {"code", "message", "fields"}
-    assert body["code"] == code
-    assert body["fields"] == fields
-    if message is None:  # the serializer's wording: the one field and its problem, or a list
-        if len(fields) == 1:
-            [(name, messages)] = fields.items()
-            message = f"{name}: {messages[0]}"
-        else:
-            message = f"Check these fields: {', '.join(fields)}."
-    assert body["message"] == message
-
-
-def cases(table):
-    """(id, body changes, fields[, message]) rows as parameters; no message: the serializer's."""
-    return [
-        pytest.param(changes, fields, rest[0] if rest else None, id=case_id)
-        for case_id, changes, fields, *rest in table
-    ]
-
-
-REMOVE = object()
-
-
-def apply(base: dict, changes: dict) -> dict:
-    body = dict(base)
-    for key, value in changes.items():
-        if value is REMOVE:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
 
 
 def headers(keyed: bool) -> dict:

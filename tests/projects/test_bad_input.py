@@ -22,6 +22,7 @@ from projects.models import (
     Milestone,
 )
 from tests.accounts.factories import UserFactory
+from tests.bad_input import REMOVE, apply, assert_refused, cases
 from tests.conftest import client_for
 from tests.projects.factories import (
     BidFactory,
@@ -32,7 +33,6 @@ from tests.projects.factories import (
 )
 
 MAX = settings.GIG_MAX_BUDGET
-REMOVE = object()  # a change that leaves the key out of the body
 
 AT_LEAST_1 = "Ensure this value is greater than or equal to 1."
 AT_MOST_MAX = f"Ensure this value is less than or equal to {MAX}."
@@ -69,33 +69,8 @@ def snapshot() -> dict:
     }
 
 
-def assert_refused(response, status: int, code: str, fields: dict, message: str | None = None):
-    body = response.json()
-    assert response.status_code == status, body
-    assert set(body) == {"code", "message", "fields"}
-    assert body["code"] == code
-    assert body["fields"] == fields
-    if message is None:  # the serializer's wording: the one field and its problem, or a list
-        if len(fields) == 1:
-            [(name, messages)] = fields.items()
-            message = f"{name}: {messages[0]}"
-        else:
-            message = f"Check these fields: {', '.join(fields)}."
-    assert body["message"] == message
-
-
 def iso(delta: timedelta) -> str:
     return (timezone.now() + delta).isoformat()
-
-
-def apply(base: dict, changes: dict) -> dict:
-    body = dict(base)
-    for key, value in changes.items():
-        if value is REMOVE:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
 
 
 @pytest.fixture
@@ -307,14 +282,6 @@ CREATE_ONLY_CASES = [
 
 def changes_for(changes, ctx) -> dict:
     return changes(ctx) if callable(changes) else changes
-
-
-def cases(table):
-    """(id, changes, fields[, message]) rows as parameters; no message: the serializer's."""
-    return [
-        pytest.param(changes, fields, rest[0] if rest else None, id=case_id)
-        for case_id, changes, fields, *rest in table
-    ]
 
 
 @pytest.mark.parametrize("publish", [False, True], ids=["draft", "publish"])

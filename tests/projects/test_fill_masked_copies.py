@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from marketplace.contact_filter import MASK, mask_contacts
+from tests.migrating import migrate
 
 BEFORE = [("projects", "0014_masked_copies"), ("accounts", "0012_masked_copies")]
 AFTER = [("projects", "0015_fill_masked_copies"), ("accounts", "0013_fill_masked_copies")]
@@ -23,14 +22,8 @@ EMAIL_TEXT = "Kirim brief ke budi.desain@gmail.com ya."
 CLEAN_TEXT = "Logo sederhana warna pastel, tiga konsep."
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_the_migrations_fill_the_masked_copies_of_existing_rows():
     apps = migrate(BEFORE)
     User = apps.get_model("accounts", "User")

@@ -113,7 +113,7 @@ from projects.services.contracts import contract_portfolio_permission, milestone
 from projects.services.reputation import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
-from tests.matrix import class_world, moderators_group
+from tests.matrix import body_of, class_world, moderators_group
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
@@ -657,14 +657,6 @@ def money_snapshot() -> dict[str, list[Any]]:
             IdempotencyRecord.objects.order_by("pk").values_list("pk", "response_status")
         ),
     }
-
-
-def body_of(response: Any) -> bytes:
-    if getattr(response, "streaming", False):
-        # The test client closes the file once the stream is consumed; closing the response
-        # again here would fire request_finished and close the test's database connection.
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 # --- the matrix -----------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import FreelancerProfile, ReputationChange
 from projects.models import Contract, Review
-from projects.services import milestones as milestone_services
 from tests.conftest import client_for
-from tests.projects.factories import ContractFactory, top_up
+from tests.contracts import complete
+from tests.projects.factories import ContractFactory
 
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 
@@ -19,18 +19,7 @@ START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 @pytest.fixture
 def completed(db, time_machine):
     time_machine.move_to(START, tick=False)
-    contract = ContractFactory(bid__amount=120_000)
-    top_up(contract.client, 200_000)
-    milestone = contract.milestones.get()
-    milestone_services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
-    time_machine.move_to(START + timedelta(hours=5), tick=False)
-    milestone_services.milestone_submit(
-        milestone_id=milestone.pk, actor=contract.freelancer, note="Selesai, silakan dicek."
-    )
-    time_machine.move_to(START + timedelta(hours=8), tick=False)
-    milestone_services.milestone_release(milestone_id=milestone.pk, actor=contract.client)
-    contract.refresh_from_db()
-    return contract
+    return complete(ContractFactory(bid__amount=120_000), time_machine)
 
 
 def review(user, contract, stars=5, comment="Mantap, cepat dan rapi."):

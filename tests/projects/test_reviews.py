@@ -16,6 +16,7 @@ from projects.services.reviews import reviews_reveal_due
 from projects.tasks import reveal_due_reviews
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
+from tests.contracts import complete
 from tests.projects.factories import ContractFactory, top_up
 from tests.races import race as run_race
 
@@ -25,21 +26,6 @@ START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 RELEASED_AT = START + timedelta(hours=8)
 CLOSES_AT = RELEASED_AT + timedelta(days=14)
 GOOD = {"quality": 5, "communication": 4, "value": 5, "comment": "Mantap, cepat dan rapi."}
-
-
-def complete(contract: Contract, time_machine) -> Contract:
-    """Fund, deliver and release the contract's one milestone: a completed, paid contract."""
-    top_up(contract.client, 200_000)
-    milestone = contract.milestones.get()
-    milestone_services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
-    time_machine.move_to(START + timedelta(hours=5), tick=False)
-    milestone_services.milestone_submit(
-        milestone_id=milestone.pk, actor=contract.freelancer, note="Selesai, silakan dicek."
-    )
-    time_machine.move_to(RELEASED_AT, tick=False)
-    milestone_services.milestone_release(milestone_id=milestone.pk, actor=contract.client)
-    contract.refresh_from_db()
-    return contract
 
 
 @pytest.fixture

@@ -9,18 +9,13 @@ rows meanwhile, and comes back to the skipped one on its next run — which then
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from datetime import timedelta
 
-import psycopg
 import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
-from psycopg import sql
 
 from accounts.models import Notification
 from payments.models import Account, LedgerTransaction
@@ -30,33 +25,12 @@ from projects.services import milestones as services
 from projects.tasks import sweep_auto_release, sweep_bidding_deadlines, sweep_unfunded_contracts
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import ContractFactory, GigFactory, top_up
+from tests.races import row_lock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 M = Milestone.Status
 AMOUNT = 120_000
-
-
-@contextmanager
-def row_lock(instance: Model) -> Iterator[psycopg.Connection]:
-    """``SELECT … FOR UPDATE`` on the instance's row, in a transaction of a connection of the
-    test's own, held until the block ends (or ``rollback()``)."""
-    db = settings.DATABASES["default"]
-    holder = psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
-    )
-    with closing(holder):
-        holder.execute(
-            sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
-                sql.Identifier(instance._meta.db_table)
-            ),
-            [instance.pk],
-        )
-        yield holder
 
 
 def no_lock_waiters() -> bool:

@@ -16,11 +16,11 @@ from accounts.services import fingerprint, sign_in_record
 from accounts.staff_policy import StaffIsParty
 from payments.services import withdrawal_request
 from projects.models import Review, TrustCheck
-from projects.services import milestones as milestone_services
 from projects.services.reputation import reputation_recalculate_all
 from projects.services.trust import trust_check_clear, trust_check_confirm, trust_checks_recent
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for
+from tests.contracts import complete
 from tests.projects.factories import ContractFactory, top_up
 
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
@@ -32,18 +32,7 @@ ELSEWHERE = "198.51.100.20"
 def completed(db, time_machine):
     """A paid, completed Rp 120.000 contract (nobody reviewed yet)."""
     time_machine.move_to(START, tick=False)
-    contract = ContractFactory(bid__amount=120_000)
-    top_up(contract.client, 200_000)
-    milestone = contract.milestones.get()
-    milestone_services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
-    time_machine.move_to(START + timedelta(hours=5), tick=False)
-    milestone_services.milestone_submit(
-        milestone_id=milestone.pk, actor=contract.freelancer, note="Selesai."
-    )
-    time_machine.move_to(START + timedelta(hours=8), tick=False)
-    milestone_services.milestone_release(milestone_id=milestone.pk, actor=contract.client)
-    contract.refresh_from_db()
-    return contract
+    return complete(ContractFactory(bid__amount=120_000), time_machine, note="Selesai.")
 
 
 @pytest.fixture
