@@ -277,7 +277,7 @@ def test_the_freelancer_cannot_fund(contract):
 
 def test_a_form_posted_without_the_csrf_token_is_refused(contract):
     milestone = only(contract)
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     client.force_login(contract.client)
 
     response = client.post(f"/milestones/{milestone.pk}/fund/")
