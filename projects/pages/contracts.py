@@ -43,7 +43,6 @@ from marketplace.errors import (
 )
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
-from marketplace.timing import days
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
@@ -149,13 +148,6 @@ def due_countdown(milestone: Milestone, now: datetime) -> Countdown:
     return countdown(
         milestone.due_at, now, future=_("due in %(duration)s"), past=_("overdue by %(duration)s")
     )
-
-
-def auto_release_at(milestone: Milestone) -> datetime | None:
-    """When a submitted milestone is released if the client does nothing (timer days)."""
-    if milestone.status != M.SUBMITTED or milestone.submitted_at is None:
-        return None
-    return milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS)
 
 
 # --- which actions the viewer is offered ----------------------------------------------------
@@ -364,7 +356,7 @@ def _milestone_view(
     failed: Failed | None,
 ) -> MilestoneView:
     open_work = milestone.status in (M.PENDING, M.FUNDED, M.REVISION_REQUESTED)
-    release_at = auto_release_at(milestone)
+    release_at = milestone.auto_release_at
     view = MilestoneView(
         milestone=milestone,
         pill=MILESTONE_PILLS.get(milestone.status, ""),

@@ -25,7 +25,6 @@ from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
-from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from payments import services as payments
@@ -368,10 +367,8 @@ def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     if locked is None:
         return None
     contract, milestone = locked
-    due = milestone.submitted_at and (
-        milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS) <= timezone.now()
-    )
-    if milestone.status != M.SUBMITTED or not due:
+    release_at = milestone.auto_release_at
+    if release_at is None or release_at > timezone.now():
         return None
     return _release(contract, milestone, by_system=True)
 
