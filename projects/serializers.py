@@ -226,8 +226,14 @@ class GigSerializer(GigListSerializer):
 
 
 class GigWriteSerializer(StrictSerializer):
-    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=5)
-    description = serializers.CharField(max_length=5000, min_length=20)
+    title = serializers.CharField(
+        validators=[validate_single_line],
+        max_length=Gig.TITLE_MAX_LENGTH,
+        min_length=Gig.TITLE_MIN_LENGTH,
+    )
+    description = serializers.CharField(
+        max_length=Gig.DESCRIPTION_MAX_LENGTH, min_length=Gig.DESCRIPTION_MIN_LENGTH
+    )
     category = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="Category id.")
     skills = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_INT),
@@ -337,13 +343,19 @@ class BidWriteSerializer(StrictSerializer):
         max_value=settings.GIG_MAX_BUDGET,
         help_text="Whole rupiah, at least the category's minimum price.",
     )
-    delivery_days = serializers.IntegerField(min_value=1, max_value=90)
-    cover_letter = serializers.CharField(min_length=20, max_length=3000)
-    revisions_included = serializers.IntegerField(min_value=0, max_value=10, default=2)
+    delivery_days = serializers.IntegerField(
+        min_value=Bid.DELIVERY_DAYS_MIN, max_value=Bid.DELIVERY_DAYS_MAX
+    )
+    cover_letter = serializers.CharField(
+        min_length=Bid.COVER_LETTER_MIN_LENGTH, max_length=Bid.COVER_LETTER_MAX_LENGTH
+    )
+    revisions_included = serializers.IntegerField(
+        min_value=0, max_value=Bid.REVISIONS_MAX, default=Bid.REVISIONS_DEFAULT
+    )
 
 
 class BidUpdateSerializer(BidWriteSerializer):
-    revisions_included = serializers.IntegerField(min_value=0, max_value=10)
+    revisions_included = serializers.IntegerField(min_value=0, max_value=Bid.REVISIONS_MAX)
 
 
 class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
@@ -420,7 +432,9 @@ class DeliverySerializer(serializers.Serializer):
 
 
 class MilestonePartSerializer(StrictSerializer):
-    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=1)
+    title = serializers.CharField(
+        validators=[validate_single_line], max_length=Milestone.TITLE_MAX_LENGTH, min_length=1
+    )
     amount = serializers.IntegerField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
     due_at = serializers.DateTimeField()
 

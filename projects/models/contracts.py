@@ -127,7 +127,10 @@ class Milestone(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
     position = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=120, validators=[validate_single_line])
+    # At most a gig's title: a contract's first milestone is named after its gig.
+    TITLE_MAX_LENGTH = Gig.TITLE_MAX_LENGTH
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, validators=[validate_single_line])
     # The client writes milestone titles (or the gig's title is copied) before any is funded.
     title_masked = MaskedCopyField(of="title", author="contract.client_id")
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah
