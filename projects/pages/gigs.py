@@ -38,6 +38,7 @@ from projects import selectors
 from projects.content_filter import CONTACT_KINDS
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, BrowseForm, GigForm, InviteForm
+from projects.policies.gigs import is_gig_client, rejection_reason_shown
 from projects.selectors import bids as bid_selectors
 from projects.selectors import gigs as gig_selectors
 from projects.services import bids as bid_services
@@ -172,13 +173,14 @@ def _render_detail(
     user = request.user
     gig = gig_selectors.gig_get(gig_id=gig_id, user=user)
     shown = _gig_shown(gig, user)
-    is_owner = user.is_authenticated and gig.client_id == user.pk
+    is_owner = is_gig_client(gig, user)
     bidding_open = gig.takes_bids
     url = request.build_absolute_uri(reverse("gig-detail", args=[gig.pk]))
     context: dict[str, Any] = {
         "gig": gig,
         "shown": shown,
         "is_owner": is_owner,
+        "rejection_reason": rejection_reason_shown(gig, user),
         "bidding_open": bidding_open,
         "record": _client_record(gig.client),
         "page_url": url,

@@ -1,0 +1,21 @@
+"""What a viewer of a gig may read beyond its public text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from projects.models import Gig
+
+if TYPE_CHECKING:
+    from accounts.requests import Viewer
+
+
+def is_gig_client(gig: Gig, viewer: Viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated and gig.client_id == viewer.pk
+
+
+def rejection_reason_shown(gig: Gig, viewer: Viewer) -> str:
+    """The moderator's reason for rejecting the gig, as ``viewer`` may read it: it is written to
+    the gig's client, so only they read it (moderators read it in the admin); "" for anyone
+    else."""
+    return gig.rejection_reason if is_gig_client(gig, viewer) else ""
