@@ -56,6 +56,7 @@ from projects.pages.contract_forms import (
     ReviewForm,
     RevisionRequestForm,
 )
+from projects.policies.milestones import milestone_actions
 from projects.selectors.bids import bid_list_mine, bids_to_review
 from projects.selectors.contracts import (
     contract_get,
@@ -148,43 +149,6 @@ def due_countdown(milestone: Milestone, now: datetime) -> Countdown:
     return countdown(
         milestone.due_at, now, future=_("due in %(duration)s"), past=_("overdue by %(duration)s")
     )
-
-
-# --- which actions the viewer is offered ----------------------------------------------------
-
-
-def milestone_actions(
-    milestone: Milestone, *, contract: Contract, viewer_id: int, now: datetime
-) -> list[str]:
-    """The actions the page offers this viewer on this milestone, in the order shown.
-
-    Only which buttons to show: the services check every rule again and refuse (the page then
-    shows why). A client funds or cancels pending work, approves or asks for changes on a
-    submission (while revisions are left), cancels funded work once it is overdue; the
-    freelancer submits funded work (again after a revision request) or cancels it, which
-    refunds the client; either party disputes money in escrow.
-    """
-    if contract.status != Contract.Status.ACTIVE:
-        return []
-    status = milestone.status
-    if viewer_id == contract.client_id:
-        if status == M.PENDING:
-            return ["fund", "cancel"]
-        if status == M.FUNDED:
-            return ["cancel", "dispute"] if milestone.due_at <= now else ["dispute"]
-        if status == M.SUBMITTED:
-            revise = milestone.revisions_used < contract.revisions_included
-            return ["approve", *(["request-revision"] if revise else []), "dispute"]
-        if status == M.REVISION_REQUESTED:
-            return ["dispute"]
-    elif viewer_id == contract.freelancer_id:
-        if status == M.FUNDED:
-            return ["submit", "cancel", "dispute"]
-        if status == M.SUBMITTED:
-            return ["dispute"]
-        if status == M.REVISION_REQUESTED:
-            return ["submit", "dispute"]
-    return []
 
 
 @dataclass(frozen=True)
