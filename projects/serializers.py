@@ -14,13 +14,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
-from accounts.masking import shown, shown_text
+from accounts.masking import hidden_kinds, shown, shown_text
 from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api import StrictSerializer
-from marketplace.contact_filter import CONTACT_KINDS
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
-from projects.access import is_moderator
 from projects.models import (
     Bid,
     Category,
@@ -32,6 +30,7 @@ from projects.models import (
     Milestone,
     Skill,
 )
+from projects.policies.messages import message_content_shown, message_hidden_kinds
 from projects.selectors.gigs import SORTS
 
 if TYPE_CHECKING:
@@ -56,17 +55,8 @@ class ContactMaskingMixin(serializers.Serializer):
     def _viewer(self) -> Any:
         return request_viewer(self.context)
 
-    def _is_author(self, author_id: int) -> bool:
-        user = self._viewer()
-        return bool(user is not None and user.is_authenticated and user.pk == author_id)
-
     def _hidden_for_author(self, flags: Sequence[str], author_id: int) -> list[str]:
-        return _contact_kinds(flags) if self._is_author(author_id) else []
-
-
-def _contact_kinds(flags: Sequence[str]) -> list[str]:
-    # A gig's content_flags also name prohibited work, which is the moderators' business.
-    return [flag for flag in flags if flag in CONTACT_KINDS]
+        return hidden_kinds(flags, author_id=author_id, viewer=self._viewer())
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -146,7 +136,6 @@ def gig_cards(
     same dicts without DRF's per-field machinery, which cost more than the query (issue #9).
     tests/projects/test_gig_list_fast.py holds the two equal, masked texts included.
     """
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     iso = _datetime_text()
     now = timezone.now()
     cards = []
@@ -160,8 +149,8 @@ def gig_cards(
                 description, row.description_masked, author_id=client_id, viewer=viewer
             )
         kinds: list[str] = []
-        if client_id == viewer_id and row.flags_json != "[]":
-            kinds = _contact_kinds(json.loads(row.flags_json))
+        if row.flags_json != "[]":  # most rows: no JSON to read
+            kinds = hidden_kinds(json.loads(row.flags_json), author_id=client_id, viewer=viewer)
         published_at = row.published_at
         cards.append(
             {
@@ -465,13 +454,11 @@ class MessageSerializer(ContactMaskingMixin, serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_contact_details_hidden(self, message: ContractMessage) -> list[str]:
-        if message.removed_at is not None:
-            return []
-        return self._hidden_for_author(message.contact_flags, message.sender_id)
+        return message_hidden_kinds(message, self._viewer())
 
     def to_representation(self, message: ContractMessage) -> dict[str, Any]:
         data = super().to_representation(message)
-        if message.removed_at is not None and not is_moderator(self._viewer()):
+        if not message_content_shown(message, self._viewer()):
             data["body"], data["attachments"] = "", []
         return data
 

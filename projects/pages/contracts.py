@@ -46,7 +46,6 @@ from marketplace.pages import add_domain_error, cursor_page
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
-from projects.access import is_moderator
 from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone
 from projects.pages.contract_forms import (
     DisputeForm,
@@ -56,6 +55,7 @@ from projects.pages.contract_forms import (
     ReviewForm,
     RevisionRequestForm,
 )
+from projects.policies.messages import message_content_shown, message_hidden_kinds
 from projects.policies.milestones import milestone_actions
 from projects.selectors.bids import bid_list_mine, bids_to_review
 from projects.selectors.contracts import (
@@ -373,9 +373,10 @@ def _milestone_view(
 
 
 def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessage], Any]:
-    """The newest page of the thread, shown oldest first; masked or removed messages exactly
-    as the API's MessageSerializer shows them to this viewer: a removed message is empty but
-    for moderators, contact details are masked for the other party (``accounts.masking``)."""
+    """The newest page of the thread, shown oldest first; masked or removed messages by the
+    rules the API's MessageSerializer follows too: a removed message is empty but for moderators
+    (``projects.policies.messages``), contact details are masked for the other party
+    (``accounts.masking``)."""
     page = cursor_page(
         request,
         message_list(contract=contract),
@@ -383,12 +384,11 @@ def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessag
         page_size=MESSAGES_PER_PAGE,
     )
     viewer = request.user
-    moderator = is_moderator(viewer)
     thread = []
     for message in reversed(page.items):
         removed = message.removed_at is not None
         mine = message.sender_id == viewer.pk
-        empty = removed and not moderator
+        empty = not message_content_shown(message, viewer)
         thread.append(
             ThreadMessage(
                 message=message,
@@ -400,7 +400,7 @@ def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessag
                     for file in message.attachments.all()
                 ],
                 removed=removed,
-                hidden_kinds=list(message.contact_flags) if mine and not removed else [],
+                hidden_kinds=message_hidden_kinds(message, viewer),
                 mine=mine,
             )
         )

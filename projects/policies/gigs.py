@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from projects.access import is_moderator
 from projects.models import Gig
 
 if TYPE_CHECKING:
@@ -19,3 +20,11 @@ def rejection_reason_shown(gig: Gig, viewer: Viewer) -> str:
     the gig's client, so only they read it (moderators read it in the admin); "" for anyone
     else."""
     return gig.rejection_reason if is_gig_client(gig, viewer) else ""
+
+
+def content_flags_shown(gig: Gig, viewer: Viewer) -> list[str]:
+    """What the content filter found in the gig (contact details, prohibited work): its client
+    and moderators read it; [] for anyone else."""
+    if is_gig_client(gig, viewer) or is_moderator(viewer):
+        return list(gig.content_flags)
+    return []
