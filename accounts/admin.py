@@ -20,7 +20,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
 from django.db.models.expressions import Combinable
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import selectors
 from accounts.models import AuthToken, ModeratorAction, Suspension, User
+from accounts.models.users import suspension_in_force
 from accounts.moderation import people_moderation
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
@@ -50,13 +51,6 @@ if TYPE_CHECKING:
 
 # How many of a user's audit records their page lists; the rest are a link away.
 HISTORY_ON_USER_PAGE = 20
-
-
-def _active_suspension(now: datetime) -> Q:
-    """Suspensions in force at ``now``: the rule of ``accounts.selectors.user_is_suspended``."""
-    return Q(lifted_at__isnull=True, starts_at__lte=now) & (
-        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-    )
 
 
 def _short(text: str, words: int = 12) -> str:
@@ -147,7 +141,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
     actions = ["suspend_selected", "warn_selected"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
-        active = Suspension.objects.filter(_active_suspension(timezone.now()), user=OuterRef("pk"))
+        active = Suspension.objects.in_force(timezone.now()).filter(user=OuterRef("pk"))
         users = super().get_queryset(request).annotate(suspended_now=Exists(active))
         # Oneself and whoever one has an active contract with: no suspend or warn offered.
         return self.staff_party(request, users)
@@ -175,7 +169,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             return "–"
         now = timezone.now()
         current = (
-            user.suspensions.filter(_active_suspension(now)).order_by("-starts_at", "-id").first()
+            Suspension.objects.in_force(now).filter(user=user).order_by("-starts_at", "-id").first()
         )
         if current is None:
             return _("Not suspended.")
@@ -308,7 +302,7 @@ class SuspensionStateFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         now = timezone.now()
         if self.value() == "active":
-            return queryset.filter(_active_suspension(now))
+            return queryset.filter(suspension_in_force(now))
         if self.value() == "ended":
             return queryset.filter(lifted_at__isnull=True, ends_at__lte=now)
         if self.value() == "lifted":
@@ -386,7 +380,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Suspension]:
         # Not super(): it orders by get_ordering() before the annotation it names exists.
         in_force = Case(
-            When(_active_suspension(timezone.now()), then=Value(True)),
+            When(suspension_in_force(timezone.now()), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )

@@ -29,7 +29,8 @@ from projects.models import (
     Milestone,
     Review,
 )
-from projects.pages.contracts import duration_text, milestone_actions
+from projects.pages.contracts import duration_text
+from projects.policies.milestones import milestone_actions
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.contracts import NOTE, START, fresh, only
