@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -93,6 +94,18 @@ def _ledger_stays_balanced(request, _django_db_helper):
     from projects.audit import ledger_problems
 
     assert ledger_problems() == [], "the ledger audit fails after this test"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called outside a request (services, tasks) speaks the active language, which a
+    request left active in this thread would otherwise decide: every test starts in English, the
+    language the tests' messages are written in, and leaves none behind. Requests still choose
+    their own (Accept-Language, the user's preference), and a test of another language
+    activates it."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
