@@ -168,7 +168,7 @@ def load_all() -> list[DemoUser]:
     from projects.demo_moderation import MODERATION_USERS, load_moderation
 
     load_moderation()
-    from projects.services.reputation import reputation_recalculate_all
+    from projects.reputation.services import reputation_recalculate_all
 
     reputation_recalculate_all()
     return [*users, *MODERATION_USERS]
