@@ -20,7 +20,8 @@ The rules, each in one place here:
 - **Who sees what.** ``sees_original``: the author and moderators read the text as written;
   everyone else reads the masked copy where there is one. ``shown`` (and ``shown_text`` for a
   row of plain values) is the one function the API's serializers, the pages (the ``{% shown %}``
-  tag) and the notices (``text_of``, rendered for each recipient) call. Reading never runs the
+  tag) and the notices (``text_of``, rendered for each recipient) call. ``hidden_kinds`` tells
+  the author alone which kinds of contact detail the others do not see. Reading never runs the
   filter: a page of a hundred long messages costs what it costs without the filter.
 
 Accounts cannot import projects, yet a contact detail in a profile is a hit like one in a bid:
@@ -41,7 +42,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_moderator
-from marketplace.contact_filter import contact_kinds, screen
+from marketplace.contact_filter import CONTACT_KINDS, contact_kinds, screen
 from marketplace.errors import DomainError
 
 if TYPE_CHECKING:
@@ -191,6 +192,16 @@ def shown(obj: models.Model, field: str, viewer: Viewer) -> str:
     if not masked:
         return getattr(obj, field)
     return shown_text(getattr(obj, field), masked, author_id=_author_id(obj, copy), viewer=viewer)
+
+
+def hidden_kinds(flags: Iterable[str], *, author_id: int | None, viewer: Viewer) -> list[str]:
+    """The kinds of contact detail hidden from others in a text (``flags``, stored when it was
+    written), as ``viewer`` is told them: only its author learns what the others do not see;
+    ``[]`` for everyone else. Other findings among the flags (a gig's prohibited work) are the
+    moderators' business and are left out."""
+    if viewer is None or not viewer.is_authenticated or viewer.pk != author_id:
+        return []
+    return [flag for flag in flags if flag in CONTACT_KINDS]
 
 
 class ViewerText:

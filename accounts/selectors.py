@@ -69,12 +69,7 @@ DEFAULT_MAX_ACTIVE_CONTRACTS = 3
 
 def user_is_suspended(*, user_id: int) -> bool:
     """True while the user has a suspension that started, has not ended and was not lifted."""
-    now = timezone.now()
-    return (
-        Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .exists()
-    )
+    return Suspension.objects.in_force(timezone.now()).filter(user_id=user_id).exists()
 
 
 def freelancer_capacity(*, user_id: int) -> int:

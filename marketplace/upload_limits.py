@@ -147,7 +147,7 @@ def _cap(limit: UploadLimit | None) -> int:
 
 def _declared_length(request: HttpRequest) -> int:
     try:
-        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+        return max(0, int(request.headers.get("content-length") or 0))
     except ValueError:
         return 0  # Django reads nothing of a body whose length it cannot parse
 
@@ -239,7 +239,7 @@ class UploadRateThrottle(UserRateThrottle):
 
 
 def _is_multipart(request: Any) -> bool:
-    return (request.META.get("CONTENT_TYPE") or "").startswith("multipart/form-data")
+    return (request.headers.get("content-type") or "").startswith("multipart/form-data")
 
 
 def _throttled(request: HttpRequest) -> RateLimited | None:
@@ -273,8 +273,8 @@ class UploadLimitMiddleware:
             return refusal_response(request, body_too_large(limit, cap))
         if (
             limit is not None
-            and "CONTENT_LENGTH" not in request.META
-            and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            and "content-length" not in request.headers
+            and "chunked" in request.headers.get("transfer-encoding", "").lower()
         ):
             # Django reads no body without a length: the upload would arrive empty and be
             # refused as "no file sent", which misleads. Say what is wrong instead.

@@ -33,7 +33,7 @@ from marketplace.api.query import validated_query
 from marketplace.api.renderers import BinaryRenderer, JSONRenderer
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENT, DOCUMENTS, UploadRateThrottle
-from projects.access import is_moderator
+from projects.policies.gigs import content_flags_shown, rejection_reason_shown
 from projects.selectors import bids as bid_selectors
 from projects.selectors import contracts as contract_selectors
 from projects.selectors import gigs as gig_selectors
@@ -119,8 +119,8 @@ def _browse_query(params: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, 
 
 def _gig_response(gig: Any, request: Request, status_code: int = 200) -> Response:
     data = GigSerializer(gig, context={"request": request}).data
-    if gig.client_id != request.user.pk and not is_moderator(request.user):
-        data["rejection_reason"], data["content_flags"] = "", []
+    data["rejection_reason"] = rejection_reason_shown(gig, request.user)
+    data["content_flags"] = content_flags_shown(gig, request.user)
     return Response(data, status=status_code)
 
 

@@ -14,15 +14,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
-from accounts.masking import shown, shown_text
+from accounts.masking import hidden_kinds, shown, shown_text
 from accounts.models import Category, Skill
 from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api.strict import StrictSerializer
-from marketplace.contact_filter import CONTACT_KINDS
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
-from projects.access import is_moderator
 from projects.models import Bid, Contract, ContractMessage, Delivery, DeliveryFile, Gig, Milestone
+from projects.policies.messages import message_content_shown, message_hidden_kinds
 from projects.selectors.gigs import SORTS
 
 if TYPE_CHECKING:
@@ -47,17 +46,8 @@ class ContactMaskingMixin(serializers.Serializer):
     def _viewer(self) -> Any:
         return request_viewer(self.context)
 
-    def _is_author(self, author_id: int) -> bool:
-        user = self._viewer()
-        return bool(user is not None and user.is_authenticated and user.pk == author_id)
-
     def _hidden_for_author(self, flags: Sequence[str], author_id: int) -> list[str]:
-        return _contact_kinds(flags) if self._is_author(author_id) else []
-
-
-def _contact_kinds(flags: Sequence[str]) -> list[str]:
-    # A gig's content_flags also name prohibited work, which is the moderators' business.
-    return [flag for flag in flags if flag in CONTACT_KINDS]
+        return hidden_kinds(flags, author_id=author_id, viewer=self._viewer())
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -137,7 +127,6 @@ def gig_cards(
     same dicts without DRF's per-field machinery, which cost more than the query (issue #9).
     tests/projects/test_gig_list_fast.py holds the two equal, masked texts included.
     """
-    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     iso = _datetime_text()
     now = timezone.now()
     cards = []
@@ -151,8 +140,8 @@ def gig_cards(
                 description, row.description_masked, author_id=client_id, viewer=viewer
             )
         kinds: list[str] = []
-        if client_id == viewer_id and row.flags_json != "[]":
-            kinds = _contact_kinds(json.loads(row.flags_json))
+        if row.flags_json != "[]":  # most rows: no JSON to read
+            kinds = hidden_kinds(json.loads(row.flags_json), author_id=client_id, viewer=viewer)
         published_at = row.published_at
         cards.append(
             {
@@ -217,8 +206,14 @@ class GigSerializer(GigListSerializer):
 
 
 class GigWriteSerializer(StrictSerializer):
-    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=5)
-    description = serializers.CharField(max_length=5000, min_length=20)
+    title = serializers.CharField(
+        validators=[validate_single_line],
+        max_length=Gig.TITLE_MAX_LENGTH,
+        min_length=Gig.TITLE_MIN_LENGTH,
+    )
+    description = serializers.CharField(
+        max_length=Gig.DESCRIPTION_MAX_LENGTH, min_length=Gig.DESCRIPTION_MIN_LENGTH
+    )
     category = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="Category id.")
     skills = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_INT),
@@ -328,13 +323,19 @@ class BidWriteSerializer(StrictSerializer):
         max_value=settings.GIG_MAX_BUDGET,
         help_text="Whole rupiah, at least the category's minimum price.",
     )
-    delivery_days = serializers.IntegerField(min_value=1, max_value=90)
-    cover_letter = serializers.CharField(min_length=20, max_length=3000)
-    revisions_included = serializers.IntegerField(min_value=0, max_value=10, default=2)
+    delivery_days = serializers.IntegerField(
+        min_value=Bid.DELIVERY_DAYS_MIN, max_value=Bid.DELIVERY_DAYS_MAX
+    )
+    cover_letter = serializers.CharField(
+        min_length=Bid.COVER_LETTER_MIN_LENGTH, max_length=Bid.COVER_LETTER_MAX_LENGTH
+    )
+    revisions_included = serializers.IntegerField(
+        min_value=0, max_value=Bid.REVISIONS_MAX, default=Bid.REVISIONS_DEFAULT
+    )
 
 
 class BidUpdateSerializer(BidWriteSerializer):
-    revisions_included = serializers.IntegerField(min_value=0, max_value=10)
+    revisions_included = serializers.IntegerField(min_value=0, max_value=Bid.REVISIONS_MAX)
 
 
 class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
@@ -411,7 +412,9 @@ class DeliverySerializer(serializers.Serializer):
 
 
 class MilestonePartSerializer(StrictSerializer):
-    title = serializers.CharField(validators=[validate_single_line], max_length=120, min_length=1)
+    title = serializers.CharField(
+        validators=[validate_single_line], max_length=Milestone.TITLE_MAX_LENGTH, min_length=1
+    )
     amount = serializers.IntegerField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
     due_at = serializers.DateTimeField()
 
@@ -442,13 +445,11 @@ class MessageSerializer(ContactMaskingMixin, serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_contact_details_hidden(self, message: ContractMessage) -> list[str]:
-        if message.removed_at is not None:
-            return []
-        return self._hidden_for_author(message.contact_flags, message.sender_id)
+        return message_hidden_kinds(message, self._viewer())
 
     def to_representation(self, message: ContractMessage) -> dict[str, Any]:
         data = super().to_representation(message)
-        if message.removed_at is not None and not is_moderator(self._viewer()):
+        if not message_content_shown(message, self._viewer()):
             data["body"], data["attachments"] = "", []
         return data
 

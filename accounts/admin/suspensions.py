@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.admin.base import active_suspension, short_text
+from accounts.admin.base import short_text
 from accounts.models import Suspension, User
+from accounts.models.users import suspension_in_force
 from accounts.moderation import people_moderation
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
@@ -54,7 +55,7 @@ class SuspensionStateFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         now = timezone.now()
         if self.value() == "active":
-            return queryset.filter(active_suspension(now))
+            return queryset.filter(suspension_in_force(now))
         if self.value() == "ended":
             return queryset.filter(lifted_at__isnull=True, ends_at__lte=now)
         if self.value() == "lifted":
@@ -132,7 +133,7 @@ class SuspensionAdmin(NoActionsOnOwnDeals, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Suspension]:
         # Not super(): it orders by get_ordering() before the annotation it names exists.
         in_force = Case(
-            When(active_suspension(timezone.now()), then=Value(True)),
+            When(suspension_in_force(timezone.now()), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )

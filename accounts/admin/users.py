@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import selectors
-from accounts.admin.base import active_suspension, short_text
+from accounts.admin.base import short_text
 from accounts.models import ModeratorAction, Suspension, User
 from accounts.moderation import people_moderation
 from accounts.requests import SignedInHttpRequest
@@ -114,7 +114,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
     actions = ["suspend_selected", "warn_selected"]
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[User]:
-        active = Suspension.objects.filter(active_suspension(timezone.now()), user=OuterRef("pk"))
+        active = Suspension.objects.in_force(timezone.now()).filter(user=OuterRef("pk"))
         users = super().get_queryset(request).annotate(suspended_now=Exists(active))
         # Oneself and whoever one has an active contract with: no suspend or warn offered.
         return self.staff_party(request, users)
@@ -142,7 +142,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             return "–"
         now = timezone.now()
         current = (
-            user.suspensions.filter(active_suspension(now)).order_by("-starts_at", "-id").first()
+            Suspension.objects.in_force(now).filter(user=user).order_by("-starts_at", "-id").first()
         )
         if current is None:
             return _("Not suspended.")

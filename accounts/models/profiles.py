@@ -106,7 +106,7 @@ class FreelancerProfile(models.Model):
     availability = models.CharField(
         _("availability"),
         max_length=12,
-        choices=Availability.choices,
+        choices=Availability,
         default=Availability.AVAILABLE,
     )
     # A freelancer with this many active contracts cannot bid or be hired until one ends.

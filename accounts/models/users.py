@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser
@@ -136,8 +137,23 @@ class AuthToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
+def suspension_in_force(now: datetime) -> models.Q:
+    """The condition on a suspension's row for "in force at ``now``": started, not ended and not
+    lifted by a moderator. A ``Q`` so the admin can also annotate it (``When``)."""
+    return models.Q(lifted_at__isnull=True, starts_at__lte=now) & (
+        models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+    )
+
+
+class SuspensionQuerySet(models.QuerySet["Suspension"]):
+    def in_force(self, now: datetime) -> SuspensionQuerySet:
+        """Suspensions in force at ``now`` (``suspension_in_force``)."""
+        return self.filter(suspension_in_force(now))
+
+
 class Suspension(models.Model):
-    """A moderator's suspension: while active, the user cannot post, bid, message or withdraw."""
+    """A moderator's suspension: while in force (``Suspension.objects.in_force``), the user cannot
+    post, bid, message or withdraw."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suspensions")
     reason = models.TextField()
@@ -155,6 +171,8 @@ class Suspension(models.Model):
     # Set once what the suspension hid (the user's open gigs) is shown again: on lifting, or by
     # the sweep after ``ends_at``. Until then the sweep looks for it.
     restored_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suspension")

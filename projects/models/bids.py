@@ -30,6 +30,11 @@ class Bid(models.Model):
     LIVE = (Status.PENDING, Status.SHORTLISTED, Status.ACCEPTED)
     # Bids the client can still act on.
     OPEN = (Status.PENDING, Status.SHORTLISTED)
+    # The limits a freelancer bids within: the fields below, the API's serializers and the
+    # pages' forms all read them (the minimum length is checked where the letter is written).
+    DELIVERY_DAYS_MIN, DELIVERY_DAYS_MAX = 1, 90
+    COVER_LETTER_MIN_LENGTH, COVER_LETTER_MAX_LENGTH = 20, 3000
+    REVISIONS_MAX, REVISIONS_DEFAULT = 10, 2
 
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="bids")
     freelancer = models.ForeignKey(
@@ -38,12 +43,12 @@ class Bid(models.Model):
     # Whole rupiah: what the client pays. The freelancer receives it less the platform fee.
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))
     delivery_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(90)]
+        validators=[MinValueValidator(DELIVERY_DAYS_MIN), MaxValueValidator(DELIVERY_DAYS_MAX)]
     )
-    cover_letter = models.TextField(max_length=3000)
+    cover_letter = models.TextField(max_length=COVER_LETTER_MAX_LENGTH)
     cover_letter_masked = MaskedCopyField(of="cover_letter", author="freelancer_id")
     revisions_included = models.PositiveSmallIntegerField(
-        default=2, validators=[MaxValueValidator(10)]
+        default=REVISIONS_DEFAULT, validators=[MaxValueValidator(REVISIONS_MAX)]
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.masking import MaskedCopyField
 from marketplace.storage import private_storage
 from marketplace.text import validate_single_line
+from marketplace.timing import days
 from projects.models.bids import Bid
 from projects.models.gigs import Gig
 
@@ -86,6 +89,20 @@ def escrow_reference(milestone_id: int) -> str:
     return f"milestone:{milestone_id}"
 
 
+def auto_release_delay() -> timedelta:
+    """How long a submission waits for the client before the system releases it."""
+    return days(settings.AUTO_RELEASE_DAYS)
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    def auto_release_by(self, moment: datetime) -> MilestoneQuerySet:
+        """Submissions whose auto-release moment (``Milestone.auto_release_at``) is at or before
+        ``moment``: the sweep passes now to release them, now plus a day to warn the client."""
+        return self.filter(
+            status=Milestone.Status.SUBMITTED, submitted_at__lte=moment - auto_release_delay()
+        )
+
+
 class Milestone(models.Model):
     """A part of the contract's work and the money held in escrow for it."""
 
@@ -116,7 +133,10 @@ class Milestone(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
     position = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=120, validators=[validate_single_line])
+    # At most a gig's title: a contract's first milestone is named after its gig.
+    TITLE_MAX_LENGTH = Gig.TITLE_MAX_LENGTH
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, validators=[validate_single_line])
     # The client writes milestone titles (or the gig's title is copied) before any is funded.
     title_masked = MaskedCopyField(of="title", author="contract.client_id")
     amount = models.PositiveBigIntegerField(_("amount (IDR)"))  # whole rupiah
@@ -140,6 +160,8 @@ class Milestone(models.Model):
     auto_release_warned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -170,6 +192,15 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"Milestone {self.position} of contract {self.contract_id}"
+
+    @property
+    def auto_release_at(self) -> datetime | None:
+        """When the system releases the latest submission if the client does nothing; None
+        unless the milestone waits for the client (the same moment as
+        ``MilestoneQuerySet.auto_release_by``)."""
+        if self.status != Milestone.Status.SUBMITTED or self.submitted_at is None:
+            return None
+        return self.submitted_at + auto_release_delay()
 
 
 class ContractMessage(models.Model):

@@ -77,12 +77,18 @@ class Gig(models.Model):
     }
     # States in which people other than the owner (and moderators) may see the gig.
     PUBLISHED = (Status.OPEN, Status.AWARDED, Status.COMPLETED, Status.EXPIRED)
+    # The lengths a client writes within: the fields below, the API's serializers and the
+    # pages' forms all read them (the minimums are checked where the text is entered).
+    TITLE_MIN_LENGTH, TITLE_MAX_LENGTH = 5, 120
+    DESCRIPTION_MIN_LENGTH, DESCRIPTION_MAX_LENGTH = 20, 5000
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs"
     )
-    title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
-    description = models.TextField(_("description"), max_length=5000)
+    title = models.CharField(
+        _("title"), max_length=TITLE_MAX_LENGTH, validators=[validate_single_line]
+    )
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     # What everyone but the client and moderators reads (accounts.masking).
     title_masked = MaskedCopyField(of="title", author="client_id")
     description_masked = MaskedCopyField(of="description", author="client_id")

@@ -43,11 +43,9 @@ from marketplace.errors import (
 )
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
-from marketplace.timing import days
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from payments.selectors import wallet_releases_this_month, wallet_summary
-from projects.access import is_moderator
 from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone
 from projects.pages.contract_forms import (
     DisputeForm,
@@ -57,6 +55,8 @@ from projects.pages.contract_forms import (
     ReviewForm,
     RevisionRequestForm,
 )
+from projects.policies.messages import message_content_shown, message_hidden_kinds
+from projects.policies.milestones import milestone_actions
 from projects.selectors.bids import bid_list_mine, bids_to_review
 from projects.selectors.contracts import (
     contract_get,
@@ -149,50 +149,6 @@ def due_countdown(milestone: Milestone, now: datetime) -> Countdown:
     return countdown(
         milestone.due_at, now, future=_("due in %(duration)s"), past=_("overdue by %(duration)s")
     )
-
-
-def auto_release_at(milestone: Milestone) -> datetime | None:
-    """When a submitted milestone is released if the client does nothing (timer days)."""
-    if milestone.status != M.SUBMITTED or milestone.submitted_at is None:
-        return None
-    return milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS)
-
-
-# --- which actions the viewer is offered ----------------------------------------------------
-
-
-def milestone_actions(
-    milestone: Milestone, *, contract: Contract, viewer_id: int, now: datetime
-) -> list[str]:
-    """The actions the page offers this viewer on this milestone, in the order shown.
-
-    Only which buttons to show: the services check every rule again and refuse (the page then
-    shows why). A client funds or cancels pending work, approves or asks for changes on a
-    submission (while revisions are left), cancels funded work once it is overdue; the
-    freelancer submits funded work (again after a revision request) or cancels it, which
-    refunds the client; either party disputes money in escrow.
-    """
-    if contract.status != Contract.Status.ACTIVE:
-        return []
-    status = milestone.status
-    if viewer_id == contract.client_id:
-        if status == M.PENDING:
-            return ["fund", "cancel"]
-        if status == M.FUNDED:
-            return ["cancel", "dispute"] if milestone.due_at <= now else ["dispute"]
-        if status == M.SUBMITTED:
-            revise = milestone.revisions_used < contract.revisions_included
-            return ["approve", *(["request-revision"] if revise else []), "dispute"]
-        if status == M.REVISION_REQUESTED:
-            return ["dispute"]
-    elif viewer_id == contract.freelancer_id:
-        if status == M.FUNDED:
-            return ["submit", "cancel", "dispute"]
-        if status == M.SUBMITTED:
-            return ["dispute"]
-        if status == M.REVISION_REQUESTED:
-            return ["submit", "dispute"]
-    return []
 
 
 @dataclass(frozen=True)
@@ -364,7 +320,7 @@ def _milestone_view(
     failed: Failed | None,
 ) -> MilestoneView:
     open_work = milestone.status in (M.PENDING, M.FUNDED, M.REVISION_REQUESTED)
-    release_at = auto_release_at(milestone)
+    release_at = milestone.auto_release_at
     view = MilestoneView(
         milestone=milestone,
         pill=MILESTONE_PILLS.get(milestone.status, ""),
@@ -417,9 +373,10 @@ def _milestone_view(
 
 
 def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessage], Any]:
-    """The newest page of the thread, shown oldest first; masked or removed messages exactly
-    as the API's MessageSerializer shows them to this viewer: a removed message is empty but
-    for moderators, contact details are masked for the other party (``accounts.masking``)."""
+    """The newest page of the thread, shown oldest first; masked or removed messages by the
+    rules the API's MessageSerializer follows too: a removed message is empty but for moderators
+    (``projects.policies.messages``), contact details are masked for the other party
+    (``accounts.masking``)."""
     page = cursor_page(
         request,
         message_list(contract=contract),
@@ -427,12 +384,11 @@ def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessag
         page_size=MESSAGES_PER_PAGE,
     )
     viewer = request.user
-    moderator = is_moderator(viewer)
     thread = []
     for message in reversed(page.items):
         removed = message.removed_at is not None
         mine = message.sender_id == viewer.pk
-        empty = removed and not moderator
+        empty = not message_content_shown(message, viewer)
         thread.append(
             ThreadMessage(
                 message=message,
@@ -444,7 +400,7 @@ def _thread(request: HttpRequest, contract: Contract) -> tuple[list[ThreadMessag
                     for file in message.attachments.all()
                 ],
                 removed=removed,
-                hidden_kinds=list(message.contact_flags) if mine and not removed else [],
+                hidden_kinds=message_hidden_kinds(message, viewer),
                 mine=mine,
             )
         )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Category, Skill
 from marketplace.formatting import rupiah
 from marketplace.text import validate_single_line
-from projects.models import Gig
+from projects.models import Bid, Gig
 from projects.selectors.gigs import SORTS
 
 # The API's limits on a browse query (GigBrowseQuerySerializer).
@@ -164,14 +164,14 @@ class GigForm(PageForm):
     title = forms.CharField(
         validators=[validate_single_line],
         label=_("Title"),
-        min_length=5,
-        max_length=120,
+        min_length=Gig.TITLE_MIN_LENGTH,
+        max_length=Gig.TITLE_MAX_LENGTH,
         help_text=_("What you need, in a few words: “Logo for a home bakery”."),
     )
     description = forms.CharField(
         label=_("Description"),
-        min_length=20,
-        max_length=5000,
+        min_length=Gig.DESCRIPTION_MIN_LENGTH,
+        max_length=Gig.DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "What to make, for whom, in what style and format. Contact details are hidden from "
@@ -269,15 +269,21 @@ class BidForm(PageForm):
         help_text=_("What the client pays, in whole rupiah."),
     )
     delivery_days = forms.IntegerField(
-        label=_("Delivery in (days)"), min_value=1, max_value=90, initial=3
+        label=_("Delivery in (days)"),
+        min_value=Bid.DELIVERY_DAYS_MIN,
+        max_value=Bid.DELIVERY_DAYS_MAX,
+        initial=3,
     )
     revisions_included = forms.IntegerField(
-        label=_("Revisions included"), min_value=0, max_value=10, initial=2
+        label=_("Revisions included"),
+        min_value=0,
+        max_value=Bid.REVISIONS_MAX,
+        initial=Bid.REVISIONS_DEFAULT,
     )
     cover_letter = forms.CharField(
         label=_("Cover letter"),
-        min_length=20,
-        max_length=3000,
+        min_length=Bid.COVER_LETTER_MIN_LENGTH,
+        max_length=Bid.COVER_LETTER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Why you are a good fit and how you will do it. Contact details are hidden from the "

@@ -3,8 +3,9 @@
 Each view validates with a form from ``gig_forms`` and makes the call the API makes
 (projects/apis.py): ``gig_browse``, ``gig_get``, ``bid_list_for_gig``, ``gig_create``,
 ``bid_place``, the bid and gig transitions. What a viewer may see of a text (contact details
-masked for everyone but its author and moderators) comes from ``accounts.masking.shown``, the
-function the API's serializers call too, so the pages and the API can never disagree. A
+masked for everyone but its author and moderators) comes from ``accounts.masking.shown``, and
+what its author is told was hidden from ``hidden_kinds``: the functions the API's serializers
+call too, so the pages and the API can never disagree. A
 selector's NotFound and a service's PermissionDenied
 become the 404 and 403 pages (``marketplace.pages.DomainErrorPagesMiddleware``).
 """
@@ -30,16 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.masking import shown
+from accounts.masking import hidden_kinds, shown
 from accounts.models import ClientProfile, User
 from accounts.requests import SignedInHttpRequest
 from accounts.selectors import category_list, client_record_get, skill_list
 from marketplace.errors import DomainError, NotFound, PermissionDenied, RateLimited
 from marketplace.pages import add_domain_error, cursor_page
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
-from projects.content_filter import CONTACT_KINDS
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, BrowseForm, GigForm, InviteForm
+from projects.policies.gigs import is_gig_client, rejection_reason_shown
 from projects.selectors import bids as bid_selectors
 from projects.selectors import gigs as gig_selectors
 from projects.services import bids as bid_services
@@ -79,9 +80,8 @@ def _gig_shown(gig: Gig, viewer: Visitor) -> dict[str, Any]:
         {"id": file.pk, "name": shown(file, "original_name", viewer), "size": file.size}
         for file in gig.attachments.all()
     ]
-    is_author = viewer.is_authenticated and viewer.pk == gig.client_id
-    data["contact_details_hidden"] = (
-        [flag for flag in gig.content_flags if flag in CONTACT_KINDS] if is_author else []
+    data["contact_details_hidden"] = hidden_kinds(
+        gig.content_flags, author_id=gig.client_id, viewer=viewer
     )
     return data
 
@@ -174,13 +174,14 @@ def _render_detail(
     user = request.user
     gig = gig_selectors.gig_get(gig_id=gig_id, user=user)
     shown = _gig_shown(gig, user)
-    is_owner = user.is_authenticated and gig.client_id == user.pk
+    is_owner = is_gig_client(gig, user)
     bidding_open = gig.takes_bids
     url = request.build_absolute_uri(reverse("gig-detail", args=[gig.pk]))
     context: dict[str, Any] = {
         "gig": gig,
         "shown": shown,
         "is_owner": is_owner,
+        "rejection_reason": rejection_reason_shown(gig, user),
         "bidding_open": bidding_open,
         "record": _client_record(gig.client),
         "page_url": url,

@@ -350,12 +350,7 @@ def dispute_timeline(dispute: Dispute) -> list[tuple[datetime, str]]:
 def contracts_with_suspended_party() -> QuerySet[Contract]:
     """Active contracts where the client or the freelancer is suspended now: the moderators'
     list to settle (talk to the other party, cancel or resolve)."""
-    now = timezone.now()
-    active = (
-        Suspension.objects.filter(lifted_at__isnull=True, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .values("user_id")
-    )
+    active = Suspension.objects.in_force(timezone.now()).values("user_id")
     return Contract.objects.filter(status=Contract.Status.ACTIVE).filter(
         Q(client_id__in=active) | Q(freelancer_id__in=active)
     )

@@ -303,7 +303,7 @@ def bid_accept(*, bid_id: int, actor: User) -> Contract:
     milestone = Milestone(
         contract=contract,
         position=1,
-        title=gig.title[:120],
+        title=gig.title[: Milestone.TITLE_MAX_LENGTH],
         amount=bid.amount,
         due_at=promised,
     )

@@ -21,11 +21,10 @@ from accounts.models import ModeratorAction, User
 from accounts.notices import NoticeKind
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
-from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.errors import DomainError, NotFound, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
-from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
 from payments import services as payments
@@ -42,6 +41,7 @@ from projects.models import (
     RevisionRequest,
 )
 from projects.models.contracts import escrow_reference
+from projects.policies import milestones as policy
 from projects.reputation import services as reputation
 from projects.services.contracts import contract_note_first_response
 from projects.services.gigs import ensure_not_suspended
@@ -102,11 +102,6 @@ def _lock_unless_busy(milestone_id: int) -> tuple[Contract, Milestone] | None:
         .first()
     )
     return None if milestone is None else (contract, milestone)
-
-
-def _only(actor: User, user_id: int, message: str) -> None:
-    if actor.pk != user_id:
-        raise PermissionDenied(message)
 
 
 def _notify(
@@ -203,13 +198,13 @@ def milestone_fund(*, milestone_id: int, actor: User) -> Milestone:
     then.
     """
     contract, milestone = _lock(milestone_id, actor)
-    _only(actor, contract.client_id, _("Only the client funds milestones."))
+    policy.ensure_role(policy.FUND, contract=contract, actor_id=actor.pk)
     if milestone.status == M.FUNDED:
         return milestone
     ensure_not_suspended(actor)  # no new money into a deal while suspended
-    if contract.status != Contract.Status.ACTIVE:
-        raise Conflict(_("This contract is closed."), code="invalid_state")
-    ensure_transition(milestone, M.FUNDED)
+    policy.ensure_state(
+        policy.FUND, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+    )
     payments.escrow_fund(
         reference=escrow_reference(milestone.pk),
         payer_id=contract.client_id,
@@ -236,7 +231,7 @@ def milestone_submit(
 ) -> Milestone:
     """The freelancer delivers (first time, or after a revision request)."""
     contract, milestone = _lock(milestone_id, actor)
-    _only(actor, contract.freelancer_id, _("Only the freelancer submits work."))
+    policy.ensure_role(policy.SUBMIT, contract=contract, actor_id=actor.pk)
     ensure_not_suspended(actor)
     if not note.strip():
         raise DomainError(_("Describe what you deliver."), fields={"note": [_("Required.")]})
@@ -246,7 +241,9 @@ def milestone_submit(
             _("At most %(n)d files per delivery.") % {"n": settings.ATTACHMENTS_PER_MESSAGE},
             fields={"files": [_("Too many files.")]},
         )
-    ensure_transition(milestone, M.SUBMITTED)
+    policy.ensure_state(
+        policy.SUBMIT, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+    )
     checked = [(upload, check_document(upload)) for upload in files]
     delivery = Delivery.objects.create(milestone=milestone, note=note.strip())
     for upload, info in checked:
@@ -286,16 +283,12 @@ def milestone_submit(
 def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> Milestone:
     """The client asks for changes, up to the revisions the bid included."""
     contract, milestone = _lock(milestone_id, actor)
-    _only(actor, contract.client_id, _("Only the client asks for revisions."))
+    policy.ensure_role(policy.REQUEST_REVISION, contract=contract, actor_id=actor.pk)
     if not note.strip():
         raise DomainError(_("Say what to change."), fields={"note": [_("Required.")]})
-    ensure_transition(milestone, M.REVISION_REQUESTED)
-    if milestone.revisions_used >= contract.revisions_included:
-        raise Conflict(
-            _("All %(n)d included revisions are used. Approve, or open a dispute.")
-            % {"n": contract.revisions_included},
-            code="no_revisions_left",
-        )
+    policy.ensure_state(
+        policy.REQUEST_REVISION, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+    )
     milestone.status = M.REVISION_REQUESTED
     milestone.revisions_used += 1
     milestone.save(update_fields=["status", "revisions_used", "updated_at"])
@@ -345,9 +338,13 @@ def milestone_release(*, milestone_id: int, actor: User | None) -> Milestone:
     contract, milestone = _lock(milestone_id, actor)
     # Who may act first, then the state: a repeat is a no-op only for the client.
     if actor is not None:
-        _only(actor, contract.client_id, _("Only the client approves work."))
+        policy.ensure_role(policy.APPROVE, contract=contract, actor_id=actor.pk)
     if milestone.status == M.RELEASED:
         return milestone
+    if actor is not None:
+        policy.ensure_state(
+            policy.APPROVE, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+        )
     return _release(contract, milestone)
 
 
@@ -367,10 +364,8 @@ def milestone_auto_release(*, milestone_id: int) -> Milestone | None:
     if locked is None:
         return None
     contract, milestone = locked
-    due = milestone.submitted_at and (
-        milestone.submitted_at + days(settings.AUTO_RELEASE_DAYS) <= timezone.now()
-    )
-    if milestone.status != M.SUBMITTED or not due:
+    release_at = milestone.auto_release_at
+    if release_at is None or release_at > timezone.now():
         return None
     return _release(contract, milestone, by_system=True)
 
@@ -386,25 +381,14 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
     contract, milestone = _lock(milestone_id, actor)
     # Who may act first, then the state: a moderator gets 403 in every state, not a 409 or a
     # no-op 200 on a cancelled milestone.
-    if actor.pk not in (contract.client_id, contract.freelancer_id):
-        raise PermissionDenied(_("Only the client or the freelancer can cancel a milestone."))
+    policy.ensure_role(policy.CANCEL, contract=contract, actor_id=actor.pk)
     if milestone.status == M.CANCELLED:
         return milestone
-    ensure_transition(milestone, M.CANCELLED)
+    policy.ensure_state(
+        policy.CANCEL, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+    )
     is_client = actor.pk == contract.client_id
-    if milestone.status == M.PENDING and not is_client:
-        raise PermissionDenied(_("Only the client cancels an unfunded milestone."))
     if milestone.status == M.FUNDED:
-        overdue = milestone.due_at <= timezone.now()
-        if is_client and not overdue:
-            raise Conflict(
-                _(
-                    "The work is not overdue yet. Ask the freelancer to cancel, or wait until "
-                    "%(due)s."
-                )
-                % {"due": timezone.localtime(milestone.due_at).strftime("%Y-%m-%d %H:%M")},
-                code="not_overdue",
-            )
         payments.escrow_refund(
             reference=escrow_reference(milestone.pk),
             payer_id=contract.client_id,
@@ -425,13 +409,14 @@ def milestone_cancel(*, milestone_id: int, actor: User) -> Milestone:
 def milestone_dispute(*, milestone_id: int, actor: User, reason: str) -> Milestone:
     """Either party freezes a funded or submitted milestone for a moderator to settle."""
     contract, milestone = _lock(milestone_id, actor)
-    if actor.pk not in (contract.client_id, contract.freelancer_id):
-        raise PermissionDenied(_("Only the client or the freelancer can open a dispute."))
+    policy.ensure_role(policy.DISPUTE, contract=contract, actor_id=actor.pk)
     if milestone.status == M.DISPUTED:
         return milestone
     if not reason.strip():
         raise DomainError(_("Explain what went wrong."), fields={"reason": [_("Required.")]})
-    ensure_transition(milestone, M.DISPUTED)
+    policy.ensure_state(
+        policy.DISPUTE, milestone, contract=contract, actor_id=actor.pk, now=timezone.now()
+    )
     Dispute.objects.create(milestone=milestone, opened_by=actor, reason=reason.strip())
     milestone.status = M.DISPUTED
     milestone.save(update_fields=["status", "updated_at"])

@@ -167,18 +167,16 @@ def milestone_due_sweep(*, now: datetime | None = None, batch: int | None = None
 
 def milestones_to_release(now: datetime):
     """Submissions the client left alone for ``AUTO_RELEASE_DAYS``, oldest first."""
-    cutoff = now - days(settings.AUTO_RELEASE_DAYS)
-    return Milestone.objects.filter(status=M.SUBMITTED, submitted_at__lte=cutoff).order_by(
-        "submitted_at"
-    )
+    return Milestone.objects.auto_release_by(now).order_by("submitted_at")
 
 
 def milestones_to_warn(now: datetime):
     """Submissions whose auto-release is less than a day away and whose client was not warned."""
-    cutoff = now - days(settings.AUTO_RELEASE_DAYS) + hours(24)
-    return Milestone.objects.filter(
-        status=M.SUBMITTED, submitted_at__lte=cutoff, auto_release_warned_at__isnull=True
-    ).order_by("submitted_at")
+    return (
+        Milestone.objects.auto_release_by(now + hours(24))
+        .filter(auto_release_warned_at__isnull=True)
+        .order_by("submitted_at")
+    )
 
 
 @atomic_with_retry
@@ -192,8 +190,8 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
     if milestone is None or milestone.submitted_at is None:  # submitted ones have the time
         return False
     submitted_at = milestone.submitted_at
-    releases_at = submitted_at + days(settings.AUTO_RELEASE_DAYS)
-    if releases_at > now + hours(24):
+    releases_at = milestone.auto_release_at
+    if releases_at is None or releases_at > now + hours(24):
         return False
     contract = milestone.contract
     notices.notify(

@@ -30,7 +30,7 @@ def _signed_in(client: Client) -> bool:
 
 
 def _logged_in_browser(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(headers={"accept-language": "en"})
     assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})[
         "Location"
     ]

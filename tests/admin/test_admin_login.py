@@ -38,7 +38,7 @@ def _signed_in_to_admin(client: Client) -> bool:
 def test_thirty_wrong_passwords_then_the_right_one_is_refused(settings):
     settings.AUTH_THROTTLE_RATE = "10/min"
     UserFactory(username="moderator", is_staff=True)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(headers={"accept-language": "en"})
 
     statuses = [_admin_login(client, "moderator", f"tebakan-{n}").status_code for n in range(30)]
     right = _admin_login(client, "moderator", PASSWORD)
@@ -58,7 +58,7 @@ def test_the_per_account_delay_holds_from_every_address(settings):
         for n in range(4)
     ]
     refused = _admin_login(
-        Client(REMOTE_ADDR="192.0.2.1", HTTP_ACCEPT_LANGUAGE="en"), "moderator", PASSWORD
+        Client(REMOTE_ADDR="192.0.2.1", headers={"accept-language": "en"}), "moderator", PASSWORD
     )
 
     assert statuses == [200, 200, 200, 429]
@@ -77,7 +77,7 @@ def test_staff_without_a_device_sign_in_with_a_password_when_not_required(settin
 def test_required_two_factor_refuses_staff_without_a_device(settings):
     settings.STAFF_REQUIRE_2FA = True
     staff = UserFactory(username="moderator", is_staff=True)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(headers={"accept-language": "en"})
 
     response = _admin_login(client, "moderator", PASSWORD)
 
@@ -115,7 +115,7 @@ def test_staff_enrol_an_authenticator_and_the_admin_then_asks_for_its_code(setti
     assert _signed_in_to_admin(page)  # this session was verified by the confirming code
 
     # A fresh login: the password alone is refused, the code from the app lets in.
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(headers={"accept-language": "en"})
     no_code = _admin_login(client, "moderator", PASSWORD)
     assert no_code.status_code == 200
     assert "Enter the code" in no_code.content.decode()

@@ -17,7 +17,7 @@ from projects.models import Dispute, Gig, Report
 @pytest.fixture
 def demo_moderator(db) -> Client:
     call_command("load_demo_data")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(headers={"accept-language": "en"})
     client.force_login(User.objects.get(username="moderator"))
     return client
 

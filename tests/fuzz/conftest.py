@@ -37,4 +37,4 @@ def tokens(world: World, django_db_blocker) -> dict[str, str]:
 
 def http_client() -> Client:
     """A client that answers a crash with the 500 response a server would send, in English."""
-    return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    return Client(raise_request_exception=False, headers={"accept-language": "en"})

@@ -48,7 +48,7 @@ def assert_api_503(response) -> None:
 
 def page_client(user: User | None = None, language: str = "en") -> Client:
     # As a server answers: an exception becomes a response, it is not re-raised to the test.
-    client = Client(HTTP_ACCEPT_LANGUAGE=language, raise_request_exception=False)
+    client = Client(headers={"accept-language": language}, raise_request_exception=False)
     if user is not None:
         client.force_login(user)
     return client

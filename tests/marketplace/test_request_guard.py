@@ -23,7 +23,7 @@ NUL_MESSAGE = "Null characters are not allowed."
 
 
 def page_client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+    return Client(headers={"accept-language": "en"}, raise_request_exception=False)
 
 
 def deep(levels: int, leaf: object = 1) -> str:

@@ -10,7 +10,7 @@ from django.test import Client
 def browser(user=None, language: str = "en") -> Client:
     """A test client as a browser: CSRF checks on (as in production), a language, and a
     session for ``user`` (anonymous without one)."""
-    client = Client(enforce_csrf_checks=False, HTTP_ACCEPT_LANGUAGE=language)
+    client = Client(enforce_csrf_checks=False, headers={"accept-language": language})
     if user is not None:
         client.force_login(user)
     return client

@@ -749,7 +749,7 @@ def test_every_form_needs_the_csrf_token(path, signed_in):
     sent = notice(user, 1)
     if path == "notification-read":
         path = f"{NOTIFICATIONS}{sent.pk}/read/"
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     if signed_in:
         client.force_login(user)
 
@@ -777,7 +777,7 @@ def test_every_form_needs_the_csrf_token(path, signed_in):
 
 def test_a_form_with_its_csrf_token_goes_through():
     user = UserFactory()
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     page = client.get(LOGIN)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
 

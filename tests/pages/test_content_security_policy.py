@@ -172,9 +172,9 @@ def test_every_page_has_a_policy_without_inline_scripts(world):
     failures: list[str] = []
     checked: list[str] = []
     visitors = {
-        "a visitor": Client(HTTP_ACCEPT_LANGUAGE="en"),
-        "the client": Client(HTTP_ACCEPT_LANGUAGE="en"),
-        "the freelancer": Client(HTTP_ACCEPT_LANGUAGE="id"),
+        "a visitor": Client(headers={"accept-language": "en"}),
+        "the client": Client(headers={"accept-language": "en"}),
+        "the freelancer": Client(headers={"accept-language": "id"}),
     }
     visitors["the client"].force_login(world["client"])
     visitors["the freelancer"].force_login(world["freelancer"])
@@ -199,7 +199,7 @@ def test_every_page_has_a_policy_without_inline_scripts(world):
 
 def test_every_admin_page_has_a_policy_without_inline_scripts(world):
     root = User.objects.create_superuser("root-csp", "root-csp@example.com", "x")
-    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser = Client(headers={"accept-language": "en"})
     failures: list[str] = []
     checked: list[str] = []
     check(browser.get("/admin/login/"), "GET /admin/login/ (signed out)", failures, checked)

@@ -29,7 +29,8 @@ from projects.models import (
     Milestone,
     Review,
 )
-from projects.pages.contracts import duration_text, milestone_actions
+from projects.pages.contracts import duration_text
+from projects.policies.milestones import milestone_actions
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.contracts import NOTE, START, fresh, only
@@ -277,7 +278,7 @@ def test_the_freelancer_cannot_fund(contract):
 
 def test_a_form_posted_without_the_csrf_token_is_refused(contract):
     milestone = only(contract)
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     client.force_login(contract.client)
 
     response = client.post(f"/milestones/{milestone.pk}/fund/")

@@ -512,7 +512,7 @@ def test_a_refused_withdrawal_can_be_sent_again_with_the_same_form(saver):
     ],
 )
 def test_forms_without_the_csrf_token_are_refused(saver, path, data):
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     client.force_login(saver)
     before = ledger_snapshot()
 

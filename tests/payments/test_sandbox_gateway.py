@@ -298,7 +298,7 @@ def csrf_token(html: str) -> str:
 
 @pytest.mark.django_db
 def test_checkout_page_shows_the_amount_and_the_two_outcomes(deposit):
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+    response = Client(headers={"accept-language": "en"}).get(
         f"/payments/sandbox/checkout/{deposit.reference}/"
     )
 
@@ -395,7 +395,7 @@ def test_top_up_paid_on_the_checkout_page_credits_the_wallet_once_over_http(live
     path = f"/payments/sandbox/checkout/{deposit['reference']}/"
     assert deposit["checkout_url"] == live_server.url + path
 
-    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    browser = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     page = browser.get(path)
     assert page.status_code == 200
     assert api.get("/api/v1/wallet/").json()["available"] == 0

@@ -98,7 +98,7 @@ def test_the_contract_page_shows_what_was_asked(contract, submitted):
     services.milestone_request_revision(
         milestone_id=submitted.pk, actor=contract.client, note=ASKED
     )
-    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser = Client(headers={"accept-language": "en"})
     browser.force_login(contract.freelancer)
     html = browser.get(f"/contracts/{contract.pk}/").content.decode()
 
