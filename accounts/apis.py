@@ -43,14 +43,9 @@ from accounts.serializers import (
 )
 from accounts.signins import request_origin
 from accounts.throttles import AuthRateThrottle
-from marketplace.api import (
-    BinaryRenderer,
-    JSONRenderer,
-    PageQuerySerializer,
-    page_of,
-    paginate,
-    validated_query,
-)
+from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
+from marketplace.api.query import validated_query
+from marketplace.api.renderers import BinaryRenderer, JSONRenderer
 from marketplace.errors import RateLimited
 from marketplace.ratelimit import client_address
 from marketplace.request_guard import MultiPartParser

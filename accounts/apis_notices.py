@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts.notices import email_optional_kinds
 from accounts.requests import SignedInRequest
 from accounts.services import notification_preferences_update
-from marketplace.api import StrictSerializer
+from marketplace.api.strict import StrictSerializer
 
 
 def _optional_codes() -> list[str]:

@@ -22,7 +22,7 @@ from accounts.models import (
     Province,
     User,
 )
-from marketplace.api import StrictModelSerializer, StrictSerializer
+from marketplace.api.strict import StrictModelSerializer, StrictSerializer
 from marketplace.images import refusal_message
 from marketplace.text import validate_single_line
 

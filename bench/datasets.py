@@ -85,7 +85,9 @@ def bring_up_to_date(url: str, log: Callable[[str], None]) -> None:
 
 
 def _fingerprint(gigs: int, seed: int) -> dict[str, object]:
-    from projects.generate import GENERATOR_VERSION  # after django.setup() (bench/__main__.py)
+    from projects.sample_data.generate import (
+        GENERATOR_VERSION,  # after django.setup() (bench/__main__.py)
+    )
 
     return {"gigs": gigs, "seed": seed, "generator": GENERATOR_VERSION}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.datasets import ROOT, Dataset, django_env
 from bench.http import Server, load
 
-# The benchmark's search words, by how many gigs hold them (projects/generate/words.py).
+# The benchmark's search words, by how many gigs hold them (projects/sample_data/generate/words.py).
 SEARCH_WORDS = {
     "rare": ["andaliman", "tengkuluk", "sasirangan"],
     "medium": ["rendang", "jamu", "kebaya"],

@@ -37,8 +37,8 @@ from accounts.models import FreelancerProfile, User  # noqa: E402
 from accounts.services.users import token_issue  # noqa: E402
 from projects.apis import GigBidsApi, GigListCreateApi  # noqa: E402
 from projects.models import Bid, Contract, Gig, Milestone  # noqa: E402
-from projects.reputation import platform_mean  # noqa: E402
-from projects.reputation_nightly import (  # noqa: E402
+from projects.reputation.calculation import platform_mean  # noqa: E402
+from projects.reputation.nightly import (  # noqa: E402
     _client_select,
     _Dialect,
     _freelancer_select,

@@ -1,10 +1,11 @@
 """Cursor pages over a queryset: stable under inserts, no ``COUNT(*)`` over a large table.
 
-The rule with no web framework in it, used by the API's paginator (``marketplace.api``) and by
-the pages (``marketplace.pages.cursor_page``). It is the position-and-offset scheme of Django
-REST framework's ``CursorPagination`` (after David Cramer's cursors for the Disqus API), with
-its cursors unchanged: a cursor is base64 of ``o=<offset>&r=<1 if backwards>&p=<position>``,
-the position being the value of the ordering's first field.
+The rule with no web framework in it, used by the API's paginator
+(``marketplace.api.pagination``) and by the pages (``marketplace.pages.cursor_page``). It is the
+position-and-offset scheme of Django REST framework's ``CursorPagination`` (after David
+Cramer's cursors for the Disqus API), with its cursors unchanged: a cursor is base64 of
+``o=<offset>&r=<1 if backwards>&p=<position>``, the position being the value of the ordering's
+first field.
 """
 
 from __future__ import annotations

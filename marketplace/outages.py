@@ -5,7 +5,7 @@ request: the client should come back shortly, and load balancers and API clients
 503 + ``Retry-After`` as exactly that. ``outage_of`` recognises such errors wherever they come
 from — a view, a DRF authenticator, the session or auth middleware, a template — and the two
 places that turn exceptions into answers use it: the API's exception handler
-(``marketplace.api``) and Django's 500 handler (``marketplace.views.server_error``).
+(``marketplace.api.errors``) and Django's 500 handler (``marketplace.views.server_error``).
 
 Recovery needs no restart: with ``CONN_HEALTH_CHECKS`` Django drops a broken database connection
 at the next request and connects afresh; the Redis client reconnects by itself.

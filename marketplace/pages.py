@@ -21,8 +21,8 @@ from marketplace.cursors import CURSOR, MAX_PAGE_SIZE, PAGE_SIZE
 
 class DomainErrorPagesMiddleware:
     """Turns a selector's or service's NotFound / PermissionDenied / RateLimited on a page into
-    the 404 / 403 / 429 page. The API has its own handler (marketplace.api); this only looks at
-    other paths."""
+    the 404 / 403 / 429 page. The API has its own handler (marketplace.api.errors); this only
+    looks at other paths."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response

@@ -132,8 +132,8 @@ def _refusal(request: HttpRequest, where: str | None, text: str) -> HttpResponse
         fields = {where: [message]}
         message = f"{where}: {message}"
     if request.path.startswith(API_PREFIX):
-        # The one error shape (marketplace.api.error_body), without importing DRF's views into
-        # every request's first middleware.
+        # The one error shape (marketplace.api.errors.error_body), without importing DRF's views
+        # into every request's first middleware.
         return JsonResponse({"code": "invalid", "message": message, "fields": fields}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
 

@@ -6,7 +6,7 @@ Two storages:
 * ``private`` holds everything else people upload — deliveries, message attachments, gig
   attachments, images still waiting to be cleaned. It lives outside ``MEDIA_ROOT`` (so no
   web server or DEBUG ``/media/`` route can reach it) and has no URLs at all: a private file
-  is served only by a view that checked who is asking (``marketplace.api.download``). A
+  is served only by a view that checked who is asking (``marketplace.api.files.download``). A
   template that writes ``{{ file.url }}`` for one fails loudly instead of linking a raw path.
 
 A request that stores files and then fails — a full disk in the middle of a file, a database

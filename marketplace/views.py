@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace import health
-from marketplace.api import error_body, outage_response_body
+from marketplace.api.errors import error_body, outage_response_body
 from marketplace.errors import DomainError, RateLimited
 from marketplace.outages import Outage, outage_of
 

@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
-from marketplace.api import CursorPagination, PageQuerySerializer, error_body, page_of
+from marketplace.api.errors import error_body
+from marketplace.api.pagination import CursorPagination, PageQuerySerializer, page_of
 from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
 from payments import gateways, selectors, services

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from accounts.requests import SignedInRequest
-from marketplace.api import error_body
+from marketplace.api.errors import error_body
 from payments.idempotency import KeyReused, Replayed, StillRunning, fingerprint, run_once
 
 HEADER = "Idempotency-Key"

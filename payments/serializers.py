@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from marketplace.api import StrictSerializer
+from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from payments.models import Deposit, LedgerTransaction, Withdrawal
 

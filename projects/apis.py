@@ -21,18 +21,16 @@ from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from accounts.selectors import category_list, skill_list
-from marketplace.api import (
-    BinaryRenderer,
+from marketplace.api.files import download, with_file_list
+from marketplace.api.pagination import (
     CursorPagination,
-    JSONRenderer,
     PageQuerySerializer,
-    download,
     page_of,
     paginate,
     paginate_with,
-    validated_query,
-    with_file_list,
 )
+from marketplace.api.query import validated_query
+from marketplace.api.renderers import BinaryRenderer, JSONRenderer
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENT, DOCUMENTS, UploadRateThrottle
 from projects.policies.gigs import content_flags_shown, rejection_reason_shown

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
-from marketplace.api import with_file_list
+from marketplace.api.files import with_file_list
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
 from payments.idempotency_api import idempotent, key_parameter

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from accounts.selectors import user_get_active
-from marketplace.api import PageQuerySerializer, page_of, paginate
+from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.throttles import UserRateThrottle
 from projects.models import Report
 from projects.selectors.reports import report_list_mine

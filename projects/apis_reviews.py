@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from accounts.requests import SignedInRequest
 from accounts.selectors import portfolio_item_get
 from accounts.serializers import PortfolioItemSerializer
-from marketplace.api import PageQuerySerializer, page_of, paginate, validated_query
+from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
+from marketplace.api.query import validated_query
 from projects.models import Contract, Review
 from projects.selectors import contracts as contract_selectors
 from projects.selectors import reviews as review_selectors

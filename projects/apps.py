@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         # SQLite lacks a median aggregate; the nightly reputation pass needs one.
-        from projects.reputation_nightly import register_sqlite_functions
+        from projects.reputation.nightly import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="garap-sqlite-median")
         # Who the parties of gigs, bids, contracts, reports… are: staff never act on their own.

@@ -17,7 +17,7 @@ from rest_framework.settings import api_settings
 from accounts.masking import hidden_kinds, shown, shown_text
 from accounts.models import Category, Skill
 from accounts.serializers import ShownTextField, request_viewer
-from marketplace.api import StrictSerializer
+from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee
 from projects.models import Bid, Contract, ContractMessage, Delivery, DeliveryFile, Gig, Milestone

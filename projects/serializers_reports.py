@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from marketplace.api import StrictSerializer
+from marketplace.api.strict import StrictSerializer
 from projects.models import Report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.serializers import ShownTextField
-from marketplace.api import StrictSerializer
+from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from projects.models import Review
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from marketplace.tasks import debounce_release, enqueue_on_commit
 from projects import audit
-from projects.services import reputation, reviews, suspensions, timers, trust
+from projects.reputation import services as reputation
+from projects.services import reviews, suspensions, timers, trust
 
 logger = logging.getLogger(__name__)
 

@@ -102,7 +102,7 @@ say "hostile input: a NUL in each path parameter, JSON nested 5 000 deep (tests/
 # refused with a 4xx.
 export SCHEMATHESIS_HOOKS=tests.fuzz.hooks GARAP_FUZZ_WORLD=$out/world.json GARAP_FUZZ_URL=$base
 # The budget per phase. The stateful phase follows only the links the schema publishes (the flows
-# of marketplace/schema.py): inferred ones would spread its scenarios over guesses. The coverage
+# of marketplace/api/schema.py): inferred ones would spread its scenarios over guesses. The coverage
 # phase tries two methods a path does not take (every 405 comes from the same place).
 # Neither phase feeds values it read in one user's responses into the other's requests: the
 # fuzzer would then "leak" what it carried itself (tests/fuzz/hooks.py taints such values).

@@ -169,7 +169,7 @@ def day_length() -> str:
 
 def main() -> int:
     from marketplace.celery import ensure_local_folders
-    from projects.demo import DEMO_PASSWORD, DEMO_USERS
+    from projects.sample_data.demo.users import DEMO_PASSWORD, DEMO_USERS
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")

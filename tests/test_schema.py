@@ -76,7 +76,7 @@ def _operations_by_id(schema):
 
 
 def test_every_declared_link_is_published(schema):
-    from marketplace.schema import LINKS
+    from marketplace.api.schema import LINKS
 
     published = {(op["operationId"], status, name) for op, status, name, _ in _links(schema)}
     missing = [link for link in LINKS if (link.source, link.status, link.name) not in published]

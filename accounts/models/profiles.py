@@ -277,7 +277,7 @@ class ReputationChange(models.Model):
 
 
 class ReputationPass(models.Model):
-    """One nightly recalculation (``projects.reputation_nightly``), written in its transaction.
+    """One nightly recalculation (``projects.reputation.nightly``), written in its transaction.
 
     The pass computes every profile but writes only those whose figures moved, so this row is
     what says that the others were computed too (``figures_computed_at``). Append-only.

@@ -332,15 +332,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["marketplace.api.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["marketplace.api.renderers.JSONRenderer"],
     # JSON only; an upload endpoint adds MultiPartParser itself, so a form body sent anywhere
     # else is a clear 415 instead of an empty request that "succeeds".
     "DEFAULT_PARSER_CLASSES": ["marketplace.request_guard.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "marketplace.api.CursorPagination",
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.api.ContentNegotiation",
-    "DEFAULT_FILTER_BACKENDS": ["marketplace.api.FilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "marketplace.api.pagination.CursorPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "marketplace.api.renderers.ContentNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["marketplace.api.query.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "marketplace.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     # DRF's own reading of X-Forwarded-For, kept equal to ours (marketplace.ratelimit).
     "NUM_PROXIES": NUM_PROXIES,
@@ -379,9 +379,9 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "marketplace.schema.forbid_unknown_request_fields",
+        "marketplace.api.schema.forbid_unknown_request_fields",
         # The flows as OpenAPI links, which the fuzzer's stateful phase follows.
-        "marketplace.schema.add_links",
+        "marketplace.api.schema.add_links",
     ],
 }
 

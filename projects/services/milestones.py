@@ -42,7 +42,7 @@ from projects.models import (
 )
 from projects.models.contracts import escrow_reference
 from projects.policies import milestones as policy
-from projects.services import reputation
+from projects.reputation import services as reputation
 from projects.services.contracts import contract_note_first_response
 from projects.services.gigs import ensure_not_suspended
 

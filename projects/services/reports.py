@@ -25,7 +25,7 @@ from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, ContractMessage, Gig, Report, Review
-from projects.services import reputation
+from projects.reputation import services as reputation
 
 Action = ModeratorAction.Action
 Target = Report.TargetType

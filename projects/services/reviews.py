@@ -26,10 +26,10 @@ from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import is_moderator
 from projects.models import ContactHit, Contract, ReputationEvent, Review
+from projects.reputation.services import reputation_event_record
 from projects.selectors.reviews import review_window_closes_at
 from projects.services.contact import contact_hit_record
 from projects.services.gigs import ensure_not_suspended
-from projects.services.reputation import reputation_event_record
 from projects.services.trust import trust_check_contract
 
 logger = logging.getLogger(__name__)

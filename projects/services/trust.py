@@ -28,8 +28,8 @@ from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.transactions import atomic_with_retry
 from projects.access import ensure_staff_permission
 from projects.models import Contract, ReputationEvent, Review, TrustCheck
+from projects.reputation.services import reputation_event_record
 from projects.selectors.trust import contract_trust_signals
-from projects.services.reputation import reputation_event_record
 
 Action = ModeratorAction.Action
 # The permission a moderator needs to rule on a trust check (the Moderators group has it).

@@ -19,9 +19,9 @@ from django.utils import timezone
 from accounts.models import FreelancerProfile, PortfolioImage, PortfolioItem, User
 from accounts.services import freelancer_profile_update
 from projects.models import Review
+from projects.reputation.services import reputation_recalculate_user
 from projects.services import gigs as gig_services
 from projects.services import milestones as milestone_services
-from projects.services.reputation import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import (

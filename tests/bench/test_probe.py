@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from payments.models import Entry
-from projects.generate import generate
 from projects.models import Bid, Milestone
+from projects.sample_data.generate import generate
 
 pytestmark = pytest.mark.postgres
 

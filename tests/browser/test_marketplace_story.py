@@ -33,9 +33,9 @@ from playwright.sync_api import expect
 from accounts.models import Category, User
 from payments.models import Deposit
 from payments.selectors import wallet_summary
-from projects.demo import load_taxonomy
 from projects.models import Bid, Contract, Delivery, Gig, Milestone
 from projects.models.reviews import Review
+from projects.sample_data.demo.taxonomy import load_taxonomy
 from tests.samples import PDF
 
 PHONE_WIDTH = 360

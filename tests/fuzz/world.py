@@ -276,7 +276,7 @@ def _build_world() -> World:
     from accounts.roles import MODERATORS, ensure_role_groups
     from accounts.services.portfolio import portfolio_image_add, portfolio_item_create
     from payments.services import deposit_create, withdrawal_request
-    from projects.demo import load_taxonomy
+    from projects.sample_data.demo.taxonomy import load_taxonomy
     from projects.services.contracts import milestones_split
     from projects.services.gigs import gig_attachment_add, gig_invite
     from projects.services.milestones import milestone_fund, milestone_submit

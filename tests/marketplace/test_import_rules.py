@@ -90,6 +90,11 @@ def test_an_upward_import_fails_make_lint(tree: Path) -> None:
             "Models, services, selectors and tasks never import the API, serializers, pages",
         ),
         ("projects.pages.api_backed", "projects.apis", "Pages never import API modules"),
+        (
+            "projects.services.seeded",
+            "projects.sample_data.demo",
+            "Nothing that serves people imports the demo data",
+        ),
     ],
 )
 def test_each_rule_names_the_wrong_import(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from marketplace.api import JSONRenderer
+from marketplace.api.renderers import JSONRenderer
 
 JAKARTA = timezone(timedelta(hours=7))
 

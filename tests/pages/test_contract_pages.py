@@ -29,7 +29,7 @@ from projects.models import (
     Milestone,
     Review,
 )
-from projects.pages.contracts import duration_text
+from projects.pages.contracts.display import duration_text
 from projects.policies.milestones import milestone_actions
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory

@@ -4,9 +4,9 @@ from django.core.management import call_command
 
 from accounts.models import Category, Skill, User
 from accounts.roles import MODERATORS
-from projects import demo
-from projects.demo_moderation import DISPUTED, MODERATION_USERS, PENDING_GIGS
 from projects.models import Bid, Contract, Dispute, Gig, Report
+from projects.sample_data.demo import market, profiles, taxonomy, users
+from projects.sample_data.demo.moderation import DISPUTED, MODERATION_USERS, PENDING_GIGS
 
 
 def snapshot():
@@ -29,8 +29,8 @@ def test_loading_demo_data_twice_duplicates_nothing():
     call_command("load_demo_data")
 
     assert snapshot() == first
-    assert len(first[0]) == len(demo.CATEGORIES)
-    assert len(first[2]) == len(demo.DEMO_USERS) + len(MODERATION_USERS)
+    assert len(first[0]) == len(taxonomy.CATEGORIES)
+    assert len(first[2]) == len(users.DEMO_USERS) + len(MODERATION_USERS)
 
 
 @pytest.mark.django_db
@@ -56,10 +56,10 @@ def test_demo_categories_cover_indonesian_micro_work_with_minimum_prices():
 def test_demo_users_of_each_role_can_log_in(api_client):
     call_command("load_demo_data")
 
-    for demo_user in demo.DEMO_USERS:
+    for demo_user in users.DEMO_USERS:
         response = api_client.post(
             "/api/v1/auth/token/",
-            {"username": demo_user.username, "password": demo.DEMO_PASSWORD},
+            {"username": demo_user.username, "password": users.DEMO_PASSWORD},
             format="json",
         )
         assert response.status_code == 200, demo_user.username
@@ -84,12 +84,12 @@ def test_demo_marketplace_has_open_gigs_bids_a_running_and_a_finished_contract()
     call_command("load_demo_data")
 
     # Three gigs are taken: by the running contract, the finished one and the disputed one.
-    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(demo.DEMO_GIGS) - 3
-    assert Bid.objects.count() == len(demo.DEMO_BIDS) + 1  # and the reported bid
+    assert Gig.objects.filter(status=Gig.Status.OPEN).count() == len(market.DEMO_GIGS) - 3
+    assert Bid.objects.count() == len(market.DEMO_BIDS) + 1  # and the reported bid
     running = Contract.objects.get(status=Contract.Status.ACTIVE, milestones__status="funded")
-    assert (running.freelancer.username, running.gig.title) == demo.DEMO_ACCEPTED
+    assert (running.freelancer.username, running.gig.title) == market.DEMO_ACCEPTED
     finished = Contract.objects.get(status=Contract.Status.COMPLETED)
-    assert (finished.freelancer.username, finished.gig.title) == demo.DEMO_FINISHED
+    assert (finished.freelancer.username, finished.gig.title) == profiles.DEMO_FINISHED
     assert finished.reviews.filter(revealed_at__isnull=False).count() == 2
     assert finished.portfolio_allowed
 
@@ -132,7 +132,7 @@ def test_demo_profiles_show_a_portfolio_and_a_reputation_from_the_finished_work(
     listed = api_client.get("/api/v1/freelancers/").json()["results"]
     assert [f["username"] for f in listed] == ["rina.menulis", "budi.desain"]  # rated first
     kopi = api_client.get("/api/v1/clients/kopi.nusantara/").json()
-    # Two hires: the finished translation and the disputed reel (demo_moderation).
+    # Two hires: the finished translation and the disputed reel (demo.moderation).
     assert (kopi["shop_name"], kopi["hires"], kopi["rating_count"]) == (
         "Kopi Nusantara Roastery",
         2,

@@ -20,9 +20,9 @@ from accounts.models import ClientProfile, FreelancerProfile, User
 from payments.fees import platform_fee
 from payments.models import Account, Deposit, Entry, LedgerTransaction
 from projects.audit import ledger_problems
-from projects.generate import SEARCH_WORDS, GenerateRefused, generate
-from projects.generate.words import RARE_WORDS
 from projects.models import Bid, Contract, Delivery, Dispute, Gig, Milestone, Review
+from projects.sample_data.generate import SEARCH_WORDS, GenerateRefused, generate
+from projects.sample_data.generate.words import RARE_WORDS
 from projects.selectors.gigs import _text_filter
 from projects.services.timers import bidding_sweep, milestone_due_sweep, milestones_due
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from marketplace.errors import DomainError
 from projects.models import Contract, Milestone
-from projects.pages import contracts as contract_pages
+from projects.pages.contracts import actions as contract_pages
 from projects.policies import milestones as policy
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory

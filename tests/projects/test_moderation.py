@@ -319,7 +319,7 @@ def test_a_removed_review_leaves_the_lists_and_the_rating(moderator, api_client)
         moderator=moderator, target_type="review", target_id=review.pk, reason="Kasar"
     )
     assert api_client.get(url).json()["results"] == []
-    from projects.reputation import freelancer_figures
+    from projects.reputation.calculation import freelancer_figures
 
     figures = freelancer_figures(user_id=contract.freelancer_id, now=START, prior=None)
     assert figures.rating_count == 0

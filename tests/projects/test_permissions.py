@@ -107,10 +107,10 @@ from projects.models import (
     ReputationEvent,
     Review,
 )
+from projects.reputation.services import reputation_recalculate_user
 from projects.services import milestones as escrow
 from projects.services import reviews
 from projects.services.contracts import contract_portfolio_permission, milestones_split
-from projects.services.reputation import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import body_of, class_world, moderators_group

@@ -19,7 +19,7 @@ from accounts.models import ClientProfile, FreelancerProfile, ReputationChange
 from marketplace.celery import app as celery_app
 from marketplace.errors import Conflict
 from projects.models import Contract, Gig, Milestone, ReputationEvent
-from projects.reputation import (
+from projects.reputation.calculation import (
     FOUR,
     TWO,
     bayesian_rating,
@@ -28,9 +28,9 @@ from projects.reputation import (
     platform_mean,
     share,
 )
+from projects.reputation.services import reputation_recalculate_user
 from projects.services import milestones as ms
 from projects.services.contracts import message_post, milestones_split
-from projects.services.reputation import reputation_recalculate_user
 from projects.services.reviews import review_submit
 from projects.tasks import recalculate_user_reputation, sweep_reputation_events
 from tests.accounts.factories import UserFactory

@@ -89,7 +89,7 @@ def test_reviews_reveal_and_the_profile_explains_the_rating(
 def test_the_nightly_pass_agrees_with_the_per_user_recalculation(
     completed, django_capture_on_commit_callbacks
 ):
-    from projects.services.reputation import reputation_recalculate_all
+    from projects.reputation.services import reputation_recalculate_all
 
     review(completed.client, completed, stars=4)
     with django_capture_on_commit_callbacks(execute=True):

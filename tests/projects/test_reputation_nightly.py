@@ -1,9 +1,9 @@
-"""The nightly set-based reputation pass (``projects.reputation_nightly.recalculate_all``).
+"""The nightly set-based reputation pass (``projects.reputation.nightly.recalculate_all``).
 
-It must compute exactly what the per-user reference (``projects.reputation``) computes, for
-every user, in a number of statements that does not grow with the data; log every figure that
-moved (and nothing when nothing moved); and catch the movements no event announces — a
-deadline passing, the platform mean moving.
+It must compute exactly what the per-user reference (``projects.reputation.calculation``)
+computes, for every user, in a number of statements that does not grow with the data; log every
+figure that moved (and nothing when nothing moved); and catch the movements no event announces —
+a deadline passing, the platform mean moving.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from accounts.models import (
 )
 from accounts.services import profiles_ensure
 from projects.models import Bid, Contract, Dispute, Gig, Milestone, Review
-from projects.reputation import (
+from projects.reputation.calculation import (
     LOGGED_FIGURES,
     client_figures,
     freelancer_figures,
     platform_mean,
 )
-from projects.reputation_nightly import CLIENT_COLUMNS, FREELANCER_COLUMNS, recalculate_all
-from projects.services.reputation import reputation_recalculate_user
+from projects.reputation.nightly import CLIENT_COLUMNS, FREELANCER_COLUMNS, recalculate_all
+from projects.reputation.services import reputation_recalculate_user
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.projects.factories import CategoryFactory

@@ -16,7 +16,7 @@ from accounts.services import fingerprint, sign_in_record
 from accounts.staff_policy import StaffIsParty
 from payments.services import withdrawal_request
 from projects.models import Review, TrustCheck
-from projects.services.reputation import reputation_recalculate_all
+from projects.reputation.services import reputation_recalculate_all
 from projects.services.trust import trust_check_clear, trust_check_confirm, trust_checks_recent
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for

@@ -2,15 +2,15 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from projects.generate import SEARCH_WORDS, GenerateRefused, generate
+from projects.sample_data.generate import SEARCH_WORDS, GenerateRefused, generate
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with a generated marketplace for benchmarks: N gigs and, in "
         "proportion, users, bids, contracts, milestones, reviews and a balanced ledger "
-        "(see projects/generate/__init__.py). Deterministic for a seed and --now. Refuses a "
-        "database that already holds generated data, and SQLite beyond 20 000 gigs."
+        "(see projects/sample_data/generate/__init__.py). Deterministic for a seed and --now. "
+        "Refuses a database that already holds generated data, and SQLite beyond 20 000 gigs."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

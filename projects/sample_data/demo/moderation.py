@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Category, User
 from marketplace.timing import days as timer_days
-from projects.demo import DEMO_PASSWORD, DemoUser
 from projects.models import Bid, Contract, Gig, Milestone, Report
+from projects.sample_data.demo.users import DEMO_PASSWORD, DemoUser
 
 MODERATION_USERS = [
     DemoUser("warung.bakso", "bakso@demo.garap.local", "Warung Bakso Pak Kumis", "client"),

@@ -15,8 +15,8 @@ computed is the later of that and the last pass (``figures_computed_at`` on the 
 
 No Python loop over users: the number of statements is the same for ten users or ten million.
 The definitions, and a per-user reference implementation the tests compare this with, are in
-``projects.reputation``. Runs on PostgreSQL and on SQLite (the embedded default), whose only
-differences are spelled out in ``_Dialect``.
+``projects.reputation.calculation``. Runs on PostgreSQL and on SQLite (the embedded default),
+whose only differences are spelled out in ``_Dialect``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from accounts.models import ClientProfile, FreelancerProfile, ReputationChange, ReputationPass, User
 from projects.models import Contract, Dispute, Gig, Milestone, Review
-from projects.reputation import CLOSED_GIG_STATUSES, COUNTED_OUTCOMES, LOGGED_FIGURES
-from projects.reputation import platform_mean as compute_platform_mean
+from projects.reputation.calculation import (
+    CLOSED_GIG_STATUSES,
+    COUNTED_OUTCOMES,
+    LOGGED_FIGURES,
+)
+from projects.reputation.calculation import platform_mean as compute_platform_mean
 
 T = {
     "user": User._meta.db_table,

@@ -4,7 +4,7 @@ An event that may move a figure (a review revealed, a contract closed) is writte
 ``ReputationEvent`` row in the event's own transaction, and a recalculation for that user is
 enqueued once per ``REPUTATION_DEBOUNCE_SECONDS``: a burst of events makes one recalculation.
 The row is what makes it durable — if the task message is lost, ``reputation_events_pending``
-finds the user again. The nightly pass (``projects.reputation_nightly``) recomputes everyone.
+finds the user again. The nightly pass (``projects.reputation.nightly``) recomputes everyone.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from accounts.models import ClientProfile, FreelancerProfile, ReputationChange
 from accounts.services import profiles_ensure
 from marketplace.tasks import enqueue_debounced
 from marketplace.transactions import atomic_with_retry
-from projects import reputation, reputation_nightly
 from projects.models import ReputationEvent
+from projects.reputation import calculation, nightly
 
 CAUSES: dict[str, ReputationChange.Cause] = {
     ReputationEvent.Kind.REVIEW_REVEALED: ReputationChange.Cause.REVIEW_REVEALED,
@@ -69,14 +69,14 @@ def reputation_recalculate_user(*, user_id: int, now: datetime | None = None) ->
     events = list(
         ReputationEvent.objects.filter(user_id=user_id, processed_at__isnull=True).order_by("id")
     )
-    figures = reputation.freelancer_figures(
-        user_id=user_id, now=now, prior=reputation.platform_mean()
+    figures = calculation.freelancer_figures(
+        user_id=user_id, now=now, prior=calculation.platform_mean()
     ).as_dict()
     # The latest event is named as the cause; the nightly pass catches time-driven moves.
     latest = events[-1] if events else None
     cause = CAUSES.get(latest.kind, ReputationChange.Cause.NIGHTLY) if latest else None
     moved = [
-        f for f in reputation.LOGGED_FIGURES if _text(getattr(profile, f)) != _text(figures[f])
+        f for f in calculation.LOGGED_FIGURES if _text(getattr(profile, f)) != _text(figures[f])
     ]
     ReputationChange.objects.bulk_create(
         ReputationChange(
@@ -93,7 +93,7 @@ def reputation_recalculate_user(*, user_id: int, now: datetime | None = None) ->
         setattr(profile, field, value)
     profile.reputation_updated_at = now
     profile.save()
-    for field, value in reputation.client_figures(user_id=user_id).as_dict().items():
+    for field, value in calculation.client_figures(user_id=user_id).as_dict().items():
         setattr(client, field, value)
     client.record_updated_at = now
     client.save()
@@ -102,8 +102,8 @@ def reputation_recalculate_user(*, user_id: int, now: datetime | None = None) ->
 
 
 def reputation_recalculate_all(*, now: datetime | None = None) -> dict[str, int]:
-    """The nightly set-based pass over every user (see ``projects.reputation_nightly``)."""
-    return reputation_nightly.recalculate_all(now=now or timezone.now())
+    """The nightly set-based pass over every user (see ``projects.reputation.nightly``)."""
+    return nightly.recalculate_all(now=now or timezone.now())
 
 
 def reputation_events_pending(*, older_than: datetime, limit: int = 500) -> list[int]:

@@ -112,7 +112,8 @@ CITIES: tuple[tuple[str, str], ...] = (
 
 # --- what the gigs are about ------------------------------------------------------------------
 
-# Kinds of work per category slug (the launch taxonomy in projects.demo), most common first.
+# Kinds of work per category slug (the launch taxonomy in projects.sample_data.demo.taxonomy),
+# most common first.
 WORK: dict[str, tuple[str, ...]] = {
     "desain-grafis": (
         "logo",

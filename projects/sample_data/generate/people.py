@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import ClientProfile, FreelancerProfile, User
-from projects.generate.load import Loader
-from projects.generate.words import Text
+from projects.sample_data.generate.load import Loader
+from projects.sample_data.generate.words import Text
 
 # Every generated account's password, so a benchmark can log in as anyone.
 GENERATED_PASSWORD = "garap-bench-2026"  # noqa: S105 - generated benchmark data only

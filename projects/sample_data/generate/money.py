@@ -23,9 +23,9 @@ from django.conf import settings
 from payments import ledger as refs
 from payments.fees import platform_fee
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
-from projects.generate.load import Loader
-from projects.generate.market import MoneyTrail
 from projects.models.contracts import escrow_reference
+from projects.sample_data.generate.load import Loader
+from projects.sample_data.generate.market import MoneyTrail
 
 FUND, RELEASE, REFUND, RESOLVE = range(4)
 K = LedgerTransaction.Kind

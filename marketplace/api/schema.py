@@ -15,7 +15,7 @@ from typing import Any
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
-from marketplace.api import ErrorSerializer
+from marketplace.api.errors import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: see `fields` for what to fix.",
@@ -49,9 +49,9 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def get_operation_id(self) -> str:
-        # Our list views are plain APIViews documented with marketplace.api.page_of(...), which
-        # drf-spectacular cannot tell from a detail view: name them "…_list" so the ids of
-        # /gigs/ and /gigs/{id}/ do not collide.
+        # Our list views are plain APIViews documented with
+        # marketplace.api.pagination.page_of(...), which drf-spectacular cannot tell from a
+        # detail view: name them "…_list" so the ids of /gigs/ and /gigs/{id}/ do not collide.
         operation_id = super().get_operation_id()
         response = self.get_response_serializers()
         if (

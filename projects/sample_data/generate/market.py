@@ -5,7 +5,8 @@ Each gig's story is simulated forward from its publication with sampled duration
 ``now``: what has happened by then is written, in the states and with the timestamps the
 services would have left (funded_at ≤ first_submitted_at ≤ submitted_at ≤ closed_at, a bid
 before its award, a review after its contract closed, …). What a gig's status is follows from
-its age and its story, so the proportions in ``projects.generate`` are outcomes, measured.
+its age and its story, so the proportions in ``projects.sample_data.generate`` are outcomes,
+measured.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from typing import cast
 
 from django.conf import settings
 
-from projects.generate.load import Loader
-from projects.generate.people import HISTORY_DAYS, People
-from projects.generate.stories import ContractState, Planned, Stories
-from projects.generate.words import Text
 from projects.models import (
     Bid,
     Contract,
@@ -30,6 +27,10 @@ from projects.models import (
     Milestone,
     Review,
 )
+from projects.sample_data.generate.load import Loader
+from projects.sample_data.generate.people import HISTORY_DAYS, People
+from projects.sample_data.generate.stories import ContractState, Planned, Stories
+from projects.sample_data.generate.words import Text
 
 RECENT_DAYS = 14
 RECENT_SHARE = 0.18  # of gigs published in the last RECENT_DAYS: the marketplace is growing

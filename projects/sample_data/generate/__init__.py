@@ -64,11 +64,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Category, User
-from projects.generate.load import Loader
-from projects.generate.market import Market
-from projects.generate.money import Ledger
-from projects.generate.people import GENERATED_EMAIL_DOMAIN, GENERATED_PASSWORD, People
-from projects.generate.words import SEARCH_WORDS, Text
+from projects.sample_data.generate.load import Loader
+from projects.sample_data.generate.market import Market
+from projects.sample_data.generate.money import Ledger
+from projects.sample_data.generate.people import GENERATED_EMAIL_DOMAIN, GENERATED_PASSWORD, People
+from projects.sample_data.generate.words import SEARCH_WORDS, Text
 
 __all__ = ["GENERATED_PASSWORD", "SEARCH_WORDS", "GenerateRefused", "Report", "generate"]
 
@@ -132,7 +132,7 @@ def generate(
     with transaction.atomic():
         started = time.perf_counter()
         if not Category.objects.filter(is_active=True).exists():
-            from projects.demo import load_taxonomy
+            from projects.sample_data.demo.taxonomy import load_taxonomy
 
             load_taxonomy()
         categories = [

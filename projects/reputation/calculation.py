@@ -2,8 +2,8 @@
 
 The definitions are in ``docs/reputation.md``. ``freelancer_figures`` / ``client_figures`` compute
 them for one user with plain ORM queries — the event-driven recalculation uses them, and they are
-the reference. ``recalculate_all`` computes the same figures for every user at once with a few
-set-based statements (the nightly pass); a PostgreSQL test checks that both agree.
+the reference. ``nightly.recalculate_all`` computes the same figures for every user at once with
+a few set-based statements (the nightly pass); a PostgreSQL test checks that both agree.
 
 Decimals are rounded half away from zero, in SQL (``ROUND`` on ``numeric``) and in Python
 (``ROUND_HALF_UP``), so the two implementations agree to the last digit.
