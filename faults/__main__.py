@@ -30,8 +30,8 @@ from faults.report import render
 from faults.run import Outcome, Run
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL = {"users": 4, "seconds": 20.0, "drain": 240.0}
-SMOKE = {"users": 2, "seconds": 6.0, "drain": 120.0}
+FULL: dict[str, float] = {"users": 4, "seconds": 20.0, "drain": 240.0}
+SMOKE: dict[str, float] = {"users": 2, "seconds": 6.0, "drain": 120.0}
 
 
 def log(message: str) -> None:
@@ -133,7 +133,7 @@ def main() -> int:
         log(f"cannot run here: {reason}")
         return 1
     out = ROOT / "var" / "faults"
-    run = Run(out / "run", users=args.users or preset["users"], log=log)
+    run = Run(out / "run", users=int(args.users or preset["users"]), log=log)
 
     def interrupted(signum, frame):  # Ctrl-C or SIGTERM: stop everything on the way out
         raise KeyboardInterrupt

@@ -17,6 +17,7 @@ from datetime import timedelta
 import psycopg
 
 from faults import checks
+from faults.http import Answer
 from faults.load import API, call
 from faults.run import Outcome, Run
 
@@ -285,7 +286,7 @@ def idempotent_retry(run: Run, outcome: Outcome, seconds: float) -> None:
     client_id = get_user_model().objects.get(username=pair.client_name).pk
     key = f"fund-{uuid.uuid4().hex}"
     path = f"{API}/milestones/{milestone}/fund/"
-    cut: list[object] = []
+    cut: list[Answer] = []
     problems = []
     until(outcome.started, seconds * 0.3)
     holder = side_session(run)

@@ -141,7 +141,7 @@ class Run:
         import django
 
         django.setup()
-        from projects.models import Category
+        from accounts.models import Category
 
         self.category = Category.objects.create(
             slug="desain-grafis",
