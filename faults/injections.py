@@ -111,6 +111,31 @@ def baseline(run: Run, outcome: Outcome, seconds: float) -> None:
     until(outcome.started, seconds)
 
 
+def _outage(
+    run: Run,
+    outcome: Outcome,
+    seconds: float,
+    *,
+    stop: Callable[[], None],
+    start: Callable[[], None],
+    part: str,
+) -> None:
+    """A dependency down for OUTAGE_SECONDS a third into the phase: health must name ``part``
+    while it is down, and everything must recover once it is back."""
+    until(outcome.started, seconds * 0.3)
+    down = time.monotonic()
+    stop()
+    time.sleep(OUTAGE_SECONDS)
+    start()
+    up = time.monotonic()
+    outcome.outages.append((down, up))
+    outcome.check(
+        "health truthful", checks.health_during(run.prober.probes, (down + 0.5, up), {part})
+    )
+    recovered(run, outcome, f"the {part} came back")
+    until(outcome.started, seconds)
+
+
 def redis_outage(run: Run, outcome: Outcome, seconds: float) -> None:
     """kill -9 of Redis while the worker holds unacknowledged messages; restarted 6 s later."""
     from marketplace.tasks import heartbeat
@@ -123,34 +148,14 @@ def redis_outage(run: Run, outcome: Outcome, seconds: float) -> None:
     outcome.check(
         "the worker held unacked messages", [] if held else ["Redis recorded fewer than two"]
     )
-    until(outcome.started, seconds * 0.3)
-    down = time.monotonic()
-    run.redis.kill()
-    time.sleep(OUTAGE_SECONDS)
-    run.redis.start()
-    up = time.monotonic()
-    outcome.outages.append((down, up))
-    outcome.check(
-        "health truthful", checks.health_during(run.prober.probes, (down + 0.5, up), {"broker"})
-    )
-    recovered(run, outcome, "Redis came back")
-    until(outcome.started, seconds)
+    _outage(run, outcome, seconds, stop=run.redis.kill, start=run.redis.start, part="broker")
 
 
 def postgres_crash(run: Run, outcome: Outcome, seconds: float) -> None:
     """``pg_ctl stop -m immediate`` under the load; started again 6 s later."""
-    until(outcome.started, seconds * 0.3)
-    down = time.monotonic()
-    run.postgres.crash()
-    time.sleep(OUTAGE_SECONDS)
-    run.postgres.start()
-    up = time.monotonic()
-    outcome.outages.append((down, up))
-    outcome.check(
-        "health truthful", checks.health_during(run.prober.probes, (down + 0.5, up), {"database"})
+    _outage(
+        run, outcome, seconds, stop=run.postgres.crash, start=run.postgres.start, part="database"
     )
-    recovered(run, outcome, "PostgreSQL came back")
-    until(outcome.started, seconds)
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
