@@ -42,7 +42,11 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
 @contextmanager
 def row_lock(instance: Model) -> Iterator[psycopg.Connection]:
     """``SELECT … FOR UPDATE`` on the instance's row, in a transaction of a connection of the
-    test's own, held until the block ends (or ``rollback()``)."""
+    test's own, held until the block ends (or ``rollback()``).
+
+    The block's end rolls back before closing: the server answers a ROLLBACK only once the locks
+    are gone, whereas a closed connection's backend may still hold them for a moment — long
+    enough, on a loaded machine, for the test's next sweep to find the row still locked."""
     db = settings.DATABASES["default"]
     holder = psycopg.connect(
         host=db["HOST"],
@@ -58,4 +62,7 @@ def row_lock(instance: Model) -> Iterator[psycopg.Connection]:
             ),
             [instance.pk],
         )
-        yield holder
+        try:
+            yield holder
+        finally:
+            holder.rollback()
