@@ -1,16 +1,29 @@
-"""What every payment gateway provides to Garap."""
+"""What every payment gateway provides to Garap.
+
+A gateway opens a checkout for a deposit, verifies and reads its webhooks, and — before any
+money moves — confirms the payment's state by asking the gateway's own API (``confirm``): a
+leaked webhook secret or callback token alone must never be enough to credit a wallet.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from payments.models import Deposit
 
+# What a gateway's own statuses come to in Garap (each gateway documents its mapping).
+PaymentStatus = Literal["paid", "pending", "failed", "refunded"]
+
 
 class InvalidWebhook(Exception):
     """The webhook's signature or body is not what the gateway sends; nothing is done."""
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer in time, or answered with a server error: nothing was opened
+    or confirmed. The caller says so (503) and the payer or the gateway's retry tries again."""
 
 
 @dataclass(frozen=True)
@@ -22,9 +35,19 @@ class Checkout:
 @dataclass(frozen=True)
 class WebhookEvent:
     reference: str  # our Deposit.reference, echoed back by the gateway
-    status: str  # "paid" or "failed"
+    status: PaymentStatus
     amount: int  # whole rupiah the gateway says it collected
     event_id: str
+    currency: str = "IDR"
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A way to pay that the gateway's checkout offers, shown on our checkout step."""
+
+    code: str  # e.g. "bca_va", "qris", "gopay"
+    label: str  # what the payer sees: "BCA Virtual Account", "QRIS", "GoPay"
+    kind: Literal["virtual_account", "qris", "ewallet", "card"]
 
 
 class Gateway:
@@ -34,12 +57,21 @@ class Gateway:
     secret_setting = ""
     # True for a gateway that collects real money; the sandbox "pays" with one click.
     live = True
+    # The methods its checkout offers, in the order shown.
+    payment_methods: tuple[PaymentMethod, ...] = ()
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         """Open a payment for ``deposit``. ``return_url`` is where the gateway's page sends the
-        payer back afterwards (Midtrans' finish URL, Xendit's success redirect); empty: none."""
+        payer back afterwards (Midtrans' finish URL, Xendit's success redirect); empty: none.
+        Raises ``GatewayUnavailable`` when the gateway cannot be reached."""
         raise NotImplementedError
 
     def parse_webhook(self, body: bytes, headers: dict[str, str]) -> WebhookEvent:
         """Verify the signature and read the event; raise ``InvalidWebhook`` otherwise."""
         raise NotImplementedError
+
+    def confirm(self, event: WebhookEvent) -> WebhookEvent:
+        """The payment as the gateway's API reports it now, which is what money moves on.
+        Raises ``GatewayUnavailable`` when the gateway cannot be asked (the webhook is then
+        answered 503, and the gateway sends it again). The sandbox is its own API."""
+        return event
