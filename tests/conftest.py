@@ -71,6 +71,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             pytest.exit(f"GARAP_REQUIRE_SERVICES=1 but {problem}", returncode=3)
 
 
+# What makes a test depend on the services a run uses: a database fixture or mark, or a marker
+# naming a service (a worker takes the run's broker, a browser the run's live server).
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+_SERVICE_MARKERS = ("postgres", "redis", "worker", "browser", "cache")
+
+
+def _uses_services(item: pytest.Item) -> bool:
+    return (
+        item.get_closest_marker("django_db") is not None
+        or not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        or any(marker in item.keywords for marker in _SERVICE_MARKERS)
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run `make test-services`")
     skip_redis = pytest.mark.skip(reason="needs Redis: run `make test-services`")
@@ -79,6 +101,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+    if os.environ.get("GARAP_SERVICE_TESTS_ONLY") == "1":
+        # CI's second pass, on PostgreSQL and Redis, after the whole suite ran on SQLite: a test
+        # that touches no database, broker, cache or browser (the contact filter's patterns, an
+        # AST rule over the code, a settings subprocess) would run exactly as it did there.
+        free = [item for item in items if not _uses_services(item)]
+        if free:
+            config.hook.pytest_deselected(items=free)
+            items[:] = [item for item in items if _uses_services(item)]
 
 
 @pytest.fixture(autouse=True)

@@ -125,6 +125,7 @@ def test_an_unreachable_cache_makes_the_background_unknown_not_down(api_client, 
     assert body["worker"] == {"status": "unknown", "last_heartbeat": None}
 
 
+@pytest.mark.cache
 def test_beat_records_its_heartbeat_when_it_publishes_the_heartbeat_task_only():
     _scheduler_heartbeat(sender="projects.tasks.sweep_auto_release")
     assert cache.get(SCHEDULER_SENT_CACHE_KEY) is None
