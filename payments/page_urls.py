@@ -1,5 +1,5 @@
 """The pages' URLs of the payments app (the API's are in payments/urls.py)."""
 
-from payments import pages
+from payments.pages import wallet
 
-urlpatterns = [*pages.urlpatterns]
+urlpatterns = [*wallet.urlpatterns]

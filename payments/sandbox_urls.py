@@ -7,7 +7,7 @@ any unknown path), and the sandbox's webhook is refused too (``payments.gateways
 from django.urls import path
 
 from payments import gateways
-from payments.views import sandbox_checkout
+from payments.pages.sandbox_checkout import sandbox_checkout
 
 urlpatterns = (
     [path("payments/sandbox/checkout/<slug:reference>/", sandbox_checkout, name="sandbox-checkout")]

@@ -54,7 +54,7 @@ def deliver_sandbox_webhook(reference: str, status: str, amount: int) -> int:
 def redeliver_sandbox_webhooks() -> int:
     """The sandbox gateway's retry schedule: checkouts paid (or failed) over a minute ago and
     still unconfirmed get their webhook again — a bounded batch, sent from here."""
-    from payments.services import sandbox_unconfirmed
+    from payments.services.deposits import sandbox_unconfirmed
 
     if not gateways.sandbox_enabled():
         return 0

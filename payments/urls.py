@@ -1,15 +1,19 @@
 from django.urls import path
 
-from payments import apis
+from payments.api import deposits, wallet, webhooks, withdrawals
 
 urlpatterns = [
-    path("wallet/", apis.WalletApi.as_view(), name="wallet"),
-    path("wallet/transactions/", apis.WalletTransactionsApi.as_view(), name="wallet-transactions"),
-    path("wallet/deposits/", apis.DepositsApi.as_view(), name="wallet-deposits"),
-    path("wallet/withdrawals/", apis.WithdrawalsApi.as_view(), name="wallet-withdrawals"),
+    path("wallet/", wallet.WalletApi.as_view(), name="wallet"),
+    path(
+        "wallet/transactions/",
+        wallet.WalletTransactionsApi.as_view(),
+        name="wallet-transactions",
+    ),
+    path("wallet/deposits/", deposits.DepositsApi.as_view(), name="wallet-deposits"),
+    path("wallet/withdrawals/", withdrawals.WithdrawalsApi.as_view(), name="wallet-withdrawals"),
     path(
         "payments/webhooks/<slug:provider>/",
-        apis.PaymentWebhookApi.as_view(),
+        webhooks.PaymentWebhookApi.as_view(),
         name="payment-webhook",
     ),
 ]

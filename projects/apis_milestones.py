@@ -13,7 +13,7 @@ from accounts.requests import SignedInRequest
 from marketplace.api.files import with_file_list
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
-from payments.idempotency_api import idempotent, key_parameter
+from payments.api.idempotency import idempotent, key_parameter
 from projects.serializers import (
     DisputeOpenSerializer,
     DisputeResolveSerializer,

@@ -14,9 +14,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from payments import selectors as payments
-from payments.ledger import ESCROW_PREFIX
 from payments.models import Account, Entry, LedgerTransaction
+from payments.selectors import ledger as payments
+from payments.services.ledger import ESCROW_PREFIX
 from projects import notices
 from projects.models import Milestone
 from projects.models.contracts import escrow_reference

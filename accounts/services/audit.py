@@ -43,7 +43,7 @@ def records_refused_attempts(service: Service) -> Service:
     here; the attempt is then recorded on its own, and the refusal goes on to the caller.
 
     A caller that runs the service inside a transaction of its own must let that transaction
-    commit on this refusal for the record to stay (``payments.idempotency.idempotent`` does).
+    commit on this refusal for the record to stay (``payments.api.idempotency.idempotent`` does).
     """
 
     @functools.wraps(service)

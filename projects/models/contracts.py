@@ -84,8 +84,8 @@ class Contract(models.Model):
 
 
 def escrow_reference(milestone_id: int) -> str:
-    """What the ledger holds a milestone's escrow for (``payments.ledger.escrow``): payments
-    knows nothing of milestones, only this reference."""
+    """What the ledger holds a milestone's escrow for (``payments.services.ledger.escrow``):
+    payments knows nothing of milestones, only this reference."""
     return f"milestone:{milestone_id}"
 
 

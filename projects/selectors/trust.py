@@ -8,7 +8,7 @@ and top-ups in ``payments``. The definitions of the signals are here, once.
 from __future__ import annotations
 
 from accounts.selectors import sign_in_shared
-from payments.selectors import money_round_trip, payout_destination_shared
+from payments.selectors.trust import money_round_trip, payout_destination_shared
 from projects.models import Contract, TrustCheck
 
 Signal = TrustCheck.Signal

@@ -27,7 +27,7 @@ from marketplace.state import ensure_transition
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
-from payments import services as payments
+from payments.services import escrow as payments
 from projects import notices
 from projects.access import is_moderator
 from projects.models import (

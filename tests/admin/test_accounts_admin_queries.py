@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import ModeratorAction, Suspension, User
 from accounts.services import audit_record
 from payments.models import Account, Deposit, LedgerTransaction, Withdrawal
-from payments.services import deposit_create, withdrawal_mark_paid, withdrawal_request
+from payments.services.deposits import deposit_create
+from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_request
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import top_up
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 
 from accounts.models import ModeratorAction, Notification, User
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
-from payments.services import withdrawal_request
+from payments.services.withdrawals import withdrawal_request
 from tests.accounts.factories import UserFactory
 from tests.admin.helpers import act_with_form, assert_refused, offered_actions
 from tests.projects.factories import top_up

@@ -26,12 +26,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 
+import payments.services
 import projects.services
 from accounts.models import Category, ModeratorAction, Suspension, User
 from accounts.roles import FINANCE, MODERATORS
 from accounts.staff_policy import StaffIsParty, ensure_staff_not_party
-from payments import services as payments
 from payments.models import Withdrawal
+from payments.services import withdrawals
 from projects.models import Contract, ContractMessage, Dispute, Gig, Report
 from projects.services import milestones as escrow
 from projects.services.gigs import gig_approve, gig_reject
@@ -130,7 +131,7 @@ def suspension_of_the_partys_counterpart(party: User) -> Suspension:
 
 def withdrawal_of(party: User) -> Withdrawal:
     top_up(party, 100_000)
-    return payments.withdrawal_request(
+    return withdrawals.withdrawal_request(
         user=party,
         amount=100_000,
         method=Withdrawal.Method.BANK,
@@ -240,7 +241,7 @@ CASES: dict[str, Case] = {
         "finance",
         A.MARK_WITHDRAWAL_PAID,
         withdrawal_of,
-        lambda withdrawal, staff: payments.withdrawal_mark_paid(
+        lambda withdrawal, staff: withdrawals.withdrawal_mark_paid(
             withdrawal_id=withdrawal.pk, staff=staff
         ),
         (WITHDRAWALS, "mark_paid", {}),
@@ -249,7 +250,7 @@ CASES: dict[str, Case] = {
         "finance",
         A.REJECT_WITHDRAWAL,
         withdrawal_of,
-        lambda withdrawal, staff: payments.withdrawal_reject(
+        lambda withdrawal, staff: withdrawals.withdrawal_reject(
             withdrawal_id=withdrawal.pk, staff=staff, reason="Rekening salah."
         ),
         (WITHDRAWALS, "reject", {"reason": "Rekening salah."}),
@@ -490,10 +491,10 @@ def test_an_uninvolved_moderator_settles_through_the_api(staff):
 def staff_actions() -> dict[str, Callable[..., Any]]:
     """Every service that takes a staff member (a ``moderator`` or ``staff`` argument)."""
     modules = [
-        import_module(f"projects.services.{info.name}")
-        for info in pkgutil.iter_modules(projects.services.__path__)
+        import_module(f"{package.__name__}.{info.name}")
+        for package in (projects.services, payments.services)
+        for info in pkgutil.iter_modules(package.__path__)
     ]
-    modules.append(import_module("payments.services"))
     found = {}
     for module in modules:
         for name, function in vars(module).items():
@@ -521,8 +522,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
         "projects.services.reports.user_warn",
         "projects.services.suspensions.suspension_create",
         "projects.services.suspensions.suspension_lift",
-        "payments.services.withdrawal_mark_paid",
-        "payments.services.withdrawal_reject",
+        "payments.services.withdrawals.withdrawal_mark_paid",
+        "payments.services.withdrawals.withdrawal_reject",
         "projects.services.trust.trust_check_clear",
         "projects.services.trust.trust_check_confirm",
     }

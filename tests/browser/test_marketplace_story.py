@@ -32,7 +32,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Category, User
 from payments.models import Deposit
-from payments.selectors import wallet_summary
+from payments.selectors.wallet import wallet_summary
 from projects.models import Bid, Contract, Delivery, Gig, Milestone
 from projects.models.reviews import Review
 from projects.sample_data.demo.taxonomy import load_taxonomy

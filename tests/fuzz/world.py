@@ -173,7 +173,7 @@ def _user(username: str, email: str, display_name: str):
 
 
 def _top_up(user, amount: int) -> str:
-    from payments.services import deposit_complete, deposit_create
+    from payments.services.deposits import deposit_complete, deposit_create
 
     deposit = deposit_create(user=user, amount=amount, provider="sandbox")
     deposit_complete(provider="sandbox", reference=deposit.reference, status="paid", amount=amount)
@@ -255,7 +255,7 @@ def _message(contract, sender, body: str, file_name: str | None = None):
 
 
 def _balance(user) -> int:
-    from payments.selectors import wallet_summary
+    from payments.selectors.wallet import wallet_summary
 
     return wallet_summary(user=user).available
 
@@ -275,7 +275,8 @@ def _build_world() -> World:
     from accounts.models import Category, Notification
     from accounts.roles import MODERATORS, ensure_role_groups
     from accounts.services.portfolio import portfolio_image_add, portfolio_item_create
-    from payments.services import deposit_create, withdrawal_request
+    from payments.services.deposits import deposit_create
+    from payments.services.withdrawals import withdrawal_request
     from projects.sample_data.demo.taxonomy import load_taxonomy
     from projects.services.contracts import milestones_split
     from projects.services.gigs import gig_attachment_add, gig_invite

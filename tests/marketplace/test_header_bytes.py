@@ -12,7 +12,7 @@ from django.test import Client
 
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import Deposit, IdempotencyRecord, LedgerTransaction
-from payments.services import deposit_create
+from payments.services.deposits import deposit_create
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import token_issue
-from payments import services as payment_services
 from payments.models import IdempotencyRecord, LedgerTransaction, Withdrawal
+from payments.services import withdrawals as payment_services
 from projects.audit import ledger_problems
 from projects.models import Gig
 from tests.accounts.factories import UserFactory

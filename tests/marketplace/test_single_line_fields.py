@@ -119,7 +119,10 @@ SERIALIZER_MODULES = [
     "projects.serializers",
     "projects.serializers_reports",
     "projects.serializers_reviews",
-    "payments.serializers",
+    "payments.api.deposits",
+    "payments.api.wallet",
+    "payments.api.webhooks",
+    "payments.api.withdrawals",
 ]
 # Writable one-line CharFields that are lookups or searches (never stored or shown to others).
 LOOKUPS = {
@@ -163,7 +166,7 @@ def test_every_one_line_write_field_of_the_api_refuses_control_characters():
     assert len(_serializer_fields()) > len(LOOKUPS)  # the walk found the fields
 
 
-FORM_MODULES = ["accounts.pages.forms", "projects.pages.gig_forms", "payments.page_forms"]
+FORM_MODULES = ["accounts.pages.forms", "projects.pages.gig_forms", "payments.pages.forms"]
 FORM_LOOKUPS = {"FreelancerFilterForm.city", "BrowseForm.q", "InviteForm.freelancer"}
 
 

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Notification, User
-from payments.services import deposit_create
+from payments.services.deposits import deposit_create
 from projects.models import Bid, Contract, Milestone
 
 # Data, not code: a browser never runs these, and CSP does not govern them.

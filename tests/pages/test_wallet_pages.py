@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Suspension
 from payments.models import Account, Deposit, IdempotencyRecord, LedgerTransaction, Withdrawal
-from payments.services import deposit_create
+from payments.services.deposits import deposit_create
 from tests.accounts.factories import UserFactory
 from tests.pages.conftest import assert_login_redirect, browser
 from tests.projects.factories import top_up

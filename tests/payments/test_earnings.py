@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from payments.selectors import wallet_releases_this_month, wallet_releases_total
+from payments.selectors.wallet import wallet_releases_this_month, wallet_releases_total
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import ContractFactory, top_up

@@ -12,7 +12,7 @@ from marketplace.errors import NotFound
 from payments import checks
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import Account, Deposit, LedgerTransaction
-from payments.services import deposit_create, sandbox_pay
+from payments.services.deposits import deposit_create, sandbox_pay
 from payments.tasks import deliver_sandbox_webhook, redeliver_sandbox_webhooks
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for

@@ -10,9 +10,11 @@ from django.db.models import Sum
 from django.utils import translation
 
 from marketplace.errors import PaymentRequired
-from payments import ledger, services
-from payments.ledger import UnbalancedTransaction
 from payments.models import Account, AppendOnlyError, Entry, LedgerTransaction
+from payments.services import ledger
+from payments.services.escrow import escrow_fund, escrow_refund, escrow_release
+from payments.services.ledger import UnbalancedTransaction
+from payments.services.withdrawals import withdrawal_request
 from projects.audit import ledger_problems
 from projects.models import Milestone
 from projects.services.milestones import milestone_fund, milestone_release, milestone_submit
@@ -117,7 +119,7 @@ def test_wallet_going_negative_is_refused_with_the_missing_amount_and_writes_not
     before = row_counts()
 
     with translation.override("en"), pytest.raises(PaymentRequired) as excinfo:
-        services.escrow_fund(reference="milestone:991", payer_id=user.pk, amount=80_000)
+        escrow_fund(reference="milestone:991", payer_id=user.pk, amount=80_000)
 
     assert excinfo.value.message == "Not enough money: Rp 30.000 more is needed."
     assert excinfo.value.fields == {"amount": ["Top up at least Rp 30.000."]}
@@ -132,7 +134,7 @@ def test_wallet_that_never_held_money_is_refused_the_whole_amount():
     user = UserFactory()
 
     with translation.override("en"), pytest.raises(PaymentRequired) as excinfo:
-        services.escrow_fund(reference="milestone:992", payer_id=user.pk, amount=125_000)
+        escrow_fund(reference="milestone:992", payer_id=user.pk, amount=125_000)
 
     assert excinfo.value.message == "Not enough money: Rp 125.000 more is needed."
     assert row_counts() == (0, 0, 0)
@@ -147,7 +149,7 @@ def test_escrow_going_negative_is_refused():
     before = row_counts()
 
     with pytest.raises(PaymentRequired):
-        services.escrow_release(
+        escrow_release(
             reference=f"milestone:{milestone.pk}",
             payer_id=contract.client_id,
             payee_id=contract.freelancer_id,
@@ -206,13 +208,13 @@ def test_external_accounts_may_go_negative():
 def test_cached_balances_equal_the_sum_of_entries_after_a_sequence():
     client, freelancer = UserFactory(), UserFactory()
     top_up(client.pk, 500_000)
-    services.escrow_fund(reference="milestone:1001", payer_id=client.pk, amount=200_000)
-    services.escrow_fund(reference="milestone:1002", payer_id=client.pk, amount=150_000)
-    services.escrow_release(
+    escrow_fund(reference="milestone:1001", payer_id=client.pk, amount=200_000)
+    escrow_fund(reference="milestone:1002", payer_id=client.pk, amount=150_000)
+    escrow_release(
         reference="milestone:1001", payer_id=client.pk, payee_id=freelancer.pk, amount=200_000
     )
-    services.escrow_refund(reference="milestone:1002", payer_id=client.pk, amount=150_000)
-    withdrawal = services.withdrawal_request(
+    escrow_refund(reference="milestone:1002", payer_id=client.pk, amount=150_000)
+    withdrawal = withdrawal_request(
         user=freelancer,
         amount=100_000,
         method="bank",
@@ -220,7 +222,7 @@ def test_cached_balances_equal_the_sum_of_entries_after_a_sequence():
         account_number="1234567890",
         holder_name="Budi Santoso",
     )
-    services.escrow_release(  # a repeat of the release: same key, nothing moves
+    escrow_release(  # a repeat of the release: same key, nothing moves
         reference="milestone:1001", payer_id=client.pk, payee_id=freelancer.pk, amount=200_000
     )
 
@@ -525,10 +527,10 @@ def test_audit_names_a_settled_milestone_whose_escrow_still_holds_money(books):
 def test_audit_names_a_release_of_a_milestone_that_is_not_released(books):
     pending = books["pending"]
     top_up(pending.contract.client_id, 90_000)
-    services.escrow_fund(
+    escrow_fund(
         reference=f"milestone:{pending.pk}", payer_id=pending.contract.client_id, amount=90_000
     )
-    services.escrow_release(
+    escrow_release(
         reference=f"milestone:{pending.pk}",
         payer_id=pending.contract.client_id,
         payee_id=pending.contract.freelancer_id,
@@ -543,7 +545,7 @@ def test_audit_names_escrow_that_belongs_to_no_milestone(books):
     client_id = books["pending"].contract.client_id
     top_up(client_id, 40_000)
 
-    services.escrow_fund(reference="milestone:999999", payer_id=client_id, amount=40_000)
+    escrow_fund(reference="milestone:999999", payer_id=client_id, amount=40_000)
 
     audit_fails_naming("escrow:milestone:999999 holds 40000 but no milestone matches it")
 

@@ -65,10 +65,15 @@ from hypothesis.stateful import (
 
 from accounts.models import User
 from marketplace.errors import DomainError
-from payments import ledger
-from payments import services as payments
 from payments.fees import platform_fee
 from payments.models import Account, Deposit, LedgerTransaction, Withdrawal
+from payments.services import ledger
+from payments.services.deposits import deposit_complete, deposit_create
+from payments.services.withdrawals import (
+    withdrawal_mark_paid,
+    withdrawal_reject,
+    withdrawal_request,
+)
 from projects.audit import ledger_problems
 from projects.models import Contract, Milestone
 from projects.services import milestones as work
@@ -441,7 +446,7 @@ class LedgerMachine(RuleBasedStateMachine):
         deposit = self.attempt(
             f"{user} tops up {amount}",
             allowed,
-            lambda: payments.deposit_create(user=self.users[user], amount=amount),
+            lambda: deposit_create(user=self.users[user], amount=amount),
         )
         if deposit is None:
             return
@@ -457,7 +462,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(
             f"webhook {status} {amount} for deposit {pk} ({d.status})",
             allowed,
-            lambda: payments.deposit_complete(
+            lambda: deposit_complete(
                 provider="sandbox", reference=d.reference, status=status, amount=amount
             ),
         )
@@ -707,7 +712,7 @@ class LedgerMachine(RuleBasedStateMachine):
         withdrawal = self.attempt(
             f"{user} withdraws {amount} of {balance}",
             allowed,
-            lambda: payments.withdrawal_request(
+            lambda: withdrawal_request(
                 user=self.users[user],
                 amount=amount,
                 method=Withdrawal.Method.BANK,
@@ -730,7 +735,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(
             f"{staff} pays withdrawal {pk} ({w.status})",
             allowed,
-            lambda: payments.withdrawal_mark_paid(withdrawal_id=pk, staff=self.users[staff]),
+            lambda: withdrawal_mark_paid(withdrawal_id=pk, staff=self.users[staff]),
         )
         if moves:
             w.status = Withdrawal.Status.PAID
@@ -745,7 +750,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.attempt(
             f"{staff} rejects withdrawal {pk} ({w.status})",
             allowed,
-            lambda: payments.withdrawal_reject(
+            lambda: withdrawal_reject(
                 withdrawal_id=pk, staff=self.users[staff], reason="Rekening tidak aktif."
             ),
         )

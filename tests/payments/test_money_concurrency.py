@@ -20,11 +20,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from payments import ledger
-from payments import services as payment_services
 from payments.fees import platform_fee
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import Account, Deposit, IdempotencyRecord, LedgerTransaction, Withdrawal
+from payments.services import ledger
+from payments.services.deposits import deposit_complete, deposit_create
 from projects.audit import ledger_problems
 from projects.models import Contract, Delivery, Dispute, Milestone
 from projects.services import milestones as milestone_services
@@ -115,10 +115,8 @@ def assert_books_balance() -> None:
 
 def top_up(user: User, amount: int) -> None:
     """Credit a wallet the way production does: a deposit, then the gateway's "paid"."""
-    deposit = payment_services.deposit_create(user=user, amount=amount)
-    payment_services.deposit_complete(
-        provider="sandbox", reference=deposit.reference, status="paid", amount=amount
-    )
+    deposit = deposit_create(user=user, amount=amount)
+    deposit_complete(provider="sandbox", reference=deposit.reference, status="paid", amount=amount)
 
 
 def pending_milestone(amount: int = 250_000) -> tuple[Contract, Milestone]:
@@ -393,7 +391,7 @@ def test_one_idempotency_key_with_another_body_is_refused_and_a_replay_repeats_t
 
 def test_webhook_replayed_ten_times_at_once_credits_once():
     owner = UserFactory()
-    deposit = payment_services.deposit_create(user=owner, amount=400_000)
+    deposit = deposit_create(user=owner, amount=400_000)
     body = webhook_body(reference=deposit.reference, status="paid", amount=400_000)
     clients = [english_client() for _ in range(10)]
 
@@ -410,7 +408,7 @@ def test_webhook_replayed_ten_times_at_once_credits_once():
 
 def test_webhook_replayed_ten_times_in_a_row_credits_once(api_client):
     owner = UserFactory()
-    deposit = payment_services.deposit_create(user=owner, amount=150_000)
+    deposit = deposit_create(user=owner, amount=150_000)
     body = webhook_body(reference=deposit.reference, status="paid", amount=150_000)
 
     for _ in range(10):

@@ -4,7 +4,12 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.models import Notification
-from payments import services as payments
+from payments.services.deposits import deposit_complete, deposit_create
+from payments.services.withdrawals import (
+    withdrawal_mark_paid,
+    withdrawal_reject,
+    withdrawal_request,
+)
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import top_up
 
@@ -26,9 +31,9 @@ def titles(user, kind):
 
 def test_a_paid_top_up_is_announced_once_in_the_owners_language():
     user = UserFactory(preferred_language="id")
-    deposit = payments.deposit_create(user=user, amount=150_000, provider="sandbox")
+    deposit = deposit_create(user=user, amount=150_000, provider="sandbox")
     for _ in range(2):  # the gateway's webhook, replayed
-        payments.deposit_complete(
+        deposit_complete(
             provider="sandbox", reference=deposit.reference, status="paid", amount=150_000
         )
 
@@ -37,8 +42,8 @@ def test_a_paid_top_up_is_announced_once_in_the_owners_language():
 
 def test_a_failed_top_up_is_announced():
     user = UserFactory(preferred_language="en")
-    deposit = payments.deposit_create(user=user, amount=150_000, provider="sandbox")
-    payments.deposit_complete(
+    deposit = deposit_create(user=user, amount=150_000, provider="sandbox")
+    deposit_complete(
         provider="sandbox", reference=deposit.reference, status="failed", amount=150_000
     )
 
@@ -50,7 +55,7 @@ def test_a_failed_top_up_is_announced():
 def test_a_processed_withdrawal_is_announced_once(finance, outcome):
     user = UserFactory(preferred_language="en")
     top_up(user, 200_000)
-    withdrawal = payments.withdrawal_request(
+    withdrawal = withdrawal_request(
         user=user,
         amount=100_000,
         method="bank",
@@ -62,9 +67,9 @@ def test_a_processed_withdrawal_is_announced_once(finance, outcome):
 
     for _ in range(2):  # a double click in the admin
         if outcome == "paid":
-            payments.withdrawal_mark_paid(withdrawal_id=withdrawal.pk, staff=finance)
+            withdrawal_mark_paid(withdrawal_id=withdrawal.pk, staff=finance)
         else:
-            payments.withdrawal_reject(
+            withdrawal_reject(
                 withdrawal_id=withdrawal.pk, staff=finance, reason="The account number is wrong."
             )
 

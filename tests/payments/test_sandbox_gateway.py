@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from payments.gateways import InvalidWebhook, WebhookEvent
 from payments.gateways.sandbox import SIGNATURE_HEADER, SandboxGateway, sign, webhook_body
 from payments.models import Account, Deposit, LedgerTransaction
-from payments.services import deposit_create
+from payments.services.deposits import deposit_create
 from payments.tasks import deliver_sandbox_webhook
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for

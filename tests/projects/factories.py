@@ -172,7 +172,7 @@ class MessageAttachmentFactory(MaskedTextsFactory):
 def top_up(user, amount: int):
     """Credit ``amount`` whole rupiah to ``user``'s wallet the way the product does: a deposit
     through the sandbox gateway, confirmed as paid by its (here: direct) webhook call."""
-    from payments.services import deposit_complete, deposit_create
+    from payments.services.deposits import deposit_complete, deposit_create
 
     deposit = deposit_create(user=user, amount=amount, provider="sandbox")
     return deposit_complete(

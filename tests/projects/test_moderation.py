@@ -17,7 +17,11 @@ from accounts.services import profiles as profile_services
 from marketplace.append_only import AppendOnlyError
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
 from payments.models import Account, Withdrawal
-from payments.services import withdrawal_mark_paid, withdrawal_reject, withdrawal_request
+from payments.services.withdrawals import (
+    withdrawal_mark_paid,
+    withdrawal_reject,
+    withdrawal_request,
+)
 from projects.models import Bid, Contract, ContractMessage, Gig, Milestone, Report, Review
 from projects.selectors.moderation import contracts_with_suspended_party
 from projects.services import gigs as gig_services

@@ -81,7 +81,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import Category, Notification, PortfolioItem, User
 from accounts.services import freelancer_profile_update, notification_send
-from payments import services as payments
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import (
     Account,
@@ -91,6 +90,8 @@ from payments.models import (
     LedgerTransaction,
     Withdrawal,
 )
+from payments.services.deposits import deposit_complete, deposit_create
+from payments.services.withdrawals import withdrawal_request
 from projects.models import (
     Bid,
     Contract,
@@ -333,8 +334,8 @@ def notice_for(user: User, key: str) -> Notification:
 
 def paid_deposit(user: User, amount: int) -> Deposit:
     """A top-up through the sandbox gateway, confirmed by the services its webhook drives."""
-    deposit = payments.deposit_create(user=user, amount=amount, provider="sandbox")
-    return payments.deposit_complete(
+    deposit = deposit_create(user=user, amount=amount, provider="sandbox")
+    return deposit_complete(
         provider="sandbox", reference=deposit.reference, status="paid", amount=amount
     )
 
@@ -465,7 +466,7 @@ def build_world(moderators: Group) -> World:
     for user, amount in ((client, 300_000), (freelancer, 80_000), (stranger, 70_000)):
         paid_deposit(user, amount)
     paid_deposit(moderator, 90_000)
-    waiting = payments.deposit_create(user=client, amount=60_000, provider="sandbox")
+    waiting = deposit_create(user=client, amount=60_000, provider="sandbox")
     return World(
         users={
             STRANGER: stranger,
@@ -1034,7 +1035,7 @@ def test_review_notes_of_a_gig_are_for_its_owner_and_moderators(world):
 
 @pytest.mark.django_db
 def test_the_wallet_shows_each_user_their_own_balances(world):
-    payments.withdrawal_request(user=world.users[FREELANCER], **WITHDRAWAL)
+    withdrawal_request(user=world.users[FREELANCER], **WITHDRAWAL)
 
     wallets = {actor: world.client(actor).get("/api/v1/wallet/").json() for actor in ACTORS[1:]}
 
@@ -1065,9 +1066,9 @@ def wallet_rows(client: APIClient, path: str, *fields: str) -> list[tuple[Any, .
 def test_wallet_history_deposits_and_withdrawals_show_only_ones_own(world):
     elsewhere = UserFactory()  # someone else's money, in every list
     paid_deposit(elsewhere, 100_000)
-    payments.deposit_create(user=elsewhere, amount=20_000, provider="sandbox")
-    payments.withdrawal_request(user=elsewhere, **WITHDRAWAL)
-    payments.withdrawal_request(user=world.users[FREELANCER], **{**WITHDRAWAL, "amount": 60_000})
+    deposit_create(user=elsewhere, amount=20_000, provider="sandbox")
+    withdrawal_request(user=elsewhere, **WITHDRAWAL)
+    withdrawal_request(user=world.users[FREELANCER], **{**WITHDRAWAL, "amount": 60_000})
     clients = {actor: world.client(actor) for actor in ACTORS[1:]}
     fund = ("fund", -40_000)
     completed = [("fund", -50_000), ("fund", -50_000), ("deposit", 100_000)]

@@ -30,7 +30,7 @@ from accounts.tasks import deliver_pending_emails
 from marketplace.errors import Conflict
 from marketplace.timing import days, hours
 from payments.models import Account, Entry, LedgerTransaction
-from payments.selectors import WalletSummary, wallet_summary
+from payments.selectors.wallet import WalletSummary, wallet_summary
 from projects import tasks
 from projects.models import Bid, Contract, Gig, Milestone, ReputationEvent, Review
 from projects.services import bids as bid_services

@@ -14,7 +14,7 @@ from accounts.models import FreelancerProfile, ModeratorAction, Notification, Si
 from accounts.roles import MODERATORS, ensure_role_groups
 from accounts.services import fingerprint, sign_in_record
 from accounts.staff_policy import StaffIsParty
-from payments.services import withdrawal_request
+from payments.services.withdrawals import withdrawal_request
 from projects.models import Review, TrustCheck
 from projects.reputation.services import reputation_recalculate_all
 from projects.services.trust import trust_check_clear, trust_check_confirm, trust_checks_recent

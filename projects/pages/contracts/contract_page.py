@@ -36,7 +36,7 @@ from marketplace.errors import (
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
-from payments.selectors import wallet_summary
+from payments.selectors.wallet import wallet_summary
 from projects.models import Contract, Delivery, Dispute, Milestone
 from projects.pages.contract_forms import (
     MessageForm,

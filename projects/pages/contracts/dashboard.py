@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.requests import SignedInHttpRequest
 from accounts.selectors import freelancer_capacity
-from payments.selectors import wallet_releases_this_month
+from payments.selectors.wallet import wallet_releases_this_month
 from projects.models import Bid, Contract, Gig, Milestone
 from projects.pages.contracts.display import (
     CONTRACT_PILLS,

@@ -164,7 +164,7 @@ def load_money() -> None:
     """Each demo client tops up once through the sandbox gateway (the webhook's effect), and
     the demo contract's first milestone is funded, so wallets and escrow show real figures."""
     from payments.models import Deposit
-    from payments.services import deposit_complete, deposit_create
+    from payments.services.deposits import deposit_complete, deposit_create
     from projects.models import Contract, Milestone
     from projects.services.milestones import milestone_fund
 

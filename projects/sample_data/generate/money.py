@@ -1,5 +1,5 @@
 """The ledger of a generated run: every movement of money the milestones' stories imply, in
-time order, as ``payments.ledger.post`` would have written it.
+time order, as ``payments.services.ledger.post`` would have written it.
 
 Funding, release (10 % fee to the platform, by ``payments.fees``), refund and dispute
 settlement come from the milestones; top-ups are added where a client's wallet would not cover
@@ -20,9 +20,9 @@ from random import Random
 
 from django.conf import settings
 
-from payments import ledger as refs
 from payments.fees import platform_fee
 from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
+from payments.services import ledger as refs
 from projects.models.contracts import escrow_reference
 from projects.sample_data.generate.load import Loader
 from projects.sample_data.generate.market import MoneyTrail

@@ -3,8 +3,8 @@
 The first request with a key does its work and stores its successful outcome in **one**
 transaction, unique per user and key; every repeat replays that outcome. A repeat while the
 first is still running is ``StillRunning``, the same key on a different request ``KeyReused``.
-The API speaks this through the ``Idempotency-Key`` header (``payments.idempotency_api``); the
-wallet pages through each form's one-time token (``payments.pages``).
+The API speaks this through the ``Idempotency-Key`` header (``payments.api.idempotency``); the
+wallet pages through each form's one-time token (``payments.pages.wallet``).
 
 The key is claimed inside that same transaction, never in a row committed ahead of the work: on
 PostgreSQL by a transaction-level advisory lock, on SQLite by the database's write lock (which

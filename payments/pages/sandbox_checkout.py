@@ -12,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from marketplace.errors import NotFound
-from payments import gateways, services
+from payments import gateways
 from payments.models import Deposit
+from payments.services.deposits import sandbox_pay
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,7 +29,7 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
         outcome = "failed" if request.POST.get("outcome") == "fail" else "paid"
         try:
             with transaction.atomic():
-                services.sandbox_pay(reference=reference, status=outcome)
+                sandbox_pay(reference=reference, status=outcome)
         except NotFound:
             raise Http404("Unknown checkout.") from None
         sent = outcome

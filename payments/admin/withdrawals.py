@@ -1,15 +1,8 @@
-"""Ledger rows are read-only here; withdrawals are processed through the payments services.
-
-Nobody changes money rows through a form, not even a superuser: the ledger, deposits and
-withdrawals are view-only pages. Finance staff mark withdrawals paid or reject them with the
-actions below, which call ``withdrawal_mark_paid`` / ``withdrawal_reject`` (each posts its
-ledger transaction and writes one audit record). The actions are offered only to holders of
-``payments.process_withdrawal``; the services check it again.
-"""
+"""Withdrawals, read-only; finance staff pay or reject them with the actions, which call
+``withdrawal_mark_paid`` / ``withdrawal_reject`` (each posts its ledger transaction and writes
+one audit record)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -21,58 +14,10 @@ from django.utils.translation import gettext_lazy
 from accounts.requests import SignedInHttpRequest
 from accounts.staff_admin import NoActionsOnOwnDeals
 from marketplace.admin_actions import action_with_form, run_for_each
-from marketplace.admin_base import ReadOnlyAdmin, ReadOnlyInline, staff_has
+from marketplace.admin_base import ReadOnlyAdmin, staff_has
 from marketplace.formatting import rupiah
-from payments import services
-from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdrawal
-
-
-@admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "kind", "owner", "balance_idr", "created_at"]
-    list_filter = ["kind", "created_at"]
-    list_select_related = ["owner"]
-    search_fields = ["reference", "owner__username"]
-
-    @admin.display(description=gettext_lazy("balance"), ordering="balance")
-    def balance_idr(self, account: Account) -> str:
-        return rupiah(account.balance)
-
-
-class EntryInline(ReadOnlyInline):
-    model = Entry
-    fields = readonly_fields = ("account", "amount")
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Entry]:
-        return super().get_queryset(request).select_related("account")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The entries are the transaction: whoever may see the one sees the other.
-        return request.user.has_perm("payments.view_ledgertransaction")
-
-
-@admin.register(LedgerTransaction)
-class LedgerTransactionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "reference", "description", "created_at"]
-    list_filter = ["kind", "created_at"]
-    search_fields = ["reference", "idempotency_key"]
-    date_hierarchy = "created_at"
-    inlines = [EntryInline]
-
-
-@admin.register(Deposit)
-class DepositAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "user", "amount_idr", "provider", "status", "created_at"]
-    list_filter = ["status", "provider", "created_at"]
-    list_select_related = ["user"]
-    search_fields = ["reference", "user__username"]
-    # The page is read-only, but the admin builds a form for it: say the scheme explicitly
-    # (Django 6 changes the default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    @admin.display(description=gettext_lazy("amount"), ordering="amount")
-    def amount_idr(self, deposit: Deposit) -> str:
-        return rupiah(deposit.amount)
+from payments.models import Withdrawal
+from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_reject
 
 
 class WithdrawalRejectForm(forms.Form):
@@ -126,7 +71,7 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             self,
             request,
             queryset.order_by("pk"),
-            lambda withdrawal: services.withdrawal_mark_paid(
+            lambda withdrawal: withdrawal_mark_paid(
                 withdrawal_id=withdrawal.pk, staff=request.user
             ),
             _("%(count)s withdrawal(s) marked paid; the users were told."),
@@ -145,7 +90,7 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             queryset.order_by("pk"),
             form_class=WithdrawalRejectForm,
             title=_("Reject withdrawals"),
-            apply=lambda request, withdrawal, data: services.withdrawal_reject(
+            apply=lambda request, withdrawal, data: withdrawal_reject(
                 withdrawal_id=withdrawal.pk, staff=request.user, reason=data["reason"]
             ),
             done_message=_(

@@ -1,6 +1,6 @@
-"""The ``Idempotency-Key`` header of money-moving API calls: ``payments.idempotency`` spoken in
-DRF requests and responses (a repeat while the first runs is a 409, the key reused on another
-request a 422, a replay carries ``Idempotent-Replayed: true``)."""
+"""The ``Idempotency-Key`` header of money-moving API calls: ``payments.services.idempotency``
+spoken in DRF requests and responses (a repeat while the first runs is a 409, the key reused on
+another request a 422, a replay carries ``Idempotent-Replayed: true``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.requests import SignedInRequest
 from marketplace.api.errors import error_body
-from payments.idempotency import KeyReused, Replayed, StillRunning, fingerprint, run_once
+from payments.services.idempotency import KeyReused, Replayed, StillRunning, fingerprint, run_once
 
 HEADER = "Idempotency-Key"
 # What a key may hold: the header is a structured-field string (the IETF draft), which is

@@ -1,9 +1,9 @@
 """The wallet pages: balances, history, top-up through the gateway's checkout, withdrawals.
 
-The same selectors and services as the API's wallet endpoints (payments/apis.py). A form is
-sent once: its hidden token is the idempotency key of ``payments.idempotency``, so a double
-tap or a reload of the POST replays the first answer instead of creating a second deposit or
-withdrawal.
+The same selectors and services as the API's wallet endpoints (payments/api/). A form is
+sent once: its hidden token is the idempotency key of ``payments.services.idempotency``, so a
+double tap or a reload of the POST replays the first answer instead of creating a second
+deposit or withdrawal.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.pages import add_domain_error, cursor_page
-from payments import selectors, services
-from payments.idempotency import KeyReused, StillRunning, fingerprint, run_once
-from payments.page_forms import OneTimeForm, TopUpForm, WithdrawForm
+from payments.pages.forms import OneTimeForm, TopUpForm, WithdrawForm
+from payments.selectors import wallet as selectors
+from payments.services.deposits import deposit_create
+from payments.services.idempotency import KeyReused, StillRunning, fingerprint, run_once
+from payments.services.withdrawals import withdrawal_request
 
 HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
 RECENT = 10  # deposits and withdrawals shown on the wallet page
@@ -54,9 +56,7 @@ def wallet_deposit(request: SignedInHttpRequest) -> HttpResponse:
         outcome = _once(
             request,
             form,
-            lambda: services.deposit_create(
-                user=request.user, amount=amount, return_url=back_to_wallet
-            ),
+            lambda: deposit_create(user=request.user, amount=amount, return_url=back_to_wallet),
         )
         if outcome.done_id is not None:
             deposit = selectors.deposit_list(user=request.user).get(pk=outcome.done_id)
@@ -83,7 +83,7 @@ def wallet_withdraw(request: SignedInHttpRequest) -> HttpResponse:
         outcome = _once(
             request,
             form,
-            lambda: services.withdrawal_request(user=request.user, **values),
+            lambda: withdrawal_request(user=request.user, **values),
         )
         if outcome.done_id is not None:
             withdrawal = selectors.withdrawal_list(user=request.user).get(pk=outcome.done_id)
@@ -141,7 +141,7 @@ def _still_running(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class _Created:
-    """The outcome ``payments.idempotency`` remembers for a form: the object it created."""
+    """The outcome ``payments.services.idempotency`` remembers for a form: the object it created."""
 
     data: dict[str, Any]
     status_code: int = 201

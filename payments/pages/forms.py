@@ -1,8 +1,8 @@
 """Forms of the wallet pages: the input's shape only; the money rules stay in payments.services.
 
 Each form carries a hidden one-time ``token`` made when the form is shown: sending the same
-form twice (a double tap, a reload) is one request to ``payments.idempotency`` (see
-``payments.pages``).
+form twice (a double tap, a reload) is one request to ``payments.services.idempotency`` (see
+``payments.pages.wallet``).
 """
 
 from __future__ import annotations

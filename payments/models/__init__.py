@@ -1,0 +1,15 @@
+# AppendOnlyError is exported too: callers of the ledger catch it from here.
+from payments.models.deposits import Deposit
+from payments.models.idempotency import IdempotencyRecord
+from payments.models.ledger import Account, AppendOnlyError, Entry, LedgerTransaction
+from payments.models.withdrawals import Withdrawal
+
+__all__ = [
+    "Account",
+    "AppendOnlyError",
+    "Deposit",
+    "Entry",
+    "IdempotencyRecord",
+    "LedgerTransaction",
+    "Withdrawal",
+]

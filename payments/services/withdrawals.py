@@ -1,0 +1,180 @@
+"""Withdrawals: requested by the wallet's owner, then paid or rejected by finance staff.
+
+The amount moves from the wallet to pending withdrawal when it is requested, and on to the
+payouts account (or back to the wallet) when staff process it — each in one transaction with the
+state change, under the withdrawal's row lock, with a ledger key derived from it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ModeratorAction, User
+from accounts.notices import NoticeKind
+from accounts.selectors import user_is_suspended
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
+from marketplace.errors import DomainError, NotFound, PaymentRequired, PermissionDenied
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from marketplace.transactions import atomic_with_retry
+from payments import notices
+from payments.models import LedgerTransaction, Withdrawal
+from payments.services import ledger
+
+Kind = LedgerTransaction.Kind
+
+
+@atomic_with_retry
+def withdrawal_request(
+    *,
+    user: User,
+    amount: int,
+    method: str,
+    bank_code: str,
+    account_number: str,
+    holder_name: str,
+) -> Withdrawal:
+    """Move ``amount`` from the wallet to pending withdrawal at once; staff then pay or reject.
+
+    Refused for a suspended user, under ``WITHDRAWAL_MIN_AMOUNT``, or beyond the wallet's
+    balance (402, nothing written).
+    """
+    if user_is_suspended(user_id=user.pk):
+        raise PermissionDenied(
+            _("Your account is suspended, so you cannot withdraw now."), code="suspended"
+        )
+    if amount < settings.WITHDRAWAL_MIN_AMOUNT:
+        raise DomainError(
+            _("The minimum withdrawal is %(min)s.")
+            % {"min": rupiah(settings.WITHDRAWAL_MIN_AMOUNT)},
+            fields={"amount": [_("Below the minimum.")]},
+        )
+    withdrawal = Withdrawal.objects.create(
+        user=user,
+        amount=amount,
+        method=method,
+        bank_code=bank_code.upper(),
+        account_number=account_number,
+        holder_name=holder_name,
+    )
+    try:
+        ledger.post(
+            kind=Kind.WITHDRAWAL_REQUEST,
+            key=f"withdrawal:{withdrawal.pk}:request",
+            reference=f"withdrawal:{withdrawal.pk}",
+            entries=[
+                (ledger.wallet(user.pk), -amount),
+                (ledger.pending_withdrawal(user.pk), amount),
+            ],
+            description=f"Withdrawal to {withdrawal.bank_code}",
+        )
+    except PaymentRequired as exc:
+        # The ledger's "top up" hint makes no sense for money going out: say what is there.
+        available = rupiah(amount - exc.missing)
+        raise PaymentRequired(
+            _("You can withdraw at most %(available)s.") % {"available": available},
+            fields={
+                "amount": [
+                    _("More than your available balance of %(available)s.")
+                    % {"available": available}
+                ]
+            },
+            missing=exc.missing,
+        ) from None
+    return withdrawal
+
+
+def _lock_withdrawal(withdrawal_id: int) -> Withdrawal:
+    withdrawal = (
+        Withdrawal.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=withdrawal_id)
+        .first()
+    )
+    if withdrawal is None:
+        raise NotFound(_("Withdrawal not found."))
+    return withdrawal
+
+
+Action = ModeratorAction.Action
+
+
+def _ensure_processor(staff: User) -> None:
+    if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
+        raise PermissionDenied(_("Only finance staff can process withdrawals."))
+
+
+@records_refused_attempts
+@atomic_with_retry
+def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
+    """Staff sent the money: it leaves pending for the payouts account. Idempotent. Never
+    one's own withdrawal (``StaffIsParty``, the attempt recorded)."""
+    _ensure_processor(staff)
+    withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_staff_not_party(staff=staff, action=Action.MARK_WITHDRAWAL_PAID, obj=withdrawal)
+    if withdrawal.status == Withdrawal.Status.PAID:
+        return withdrawal
+    ensure_transition(withdrawal, Withdrawal.Status.PAID)
+    ledger.post(
+        kind=Kind.WITHDRAWAL_PAID,
+        key=f"withdrawal:{withdrawal.pk}:paid",
+        reference=f"withdrawal:{withdrawal.pk}",
+        entries=[
+            (ledger.pending_withdrawal(withdrawal.user_id), -withdrawal.amount),
+            (ledger.payouts(), withdrawal.amount),
+        ],
+        description=f"Paid to {withdrawal.bank_code}",
+    )
+    withdrawal.status = Withdrawal.Status.PAID
+    withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
+    withdrawal.save(update_fields=["status", "processed_by", "processed_at"])
+    audit_record(moderator=staff, action=Action.MARK_WITHDRAWAL_PAID, target=withdrawal)
+    _notify_withdrawal(withdrawal, notices.WITHDRAWAL_PAID)
+    return withdrawal
+
+
+def _notify_withdrawal(withdrawal: Withdrawal, kind: NoticeKind) -> None:
+    notices.notify(
+        withdrawal.user,
+        kind,
+        subject=withdrawal,
+        amount=rupiah(withdrawal.amount),
+        bank=withdrawal.bank_code,
+        reason=withdrawal.rejection_reason,
+    )
+
+
+@records_refused_attempts
+@atomic_with_retry
+def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdrawal:
+    """Staff could not pay it: the money returns to the wallet. Idempotent. Never one's own."""
+    _ensure_processor(staff)
+    withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_staff_not_party(staff=staff, action=Action.REJECT_WITHDRAWAL, obj=withdrawal)
+    if withdrawal.status == Withdrawal.Status.REJECTED:
+        return withdrawal
+    ensure_transition(withdrawal, Withdrawal.Status.REJECTED)
+    ledger.post(
+        kind=Kind.WITHDRAWAL_REJECTED,
+        key=f"withdrawal:{withdrawal.pk}:rejected",
+        reference=f"withdrawal:{withdrawal.pk}",
+        entries=[
+            (ledger.pending_withdrawal(withdrawal.user_id), -withdrawal.amount),
+            (ledger.wallet(withdrawal.user_id), withdrawal.amount),
+        ],
+        description="Withdrawal returned",
+    )
+    withdrawal.status = Withdrawal.Status.REJECTED
+    withdrawal.rejection_reason = reason[:300]
+    withdrawal.processed_by, withdrawal.processed_at = staff, timezone.now()
+    withdrawal.save(update_fields=["status", "rejection_reason", "processed_by", "processed_at"])
+    audit_record(
+        moderator=staff,
+        action=Action.REJECT_WITHDRAWAL,
+        target=withdrawal,
+        reason=withdrawal.rejection_reason,
+    )
+    _notify_withdrawal(withdrawal, notices.WITHDRAWAL_REJECTED)
+    return withdrawal
