@@ -49,6 +49,13 @@ SERVICE = Outage(
 )
 
 
+class Unavailable(Exception):
+    """An outside service Garap relies on (a payment gateway) did not answer in time, or answered
+    with a server error: a 503 with the subclass's ``outage`` — what a person can do about it."""
+
+    outage = SERVICE
+
+
 def _cache_and_broker_errors() -> tuple[type[BaseException], ...]:
     # Redis (the cache and the broker in production) and kombu (any broker) are optional at
     # import time: the embedded default runs without a Redis client in the request path.
@@ -104,6 +111,8 @@ def outage_of(exc: BaseException | None) -> Outage | None:
         return BUSY
     if _database_down(exc):
         return DATABASE
+    if isinstance(exc, Unavailable):
+        return exc.outage
     if isinstance(exc, _SERVICE_ERRORS):
         return SERVICE
     return None

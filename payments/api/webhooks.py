@@ -52,7 +52,20 @@ class PaymentWebhookApi(APIView):
                 error_body("invalid_signature", _("The webhook signature or body is invalid.")),
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        # What money moves on is the gateway's own API's answer, not the webhook's body (the
+        # sandbox is its own API). Unreachable: GatewayUnavailable, a 503, and the gateway sends
+        # the webhook again later.
+        confirmed = gateway.confirm(event)
+        if confirmed.reference != event.reference:
+            return Response(
+                error_body("invalid_signature", _("The webhook signature or body is invalid.")),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         deposit_complete(
-            provider=provider, reference=event.reference, status=event.status, amount=event.amount
+            provider=provider,
+            reference=confirmed.reference,
+            status=confirmed.status,
+            amount=confirmed.amount,
+            currency=confirmed.currency,
         )
         return Response({"status": "ok"})

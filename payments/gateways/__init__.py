@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from payments.gateways.base import Gateway, InvalidWebhook, WebhookEvent
+from payments.gateways.base import (
+    Gateway,
+    GatewayUnavailable,
+    InvalidWebhook,
+    PaymentMethod,
+    WebhookEvent,
+)
 from payments.gateways.sandbox import SandboxGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {SandboxGateway.name: SandboxGateway}
@@ -33,7 +39,9 @@ def get(name: str) -> Gateway | None:
 __all__ = [
     "GATEWAYS",
     "Gateway",
+    "GatewayUnavailable",
     "InvalidWebhook",
+    "PaymentMethod",
     "WebhookEvent",
     "enabled",
     "get",

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.outages import Outage, Unavailable
+
 if TYPE_CHECKING:
     from payments.models import Deposit
 
@@ -21,9 +25,17 @@ class InvalidWebhook(Exception):
     """The webhook's signature or body is not what the gateway sends; nothing is done."""
 
 
-class GatewayUnavailable(Exception):
+class GatewayUnavailable(Unavailable):
     """The gateway did not answer in time, or answered with a server error: nothing was opened
     or confirmed. The caller says so (503) and the payer or the gateway's retry tries again."""
+
+    outage = Outage(
+        retry_after=60,
+        message=_(
+            "The payment gateway is not answering. Nothing was charged; please try again in a "
+            "minute."
+        ),
+    )
 
 
 @dataclass(frozen=True)

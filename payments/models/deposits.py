@@ -31,6 +31,10 @@ class Deposit(models.Model):
     # Our reference, sent to the gateway and echoed back in its webhook.
     reference = models.CharField(max_length=64, unique=True)
     provider_reference = models.CharField(max_length=100, blank=True)
+    # What the payment is for beyond the wallet, as an opaque reference a higher app registered
+    # (``payments.purposes``): "milestone:42" funds that milestone as the payment lands. Empty:
+    # a plain top-up.
+    purpose = models.CharField(max_length=64, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True

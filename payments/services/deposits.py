@@ -6,6 +6,7 @@ lock and with a ledger key derived from it, so a replayed or duplicated webhook 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
@@ -20,20 +21,32 @@ from marketplace.ratelimit import rate_limit
 from marketplace.state import ensure_transition
 from marketplace.tasks import enqueue_on_commit
 from marketplace.transactions import atomic_with_retry
-from payments import gateways, notices
+from payments import gateways, notices, purposes
 from payments.models import Deposit, LedgerTransaction
 from payments.services import ledger
 
 Kind = LedgerTransaction.Kind
+logger = logging.getLogger(__name__)
+# Garap takes rupiah only; a gateway reporting another currency is refused whatever the amount.
+DEPOSIT_CURRENCY = "IDR"
 
 
 @atomic_with_retry
 def deposit_create(
-    *, user: User, amount: int, provider: str | None = None, return_url: str = ""
+    *,
+    user: User,
+    amount: int,
+    provider: str | None = None,
+    return_url: str = "",
+    purpose: str = "",
 ) -> Deposit:
-    """Start a top-up: a pending deposit and the gateway's checkout URL. No money moves until
-    the gateway's signed webhook says it was paid. ``return_url`` is where the gateway's page
-    sends the payer back (the web wallet for a top-up started there; none from the API)."""
+    """Start a payment: a pending deposit and the gateway's checkout URL. No money moves until
+    the gateway's signed webhook says it was paid (and its API confirms it). ``return_url`` is
+    where the gateway's page sends the payer back (the page the payment was started on; none
+    from the API); ``purpose`` what the payment is for beyond the wallet (``payments.purposes``).
+
+    The gateway is asked inside the transaction, bounded by its timeout: when it does not answer
+    (``GatewayUnavailable``, a 503) the deposit is not kept and nothing was charged."""
     rate_limit(
         "deposits",
         user.pk,
@@ -54,7 +67,7 @@ def deposit_create(
             fields={"amount": [_("Out of range.")]},
         )
     deposit = Deposit.objects.create(
-        user=user, amount=amount, provider=provider, reference=uuid.uuid4().hex
+        user=user, amount=amount, provider=provider, reference=uuid.uuid4().hex, purpose=purpose
     )
     checkout = gateway.create_checkout(deposit, return_url=return_url)
     deposit.checkout_url = checkout.url
@@ -64,12 +77,16 @@ def deposit_create(
 
 
 @atomic_with_retry
-def deposit_complete(*, provider: str, reference: str, status: str, amount: int) -> Deposit:
-    """Apply a gateway's verified webhook. Idempotent: a replayed or duplicated "paid" credits
-    the wallet once (the deposit's row lock and the ledger key both guard it).
+def deposit_complete(
+    *, provider: str, reference: str, status: str, amount: int, currency: str = "IDR"
+) -> Deposit:
+    """Apply a gateway's verified and confirmed payment status. Idempotent: a replayed or
+    duplicated "paid" credits the wallet once (the deposit's row lock and the ledger key both
+    guard it). A paid deposit with a purpose does what it was for in the same transaction
+    (``payments.purposes``); "pending" changes nothing.
 
-    Raises ``NotFound`` for a reference we never issued and ``Conflict`` for an amount that
-    differs from the deposit's or a "paid" after the deposit failed or expired.
+    Raises ``NotFound`` for a reference we never issued and ``Conflict`` for an amount or a
+    currency that differs from the deposit's, or a "paid" after the deposit failed or expired.
     """
     deposit = (
         Deposit.objects.select_for_update(of=("self",), no_key=True)
@@ -80,18 +97,34 @@ def deposit_complete(*, provider: str, reference: str, status: str, amount: int)
         raise NotFound(_("Unknown deposit reference."), code="unknown_reference")
     if amount != deposit.amount:
         raise Conflict(_("The amount does not match the deposit."), code="amount_mismatch")
+    if currency != DEPOSIT_CURRENCY:
+        raise Conflict(_("The currency does not match the deposit."), code="currency_mismatch")
+    if status == "pending":
+        return deposit
+    if status == "refunded":
+        # Refunds are made by finance through the gateway's dashboard, which also takes the
+        # money back out of the wallet by hand today; the webhook only tells us, so we log it.
+        logger.warning("gateway %s reports deposit %s refunded", provider, deposit.reference)
+        return deposit
     target = Deposit.Status.PAID if status == "paid" else Deposit.Status.FAILED
     if deposit.status == target:
         return deposit
     ensure_transition(deposit, target)
     if target == Deposit.Status.PAID:
-        ledger.post(
-            kind=Kind.DEPOSIT,
-            key=f"deposit:{deposit.pk}",
-            reference=f"deposit:{deposit.pk}",
-            entries=[(ledger.gateway(provider), -amount), (ledger.wallet(deposit.user_id), amount)],
-            description=f"Top-up via {provider}",
-        )
+
+        def credit() -> None:
+            ledger.post(
+                kind=Kind.DEPOSIT,
+                key=f"deposit:{deposit.pk}",
+                reference=f"deposit:{deposit.pk}",
+                entries=[
+                    (ledger.gateway(provider), -amount),
+                    (ledger.wallet(deposit.user_id), amount),
+                ],
+                description=f"Top-up via {provider}",
+            )
+
+        purposes.settle(deposit, credit)
     deposit.status = target
     deposit.completed_at = timezone.now()
     deposit.save(update_fields=["status", "completed_at"])
