@@ -8,9 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.shared import PortfolioItemSerializer
 from accounts.requests import SignedInRequest
 from accounts.selectors import portfolio_item_get
-from accounts.serializers import PortfolioItemSerializer
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.api.query import validated_query
 from projects.models import Contract, Review

@@ -14,9 +14,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from accounts.api.shared import ShownTextField, request_viewer
 from accounts.masking import hidden_kinds, shown, shown_text
 from accounts.models import Category, Skill
-from accounts.serializers import ShownTextField, request_viewer
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from payments.fees import freelancer_receives, platform_fee

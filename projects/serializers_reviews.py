@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.serializers import ShownTextField
+from accounts.api.shared import ShownTextField
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from projects.models import Review

@@ -1,4 +1,4 @@
-"""Sign up, log in, log out and password reset — the browser's side of accounts/apis.py.
+"""Sign up, log in, log out and password reset — the browser's side of accounts/api/auth.py.
 
 Sign-up calls the API's service (``accounts.services.user_register``: taken names, Django's
 password validators); logging in goes through the same authentication backend as the API's

@@ -1,7 +1,7 @@
 """Public pages about people: the freelancer directory, a freelancer's profile (portfolio,
 reviews, the reputation breakdown) and a client's record. No login needed.
 
-The reputation breakdown is the API's (``accounts.serializers.reputation_explained``): the same
+The reputation breakdown is the API's (``accounts.reputation.reputation_explained``): the same
 figures, inputs and sentences of arithmetic, not computed again here. Reviews are read with the
 API's selector (``projects.selectors.reviews.review_list_public``), which projects registers
 at start-up (``accounts.profile_sections``): accounts imports no app above it.
@@ -30,7 +30,7 @@ from accounts.pages.forms import (
     skill_groups,
 )
 from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
-from accounts.serializers import reputation_explained
+from accounts.reputation import reputation_explained
 from marketplace.pages import cursor_page
 
 DIRECTORY_PAGE_SIZE = 20

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ClientProfile, FreelancerProfile, PortfolioImage, PortfolioItem
-from accounts.serializers import reputation_explained
+from accounts.reputation import reputation_explained
 from accounts.services import client_profile_update, freelancer_profile_update
 from projects.models import Review
 from tests.accounts.factories import UserFactory
