@@ -60,12 +60,18 @@ def _window(scope: str, key: object, period: int, now: float) -> tuple[str, int]
     return f"ratelimit:{scope}:{key}:{window}", wait
 
 
+def window_clock() -> float:
+    """The clock the fixed windows are cut from: the wall clock (the tests start it at a
+    window's beginning, so that no test's requests straddle a window's end by chance)."""
+    return time.time()
+
+
 def count_hit(scope: str, key: object, rate: str) -> int:
     """Count one use of ``scope`` by ``key``; 0 if it is within ``rate``, else the seconds
     until the current window ends. Fixed windows: at most twice the rate across a boundary,
     which is fine for abuse limits and costs one cache round trip."""
     limit, period = parse_rate(rate)
-    cache_key, wait = _window(scope, key, period, time.time())
+    cache_key, wait = _window(scope, key, period, window_clock())
     try:
         if cache.add(cache_key, 1, timeout=period + 1):
             used = 1
@@ -84,7 +90,7 @@ def count_hit(scope: str, key: object, rate: str) -> int:
 def peek(scope: str, key: object, rate: str) -> int:
     """Like ``count_hit`` without counting: the seconds to wait if ``key`` is over ``rate``."""
     limit, period = parse_rate(rate)
-    cache_key, wait = _window(scope, key, period, time.time())
+    cache_key, wait = _window(scope, key, period, window_clock())
     try:
         used = cache.get(cache_key) or 0
     except Exception:

@@ -9,6 +9,7 @@ run there means the service tests really ran.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.services import token_issue
+from marketplace import ratelimit
 from tests.accounts.factories import UserFactory
 from tests.contracts import NOTE, START, only
 from tests.projects.factories import ContractFactory, top_up
@@ -144,6 +146,17 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_start_with_the_test(monkeypatch):
+    """The rate limiter counts in fixed windows (``marketplace.ratelimit``): requests that
+    straddle a window's end by chance are counted afresh, and a test of "the fourth is refused"
+    would fail once in a while. Its clock starts every test a second into a day — so into an
+    hour and a minute too — and runs on with the real clock, time travel included."""
+    started = time.time()
+    anchor = started - started % 86_400 + 1
+    monkeypatch.setattr(ratelimit, "window_clock", lambda: anchor + (time.time() - started))
 
 
 @pytest.fixture
