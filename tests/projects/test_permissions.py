@@ -35,7 +35,7 @@ The rules the table encodes:
 - Moderators see every gig, bid, contract and thread and may post in a thread, but manage
   nobody's gig or bid (404, as for a stranger) and do not split milestones (403: they can see
   the contract).
-- Milestone actions (``projects/services/milestones.py``): a stranger gets 404 (``_lock``); the
+- Milestone actions (``projects/services/milestones/``): a stranger gets 404 (``steps.lock``); the
   other party on a one-party action gets 403 (``_only``): only the client funds, asks for a
   revision, approves; only the freelancer submits. Cancelling a pending milestone is the
   client's; either party opens a dispute. Moderators can see the milestone, so every party
