@@ -514,8 +514,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
     actions = staff_actions()
 
     assert set(actions) == {
-        "projects.services.gigs.gig_approve",
-        "projects.services.gigs.gig_reject",
+        "projects.services.gigs.moderation.gig_approve",
+        "projects.services.gigs.moderation.gig_reject",
         "projects.services.milestones.disputes.milestone_resolve",
         "projects.services.reports.content_remove",
         "projects.services.reports.report_resolve",

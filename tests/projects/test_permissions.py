@@ -136,7 +136,7 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/gigs/{draft_gig}/",                                404,  404,  200,  404,  200),
     ("GET",    "/gigs/{pending_gig}/",                              404,  404,  200,  404,  200),
     # Managing a gig: the owner only. The invitee / bidder gets 404, not 403: deliberately
-    # hidden by _lock_own_gig (services/gigs.py), as is the moderator.
+    # hidden by lock_own_gig (services/gigs/guards.py), as is the moderator.
     ("PATCH",  "/gigs/{invite_gig}/",                               401,  404,  200,  404,  404),
     ("DELETE", "/gigs/{draft_gig}/",                                401,  404,  204,  404,  404),
     ("POST",   "/gigs/{draft_gig}/submit/",                         401,  404,  200,  404,  404),
