@@ -6,7 +6,7 @@ what production does to it, repeatably.
    Celery worker and beat (faults/stack.py).
 2. Runs a bounded load — pairs of API users going round the marketplace loop, the sandbox
    top-up through the worker's webhook included (faults/load.py) — and probes health all along.
-3. Phase by phase: the load with no fault (the baseline), then each fault (faults/injections.py)
+3. Phase by phase: the load with no fault (the baseline), then each fault (faults/injections/)
    under the same load; after each, the checks of faults/checks.py: ``manage.py ledger_audit``,
    no milestone released twice, no notice or e-mail twice, the outbox drained and no deposit
    left pending, no 500 (an outage is a 503 with Retry-After), health truthful during and after.

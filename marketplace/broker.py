@@ -1,6 +1,6 @@
 """kombu's Redis transport, with one correction that keeps a worker alive through a Redis outage.
 
-Selected by ``CELERY_BROKER_TRANSPORT`` (settings/base.py) whenever ``REDIS_URL`` is set; it is
+Selected by ``CELERY_BROKER_TRANSPORT`` (settings/worker.py) whenever ``REDIS_URL`` is set; it is
 kombu's own transport in every other respect.
 
 What goes wrong without it (Celery 5.7.0, kombu 5.7.0, the latest releases; Celery 5.6.x does

@@ -1,4 +1,4 @@
-"""The Celery app, configured from Django settings (the ``CELERY_`` names in settings/base.py)."""
+"""The Celery app, configured from Django settings (the ``CELERY_`` names in settings/worker.py)."""
 
 import os
 from pathlib import Path

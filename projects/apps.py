@@ -26,10 +26,10 @@ class ProjectsConfig(AppConfig):
 
         # What the marketplace tells people: accounts sends, lists and e-mails these kinds
         # without importing this app.
-        from accounts.notices import kinds_in, register_kinds
+        from accounts.notices import register_kinds
         from projects import notices
 
-        register_kinds(kinds_in(vars(notices)))
+        register_kinds(notices.kinds())
         notices.register_pages()
         # The admin of people (accounts.admin) suspends, lifts and warns through these.
         from accounts.moderation import register as register_people_moderation

@@ -7,7 +7,7 @@ extension is installed: about 2.5 µs per value against 0.2 µs (Django ticket #
 quarter of the gig list's time in Python (bench/, ``make bench``). This loader keeps Django's
 behaviour — the value in the connection's time zone, with Django's ``tzinfo`` — and parses in C.
 
-``DATABASE_URL=postgres://…`` selects this engine (marketplace/settings/base.py).
+``DATABASE_URL=postgres://…`` selects this engine (marketplace/settings/databases.py).
 """
 
 from __future__ import annotations

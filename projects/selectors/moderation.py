@@ -272,7 +272,7 @@ def dispute_file_get(
 
 def _revision_requests(dispute: Dispute) -> list[tuple[datetime, str]]:
     """Revision requests leave no row of their own: the notice to the freelancer is their record
-    (``projects.services.milestones._notify`` keys it ``revision_requested:milestone:<id>:…``,
+    (``projects.services.milestones.steps.notify`` keys it ``revision_requested:milestone:<id>:…``,
     one per request), and its body carries the client's note."""
     notices = Notification.objects.filter(
         kind="revision_requested",

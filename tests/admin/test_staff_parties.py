@@ -491,9 +491,9 @@ def test_an_uninvolved_moderator_settles_through_the_api(staff):
 def staff_actions() -> dict[str, Callable[..., Any]]:
     """Every service that takes a staff member (a ``moderator`` or ``staff`` argument)."""
     modules = [
-        import_module(f"{package.__name__}.{info.name}")
+        import_module(info.name)
         for package in (projects.services, payments.services)
-        for info in pkgutil.iter_modules(package.__path__)
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
     ]
     found = {}
     for module in modules:
@@ -514,9 +514,9 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
     actions = staff_actions()
 
     assert set(actions) == {
-        "projects.services.gigs.gig_approve",
-        "projects.services.gigs.gig_reject",
-        "projects.services.milestones.milestone_resolve",
+        "projects.services.gigs.moderation.gig_approve",
+        "projects.services.gigs.moderation.gig_reject",
+        "projects.services.milestones.disputes.milestone_resolve",
         "projects.services.reports.content_remove",
         "projects.services.reports.report_resolve",
         "projects.services.reports.user_warn",

@@ -256,7 +256,7 @@ def test_a_committed_review_reveal_reaches_the_worker_on_postgresql(tmp_path, se
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL  # the same broker as this process
         options = celery_app.conf.broker_transport_options
-    else:  # the worker's filesystem queue under GARAP_VAR_DIR (settings/base.py)
+    else:  # the worker's filesystem queue under GARAP_VAR_DIR (settings/worker.py)
         env.pop("REDIS_URL", None)
         queue, processed = tmp_path / "broker" / "queue", tmp_path / "broker" / "processed"
         queue.mkdir(parents=True)

@@ -64,7 +64,7 @@ def test_production_settings_refuse_unsafe_configuration(change, complaint):
 
 # --- the payment gateway (payments/checks.py) -------------------------------------------------
 
-DEFAULT_SECRET = "garap-sandbox-webhook-secret"  # marketplace/settings/base.py, public
+DEFAULT_SECRET = "garap-sandbox-webhook-secret"  # marketplace/settings/rules.py, public
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from payments.services.deposits import deposit_complete, deposit_create
 from projects.audit import ledger_problems
 from projects.models import Contract, Delivery, Dispute, Milestone
 from projects.services import milestones as milestone_services
+from projects.services.milestones import steps as milestone_steps
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory
@@ -58,14 +59,14 @@ def withdrawal_body(amount: int) -> dict[str, Any]:
 def hold_locks_longer(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.3) -> None:
     """Make every milestone action pause right after taking its locks, so the other side of a
     race is certainly waiting on them (not merely arriving later) when the winner commits."""
-    original = milestone_services._lock
+    original = milestone_steps.lock
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         time.sleep(seconds)
         return result
 
-    monkeypatch.setattr(milestone_services, "_lock", slow)
+    monkeypatch.setattr(milestone_steps, "lock", slow)
 
 
 def later(call: Callable[[], Any], seconds: float = 0.1) -> Callable[[], Any]:

@@ -16,7 +16,7 @@ import pytest
 from payments.models import Account, LedgerTransaction
 from projects.models import Milestone
 from projects.services import contracts as contract_services
-from projects.services import milestones as milestone_services
+from projects.services.milestones import steps as milestone_steps
 from tests.conftest import client_for
 from tests.projects.factories import ContractFactory, top_up
 from tests.projects.test_concurrency import statuses_and_codes, widen_after
@@ -88,7 +88,7 @@ def test_an_action_on_a_milestone_the_split_replaces_is_a_404(monkeypatch, actio
 
 
 def test_funding_that_wins_the_lock_makes_the_split_a_409(monkeypatch):
-    widen_after(monkeypatch, milestone_services, "_lock", 0.5)
+    widen_after(monkeypatch, milestone_steps, "lock", 0.5)
     contract = ContractFactory()
     top_up(contract.client, contract.amount)
     milestone = contract.milestones.get()

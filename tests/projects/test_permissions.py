@@ -35,7 +35,7 @@ The rules the table encodes:
 - Moderators see every gig, bid, contract and thread and may post in a thread, but manage
   nobody's gig or bid (404, as for a stranger) and do not split milestones (403: they can see
   the contract).
-- Milestone actions (``projects/services/milestones.py``): a stranger gets 404 (``_lock``); the
+- Milestone actions (``projects/services/milestones/``): a stranger gets 404 (``steps.lock``); the
   other party on a one-party action gets 403 (``_only``): only the client funds, asks for a
   revision, approves; only the freelancer submits. Cancelling a pending milestone is the
   client's; either party opens a dispute. Moderators can see the milestone, so every party
@@ -136,7 +136,7 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/gigs/{draft_gig}/",                                404,  404,  200,  404,  200),
     ("GET",    "/gigs/{pending_gig}/",                              404,  404,  200,  404,  200),
     # Managing a gig: the owner only. The invitee / bidder gets 404, not 403: deliberately
-    # hidden by _lock_own_gig (services/gigs.py), as is the moderator.
+    # hidden by lock_own_gig (services/gigs/guards.py), as is the moderator.
     ("PATCH",  "/gigs/{invite_gig}/",                               401,  404,  200,  404,  404),
     ("DELETE", "/gigs/{draft_gig}/",                                401,  404,  204,  404,  404),
     ("POST",   "/gigs/{draft_gig}/submit/",                         401,  404,  200,  404,  404),

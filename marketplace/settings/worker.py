@@ -1,0 +1,111 @@
+"""Celery: the broker, how tasks run, and the beat schedule of the sweeps."""
+
+from celery.schedules import crontab
+
+from .databases import REDIS_URL
+from .environment import VAR_DIR, env
+from .i18n import TIME_ZONE
+from .rules import IMAGE_PROCESSING_RETRY_SECONDS, TIMER_SWEEP_SECONDS
+
+# --- Celery ---------------------------------------------------------------------------------
+# Without REDIS_URL the broker is kombu's filesystem transport: a real worker and a real beat
+# scheduler run with no server (eager mode would skip the scheduler entirely).
+CELERY_BROKER_DIR = VAR_DIR / "broker"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than the longest task's hard time limit, or Redis would hand a running task to a
+        # second worker. The fault tests shorten it to see a killed worker's task come back.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    }
+    if REDIS_URL.partition("://")[0] in ("redis", "rediss"):
+        # kombu's Redis transport with the correction that keeps a worker alive when Redis goes
+        # away while it holds unacknowledged messages (marketplace/broker.py says why).
+        CELERY_BROKER_TRANSPORT = "marketplace.broker:Transport"
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Exchange bindings: with the queues, not in the working directory (kombu's default).
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+# At-least-once delivery: a message is acknowledged only after its task finished, and a task
+# whose worker died is given back to the queue. Tasks are written to be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the scheduler proves it is alive (seconds); see marketplace.tasks.heartbeat.
+HEARTBEAT_INTERVAL_SECONDS = env.float("HEARTBEAT_INTERVAL_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE = {
+    "scheduler-heartbeat": {
+        "task": "marketplace.tasks.heartbeat",
+        "schedule": HEARTBEAT_INTERVAL_SECONDS,
+        # A heartbeat older than its interval is worthless; never let a backlog pile up.
+        "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
+    },
+    # The timers of DESIGN.md §4: each sweep finds what is due from the database, so a missed
+    # run or a lost message is caught up by the next one. Expired runs are dropped, not queued.
+    **{
+        name: {
+            "task": f"projects.tasks.{name.replace('-', '_')}",
+            "schedule": TIMER_SWEEP_SECONDS,
+            "options": {"expires": TIMER_SWEEP_SECONDS},
+        }
+        for name in (
+            "sweep-milestone-due-dates",
+            "sweep-auto-release",
+            "sweep-bidding-deadlines",
+            "sweep-unfunded-contracts",
+            "sweep-ended-suspensions",
+        )
+    },
+    "redeliver-sandbox-webhooks": {
+        "task": "payments.redeliver_sandbox_webhooks",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
+    "deliver-pending-emails": {
+        "task": "accounts.tasks.deliver_pending_emails",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
+    "sweep-processing-images": {
+        "task": "accounts.tasks.sweep_processing_images",
+        "schedule": float(IMAGE_PROCESSING_RETRY_SECONDS),
+        "options": {"expires": float(IMAGE_PROCESSING_RETRY_SECONDS)},
+    },
+    "audit-ledger": {
+        "task": "projects.tasks.audit_ledger",
+        "schedule": crontab(hour=3, minute=0),  # nightly, Asia/Jakarta
+    },
+    "reveal-due-reviews": {
+        "task": "projects.tasks.reveal_due_reviews",
+        "schedule": TIMER_SWEEP_SECONDS,
+    },
+    "sweep-reputation-events": {
+        "task": "projects.tasks.sweep_reputation_events",
+        "schedule": 600.0,
+    },
+    "sweep-trust-checks": {
+        "task": "projects.tasks.sweep_trust_checks",
+        "schedule": crontab(hour=2, minute=0),  # before the nightly reputation pass
+    },
+    "nightly-reputation": {
+        "task": "projects.tasks.recalculate_all_reputation",
+        "schedule": crontab(hour=2, minute=30),  # Asia/Jakarta, the quietest hour
+    },
+}
