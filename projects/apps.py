@@ -43,3 +43,9 @@ class ProjectsConfig(AppConfig):
         from projects.selectors.reviews import review_list_public
 
         show_reviews(review_list_public)
+
+        # "Pay and fund": a payment made for a milestone funds it as it lands (payments.purposes).
+        from payments import purposes
+        from projects.services.milestone_payments import PURPOSE, fund_on_payment
+
+        purposes.register(PURPOSE, fund_on_payment)

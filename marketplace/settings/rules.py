@@ -18,6 +18,9 @@ WITHDRAWAL_MIN_AMOUNT = env.int("WITHDRAWAL_MIN_AMOUNT", default=50_000)
 # then only with its own SANDBOX_WEBHOOK_SECRET (payments/checks.py).
 PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
 ALLOW_SANDBOX_GATEWAY = env.bool("ALLOW_SANDBOX_GATEWAY", default=False)
+# "Pay" on a milestone twice within this many hours offers the payment already open at the
+# gateway again (same amount), instead of opening a second one the client might pay too.
+PAYMENT_REUSE_HOURS = env.int("PAYMENT_REUSE_HOURS", default=1)
 # Public, so good only where no real money is: production and `check --deploy` refuse it.
 DEVELOPMENT_WEBHOOK_SECRET = "garap-sandbox-webhook-secret"  # noqa: S105
 SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default=DEVELOPMENT_WEBHOOK_SECRET)

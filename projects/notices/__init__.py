@@ -33,6 +33,7 @@ def kinds() -> tuple[NoticeKind, ...]:
         gigs.GIG_REJECTED,
         gigs.GIG_CANCELLED,
         milestones.MILESTONE_FUNDED,
+        milestones.MILESTONE_PAYMENT_KEPT,
         milestones.MILESTONE_SUBMITTED,
         milestones.REVISION_REQUESTED,
         milestones.MILESTONE_RELEASED,

@@ -16,6 +16,17 @@ MILESTONE_FUNDED = NoticeKind(
     per_recipient=True,
 )
 
+MILESTONE_PAYMENT_KEPT = NoticeKind(
+    "milestone_payment_kept",
+    _("Your payment of %(amount)s is in your wallet"),
+    _(
+        "It could not fund “%(milestone)s”: %(reason)s The money stays in your Garap wallet, "
+        "ready for another milestone or a withdrawal."
+    ),
+    subject="deposit",
+    link="api:wallet",
+)
+
 MILESTONE_SUBMITTED = NoticeKind(
     "milestone_submitted",
     _("Work delivered for “%(milestone)s”"),

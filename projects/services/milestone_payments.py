@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import text_of
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.formatting import rupiah
@@ -32,6 +33,7 @@ from projects.models import Contract, Milestone
 from projects.policies import milestones as policy
 from projects.services import milestones as milestone_services
 from projects.services.gigs import ensure_not_suspended
+from projects.services.milestones.steps import lock
 
 PURPOSE = "milestone"
 
@@ -90,12 +92,14 @@ def fund_on_payment(deposit: Deposit, milestone_id: int, credit: Callable[[], No
     inside ``deposit_complete``'s transaction): credit the wallet and fund the milestone — the
     contract and milestone locked first, as every service locks them before ledger accounts."""
     client = deposit.user
+    milestone_name: object = _("the milestone")
     try:
         with transaction.atomic():  # a savepoint: a refusal undoes the funding, not the deposit
             contract = Contract.objects.filter(milestones__pk=milestone_id).first()
             if contract is None or contract.client_id != client.pk:
                 raise NotFound(_("Milestone not found."))
-            _, milestone = milestone_services.lock_milestone(milestone_id, client)
+            milestone = lock(milestone_id, client)[1]
+            milestone_name = text_of(milestone, "title")
             credit()
             if milestone.status == Milestone.Status.FUNDED:
                 raise Conflict(_("The milestone was already funded."))
@@ -106,7 +110,7 @@ def fund_on_payment(deposit: Deposit, milestone_id: int, credit: Callable[[], No
             client,
             notices.MILESTONE_PAYMENT_KEPT,
             subject=deposit,
-            link_args={"contract_id": contract.pk} if contract else {},
             amount=rupiah(deposit.amount),
+            milestone=milestone_name,
             reason=refusal.message,
         )

@@ -1,0 +1,269 @@
+"""Pay and fund in one step: a client pays a pending milestone at the gateway, and the gateway's
+webhook credits the payment and funds the milestone in one transaction — the wallet used first,
+the money kept in the wallet when the milestone can no longer be funded, each payment once."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Notification
+from marketplace.errors import NotFound, PermissionDenied
+from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
+from payments.models import Deposit, LedgerTransaction
+from payments.selectors.wallet import wallet_summary
+from projects.models import Milestone
+from projects.services import milestones as services
+from projects.services.milestone_payments import milestone_pay
+from tests.accounts.factories import UserFactory
+from tests.conftest import english_client
+from tests.projects.factories import ContractFactory, top_up
+from tests.races import race
+
+pytestmark = pytest.mark.django_db
+
+AMOUNT = 150_000
+WEBHOOK = "/api/v1/payments/webhooks/sandbox/"
+SIGNATURE_META = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
+M = Milestone.Status
+
+
+def pending_milestone(wallet: int = 0) -> Milestone:
+    contract = ContractFactory(bid__amount=AMOUNT)
+    if wallet:
+        top_up(contract.client, wallet)
+    return contract.milestones.get()
+
+
+def gateway_says(deposit: Deposit, status: str = "paid", event_id: str | None = None):
+    body = webhook_body(
+        reference=deposit.reference, status=status, amount=deposit.amount, event_id=event_id
+    )
+    return english_client().generic(
+        "POST", WEBHOOK, body, content_type="application/json", **{SIGNATURE_META: sign(body)}
+    )
+
+
+def funds(milestone: Milestone) -> int:
+    return LedgerTransaction.objects.filter(
+        kind=LedgerTransaction.Kind.FUND, reference=f"milestone:{milestone.pk}"
+    ).count()
+
+
+def balances(user) -> tuple[int, int]:
+    summary = wallet_summary(user=user)
+    return summary.available, summary.in_escrow
+
+
+def test_with_an_empty_wallet_the_gateway_payment_funds_the_milestone_when_its_webhook_lands():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+
+    payment = milestone_pay(milestone_id=milestone.pk, actor=client)
+
+    deposit = payment.deposit
+    assert deposit is not None
+    assert (deposit.amount, deposit.purpose, deposit.status) == (
+        AMOUNT,
+        f"milestone:{milestone.pk}",
+        Deposit.Status.PENDING,
+    )
+    assert deposit.checkout_url
+    # Nothing moves until the gateway says it was paid.
+    milestone.refresh_from_db()
+    assert milestone.status == M.PENDING
+    assert balances(client) == (0, 0)
+
+    assert gateway_says(deposit).status_code == 200
+
+    milestone.refresh_from_db()
+    deposit.refresh_from_db()
+    assert milestone.status == M.FUNDED
+    assert milestone.funded_at is not None
+    assert deposit.status == Deposit.Status.PAID
+    assert balances(client) == (0, AMOUNT)
+    assert funds(milestone) == 1
+    freelancer = milestone.contract.freelancer
+    assert Notification.objects.filter(recipient=freelancer, kind="milestone_funded").count() == 1
+
+
+def test_the_wallet_is_used_first_and_the_gateway_charges_only_what_is_missing():
+    milestone = pending_milestone(wallet=50_000)
+    client = milestone.contract.client
+
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+
+    assert deposit is not None
+    assert deposit.amount == 100_000
+    gateway_says(deposit)
+    milestone.refresh_from_db()
+    assert milestone.status == M.FUNDED
+    assert balances(client) == (0, AMOUNT)
+
+
+def test_a_shortfall_under_the_gateway_minimum_charges_the_minimum_and_keeps_the_rest(settings):
+    milestone = pending_milestone(wallet=AMOUNT - 2_000)
+    client = milestone.contract.client
+
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+
+    assert deposit is not None
+    assert deposit.amount == settings.DEPOSIT_MIN_AMOUNT
+    gateway_says(deposit)
+    milestone.refresh_from_db()
+    assert milestone.status == M.FUNDED
+    assert balances(client) == (settings.DEPOSIT_MIN_AMOUNT - 2_000, AMOUNT)
+
+
+def test_a_wallet_that_covers_the_amount_funds_at_once_without_the_gateway():
+    milestone = pending_milestone(wallet=AMOUNT)
+    client = milestone.contract.client
+    deposits_before = Deposit.objects.count()
+
+    payment = milestone_pay(milestone_id=milestone.pk, actor=client)
+
+    assert payment.deposit is None
+    assert payment.milestone.status == M.FUNDED
+    assert Deposit.objects.count() == deposits_before
+    assert balances(client) == (0, AMOUNT)
+
+
+def test_paying_twice_offers_the_payment_already_open():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+
+    first = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    second = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+
+    assert first is not None
+    assert second is not None
+    assert first.pk == second.pk
+    assert Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").count() == 1
+
+
+def test_a_replayed_webhook_credits_and_funds_once():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+
+    answers = [gateway_says(deposit, event_id="evt_same").status_code for _ in range(3)]
+    answers.append(gateway_says(deposit).status_code)  # a duplicate with another event id
+
+    assert answers == [200, 200, 200, 200]
+    assert funds(milestone) == 1
+    assert (
+        LedgerTransaction.objects.filter(
+            kind=LedgerTransaction.Kind.DEPOSIT, reference=f"deposit:{deposit.pk}"
+        ).count()
+        == 1
+    )
+    assert balances(client) == (0, AMOUNT)
+
+
+def test_a_milestone_cancelled_before_the_money_lands_keeps_the_money_in_the_wallet():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+    services.milestone_cancel(milestone_id=milestone.pk, actor=client)
+
+    assert gateway_says(deposit).status_code == 200
+
+    milestone.refresh_from_db()
+    deposit.refresh_from_db()
+    assert milestone.status == M.CANCELLED
+    assert deposit.status == Deposit.Status.PAID
+    assert funds(milestone) == 0
+    assert balances(client) == (AMOUNT, 0)  # all of it in the wallet, none in escrow
+    kept = Notification.objects.get(recipient=client, kind="milestone_payment_kept")
+    assert "Rp" in kept.title
+    assert "wallet" in kept.body
+
+
+def test_a_milestone_funded_from_the_wallet_meanwhile_keeps_the_payment_in_the_wallet():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+    top_up(client, AMOUNT)
+    services.milestone_fund(milestone_id=milestone.pk, actor=client)
+
+    gateway_says(deposit)
+
+    assert funds(milestone) == 1
+    assert balances(client) == (AMOUNT, AMOUNT)
+    assert Notification.objects.filter(recipient=client, kind="milestone_payment_kept").exists()
+
+
+def test_a_failed_payment_moves_nothing_and_the_milestone_waits():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+
+    gateway_says(deposit, status="failed")
+
+    milestone.refresh_from_db()
+    deposit.refresh_from_db()
+    assert (milestone.status, deposit.status) == (M.PENDING, Deposit.Status.FAILED)
+    assert balances(client) == (0, 0)
+    # A new try opens a new payment.
+    again = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert again is not None
+    assert again.pk != deposit.pk
+
+
+@pytest.mark.parametrize("who", ["stranger", "freelancer"])
+def test_only_the_client_pays_and_nothing_is_opened_for_anyone_else(who):
+    milestone = pending_milestone()
+    actor = UserFactory() if who == "stranger" else milestone.contract.freelancer
+
+    with pytest.raises((NotFound, PermissionDenied)):
+        milestone_pay(milestone_id=milestone.pk, actor=actor)
+
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
+    milestone.refresh_from_db()
+    assert milestone.status == M.PENDING
+
+
+# --- races, on PostgreSQL with real threads ---------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_of_the_paid_webhook_at_once_credit_and_fund_once():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+
+    answers = race([lambda: gateway_says(deposit), lambda: gateway_says(deposit)])
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert funds(milestone) == 1
+    assert balances(client) == (0, AMOUNT)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_money_landing_while_the_client_cancels_is_funded_or_kept_never_lost():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=client).deposit
+    assert deposit is not None
+
+    def cancel():
+        return services.milestone_cancel(milestone_id=milestone.pk, actor=client)
+
+    results = race([lambda: gateway_says(deposit), cancel])
+
+    milestone.refresh_from_db()
+    if milestone.status == M.FUNDED:  # the money landed first: the cancel was refused
+        assert isinstance(results[1], Exception)
+        assert balances(client) == (0, AMOUNT)
+    else:  # the cancel came first: the payment stays in the wallet
+        assert milestone.status == M.CANCELLED
+        assert balances(client) == (AMOUNT, 0)
+        assert Notification.objects.filter(recipient=client, kind="milestone_payment_kept").exists()
+    assert results[0].status_code == 200
+    assert Deposit.objects.get(pk=deposit.pk).status == Deposit.Status.PAID
