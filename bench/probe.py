@@ -35,7 +35,8 @@ from rest_framework.test import APIRequestFactory, force_authenticate  # noqa: E
 
 from accounts.models import FreelancerProfile, User  # noqa: E402
 from accounts.services.users import token_issue  # noqa: E402
-from projects.apis import GigBidsApi, GigListCreateApi  # noqa: E402
+from projects.api.bids import GigBidsApi  # noqa: E402
+from projects.api.gigs.views import GigListCreateApi  # noqa: E402
 from projects.models import Bid, Contract, Gig, Milestone  # noqa: E402
 from projects.reputation.calculation import platform_mean  # noqa: E402
 from projects.reputation.nightly import (  # noqa: E402

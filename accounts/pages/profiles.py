@@ -35,7 +35,7 @@ from marketplace.pages import cursor_page
 
 DIRECTORY_PAGE_SIZE = 20
 REVIEWS_PAGE_SIZE = 10
-REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/apis_reviews.py)
+REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/api/reviews.py)
 LANGUAGE_NAMES = dict(Language.choices)
 
 

@@ -1,6 +1,6 @@
 """Forms of the gig pages: browse filters, posting a gig, a bid, an invitation.
 
-Types and lengths only, as the API's serializers check them (projects/serializers.py); the rules
+Types and lengths only, as the API's serializers check them (projects/api/); the rules
 (category minimums, deadlines, who may bid) stay in the services, whose refusals come back onto
 these forms through ``marketplace.pages.add_domain_error``.
 """

@@ -173,8 +173,9 @@ def gig_list_owned(*, user: User, status: str | None = None) -> QuerySet[Gig]:
 # --- the API's gig cards as rows --------------------------------------------------------------
 # The API's gig lists read rows, not model instances: building a Gig, its client and its
 # category per row, then walking them with DRF's fields, cost several times the query itself
-# (issue #9). A row (a named tuple) holds what a card shows (projects.serializers.gig_cards)
-# and the paginator's ordering field, which it reads with getattr.
+# (issue #9). A row (a named tuple) holds what a card shows
+# (projects.api.gigs.serializers.gig_cards) and the paginator's ordering field, which it reads
+# with getattr.
 
 CARD_COLUMNS = (
     "id",

@@ -86,10 +86,10 @@ def test_an_upward_import_fails_make_lint(tree: Path) -> None:
         ),
         (
             "projects.services.serialized",
-            "projects.serializers",
+            "projects.api.gigs.serializers",
             "Models, services, selectors and tasks never import the API, serializers, pages",
         ),
-        ("projects.pages.api_backed", "projects.apis", "Pages never import API modules"),
+        ("projects.pages.api_backed", "projects.api.gigs.views", "Pages never import API modules"),
         (
             "projects.services.seeded",
             "projects.sample_data.demo",

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import models
 from rest_framework import serializers
 
+import projects.api
 from marketplace.text import validate_single_line
 
 # Model CharFields that people type, one line each.
@@ -125,9 +126,10 @@ def _package_modules(package: str) -> list[str]:
 
 SERIALIZER_MODULES = [
     *_package_modules("accounts.api"),
-    "projects.serializers",
-    "projects.serializers_reports",
-    "projects.serializers_reviews",
+    # Every module of the projects API, each part's serializers beside its views.
+    *sorted(
+        module.name for module in pkgutil.walk_packages(projects.api.__path__, "projects.api.")
+    ),
     "payments.api.deposits",
     "payments.api.wallet",
     "payments.api.webhooks",

@@ -6,14 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from projects.api.bids import BidUpdateSerializer, BidWriteSerializer
+from projects.api.contracts import MilestonePartSerializer
+from projects.api.gigs.serializers import GigWriteSerializer
 from projects.models import Bid, Gig, Milestone
 from projects.pages.gig_forms import BidForm, GigForm
-from projects.serializers import (
-    BidUpdateSerializer,
-    BidWriteSerializer,
-    GigWriteSerializer,
-    MilestonePartSerializer,
-)
 
 # (model, field, the limits it owns: attribute on the field -> the model's constant)
 TEXT = [

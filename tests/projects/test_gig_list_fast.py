@@ -19,9 +19,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from projects import content_filter
+from projects.api.gigs.serializers import GigListSerializer
 from projects.models import Gig
 from projects.selectors.gigs import SORTS
-from projects.serializers import GigListSerializer
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import moderators_group

@@ -1,7 +1,7 @@
 """The gig pages: browse open gigs, a gig with its bids, post a gig, and the bid buttons.
 
 Each view validates with a form from ``gig_forms`` and makes the call the API makes
-(projects/apis.py): ``gig_browse``, ``gig_get``, ``bid_list_for_gig``, ``gig_create``,
+(projects/api/): ``gig_browse``, ``gig_get``, ``bid_list_for_gig``, ``gig_create``,
 ``bid_place``, the bid and gig transitions. What a viewer may see of a text (contact details
 masked for everyone but its author and moderators) comes from ``accounts.masking.shown``, and
 what its author is told was hidden from ``hidden_kinds``: the functions the API's serializers

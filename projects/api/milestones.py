@@ -1,27 +1,51 @@
-"""API views of milestone actions. Money-moving ones accept an ``Idempotency-Key`` header."""
+"""The API of milestone actions. Money-moving ones accept an ``Idempotency-Key`` header."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from marketplace.api.files import with_file_list
+from marketplace.api.strict import StrictSerializer
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
 from payments.api.idempotency import idempotent, key_parameter
-from projects.serializers import (
-    DisputeOpenSerializer,
-    DisputeResolveSerializer,
-    MilestoneSerializer,
-    MilestoneSubmitSerializer,
-    NoteSerializer,
-)
+from projects.api.shared import MilestoneSerializer
 from projects.services import milestones as services
+
+
+class MilestoneSubmitSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=5000, help_text="What you deliver.")
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, max_length=settings.ATTACHMENTS_PER_MESSAGE
+    )
+
+
+class NoteSerializer(StrictSerializer):
+    note = serializers.CharField(max_length=3000, help_text="What should change.")
+
+
+class DisputeOpenSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=3000, help_text="What went wrong.")
+
+
+class DisputeResolveSerializer(StrictSerializer):
+    freelancer_amount = serializers.IntegerField(
+        min_value=0,
+        max_value=settings.GIG_MAX_BUDGET,
+        help_text="Whole rupiah of the milestone's amount the freelancer receives (before fee).",
+    )
+    note = serializers.CharField(max_length=3000, required=False, default="", allow_blank=True)
+
+
+# --- views ----------------------------------------------------------------------------------------
 
 
 def _answer(request: Request, milestone: Any) -> Response:

@@ -1,0 +1,110 @@
+"""API shapes and constants that several parts of the projects API use: a person, a file, the
+fee fields, the contact-masking mixin, a contract with its milestones. Types and lengths
+only; the rules live in services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api.shared import ShownTextField, request_viewer
+from accounts.masking import hidden_kinds
+from payments.fees import freelancer_receives, platform_fee
+from projects.models import Bid, Contract, Milestone
+
+MAX_INT = 2**31 - 1
+
+CONTACT_DETAILS_HIDDEN_HELP = (
+    "Yours only: the kinds of contact details (e.g. phone, email) hidden from others in this "
+    "text until a contract is funded; [] for everyone else."
+)
+
+DOWNLOAD = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
+class ContactMaskingMixin(serializers.Serializer):
+    """Tells a text's author which kinds of contact detail the others do not see
+    (``contact_details_hidden``, from the flags stored on the row: no query per row). The texts
+    themselves are ``ShownTextField``s: masked when written, chosen per reader by
+    ``accounts.masking``. The viewer is ``context["request"].user``: without a request nobody
+    is the author.
+    """
+
+    def _viewer(self) -> Any:
+        return request_viewer(self.context)
+
+    def _hidden_for_author(self, flags: Sequence[str], author_id: int) -> list[str]:
+        return hidden_kinds(flags, author_id=author_id, viewer=self._viewer())
+
+
+class PersonSerializer(serializers.Serializer):
+    """How another user appears on gigs, bids and contracts."""
+
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = ShownTextField("original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="Bytes.")
+
+
+class FeeFieldsMixin(serializers.Serializer):
+    platform_fee = serializers.SerializerMethodField(help_text="Whole rupiah, taken at release.")
+    freelancer_receives = serializers.SerializerMethodField(
+        help_text="Whole rupiah: the amount less the platform fee."
+    )
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_platform_fee(self, obj: Bid | Milestone | Contract) -> int:
+        return platform_fee(obj.amount)
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_freelancer_receives(self, obj: Bid | Milestone | Contract) -> int:
+        return freelancer_receives(obj.amount)
+
+
+class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    title = ShownTextField()
+    amount = serializers.IntegerField(help_text="Whole rupiah.")
+    due_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Milestone.Status.choices)
+    revisions_used = serializers.IntegerField()
+    funded_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class GigBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = ShownTextField()
+
+
+class ContractSerializer(FeeFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    gig = GigBriefSerializer()
+    bid = serializers.IntegerField(source="bid_id")
+    client = PersonSerializer()
+    freelancer = PersonSerializer()
+    amount = serializers.IntegerField(help_text="Whole rupiah.")
+    revisions_included = serializers.IntegerField()
+    agreed_delivery_at = serializers.DateTimeField(
+        help_text="The delivery date the accepted bid promised: no milestone may be due before "
+        "it (to the minute)."
+    )
+    status = serializers.ChoiceField(choices=Contract.Status.choices)
+    milestones = MilestoneSerializer(many=True, source="milestones.all")
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(help_text="How it ended; empty while active.")
+    portfolio_allowed = serializers.BooleanField(
+        help_text="The client lets the freelancer show this work in their portfolio."
+    )
