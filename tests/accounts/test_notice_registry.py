@@ -61,7 +61,7 @@ def test_every_kind_an_app_declares_is_registered():
         for kind in kinds_in(vars(importlib.import_module(f"{app}.notices")))
     ]
 
-    assert len(declared) == 48
+    assert len(declared) == 49
     assert {kind.code for kind in all_kinds()} == {kind.code for kind in declared}
     assert all(kind_named(kind.code) is kind for kind in declared)
 
@@ -89,7 +89,7 @@ def test_every_kind_the_code_sends_is_registered():
                 kind_arg = node.args[1] if len(node.args) > 1 else None
                 assert not isinstance(kind_arg, ast.Constant), f"{path}:{node.lineno}"
 
-    assert len(used) == 48  # every registered kind is sent somewhere
+    assert len(used) == 49  # every registered kind is sent somewhere
 
 
 def test_no_service_writes_an_api_path_by_hand():
@@ -185,6 +185,7 @@ KEYS = {
     ("bidding_closed", GIG, None): "bidding_closed:gig:7",
     ("bidding_closed_no_bids", GIG, None): "bidding_closed:gig:7",
     ("milestone_funded", MILESTONE, None): "milestone_funded:milestone:9:3",
+    ("milestone_payment_kept", DEPOSIT, None): "milestone_payment_kept:deposit:19",
     ("milestone_submitted", MILESTONE, 8): "milestone_submitted:milestone:9:3:8",
     ("revision_requested", MILESTONE, 0): "revision_requested:milestone:9:3:0",
     ("milestone_released", MILESTONE, None): "milestone_released:milestone:9:3",

@@ -78,6 +78,8 @@ MACHINE = {
     "accounts.ReputationChange.old_value",
     "accounts.ReputationChange.new_value",
     "accounts.ReputationChange.reference",
+    # what a payment is for, an opaque reference the service writes ("milestone:42")
+    "payments.Deposit.purpose",
     "accounts.AuthToken.digest",
     "accounts.AuthToken.prefix",
     "accounts.Notification.kind",
