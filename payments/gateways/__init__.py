@@ -9,9 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 
 from payments.gateways.base import Gateway, InvalidWebhook, WebhookEvent
+from payments.gateways.midtrans import MidtransGateway
 from payments.gateways.sandbox import SandboxGateway
 
-GATEWAYS: dict[str, type[Gateway]] = {SandboxGateway.name: SandboxGateway}
+GATEWAYS: dict[str, type[Gateway]] = {
+    SandboxGateway.name: SandboxGateway,
+    MidtransGateway.name: MidtransGateway,
+}
 
 
 def enabled(name: str) -> bool:
