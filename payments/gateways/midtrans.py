@@ -219,7 +219,9 @@ class MidtransGateway(Gateway):
                 status = int(body["status_code"])
             if status >= 500 or status == 429:
                 raise GatewayUnavailable(f"Midtrans answered {status}") from exc
-            messages = body.get("error_messages") or [str(body.get("status_message", ""))]
+            messages = body.get("error_messages")
+            if not isinstance(messages, list) or not messages:
+                messages = [body.get("status_message", "")]
             raise MidtransRejected(status, [str(message) for message in messages]) from exc
         if not isinstance(answer, dict):
             raise GatewayUnavailable("Midtrans answered with something that is not an object")
