@@ -15,9 +15,13 @@ from payments.gateways.base import (
     PaymentMethod,
     WebhookEvent,
 )
+from payments.gateways.midtrans import MidtransGateway
 from payments.gateways.sandbox import SandboxGateway
 
-GATEWAYS: dict[str, type[Gateway]] = {SandboxGateway.name: SandboxGateway}
+GATEWAYS: dict[str, type[Gateway]] = {
+    SandboxGateway.name: SandboxGateway,
+    MidtransGateway.name: MidtransGateway,
+}
 
 
 def enabled(name: str) -> bool:

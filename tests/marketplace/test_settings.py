@@ -23,7 +23,7 @@ GOOD_ENV = {
     "SANDBOX_WEBHOOK_SECRET": "s" * 8 + "Vx3!pQ9@kL2#mN7$rT5%wY8^zB4&cD6*",
 }
 # Variables a developer's shell may have set that would change what these tests load.
-UNSET = ("DJANGO_SETTINGS_MODULE", "GARAP_VAR_DIR", "DJANGO_DEBUG")
+UNSET = ("DJANGO_SETTINGS_MODULE", "GARAP_VAR_DIR", "DJANGO_DEBUG", "MIDTRANS_SERVER_KEY")
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -95,7 +95,10 @@ DEFAULT_SECRET = "garap-sandbox-webhook-secret"  # marketplace/settings/rules.py
             ["ALLOW_SANDBOX_GATEWAY=true", "SANDBOX_WEBHOOK_SECRET"],
             id="neither",
         ),
-        pytest.param({"PAYMENT_GATEWAY": "midtrans"}, ["'midtrans'"], id="unknown-gateway"),
+        pytest.param({"PAYMENT_GATEWAY": "paypal"}, ["'paypal'"], id="unknown-gateway"),
+        pytest.param(
+            {"PAYMENT_GATEWAY": "midtrans"}, ["MIDTRANS_SERVER_KEY"], id="midtrans-without-its-key"
+        ),
     ],
 )
 def test_production_refuses_the_sandbox_without_opt_in_and_a_known_or_short_secret(

@@ -1,0 +1,23 @@
+"""The payment gateways' keys and limits (payments/gateways/): which one is used is
+PAYMENT_GATEWAY (settings/rules.py); the sandbox needs nothing here."""
+
+from .environment import env
+
+# --- Midtrans -------------------------------------------------------------------------------
+# Used when PAYMENT_GATEWAY=midtrans (payments/gateways/midtrans.py). The keys come from the
+# environment only: the server key authenticates every API call and signs every notification,
+# so whoever holds it can credit wallets. Sandbox keys start with "SB-Mid-".
+MIDTRANS_SERVER_KEY = env.str("MIDTRANS_SERVER_KEY", default="")
+MIDTRANS_CLIENT_KEY = env.str("MIDTRANS_CLIENT_KEY", default="")
+# Off: Midtrans' sandbox, which collects no real money (a deploy check refuses it on a public
+# site unless ALLOW_SANDBOX_GATEWAY marks it as staging).
+MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
+# Empty: the client's own (app[.sandbox].midtrans.com/snap/v1, api[.sandbox].midtrans.com).
+# Set only to point the client at a local fake of Midtrans in tests and CI.
+MIDTRANS_SNAP_BASE_URL = env.str("MIDTRANS_SNAP_BASE_URL", default="")
+MIDTRANS_API_BASE_URL = env.str("MIDTRANS_API_BASE_URL", default="")
+# How long a call to a gateway may take before it counts as down (seconds, for connecting and
+# for each read): a hanging gateway must not hold a web worker.
+GATEWAY_TIMEOUT_SECONDS = env.float("GATEWAY_TIMEOUT_SECONDS", default=10.0)
+# How long an unpaid checkout (and the virtual account number it issues) stays payable.
+VIRTUAL_ACCOUNT_EXPIRY_HOURS = env.int("VIRTUAL_ACCOUNT_EXPIRY_HOURS", default=24)
