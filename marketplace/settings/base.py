@@ -12,8 +12,8 @@ environment), ``databases`` (database, cache), ``i18n``, ``security`` (sign-in, 
 
 from .api import *  # noqa: F403
 from .databases import *  # noqa: F403
-from .gateways import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env  # noqa: F401  (VAR_DIR: for the run modes)
+from .gateways import *  # noqa: F403
 from .i18n import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .security import *  # noqa: F403
