@@ -524,3 +524,18 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Xendit --------------------------------------------------------------------------------------
+# PAYMENT_GATEWAY=xendit takes deposits through Xendit invoices and pays withdrawals out through
+# its payouts (payments/gateways/xendit.py). The secret API key and the webhook verification
+# token come from Xendit's dashboard, through the environment only; empty, the deploy checks
+# say what is missing. XENDIT_BASE_URL is empty for Xendit itself (the client's
+# https://api.xendit.co); the tests point it at their local fake.
+XENDIT_SECRET_KEY = env.str("XENDIT_SECRET_KEY", default="")
+XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="")
+XENDIT_BASE_URL = env.str("XENDIT_BASE_URL", default="")
+# The whole time one call to Xendit may take before the payer (or the webhook) is told to try
+# again: a checkout waits for it, so it stays short.
+XENDIT_TIMEOUT_SECONDS = env.float("XENDIT_TIMEOUT_SECONDS", default=10.0)
+# How long an unpaid invoice (and its virtual account numbers) stays payable.
+XENDIT_INVOICE_DURATION_SECONDS = env.int("XENDIT_INVOICE_DURATION_SECONDS", default=24 * 3600)

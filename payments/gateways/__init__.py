@@ -10,8 +10,12 @@ from django.conf import settings
 
 from payments.gateways.base import Gateway, InvalidWebhook, WebhookEvent
 from payments.gateways.sandbox import SandboxGateway
+from payments.gateways.xendit import XenditGateway
 
-GATEWAYS: dict[str, type[Gateway]] = {SandboxGateway.name: SandboxGateway}
+GATEWAYS: dict[str, type[Gateway]] = {
+    SandboxGateway.name: SandboxGateway,
+    XenditGateway.name: XenditGateway,
+}
 
 
 def enabled(name: str) -> bool:
