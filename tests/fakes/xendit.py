@@ -9,7 +9,8 @@ same key and body give the first payout back; the same key with another body is 
 Callbacks are the JSON Xendit posts, with the ``x-callback-token`` header.
 
 The test drives what the outside world would do: a payer pays (``pay_invoice``), an invoice
-expires, a bank accepts or rejects a payout, Xendit is down (``down = "hang" | 500 | 503``).
+expires, a bank accepts or rejects a payout, Xendit is down (``down = "hang" | 500 | 503``) or
+answers too late (``down = "lose_answer"``: done, but the client has given up).
 
 Standalone: ``python -m tests.fakes.xendit --port P --secret-key K --callback-token T``.
 """
@@ -69,7 +70,8 @@ class FakeXendit:
         self._idempotency: dict[str, tuple[dict[str, Any], str]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request heard
         # None: answers. "hang": answers only after `hang_seconds` (past any sane client
-        # timeout). 500 / 503: a server error (503 as a load balancer's HTML page).
+        # timeout). "lose_answer": does what was asked, then hangs the same way (the client
+        # never learns it was done). 500 / 503: a server error (503 as a load balancer's page).
         self.down: str | int | None = None
         self.hang_seconds = 30.0
         self._lock = threading.Lock()
@@ -111,6 +113,14 @@ class FakeXendit:
             self._release.wait(self.hang_seconds)
         elif self.down in (500, 503):
             return int(self.down), None
+        answer = self._answer(method, path, headers, body)
+        if self.down == "lose_answer":  # done, but the answer never arrives in time
+            self._release.wait(self.hang_seconds)
+        return answer
+
+    def _answer(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
         if not self._authorised(headers.get("authorization", "")):
             raise XenditError(
                 401, "INVALID_API_KEY", "API key is not authorized for this API service"

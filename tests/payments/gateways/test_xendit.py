@@ -272,7 +272,11 @@ def test_an_expired_callback_for_a_paid_invoice_is_confirmed_paid(fake_xendit):
 def test_of_two_invoices_for_one_deposit_the_paid_one_counts(fake_xendit):
     """A checkout retried after a timeout that Xendit had served leaves two invoices."""
     gateway, dep = XenditGateway(), deposit()
-    first = gateway.create_checkout(dep).provider_reference
+    fake_xendit.down = "lose_answer"
+    with pytest.raises(GatewayUnavailable):
+        gateway.create_checkout(dep)
+    fake_xendit.down = None
+    (first,) = fake_xendit.invoices
     second = paid_invoice(fake_xendit, gateway, dep)
     fake_xendit.expire_invoice(first)
 
