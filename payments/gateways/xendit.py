@@ -24,12 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import urllib3
-import xendit  # type: ignore[import-untyped]
 from django.conf import settings
-from xendit.invoice import InvoiceApi  # type: ignore[import-untyped]
-from xendit.invoice.model.create_invoice_request import (  # type: ignore[import-untyped]
-    CreateInvoiceRequest,
-)
 
 from payments.gateways.base import (
     Checkout,
@@ -82,8 +77,14 @@ class XenditRefused(Exception):
         self.status, self.error_code, self.message = status, error_code, message
 
 
+# The client library is imported when a Xendit gateway is used, not when the gateways are
+# listed: a site on the sandbox or another gateway never loads it.
+
+
 def api_client() -> Any:
     """The official client, pointed at ``XENDIT_BASE_URL`` (empty: Xendit itself)."""
+    import xendit  # type: ignore[import-untyped]
+
     configuration = xendit.Configuration(
         host=settings.XENDIT_BASE_URL or None, api_key=settings.XENDIT_SECRET_KEY
     )
@@ -101,6 +102,8 @@ def request_timeout() -> float:
 def calling_xendit() -> Iterator[None]:
     """Turn the client's failures into ours: unreachable, slow or 5xx → ``GatewayUnavailable``;
     any other refusal → ``XenditRefused``."""
+    import xendit
+
     try:
         yield
     except xendit.XenditSdkException as exc:
@@ -177,9 +180,15 @@ class XenditGateway(Gateway):
     payment_methods = tuple(method for method, _code in METHODS)
 
     def __init__(self) -> None:
+        from xendit.invoice import InvoiceApi  # type: ignore[import-untyped]
+
         self.invoices = InvoiceApi(api_client())
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
+        from xendit.invoice.model.create_invoice_request import (  # type: ignore[import-untyped]
+            CreateInvoiceRequest,
+        )
+
         request = CreateInvoiceRequest(
             external_id=deposit.reference,
             amount=float(deposit.amount),  # the client's type for it; a whole number
