@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -70,7 +71,9 @@ Setting = Callable[[str], Any]
 
 
 class XenditRefused(Exception):
-    """Xendit answered a request with a 4xx: nothing was created. Not an outage."""
+    """Xendit heard the request and refused it (a 4xx: a bad key, an amount below a channel's
+    minimum, an idempotency key reused with another body). This request created nothing, and
+    sending it again will not change the answer; not an outage."""
 
     def __init__(self, status: str, error_code: str, message: str) -> None:
         super().__init__(f"Xendit {status} {error_code}: {message}")
@@ -122,7 +125,7 @@ def calling_xendit() -> Iterator[None]:
 def callback_token_matches(headers: Mapping[str, str]) -> bool:
     """Whether the callback carries our verification token (header names in any case)."""
     expected = settings.XENDIT_CALLBACK_TOKEN
-    token = next((v for k, v in headers.items() if k.lower() == CALLBACK_TOKEN_HEADER), "")
+    token = header(headers, CALLBACK_TOKEN_HEADER)
     # Compared as bytes (a header may hold any byte); an unset token matches nothing.
     return bool(expected) and hmac.compare_digest(
         token.encode("utf-8", "replace"), expected.encode()
@@ -137,6 +140,8 @@ def whole_rupiah(value: object) -> int:
     """A Xendit amount (a JSON number; the client makes it a float) as whole rupiah, or
     ``ValueError``: rupiah have no cents, so a fraction means the amount is not ours."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("amount is not a number")
+    if not math.isfinite(value):  # JSON from Python may hold Infinity and NaN
         raise ValueError("amount is not a number")
     if value != int(value) or value <= 0:
         raise ValueError("amount is not a positive whole number of rupiah")

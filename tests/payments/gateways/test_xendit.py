@@ -219,7 +219,17 @@ def test_another_currency_is_reported_for_the_caller_to_refuse(fake_xendit):
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"not json", b"[]", b'"PAID"', b"{}", b'{"id": "x", "status": "PAID"}', b"\xff\xfe"],
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'"PAID"',
+        b"{}",
+        b'{"id": "x", "status": "PAID"}',
+        b"\xff\xfe",
+        b'{"id": "x", "external_id": "y", "status": "PAID", "amount": Infinity}',
+        b'{"id": "x", "external_id": "y", "status": "PAID", "amount": NaN}',
+    ],
 )
 def test_a_malformed_body_is_refused(fake_xendit, body):
     with pytest.raises(InvalidWebhook, match="malformed"):
