@@ -3,6 +3,12 @@ PAYMENT_GATEWAY (settings/rules.py); the sandbox needs nothing here."""
 
 from .environment import env
 
+# How long a call to a gateway may take before it counts as down (seconds, for connecting and
+# for each read): a hanging gateway must not hold a web worker.
+GATEWAY_TIMEOUT_SECONDS = env.float("GATEWAY_TIMEOUT_SECONDS", default=10.0)
+# How long an unpaid checkout (and the virtual account number it issues) stays payable.
+VIRTUAL_ACCOUNT_EXPIRY_HOURS = env.int("VIRTUAL_ACCOUNT_EXPIRY_HOURS", default=24)
+
 # --- Midtrans -------------------------------------------------------------------------------
 # Used when PAYMENT_GATEWAY=midtrans (payments/gateways/midtrans.py). The keys come from the
 # environment only: the server key authenticates every API call and signs every notification,
@@ -16,8 +22,15 @@ MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
 # Set only to point the client at a local fake of Midtrans in tests and CI.
 MIDTRANS_SNAP_BASE_URL = env.str("MIDTRANS_SNAP_BASE_URL", default="")
 MIDTRANS_API_BASE_URL = env.str("MIDTRANS_API_BASE_URL", default="")
-# How long a call to a gateway may take before it counts as down (seconds, for connecting and
-# for each read): a hanging gateway must not hold a web worker.
-GATEWAY_TIMEOUT_SECONDS = env.float("GATEWAY_TIMEOUT_SECONDS", default=10.0)
-# How long an unpaid checkout (and the virtual account number it issues) stays payable.
-VIRTUAL_ACCOUNT_EXPIRY_HOURS = env.int("VIRTUAL_ACCOUNT_EXPIRY_HOURS", default=24)
+
+# --- Xendit --------------------------------------------------------------------------------------
+# PAYMENT_GATEWAY=xendit takes deposits through Xendit invoices and pays withdrawals out through
+# its payouts (payments/gateways/xendit.py). The secret API key and the webhook verification
+# token come from Xendit's dashboard, through the environment only; empty, the deploy checks
+# say what is missing. XENDIT_BASE_URL is empty for Xendit itself (the client's
+# https://api.xendit.co); the tests point it at their local fake.
+XENDIT_SECRET_KEY = env.str("XENDIT_SECRET_KEY", default="")
+XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="")
+XENDIT_BASE_URL = env.str("XENDIT_BASE_URL", default="")
+# Its calls are limited by GATEWAY_TIMEOUT_SECONDS and its invoices stay payable for
+# VIRTUAL_ACCOUNT_EXPIRY_HOURS, as Midtrans' do.

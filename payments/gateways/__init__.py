@@ -17,10 +17,12 @@ from payments.gateways.base import (
 )
 from payments.gateways.midtrans import MidtransGateway
 from payments.gateways.sandbox import SandboxGateway
+from payments.gateways.xendit import XenditGateway
 
 GATEWAYS: dict[str, type[Gateway]] = {
     SandboxGateway.name: SandboxGateway,
     MidtransGateway.name: MidtransGateway,
+    XenditGateway.name: XenditGateway,
 }
 
 

@@ -1,15 +1,22 @@
-"""A local Midtrans for each test, and the settings that point Garap's gateway at it."""
+"""A local Midtrans and a local Xendit for each test that asks, with the site's settings
+pointed at it."""
 
 import pytest
 
 from payments.gateways.midtrans import MidtransGateway
 from tests.fakes.midtrans import FakeMidtrans
-from tests.payments.gateways.support import CLIENT_KEY, SERVER_KEY, TIMEOUT, deposit
+from tests.fakes.xendit import FakeXendit
+from tests.payments.gateways.support import CLIENT_KEY, SERVER_KEY, deposit
+from tests.payments.gateways.support import TIMEOUT as MIDTRANS_TIMEOUT
+
+SECRET_KEY = "xnd_development_" + "k" * 40
+CALLBACK_TOKEN = "xendit-verification-token-" + "t" * 24
+TIMEOUT = 1.0  # seconds: short, so the "Xendit is down" tests stay quick
 
 
 @pytest.fixture
 def midtrans(settings):
-    # A hanging request is let go after 5 s: far past TIMEOUT, so a test that returns sooner
+    # A hanging request is let go after 5 s: far past the timeout, so a test that returns sooner
     # shows the gateway's own timeout at work.
     with FakeMidtrans(SERVER_KEY, hang=5) as fake:
         settings.MIDTRANS_SERVER_KEY = SERVER_KEY
@@ -17,7 +24,7 @@ def midtrans(settings):
         settings.MIDTRANS_IS_PRODUCTION = False
         settings.MIDTRANS_SNAP_BASE_URL = fake.snap_base_url
         settings.MIDTRANS_API_BASE_URL = fake.api_base_url
-        settings.GATEWAY_TIMEOUT_SECONDS = TIMEOUT
+        settings.GATEWAY_TIMEOUT_SECONDS = MIDTRANS_TIMEOUT
         settings.VIRTUAL_ACCOUNT_EXPIRY_HOURS = 24
         yield fake
 
@@ -33,3 +40,13 @@ def opened(midtrans, gateway):
     new = deposit()
     gateway.create_checkout(new)
     return new.reference
+
+
+@pytest.fixture
+def fake_xendit(settings):
+    with FakeXendit(secret_key=SECRET_KEY, callback_token=CALLBACK_TOKEN) as fake:
+        settings.XENDIT_BASE_URL = fake.url
+        settings.XENDIT_SECRET_KEY = SECRET_KEY
+        settings.XENDIT_CALLBACK_TOKEN = CALLBACK_TOKEN
+        settings.GATEWAY_TIMEOUT_SECONDS = TIMEOUT
+        yield fake
