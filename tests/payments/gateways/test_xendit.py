@@ -11,7 +11,7 @@ from payments.gateways import GATEWAYS, InvalidWebhook
 from payments.gateways.base import GatewayUnavailable
 from payments.gateways.xendit import XenditGateway, XenditRefused, configuration_problems
 from payments.models import Account, Deposit
-from payments.services import deposit_create
+from payments.services.deposits import deposit_create
 from tests.accounts.factories import UserFactory
 from tests.payments.gateways.conftest import SECRET_KEY, TIMEOUT
 
