@@ -8,7 +8,8 @@ and ``manage.py check --deploy`` fails on it under any settings module:
   staging site sets on purpose;
 - the configured gateway's webhook secret is at least ``MIN_SECRET_LENGTH`` characters and not
   the development default written in ``marketplace/settings/base.py`` — a public secret lets
-  anyone sign a "paid" webhook and credit a wallet.
+  anyone sign a "paid" webhook and credit a wallet;
+- what the gateway itself says is missing or unsafe (its keys, a test key on a live site).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def gateway_problems(setting: Setting) -> list[tuple[str, str]]:
                 "With a known secret anyone can sign a 'paid' webhook.",
             )
         )
+    problems += [
+        ("payments.E004", message) for message in gateway().configuration_problems(setting)
+    ]
     return problems
 
 

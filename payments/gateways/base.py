@@ -7,8 +7,9 @@ leaked webhook secret or callback token alone must never be enough to credit a w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,17 @@ from marketplace.outages import Outage, Unavailable
 
 if TYPE_CHECKING:
     from payments.models import Deposit
+
+# Reads one setting by name: Django's settings, or the production settings module reading itself
+# while it loads (``payments.checks``).
+Setting = Callable[[str], Any]
+
+
+def from_settings(name: str) -> Any:
+    from django.conf import settings
+
+    return getattr(settings, name, None)
+
 
 # What a gateway's own statuses come to in Garap (each gateway documents its mapping).
 PaymentStatus = Literal["paid", "pending", "failed", "refunded"]
@@ -87,3 +99,8 @@ class Gateway:
         Raises ``GatewayUnavailable`` when the gateway cannot be asked (the webhook is then
         answered 503, and the gateway sends it again). The sandbox is its own API."""
         return event
+
+    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+        """Why the settings read by ``setting(name)`` (default: Django's) cannot take real money
+        on a public site — missing keys, test keys — for the deploy checks; empty: they can."""
+        return []

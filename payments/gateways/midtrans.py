@@ -38,13 +38,14 @@ from payments.gateways.base import (
     InvalidWebhook,
     PaymentMethod,
     PaymentStatus,
+    Setting,
     WebhookEvent,
+    from_settings,
 )
 
 if TYPE_CHECKING:
     from payments.models import Deposit
 
-Setting = Callable[[str], Any]
 
 # What the checkout step shows, each with the name Snap's ``enabled_payments`` gives it.
 # OVO and DANA are not Snap methods (Midtrans offers neither through Snap): their users pay by
@@ -170,10 +171,6 @@ class _TimedRequests:
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         timeout = kwargs.pop("timeout", self.timeout)
         return requests.request(method, url, timeout=timeout, **kwargs)
-
-
-def _from_settings(name: str) -> Any:
-    return getattr(settings, name, None)
 
 
 class MidtransGateway(Gateway):
@@ -304,7 +301,7 @@ class MidtransGateway(Gateway):
         """Why these settings cannot take real money on a public site (empty: they can).
         ``setting(name)`` reads a setting (default: ``django.conf.settings``), so the production
         settings module can ask while it loads, as ``payments.checks.gateway_problems`` does."""
-        read = setting or _from_settings
+        read = setting or from_settings
         server_key = str(read("MIDTRANS_SERVER_KEY") or "")
         client_key = str(read("MIDTRANS_CLIENT_KEY") or "")
         production = bool(read("MIDTRANS_IS_PRODUCTION"))

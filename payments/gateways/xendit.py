@@ -20,7 +20,7 @@ from __future__ import annotations
 import hmac
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,9 @@ from payments.gateways.base import (
     InvalidWebhook,
     PaymentMethod,
     PaymentStatus,
+    Setting,
     WebhookEvent,
+    from_settings,
 )
 
 if TYPE_CHECKING:
@@ -66,8 +68,6 @@ METHODS: tuple[tuple[PaymentMethod, str], ...] = (
     (PaymentMethod("shopeepay", "ShopeePay", "ewallet"), "SHOPEEPAY"),
     (PaymentMethod("linkaja", "LinkAja", "ewallet"), "LINKAJA"),
 )
-
-Setting = Callable[[str], Any]
 
 
 class XenditRefused(Exception):
@@ -152,7 +152,7 @@ def configuration_problems(setting: Setting | None = None) -> list[str]:
     """What keeps the Xendit settings read by ``setting(name)`` (default: Django's settings)
     from taking real money, for the deploy checks."""
     if setting is None:
-        setting = _from_settings
+        setting = from_settings
     problems = []
     key = setting("XENDIT_SECRET_KEY") or ""
     if not key:
@@ -172,10 +172,6 @@ def configuration_problems(setting: Setting | None = None) -> list[str]:
             "site would be real. Use the live key (xnd_production_…)."
         )
     return problems
-
-
-def _from_settings(name: str) -> Any:
-    return getattr(settings, name, None)
 
 
 class XenditGateway(Gateway):
@@ -274,5 +270,5 @@ class XenditGateway(Gateway):
             currency=currency.value if currency is not None else "IDR",
         )
 
-    def configuration_problems(self) -> list[str]:
-        return configuration_problems()
+    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+        return configuration_problems(setting)

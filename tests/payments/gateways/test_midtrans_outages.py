@@ -178,8 +178,14 @@ def test_the_deploy_check_requires_a_server_key_to_sign_with(settings):
 
     found = checks.gateway_problems(lambda name: getattr(settings, name, None))
 
-    assert [check_id for check_id, _message in found] == ["payments.E003"]
+    ids = [check_id for check_id, _message in found]
+    assert ids[0] == "payments.E003"
     assert "MIDTRANS_SERVER_KEY" in found[0][1]
+    # And the gateway's own checks, each a deploy error of its own: what Midtrans still lacks.
+    own = [message for check_id, message in found if check_id == "payments.E004"]
+    assert set(ids) == {"payments.E003", "payments.E004"}
+    assert own == MidtransGateway().configuration_problems(lambda n: getattr(settings, n, None))
+    assert any("MIDTRANS_SERVER_KEY" in message for message in own)
 
 
 # --- the local Midtrans itself --------------------------------------------------------------
