@@ -8,6 +8,7 @@ from projects.api import (
     invitations,
     messages,
     milestones,
+    payments,
     portfolio,
     reports,
     reviews,
@@ -105,6 +106,11 @@ urlpatterns = [
         "milestones/<int:milestone_id>/fund/",
         milestones.MilestoneFundApi.as_view(),
         name="milestone-fund",
+    ),
+    path(
+        "milestones/<int:milestone_id>/pay/",
+        payments.MilestonePayApi.as_view(),
+        name="milestone-pay",
     ),
     path(
         "milestones/<int:milestone_id>/submit/",

@@ -29,6 +29,7 @@ from payments.models import Deposit
 from payments.selectors.wallet import wallet_summary
 from payments.services.deposits import deposit_create
 from projects import notices
+from projects.access import is_moderator
 from projects.models import Contract, Milestone
 from projects.policies import milestones as policy
 from projects.services import milestones as milestone_services
@@ -55,7 +56,9 @@ def milestone_pay(*, milestone_id: int, actor: User, return_url: str = "") -> Mi
     """
     milestone = Milestone.objects.select_related("contract").filter(pk=milestone_id).first()
     contract = milestone.contract if milestone else None
-    if milestone is None or contract is None or actor.pk != contract.client_id:
+    parties = (contract.client_id, contract.freelancer_id) if contract else ()
+    if milestone is None or contract is None or not (actor.pk in parties or is_moderator(actor)):
+        # Who may see the milestone but not pay for it is told no by the policy (403).
         raise NotFound(_("Milestone not found."))
     policy.ensure_role(policy.FUND, contract=contract, actor_id=actor.pk)
     if milestone.status == Milestone.Status.FUNDED:

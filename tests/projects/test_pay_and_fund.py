@@ -8,14 +8,16 @@ import pytest
 
 from accounts.models import Notification
 from marketplace.errors import NotFound, PermissionDenied
-from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
+from payments.gateways.base import GatewayUnavailable
+from payments.gateways.sandbox import SIGNATURE_HEADER, SandboxGateway, sign, webhook_body
 from payments.models import Deposit, LedgerTransaction
 from payments.selectors.wallet import wallet_summary
+from projects.api.payments import OpenPaymentSerializer
 from projects.models import Milestone
 from projects.services import milestones as services
 from projects.services.milestone_payments import milestone_pay
 from tests.accounts.factories import UserFactory
-from tests.conftest import english_client
+from tests.conftest import client_for, english_client
 from tests.projects.factories import ContractFactory, top_up
 from tests.races import race
 
@@ -267,3 +269,82 @@ def test_the_money_landing_while_the_client_cancels_is_funded_or_kept_never_lost
         assert Notification.objects.filter(recipient=client, kind="milestone_payment_kept").exists()
     assert results[0].status_code == 200
     assert Deposit.objects.get(pk=deposit.pk).status == Deposit.Status.PAID
+
+
+# --- the API: POST /api/v1/milestones/{id}/pay/ ------------------------------------------------
+
+
+def pay_url(milestone: Milestone) -> str:
+    return f"/api/v1/milestones/{milestone.pk}/pay/"
+
+
+def test_the_api_opens_the_payment_and_names_the_checkout_and_its_methods():
+    milestone = pending_milestone(wallet=50_000)
+
+    response = client_for(milestone.contract.client).post(pay_url(milestone))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["milestone"]["status"] == "pending"
+    payment = body["payment"]
+    assert payment["amount"] == 100_000
+    assert payment["status"] == "pending"
+    assert payment["checkout_url"].startswith("http")
+    assert payment["expires_at"] > payment["created_at"]
+    assert payment["payment_methods"] == []  # the sandbox's one-click page offers none
+
+
+def test_the_api_funds_from_the_wallet_when_it_holds_the_amount():
+    milestone = pending_milestone(wallet=AMOUNT)
+
+    response = client_for(milestone.contract.client).post(pay_url(milestone))
+
+    assert response.status_code == 200
+    assert response.json()["payment"] is None
+    assert response.json()["milestone"]["status"] == "funded"
+
+
+def test_the_api_lists_the_gateways_methods_for_a_live_gateway():
+    milestone = pending_milestone()
+    deposit = milestone_pay(milestone_id=milestone.pk, actor=milestone.contract.client).deposit
+    assert deposit is not None
+    Deposit.objects.filter(pk=deposit.pk).update(provider="midtrans")
+    deposit.refresh_from_db()
+
+    methods = OpenPaymentSerializer(deposit).data["payment_methods"]
+
+    codes = [method["code"] for method in methods]
+    assert {"bca_va", "qris", "gopay"} <= set(codes)
+    assert all(
+        method["kind"] in {"virtual_account", "qris", "ewallet", "card"} for method in methods
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "freelancer"])
+def test_the_api_refuses_everyone_but_the_client_and_opens_nothing(who):
+    milestone = pending_milestone()
+    if who == "anonymous":
+        api = english_client()
+    else:
+        api = client_for(UserFactory() if who == "stranger" else milestone.contract.freelancer)
+
+    response = api.post(pay_url(milestone))
+
+    expected = {"anonymous": 401, "stranger": 404, "freelancer": 403}[who]
+    assert response.status_code == expected
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
+
+
+def test_a_gateway_that_does_not_answer_is_a_503_and_nothing_is_kept(monkeypatch):
+    milestone = pending_milestone()
+
+    def down(self, deposit, *, return_url=""):
+        raise GatewayUnavailable("timed out")
+
+    monkeypatch.setattr(SandboxGateway, "create_checkout", down)
+    response = client_for(milestone.contract.client).post(pay_url(milestone))
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) >= 1
+    assert "payment gateway" in response.json()["message"]
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()

@@ -211,6 +211,7 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     # Escrow, each milestone in the state its action needs. The client's actions: the
     # freelancer gets 403 (_only), as does the moderator, who can see the milestone.
     ("POST",   "/milestones/{milestone}/fund/",                     401,  404,  200,  403,  403),
+    ("POST",   "/milestones/{milestone}/pay/",                      401,  404,  200,  403,  403),
     ("POST",   "/milestones/{submitted_milestone}/request-revision/", 401, 404, 200,  403,  403),
     ("POST",   "/milestones/{submitted_milestone}/approve/",        401,  404,  200,  403,  403),
     ("POST",   "/milestones/{milestone}/cancel/",                   401,  404,  200,  403,  403),
