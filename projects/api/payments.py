@@ -23,7 +23,7 @@ from projects.services.milestone_payments import MilestonePayment, milestone_pay
 
 class PaymentMethodSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text='e.g. "bca_va", "qris", "gopay".')
-    label = serializers.CharField(help_text="What the payer sees.")
+    name = serializers.CharField(source="label", help_text="What the payer sees.")
     kind = serializers.ChoiceField(choices=["virtual_account", "qris", "ewallet", "card"])
 
 
