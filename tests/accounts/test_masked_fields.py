@@ -74,6 +74,7 @@ ALLOWED = {
     "payments.Deposit.reference": "Garap's payment reference",
     "payments.Deposit.provider_reference": "the gateway's reference",
     "payments.Deposit.checkout_url": "the gateway's checkout page, for the payer",
+    "payments.Deposit.purpose": "what the payment is for, written by Garap (milestone:42)",
     "payments.Deposit.gateway_outcome": "the gateway's answer, for the payer and finance",
     "payments.Withdrawal.bank_code": "the payee's own bank details, for finance",
     "payments.Withdrawal.account_number": "the payee's own bank details, for finance",

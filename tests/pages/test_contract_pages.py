@@ -145,10 +145,11 @@ def test_the_client_sees_parties_amount_status_and_the_fund_button(contract):
     assert contract.freelancer.public_name in body
     assert "Rp 120.000" in body
     assert "Fund Rp 120.000" in body
+    assert "Pay Rp 120.000 by bank transfer, QRIS or e-wallet" in body
     assert "The freelancer receives Rp 108.000 after Garap's 10 % fee (Rp 12.000)." in body
     assert "due in 5 days" in body
     assert "Your wallet holds Rp 200.000." in body
-    assert action_urls(response) == urls(milestone, "fund", "cancel")
+    assert action_urls(response) == urls(milestone, "fund", "pay", "cancel")
     assert f'href="/gigs/{contract.gig_id}/"' in body
 
 

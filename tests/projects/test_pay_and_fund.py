@@ -4,6 +4,8 @@ the money kept in the wallet when the milestone can no longer be funded, each pa
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
 from accounts.models import Notification
@@ -18,6 +20,7 @@ from projects.services import milestones as services
 from projects.services.milestone_payments import milestone_pay
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
+from tests.pages.conftest import assert_login_redirect, browser
 from tests.projects.factories import ContractFactory, top_up
 from tests.races import race
 
@@ -348,3 +351,65 @@ def test_a_gateway_that_does_not_answer_is_a_503_and_nothing_is_kept(monkeypatch
     assert int(response["Retry-After"]) >= 1
     assert "payment gateway" in response.json()["message"]
     assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
+
+
+# --- the contract page: "Pay Rp 150.000" ---------------------------------------------------------
+
+
+def test_the_contract_page_offers_pay_beside_fund_to_the_client_only():
+    milestone = pending_milestone()
+    page = f"/contracts/{milestone.contract.pk}/"
+    pay = f'action="/milestones/{milestone.pk}/pay/"'
+
+    assert pay in browser(milestone.contract.client).get(page).content.decode()
+    assert pay not in browser(milestone.contract.freelancer).get(page).content.decode()
+
+
+def test_pay_on_the_page_sends_the_client_to_the_gateways_checkout_and_back():
+    milestone = pending_milestone()
+    client = milestone.contract.client
+
+    response = browser(client).post(f"/milestones/{milestone.pk}/pay/")
+
+    deposit = Deposit.objects.get(purpose=f"milestone:{milestone.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == deposit.checkout_url
+    # The checkout brings the payer back to the milestone on the contract page.
+    assert f"/contracts/{milestone.contract.pk}/" in unquote(deposit.checkout_url)
+    gateway_says(deposit)
+    milestone.refresh_from_db()
+    assert milestone.status == M.FUNDED
+
+
+def test_pay_on_the_page_with_enough_in_the_wallet_funds_at_once():
+    milestone = pending_milestone(wallet=AMOUNT)
+
+    response = browser(milestone.contract.client).post(
+        f"/milestones/{milestone.pk}/pay/", follow=True
+    )
+
+    milestone.refresh_from_db()
+    assert milestone.status == M.FUNDED
+    assert "is held in escrow" in response.content.decode()
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "freelancer"])
+def test_pay_on_the_page_is_for_the_client_alone(who):
+    milestone = pending_milestone()
+    url = f"/milestones/{milestone.pk}/pay/"
+    user = {
+        "anonymous": None,
+        "stranger": UserFactory(),
+        "freelancer": milestone.contract.freelancer,
+    }[who]
+
+    response = browser(user).post(url)
+
+    if who == "anonymous":
+        assert_login_redirect(response, url)
+    else:
+        assert response.status_code == {"stranger": 404, "freelancer": 403}[who]
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
+    milestone.refresh_from_db()
+    assert milestone.status == M.PENDING

@@ -25,6 +25,7 @@ from projects.pages.contracts.contract_page import (
     milestone_action,
 )
 from projects.pages.contracts.dashboard import dashboard
+from projects.pages.contracts.payment import milestone_pay_page
 
 
 def _milestone_path(action: str) -> Any:
@@ -42,4 +43,5 @@ urlpatterns = [
     path("contracts/<int:contract_id>/messages/", contract_message, name="contract-message"),
     path("contracts/<int:contract_id>/review/", contract_review, name="contract-review"),
     *[_milestone_path(action) for action in ACTIONS],
+    path("milestones/<int:milestone_id>/pay/", milestone_pay_page, name="milestone-pay"),
 ]

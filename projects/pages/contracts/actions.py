@@ -30,7 +30,7 @@ class Action:
     done: Callable[[Milestone], str]  # the success message
 
 
-def _fund_done(milestone: Milestone) -> str:
+def fund_done(milestone: Milestone) -> str:
     return _("Funded: %(amount)s is held in escrow. The freelancer can start.") % {
         "amount": rupiah(milestone.amount)
     }
@@ -50,7 +50,7 @@ def _approve_done(milestone: Milestone) -> str:
 
 
 ACTIONS: dict[str, Action] = {
-    "fund": Action(MilestoneActionForm, milestone_services.milestone_fund, _fund_done),
+    "fund": Action(MilestoneActionForm, milestone_services.milestone_fund, fund_done),
     "submit": Action(MilestoneSubmitForm, milestone_services.milestone_submit, _submit_done),
     "request-revision": Action(
         RevisionRequestForm,
@@ -76,6 +76,8 @@ def action_label(name: str, milestone: Milestone, *, is_client: bool) -> str:
     amount = rupiah(milestone.amount)
     if name == "fund":
         return _("Fund %(amount)s") % {"amount": amount}
+    if name == "pay":
+        return _("Pay %(amount)s by bank transfer, QRIS or e-wallet") % {"amount": amount}
     if name == "submit":
         return _("Submit work")
     if name == "request-revision":

@@ -186,6 +186,19 @@ def _milestone_view(
         )
         # Fund and approve are one click (the label says what moves); the rest open first.
         (view.buttons if name in ("fund", "approve") else view.forms).append(item)
+        if name == "fund":
+            # Or pay it at the gateway in one step: the wallet's part first, the rest there.
+            view.buttons.append(
+                ActionView(
+                    name="pay",
+                    url=reverse("milestone-pay", args=[milestone.pk]),
+                    label=action_label("pay", milestone, is_client=is_client),
+                    form=form,
+                    multipart=False,
+                    danger=False,
+                    hint="",
+                )
+            )
     return view
 
 
