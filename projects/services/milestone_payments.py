@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.masking import text_of
@@ -95,6 +95,15 @@ def fund_on_payment(deposit: Deposit, milestone_id: int, credit: Callable[[], No
     inside ``deposit_complete``'s transaction): credit the wallet and fund the milestone — the
     contract and milestone locked first, as every service locks them before ledger accounts."""
     client = deposit.user
+    # A refusal's reason goes into the client's notice: in the client's language, not the
+    # webhook request's.
+    with translation.override(client.preferred_language):
+        _fund_or_keep(deposit, milestone_id, credit, client)
+
+
+def _fund_or_keep(
+    deposit: Deposit, milestone_id: int, credit: Callable[[], None], client: User
+) -> None:
     milestone_name: object = _("the milestone")
     try:
         with transaction.atomic():  # a savepoint: a refusal undoes the funding, not the deposit

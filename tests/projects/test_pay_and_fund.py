@@ -181,8 +181,11 @@ def test_a_milestone_cancelled_before_the_money_lands_keeps_the_money_in_the_wal
     assert funds(milestone) == 0
     assert balances(client) == (AMOUNT, 0)  # all of it in the wallet, none in escrow
     kept = Notification.objects.get(recipient=client, kind="milestone_payment_kept")
+    # In the client's language, the refusal's reason too (this client reads Indonesian).
+    assert client.preferred_language == "id"
+    assert "dompet" in kept.body
+    assert "contract is closed" not in kept.body
     assert "Rp" in kept.title
-    assert "wallet" in kept.body
 
 
 def test_a_milestone_funded_from_the_wallet_meanwhile_keeps_the_payment_in_the_wallet():
