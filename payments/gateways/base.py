@@ -50,6 +50,20 @@ class GatewayUnavailable(Unavailable):
     )
 
 
+class GatewayRefused(Unavailable):
+    """The gateway heard our request and refused it (a 4xx: a wrong key, a parameter it does
+    not take). Our mistake, not the payer's: nothing was opened or charged, the payer is told to
+    try later (503), and the operators find it in the log."""
+
+    outage = Outage(
+        retry_after=300,
+        message=_(
+            "The payment gateway could not open this payment. Nothing was charged; please try "
+            "again later."
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Checkout:
     url: str  # where the payer goes to pay

@@ -34,6 +34,7 @@ from django.utils import timezone
 from payments.gateways.base import (
     Checkout,
     Gateway,
+    GatewayRefused,
     GatewayUnavailable,
     InvalidWebhook,
     PaymentMethod,
@@ -91,7 +92,7 @@ STATUSES: dict[str, PaymentStatus] = {
 AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")
 
 
-class MidtransRejected(Exception):
+class MidtransRejected(GatewayRefused):
     """Midtrans refused the request (4xx): a wrong key, a bad or repeated parameter. A mistake
     on our side, not an outage: the same request will be refused again."""
 

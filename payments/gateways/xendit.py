@@ -30,6 +30,7 @@ from django.conf import settings
 from payments.gateways.base import (
     Checkout,
     Gateway,
+    GatewayRefused,
     GatewayUnavailable,
     InvalidWebhook,
     PaymentMethod,
@@ -70,7 +71,7 @@ METHODS: tuple[tuple[PaymentMethod, str], ...] = (
 )
 
 
-class XenditRefused(Exception):
+class XenditRefused(GatewayRefused):
     """Xendit heard the request and refused it (a 4xx: a bad key, an amount below a channel's
     minimum, an idempotency key reused with another body). This request created nothing, and
     sending it again will not change the answer; not an outage."""

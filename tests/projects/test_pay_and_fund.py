@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import Notification
 from marketplace.errors import NotFound, PermissionDenied
-from payments.gateways.base import GatewayUnavailable
+from payments.gateways.base import GatewayRefused, GatewayUnavailable
 from payments.gateways.sandbox import SIGNATURE_HEADER, SandboxGateway, sign, webhook_body
 from payments.models import Deposit, LedgerTransaction
 from payments.selectors.wallet import wallet_summary
@@ -416,3 +416,18 @@ def test_pay_on_the_page_is_for_the_client_alone(who):
     assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
     milestone.refresh_from_db()
     assert milestone.status == M.PENDING
+
+
+def test_a_gateway_that_refuses_to_open_the_payment_is_a_503_and_nothing_is_kept(monkeypatch):
+    milestone = pending_milestone()
+
+    def refused(self, deposit, *, return_url=""):
+        raise GatewayRefused("401: wrong server key")
+
+    monkeypatch.setattr(SandboxGateway, "create_checkout", refused)
+    response = client_for(milestone.contract.client).post(pay_url(milestone))
+
+    assert response.status_code == 503
+    assert "Nothing was charged" in response.json()["message"]
+    assert "server key" not in response.json()["message"]  # the operators' detail stays inside
+    assert not Deposit.objects.filter(purpose=f"milestone:{milestone.pk}").exists()
