@@ -101,6 +101,10 @@ say "hostile input: a NUL in each path parameter, JSON nested 5 000 deep (tests/
 # password strong or a gig's state right for an action, so some schema-valid requests are rightly
 # refused with a 4xx.
 export SCHEMATHESIS_HOOKS=tests.fuzz.hooks GARAP_FUZZ_WORLD=$out/world.json GARAP_FUZZ_URL=$base
+# `st` is a console script: its sys.path starts at the virtualenv's bin, not here, and a
+# requirement (midtransclient) ships a top-level package of its own named `tests` in
+# site-packages. The project's folder goes first, so `tests.fuzz.hooks` is ours.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 # The budget per phase. The stateful phase follows only the links the schema publishes (the flows
 # of marketplace/api/schema.py): inferred ones would spread its scenarios over guesses. The coverage
 # phase tries two methods a path does not take (every 405 comes from the same place).

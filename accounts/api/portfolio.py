@@ -150,6 +150,8 @@ class PortfolioImagesApi(APIView):
 class PortfolioImageDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     renderer_classes = [JSONRenderer, ImageRenderer]
+    # The owner's image still being cleaned by the worker, or refused by it (its reason).
+    extra_error_codes = ["409"]
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
     def get(self, request: Request, item_id: int, image_id: int) -> Any:
