@@ -26,7 +26,5 @@ class IdentityCheckFactory(factory.django.DjangoModelFactory):
 def verified(user):
     """Give ``user`` an approved identity: every withdrawal needs one
     (``payments.services.identity``). Returns the user, so it wraps a factory call."""
-    IdentityCheckFactory(
-        user=user, status=IdentityCheck.Status.APPROVED, decided_at=timezone.now()
-    )
+    IdentityCheckFactory(user=user, status=IdentityCheck.Status.APPROVED, decided_at=timezone.now())
     return user

@@ -15,6 +15,7 @@ from PIL import Image
 from accounts.models import ModeratorAction, Notification
 from accounts.roles import FINANCE, ensure_role_groups
 from accounts.staff_policy import StaffIsParty
+from marketplace.errors import DomainError
 from payments.models import Entry, IdentityCheck, LedgerTransaction, Withdrawal
 from payments.nik import nik_birth_date, nik_problem
 from payments.services.identity import (
@@ -131,11 +132,11 @@ def test_submitting_stores_cleaned_images_privately():
 @pytest.mark.django_db
 def test_a_bad_nik_or_a_non_image_stores_nothing():
     user = UserFactory()
-    with pytest.raises(Exception, match="province") as refused:
+    with pytest.raises(DomainError, match="province") as refused:
         submit(user, nik="1074045208900003")
     assert refused.value.fields == {"nik": [refused.value.message]}
     text = SimpleUploadedFile("ktp.jpg", b"not an image", content_type="image/jpeg")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         submit(user, ktp_image=text)
     assert refused.value.code == "unsupported_image"
     assert IdentityCheck.objects.count() == 0
@@ -145,13 +146,13 @@ def test_a_bad_nik_or_a_non_image_stores_nothing():
 def test_one_pending_at_a_time_and_a_rejected_one_may_be_submitted_again(finance):
     user = UserFactory()
     first = submit(user)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         submit(user)
     assert refused.value.code == "identity_pending"
     identity_reject(check_id=first.pk, staff=finance, reason="Foto KTP buram")
     second = submit(user)
     identity_approve(check_id=second.pk, staff=finance)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         submit(user)
     assert refused.value.code == "identity_approved"
 
@@ -193,7 +194,7 @@ def test_finance_never_decides_their_own_and_the_attempt_is_recorded(finance):
 def test_only_finance_decides():
     check = submit(UserFactory())
     plain_staff = UserFactory(is_staff=True)
-    with pytest.raises(Exception, match="finance staff"):
+    with pytest.raises(DomainError, match="finance staff"):
         identity_approve(check_id=check.pk, staff=plain_staff)
 
 
@@ -236,9 +237,7 @@ def test_images_are_deleted_after_the_retention_period_once_decided(
     old, recent = submit(UserFactory()), submit(UserFactory())
     identity_approve(check_id=old.pk, staff=finance)
     identity_reject(check_id=recent.pk, staff=finance, reason="Buram")
-    IdentityCheck.objects.filter(pk=old.pk).update(
-        decided_at=timezone.now() - timedelta(days=31)
-    )
+    IdentityCheck.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=31))
     old.refresh_from_db()
     storage, name = old.ktp_image.storage, old.ktp_image.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,9 +328,10 @@ def test_the_images_and_the_admin_by_who_asks(finance):
     page = browser(finance).get(page_url)
     assert page.status_code == 200
     assert image_url.encode() in page.content
-    assert browser(finance).get(
-        f"/admin/payments/identitycheck/{check.pk}/image/other/"
-    ).status_code == 404
+    assert (
+        browser(finance).get(f"/admin/payments/identitycheck/{check.pk}/image/other/").status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
