@@ -289,6 +289,8 @@ CONFLICT_CODES: dict[tuple[str, str, str], str] = {
     ("POST", "/contracts/{contract}/portfolio/", FREELANCER): "no_released_work",
     ("POST", "/reports/?case=gig", CLIENT): "own_content",
     ("POST", "/reports/?case=bid", FREELANCER): "own_content",
+    # Everyone in the world has an approved identity (withdrawals need it).
+    **{("POST", "/me/identity/", actor): "identity_approved" for actor in ACTORS[1:]},
 }
 MISSING_ID = 999_999
 PDF = b"%PDF-1.4\n% a brief\n"
