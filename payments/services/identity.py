@@ -100,7 +100,8 @@ def identity_submit(
     """Submit for checking. Refused (409) while a check waits or once one is approved; a
     rejected one may be followed by a new submission. 400 for a NIK whose structure is wrong
     or an image that is not a clean JPEG/PNG/WebP within the limits — nothing stored."""
-    User.objects.select_for_update(no_key=True).filter(pk=user.pk).first()  # one at a time
+    # One submission at a time per user: the user's row is the lock.
+    User.objects.select_for_update(of=("self",), no_key=True).filter(pk=user.pk).first()
     current = identity_current(user=user)
     if current is not None and current.status == Status.PENDING:
         raise Conflict(
