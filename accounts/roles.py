@@ -2,9 +2,10 @@
 
 Moderators are staff (they sign in to the admin) in the Moderators group, not superusers: they
 approve gigs, settle reports and disputes and suspend abusers, and may look at — never edit —
-what they need for that. Finance staff process withdrawals. Staff outside these groups get
-nothing; a superuser gets everything. The groups are brought to exactly these permissions after
-every ``migrate``, so the code, not a hand-edited admin screen, says what a role may do.
+what they need for that. Finance staff process withdrawals and check identities. Staff outside
+these groups get nothing; a superuser gets everything. The groups are brought to exactly these
+permissions after every ``migrate``, so the code, not a hand-edited admin screen, says what a
+role may do.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "payments.view_deposit",
         "payments.view_account",
         "payments.view_ledgertransaction",
+        "payments.review_identity",
+        "payments.view_identitycheck",
         "accounts.view_moderatoraction",
     ),
 }

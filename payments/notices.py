@@ -16,6 +16,7 @@ def register_pages() -> None:
     """Deposits and withdrawals lead to the wallet page."""
     register_page("api:wallet", "wallet")
     register_page("api:wallet-withdrawals", "wallet")
+    register_page("api:me-identity", "wallet-identity")
 
 
 DEPOSIT_PAID = NoticeKind(
@@ -51,5 +52,23 @@ WITHDRAWAL_REJECTED = NoticeKind(
     _("It could not be paid out: %(reason)s Check your account details and try again."),
     subject="withdrawal",
     link="api:wallet-withdrawals",
+    group=WALLET,
+)
+
+IDENTITY_APPROVED = NoticeKind(
+    "identity_approved",
+    _("Your identity is verified"),
+    _("Finance checked your KTP: you can withdraw from your wallet now."),
+    subject="identitycheck",
+    link="api:me-identity",
+    group=WALLET,
+)
+
+IDENTITY_REJECTED = NoticeKind(
+    "identity_rejected",
+    _("We could not verify your identity"),
+    _("Finance could not verify your KTP: %(reason)s You can submit it again."),
+    subject="identitycheck",
+    link="api:me-identity",
     group=WALLET,
 )

@@ -68,3 +68,15 @@ def redeliver_sandbox_webhooks() -> int:
             logger.warning("sandbox webhook for %s not delivered; next run", deposit.reference)
             break  # our site is unreachable: no point trying the rest now
     return sent
+
+
+@shared_task(name="payments.expire_identity_images")
+def expire_identity_images() -> int:
+    """Delete the KTP photos and selfies kept past ``KYC_IMAGE_RETENTION_DAYS`` after their
+    check was decided, batch by batch until none is left. Safe to run twice."""
+    from payments.services.identity import identity_images_expire
+
+    total, now = 0, timezone.now()
+    while done := identity_images_expire(now=now):
+        total += done
+    return total

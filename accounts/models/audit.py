@@ -27,6 +27,8 @@ class ModeratorAction(AppendOnlyModel):
         RESOLVE_DISPUTE = "resolve_dispute", _("settled a dispute")
         MARK_WITHDRAWAL_PAID = "mark_withdrawal_paid", _("marked a withdrawal paid")
         REJECT_WITHDRAWAL = "reject_withdrawal", _("rejected a withdrawal")
+        APPROVE_IDENTITY = "approve_identity", _("approved an identity check")
+        REJECT_IDENTITY = "reject_identity", _("rejected an identity check")
         CLEAR_TRUST_SIGNALS = "clear_trust_signals", _("cleared a contract's trust signals")
         CONFIRM_COLLUSION = "confirm_collusion", _("confirmed a contract as collusion")
         REFUSED_AS_PARTY = "refused_as_party", _("was refused: a party to it")

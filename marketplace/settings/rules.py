@@ -91,3 +91,10 @@ DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=3)
 # report on that user automatically; a single slip is only masked and explained.
 CONTACT_HITS_BEFORE_REPORT = env.int("CONTACT_HITS_BEFORE_REPORT", default=3)
 CONTACT_HITS_WINDOW_DAYS = 30
+
+# --- Identity checks (KYC) ------------------------------------------------------------------
+# Every withdrawal needs an approved identity (payments.services.identity): the simplest rule
+# that covers both of the cases, the first withdrawal and a month above a limit, so
+# there is no monthly-limit setting.
+# Days after a check is decided before the KTP photo and the selfie are deleted.
+KYC_IMAGE_RETENTION_DAYS = env.int("KYC_IMAGE_RETENTION_DAYS", default=30)

@@ -88,6 +88,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(IMAGE_PROCESSING_RETRY_SECONDS),
         "options": {"expires": float(IMAGE_PROCESSING_RETRY_SECONDS)},
     },
+    # KTP photos and selfies leave the storage once kept their retention period after the
+    # check was decided (KYC_IMAGE_RETENTION_DAYS); hourly is well within a day's precision.
+    "expire-identity-images": {
+        "task": "payments.expire_identity_images",
+        "schedule": crontab(minute=17),
+    },
     "audit-ledger": {
         "task": "projects.tasks.audit_ledger",
         "schedule": crontab(hour=3, minute=0),  # nightly, Asia/Jakarta

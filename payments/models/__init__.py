@@ -1,6 +1,7 @@
 # AppendOnlyError is exported too: callers of the ledger catch it from here.
 from payments.models.deposits import Deposit
 from payments.models.idempotency import IdempotencyRecord
+from payments.models.identity import IdentityCheck
 from payments.models.ledger import Account, AppendOnlyError, Entry, LedgerTransaction
 from payments.models.withdrawals import Withdrawal
 
@@ -10,6 +11,7 @@ __all__ = [
     "Deposit",
     "Entry",
     "IdempotencyRecord",
+    "IdentityCheck",
     "LedgerTransaction",
     "Withdrawal",
 ]

@@ -30,6 +30,7 @@ from payments.pages.forms import OneTimeForm, TopUpForm, WithdrawForm
 from payments.selectors import wallet as selectors
 from payments.services.deposits import deposit_create
 from payments.services.idempotency import KeyReused, StillRunning, fingerprint, run_once
+from payments.services.identity import identity_current
 from payments.services.withdrawals import withdrawal_request
 
 HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
@@ -127,6 +128,7 @@ def _wallet_page(
         "deposit_min": settings.DEPOSIT_MIN_AMOUNT,
         "deposit_max": settings.DEPOSIT_MAX_AMOUNT,
         "withdrawal_min": settings.WITHDRAWAL_MIN_AMOUNT,
+        "identity": identity_current(user=user),  # every withdrawal needs it approved
     }
     return render(request, "payments/wallet.html", context, status=status)
 

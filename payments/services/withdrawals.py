@@ -23,6 +23,7 @@ from marketplace.transactions import atomic_with_retry
 from payments import notices
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services import ledger
+from payments.services.identity import ensure_identity_approved
 
 Kind = LedgerTransaction.Kind
 
@@ -39,13 +40,15 @@ def withdrawal_request(
 ) -> Withdrawal:
     """Move ``amount`` from the wallet to pending withdrawal at once; staff then pay or reject.
 
-    Refused for a suspended user, under ``WITHDRAWAL_MIN_AMOUNT``, or beyond the wallet's
-    balance (402, nothing written).
+    Refused for a suspended user, one whose identity is not approved (403
+    ``identity_not_verified``: every withdrawal needs it, see ``payments.services.identity``),
+    under ``WITHDRAWAL_MIN_AMOUNT``, or beyond the wallet's balance (402, nothing written).
     """
     if user_is_suspended(user_id=user.pk):
         raise PermissionDenied(
             _("Your account is suspended, so you cannot withdraw now."), code="suspended"
         )
+    ensure_identity_approved(user=user)
     if amount < settings.WITHDRAWAL_MIN_AMOUNT:
         raise DomainError(
             _("The minimum withdrawal is %(min)s.")

@@ -26,7 +26,7 @@ from accounts.notices import (
     notice_page_path,
     notify,
 )
-from payments.models import Deposit, Withdrawal
+from payments.models import Deposit, IdentityCheck, Withdrawal
 from projects.models import Bid, Contract, ContractMessage, Gig, Milestone, Report, Review
 
 APPS = ("accounts", "payments", "projects")
@@ -61,7 +61,7 @@ def test_every_kind_an_app_declares_is_registered():
         for kind in kinds_in(vars(importlib.import_module(f"{app}.notices")))
     ]
 
-    assert len(declared) == 49
+    assert len(declared) == 51
     assert {kind.code for kind in all_kinds()} == {kind.code for kind in declared}
     assert all(kind_named(kind.code) is kind for kind in declared)
 
@@ -89,7 +89,7 @@ def test_every_kind_the_code_sends_is_registered():
                 kind_arg = node.args[1] if len(node.args) > 1 else None
                 assert not isinstance(kind_arg, ast.Constant), f"{path}:{node.lineno}"
 
-    assert len(used) == 49  # every registered kind is sent somewhere
+    assert len(used) == 51  # every registered kind is sent somewhere
 
 
 def test_no_service_writes_an_api_path_by_hand():
@@ -153,9 +153,9 @@ def test_the_email_preferences_list_the_marketplace_then_the_wallet():
     with translation.override("en"):
         groups = [str(kind.group.label) for kind in email_optional_kinds()]
 
-    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 4
+    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 6
     assert email_optional_kinds()[0].code == "bid_received"
-    assert email_optional_kinds()[-1].code == "withdrawal_rejected"
+    assert email_optional_kinds()[-1].code == "identity_rejected"
 
 
 # --- the keys ------------------------------------------------------------------------------------
@@ -165,6 +165,7 @@ DUE = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 BID, GIG, MILESTONE, CONTRACT = Bid(pk=42), Gig(pk=7), Milestone(pk=9), Contract(pk=5)
 REVIEW, MESSAGE, REPORT = Review(pk=11), ContractMessage(pk=13), Report(pk=17)
 DEPOSIT, WITHDRAWAL = Deposit(pk=19), Withdrawal(pk=23)
+IDENTITY = IdentityCheck(pk=31)
 SUSPENSION, RECORD = Suspension(pk=29), ModeratorAction(pk=31)
 
 # (kind, subject, occurrence) → the key, as the services wrote it by hand before kinds were
@@ -243,6 +244,8 @@ KEYS = {
     ("deposit_failed", DEPOSIT, None): "deposit_failed:deposit:19",
     ("withdrawal_paid", WITHDRAWAL, None): "withdrawal_paid:withdrawal:23",
     ("withdrawal_rejected", WITHDRAWAL, None): "withdrawal_rejected:withdrawal:23",
+    ("identity_approved", IDENTITY, None): "identity_approved:identitycheck:31",
+    ("identity_rejected", IDENTITY, None): "identity_rejected:identitycheck:31",
 }
 
 

@@ -15,6 +15,7 @@ from payments.models import Account, Deposit, LedgerTransaction, Withdrawal
 from payments.services.deposits import deposit_create
 from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_request
 from tests.accounts.factories import UserFactory
+from tests.payments.factories import verified
 from tests.projects.factories import top_up
 
 A = ModeratorAction.Action
@@ -80,7 +81,7 @@ def grow_withdrawals(roles, count: int) -> None:
     """Withdrawals of several users, some processed by finance staff."""
     for i in range(count):
         if i % 10 == 0:
-            user = UserFactory()
+            user = verified(UserFactory())
             top_up(user, 50_000 * min(10, count - i))
         withdrawal = withdrawal_request(
             user=user,

@@ -11,6 +11,7 @@ from payments.models import Account, Deposit, Entry, LedgerTransaction, Withdraw
 from payments.services.withdrawals import withdrawal_request
 from tests.accounts.factories import UserFactory
 from tests.admin.helpers import act_with_form, assert_refused, offered_actions
+from tests.payments.factories import verified
 from tests.projects.factories import top_up
 
 A = ModeratorAction.Action
@@ -20,7 +21,7 @@ WITHDRAWALS = "/admin/payments/withdrawal/"
 
 
 def request_withdrawal(user=None, amount: int = 100_000) -> Withdrawal:
-    user = user or UserFactory()
+    user = verified(user or UserFactory())
     top_up(user, amount)
     return withdrawal_request(
         user=user,

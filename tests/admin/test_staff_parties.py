@@ -31,8 +31,8 @@ import projects.services
 from accounts.models import Category, ModeratorAction, Suspension, User
 from accounts.roles import FINANCE, MODERATORS
 from accounts.staff_policy import StaffIsParty, ensure_staff_not_party
-from payments.models import Withdrawal
-from payments.services import withdrawals
+from payments.models import IdentityCheck, Withdrawal
+from payments.services import identity, withdrawals
 from projects.models import Contract, ContractMessage, Dispute, Gig, Report
 from projects.services import milestones as escrow
 from projects.services.gigs import gig_approve, gig_reject
@@ -40,6 +40,7 @@ from projects.services.reports import report_create, report_resolve, user_warn
 from projects.services.suspensions import suspension_create, suspension_lift
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
+from tests.payments.factories import IdentityCheckFactory, verified
 from tests.projects.factories import ContractFactory, GigFactory, top_up
 from tests.projects.test_permissions import snapshot
 
@@ -69,6 +70,7 @@ class Case:
 
 GIGS, REPORTS, USERS = "/admin/projects/gig/", "/admin/projects/report/", "/admin/accounts/user/"
 SUSPENSIONS, WITHDRAWALS = "/admin/accounts/suspension/", "/admin/payments/withdrawal/"
+IDENTITIES = "/admin/payments/identitycheck/"
 
 
 def pending_gig_of(user: User) -> Gig:
@@ -129,7 +131,12 @@ def suspension_of_the_partys_counterpart(party: User) -> Suspension:
     return suspension_create(moderator=admin, user_id=counterpart_of(party).pk, reason="Spam.")
 
 
+def identity_check_of(party: User) -> IdentityCheck:
+    return IdentityCheckFactory(user=party)
+
+
 def withdrawal_of(party: User) -> Withdrawal:
+    verified(party)
     top_up(party, 100_000)
     return withdrawals.withdrawal_request(
         user=party,
@@ -254,6 +261,22 @@ CASES: dict[str, Case] = {
             withdrawal_id=withdrawal.pk, staff=staff, reason="Rekening salah."
         ),
         (WITHDRAWALS, "reject", {"reason": "Rekening salah."}),
+    ),
+    "approve one's own identity check": Case(
+        "finance",
+        A.APPROVE_IDENTITY,
+        identity_check_of,
+        lambda check, staff: identity.identity_approve(check_id=check.pk, staff=staff),
+        (IDENTITIES, "approve", {}),
+    ),
+    "reject one's own identity check": Case(
+        "finance",
+        A.REJECT_IDENTITY,
+        identity_check_of,
+        lambda check, staff: identity.identity_reject(
+            check_id=check.pk, staff=staff, reason="Foto buram."
+        ),
+        (IDENTITIES, "reject", {"reason": "Foto buram."}),
     ),
 }
 
@@ -524,6 +547,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
         "projects.services.suspensions.suspension_lift",
         "payments.services.withdrawals.withdrawal_mark_paid",
         "payments.services.withdrawals.withdrawal_reject",
+        "payments.services.identity.identity_approve",
+        "payments.services.identity.identity_reject",
         "projects.services.trust.trust_check_clear",
         "projects.services.trust.trust_check_confirm",
     }

@@ -282,6 +282,7 @@ def _build_world() -> World:
     from projects.services.gigs import gig_attachment_add, gig_invite
     from projects.services.milestones import milestone_fund, milestone_submit
     from projects.services.reports import report_create
+    from tests.payments.factories import verified
 
     if not Category.objects.exists():
         load_taxonomy()
@@ -381,6 +382,7 @@ def _build_world() -> World:
         reason="other",
         note="zqxfajarreport catatan",
     )
+    verified(fajar)  # every withdrawal needs an approved identity
     withdrawal = withdrawal_request(
         user=fajar,
         amount=61_733,

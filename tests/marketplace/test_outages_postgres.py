@@ -25,6 +25,7 @@ from projects.audit import ledger_problems
 from projects.models import Gig
 from tests.accounts.factories import UserFactory
 from tests.marketplace import own_postgres
+from tests.payments.factories import verified
 from tests.projects.factories import CategoryFactory, GigFactory, top_up
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -148,7 +149,7 @@ def test_while_postgresql_is_stopped_everything_is_503_and_it_serves_again_once_
 def test_a_withdrawal_cut_short_by_a_crash_is_done_once_when_retried_with_its_key(
     serving, monkeypatch
 ):
-    saver = UserFactory()
+    saver = verified(UserFactory())
     top_up(saver, 500_000)
     api = client_for(saver)
     original = payment_services.withdrawal_request

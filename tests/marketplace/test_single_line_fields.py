@@ -33,6 +33,8 @@ TYPED = {
     "payments.Withdrawal.account_number",
     "payments.Withdrawal.holder_name",
     "payments.Withdrawal.rejection_reason",
+    "payments.IdentityCheck.legal_name",
+    "payments.IdentityCheck.rejection_reason",
 }
 # Written by Garap itself (keys, digests, references, copies), checked some other way (the
 # username's pattern, a URL field, a password hash), or names first refused by the upload checks.
@@ -41,6 +43,7 @@ NOT_TYPED = {
     "accounts.User.first_name",  # Django's own; Garap shows and asks for display_name instead
     "accounts.User.last_name",
     "accounts.User.password",
+    "payments.IdentityCheck.nik",  # 16 digits, the API's and the form's pattern and payments.nik
 }
 
 

@@ -28,6 +28,7 @@ from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.bad_input import REMOVE, apply, assert_refused, cases
 from tests.conftest import client_for, english_client
+from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory, top_up
 
 WHOLE = "Must be a whole number."
@@ -72,8 +73,8 @@ def headers(keyed: bool) -> dict:
 
 @pytest.fixture
 def saver(db):
-    """A user whose wallet holds Rp 300.000."""
-    user = UserFactory()
+    """A user whose wallet holds Rp 300.000 (and whose identity is verified)."""
+    user = verified(UserFactory())
     top_up(user, 300_000)
     return user
 
@@ -310,7 +311,7 @@ def test_withdrawal_of_the_minimum_and_of_the_whole_balance_is_accepted(saver):
 
 
 def test_withdrawal_from_an_empty_wallet_is_402(db):
-    user = UserFactory()
+    user = verified(UserFactory())
     before = snapshot()
     response = client_for(user).post("/api/v1/wallet/withdrawals/", GOOD_WITHDRAWAL, format="json")
     assert_refused(

@@ -7,6 +7,7 @@ from payments.models import IdempotencyRecord, Withdrawal
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.marketplace.faults import database_down
+from tests.payments.factories import verified
 from tests.projects.factories import top_up
 
 URL = "/api/v1/wallet/withdrawals/"
@@ -21,7 +22,7 @@ BODY = {
 
 @pytest.fixture
 def saver(db):
-    user = UserFactory()
+    user = verified(UserFactory())
     top_up(user, 500_000)
     return user
 
@@ -53,7 +54,7 @@ def test_the_same_key_on_another_request_is_422(saver):
 
 
 def test_keys_belong_to_their_user(saver):
-    other = UserFactory()
+    other = verified(UserFactory())
     top_up(other, 500_000)
     client_for(saver).post(URL, BODY, format="json", HTTP_IDEMPOTENCY_KEY="tarik-1")
 
@@ -83,7 +84,7 @@ def test_a_request_whose_database_dies_midway_leaves_its_key_free():
     # The database goes away after the withdrawal row is written, before the commit: nothing
     # commits, and the claim on the key goes with the transaction. (Committed ahead of the
     # work, the claim would outlive the request and refuse the retry as "in progress".)
-    saver = UserFactory()
+    saver = verified(UserFactory())
     top_up(saver, 500_000)
     api = client_for(saver)
 

@@ -19,6 +19,7 @@ from projects.audit import ledger_problems
 from projects.models import Milestone
 from projects.services.milestones import milestone_fund, milestone_release, milestone_submit
 from tests.accounts.factories import UserFactory
+from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +216,7 @@ def test_cached_balances_equal_the_sum_of_entries_after_a_sequence():
     )
     escrow_refund(reference="milestone:1002", payer_id=client.pk, amount=150_000)
     withdrawal = withdrawal_request(
-        user=freelancer,
+        user=verified(freelancer),
         amount=100_000,
         method="bank",
         bank_code="bca",

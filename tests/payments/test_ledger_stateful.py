@@ -80,6 +80,7 @@ from projects.services import milestones as work
 from projects.services.bids import bid_accept, bid_place
 from projects.services.contracts import milestones_split
 from tests.accounts.factories import UserFactory
+from tests.payments.factories import verified
 from tests.projects.factories import GigFactory
 
 T = TypeVar("T")
@@ -713,7 +714,7 @@ class LedgerMachine(RuleBasedStateMachine):
             f"{user} withdraws {amount} of {balance}",
             allowed,
             lambda: withdrawal_request(
-                user=self.users[user],
+                user=verified(self.users[user]),
                 amount=amount,
                 method=Withdrawal.Method.BANK,
                 bank_code="bca",

@@ -31,6 +31,7 @@ from projects.services import milestones as milestone_services
 from projects.services.milestones import steps as milestone_steps
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
+from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory
 from tests.races import race
 
@@ -255,7 +256,7 @@ def test_cancel_of_an_overdue_milestone_racing_a_submission_one_wins(monkeypatch
 
 
 def test_twenty_concurrent_withdrawals_never_overdraw_the_wallet():
-    owner = UserFactory()
+    owner = verified(UserFactory())
     top_up(owner, 1_000_000)
     clients = [client_for(owner) for _ in range(20)]
 
@@ -303,7 +304,7 @@ def test_one_idempotency_key_funds_a_milestone_once():
 
 
 def test_one_idempotency_key_withdraws_once():
-    owner = UserFactory()
+    owner = verified(UserFactory())
     top_up(owner, 1_000_000)
     clients = [client_for(owner) for _ in range(10)]
 
@@ -340,7 +341,7 @@ def test_one_idempotency_key_whose_request_fails_is_refused_cleanly_by_every_thr
     # The request holding the key is refused (402), which ends its transaction and with it the
     # claim: each thread gets the refusal itself or a 409 "in progress", never a 500, and no
     # key stays claimed.
-    owner = UserFactory()
+    owner = verified(UserFactory())
     top_up(owner, 60_000)
     clients = [client_for(owner) for _ in range(20)]
 
@@ -364,7 +365,7 @@ def test_one_idempotency_key_whose_request_fails_is_refused_cleanly_by_every_thr
 
 
 def test_one_idempotency_key_with_another_body_is_refused_and_a_replay_repeats_the_answer():
-    owner = UserFactory()
+    owner = verified(UserFactory())
     top_up(owner, 300_000)
     client = client_for(owner)
 

@@ -11,6 +11,7 @@ from payments.services.withdrawals import (
     withdrawal_request,
 )
 from tests.accounts.factories import UserFactory
+from tests.payments.factories import verified
 from tests.projects.factories import top_up
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_a_processed_withdrawal_is_announced_once(finance, outcome):
     user = UserFactory(preferred_language="en")
     top_up(user, 200_000)
     withdrawal = withdrawal_request(
-        user=user,
+        user=verified(user),
         amount=100_000,
         method="bank",
         bank_code="bca",

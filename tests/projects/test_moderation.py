@@ -30,6 +30,7 @@ from projects.services import reports, suspensions
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.matrix import moderators_group
+from tests.payments.factories import verified
 from tests.projects.factories import (
     BidFactory,
     CategoryFactory,
@@ -426,7 +427,7 @@ def test_suspending_hides_gigs_withdraws_bids_and_lists_contracts_but_pays_appro
     assert balance(user) == 108_000
     with pytest.raises(PermissionDenied):
         withdrawal_request(
-            user=user,
+            user=verified(user),
             amount=50_000,
             method="bank",
             bank_code="BCA",
@@ -442,7 +443,7 @@ def test_suspending_hides_gigs_withdraws_bids_and_lists_contracts_but_pays_appro
     assert Bid.objects.get(pk=bid.pk).status == Bid.Status.WITHDRAWN
     assert list(contracts_with_suspended_party()) == []
     withdrawal_request(
-        user=user,
+        user=verified(user),
         amount=50_000,
         method="bank",
         bank_code="BCA",
@@ -535,7 +536,7 @@ def test_every_moderator_action_writes_exactly_one_record(moderator, clock):
     freelancer = contract.freelancer
     withdrawals = [
         withdrawal_request(
-            user=freelancer,
+            user=verified(freelancer),
             amount=60_000,
             method="bank",
             bank_code="BCA",

@@ -115,6 +115,7 @@ from projects.services.contracts import contract_portfolio_permission, milestone
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import body_of, class_world, moderators_group
+from tests.payments.factories import NIK, verified
 from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
@@ -226,13 +227,16 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/reports/",                                         401,  200,  200,  200,  200),
     ("POST",   "/reports/?case=gig",                                401,  201,  409,  201,  201),
     ("POST",   "/reports/?case=bid",                                401,  404,  201,  409,  404),
-    # The wallet: one's own, whoever one is; a withdrawal needs the money, which all have.
+    # The wallet: one's own, whoever one is; a withdrawal needs the money and an approved
+    # identity, which all have (so submitting an identity again is a 409).
     ("GET",    "/wallet/",                                          401,  200,  200,  200,  200),
     ("GET",    "/wallet/transactions/",                             401,  200,  200,  200,  200),
     ("GET",    "/wallet/deposits/",                                 401,  200,  200,  200,  200),
     ("POST",   "/wallet/deposits/",                                 401,  201,  201,  201,  201),
     ("GET",    "/wallet/withdrawals/",                              401,  200,  200,  200,  200),
     ("POST",   "/wallet/withdrawals/",                              401,  201,  201,  201,  201),
+    ("GET",    "/me/identity/",                                     401,  200,  200,  200,  200),
+    ("POST",   "/me/identity/",                                     401,  409,  409,  409,  409),
     # Gateway webhooks: no login, the signature decides. The body pays the client's pending
     # deposit; "?case=forged" only names the row (the view ignores it): a wrong signature.
     ("POST",   "/payments/webhooks/{gateway}/",                     200,  200,  200,  200,  200),
@@ -285,6 +289,8 @@ CONFLICT_CODES: dict[tuple[str, str, str], str] = {
     ("POST", "/contracts/{contract}/portfolio/", FREELANCER): "no_released_work",
     ("POST", "/reports/?case=gig", CLIENT): "own_content",
     ("POST", "/reports/?case=bid", FREELANCER): "own_content",
+    # Everyone in the world has an approved identity (withdrawals need it).
+    **{("POST", "/me/identity/", actor): "identity_approved" for actor in ACTORS[1:]},
 }
 MISSING_ID = 999_999
 PDF = b"%PDF-1.4\n% a brief\n"
@@ -467,6 +473,8 @@ def build_world(moderators: Group) -> World:
     for user, amount in ((client, 300_000), (freelancer, 80_000), (stranger, 70_000)):
         paid_deposit(user, amount)
     paid_deposit(moderator, 90_000)
+    for user in (client, freelancer, stranger, moderator):
+        verified(user)  # every withdrawal needs an approved identity
     waiting = deposit_create(user=client, amount=60_000, provider="sandbox")
     return World(
         users={
@@ -558,6 +566,12 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     },
     ("POST", "/wallet/deposits/"): lambda w: {"amount": 100_000},
     ("POST", "/wallet/withdrawals/"): lambda w: WITHDRAWAL,
+    ("POST", "/me/identity/"): lambda w: {
+        "legal_name": "Siti Aminah",
+        "nik": NIK,
+        "ktp_image": SimpleUploadedFile("ktp.jpg", b"\xff\xd8\xff", content_type="image/jpeg"),
+        "selfie_image": SimpleUploadedFile("s.jpg", b"\xff\xd8\xff", content_type="image/jpeg"),
+    },
     ("POST", "/payments/webhooks/{gateway}/"): lambda w: gateway_says_paid(w),
     ("POST", "/payments/webhooks/{gateway}/?case=forged"): lambda w: gateway_says_paid(
         w, signature="sha256=" + "0" * 64
@@ -1065,7 +1079,7 @@ def wallet_rows(client: APIClient, path: str, *fields: str) -> list[tuple[Any, .
 
 @pytest.mark.django_db
 def test_wallet_history_deposits_and_withdrawals_show_only_ones_own(world):
-    elsewhere = UserFactory()  # someone else's money, in every list
+    elsewhere = verified(UserFactory())  # someone else's money, in every list
     paid_deposit(elsewhere, 100_000)
     deposit_create(user=elsewhere, amount=20_000, provider="sandbox")
     withdrawal_request(user=elsewhere, **WITHDRAWAL)

@@ -21,6 +21,7 @@ from projects.services.trust import trust_check_clear, trust_check_confirm, trus
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import client_for
 from tests.contracts import complete
+from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory, top_up
 
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
@@ -248,7 +249,7 @@ def test_a_shared_payout_account_found_after_the_reviews_holds_them(
     # The client has Rp 80.000 left after funding, the freelancer was paid Rp 108.000.
     for user, number in ((completed.freelancer, "1234-5678-90"), (completed.client, "1234567890")):
         withdrawal_request(
-            user=user,
+            user=verified(user),
             amount=50_000,
             method="bank",
             bank_code="bca",
@@ -269,7 +270,7 @@ def test_money_going_round_holds_the_reviews(
 ):
     time_machine.move_to(START + timedelta(days=1), tick=False)
     withdrawal_request(
-        user=completed.freelancer,
+        user=verified(completed.freelancer),
         amount=100_000,
         method="ewallet",
         bank_code="GOPAY",
@@ -291,7 +292,7 @@ def test_a_top_up_of_another_amount_or_much_later_is_no_round_trip(
 ):
     time_machine.move_to(START + timedelta(days=1), tick=False)
     withdrawal_request(
-        user=completed.freelancer,
+        user=verified(completed.freelancer),
         amount=100_000,
         method="ewallet",
         bank_code="GOPAY",
