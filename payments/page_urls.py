@@ -1,5 +1,5 @@
 """The pages' URLs of the payments app (the API's are in payments/urls.py)."""
 
-from payments.pages import wallet
+from payments.pages import receipts, wallet
 
-urlpatterns = [*wallet.urlpatterns]
+urlpatterns = [*wallet.urlpatterns, *receipts.urlpatterns]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.api import deposits, wallet, webhooks, withdrawals
+from payments.api import deposits, receipts, wallet, webhooks, withdrawals
 
 urlpatterns = [
     path("wallet/", wallet.WalletApi.as_view(), name="wallet"),
@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("wallet/deposits/", deposits.DepositsApi.as_view(), name="wallet-deposits"),
     path("wallet/withdrawals/", withdrawals.WithdrawalsApi.as_view(), name="wallet-withdrawals"),
+    *receipts.urlpatterns,
     path(
         "payments/webhooks/<slug:provider>/",
         webhooks.PaymentWebhookApi.as_view(),
