@@ -36,7 +36,9 @@ def wib(receipt: Receipt) -> str:
 
 def receipt_filename(receipt: Receipt) -> str:
     with translation.override(receipt.language):
-        return f"{_('receipt')}-{receipt.number}.pdf"
+        # Translators: the start of a receipt's file name, lower case, no spaces.
+        name = _("receipt")
+    return f"{name}-{receipt.number}.pdf"
 
 
 def _rows(receipt: Receipt) -> list[tuple[str, str]]:
@@ -82,15 +84,13 @@ def _rows(receipt: Receipt) -> list[tuple[str, str]]:
     return rows
 
 
-def receipt_pdf(receipt: Receipt, *, compress: bool = True) -> bytes:
-    """The receipt as a one-page A4 PDF in the holder's preferred language. ``compress=False``
-    leaves the page's text readable in the bytes (tests read it there)."""
+def receipt_pdf(receipt: Receipt) -> bytes:
+    """The receipt as a one-page A4 PDF in the holder's preferred language."""
     with translation.override(receipt.language):
         title = _("Receipt")
         rows = _rows(receipt)
         note = _("Issued electronically by Garap; valid without a signature.")
     pdf = FPDF(format="A4")
-    pdf.set_compression(compress)
     pdf.set_title(latin1(f"{title} {receipt.number}"))
     pdf.set_author(ISSUER)
     pdf.set_creation_date(receipt.moment)  # the same receipt is the same bytes
