@@ -1,5 +1,5 @@
 """The pages' URLs of the payments app (the API's are in payments/urls.py)."""
 
-from payments.pages import identity, wallet
+from payments.pages import identity, receipts, wallet
 
-urlpatterns = [*wallet.urlpatterns, *identity.urlpatterns]
+urlpatterns = [*wallet.urlpatterns, *identity.urlpatterns, *receipts.urlpatterns]

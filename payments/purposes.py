@@ -13,6 +13,7 @@ cancelled meanwhile), the credit stands alone and the money stays in the wallet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,3 +45,33 @@ def settle(deposit: Deposit, credit: Callable[[], None]) -> None:
         credit()
         return
     settler(deposit, int(raw_id), credit)
+
+
+# --- what a receipt says a payment was for --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Described:
+    """A payment's object as its receipt names it: the work and the two parties to it."""
+
+    title: str  # e.g. the contract's gig title
+    payer: str  # public names
+    payee: str
+
+
+# describer(object_id) -> Described, or None when the object is gone; one query at most.
+Describer = Callable[[int], "Described | None"]
+
+_describers: dict[str, Describer] = {}
+
+
+def register_describer(kind: str, describer: Describer) -> None:
+    """Name how receipts describe objects of ``kind``; called once, from an app's ``ready()``."""
+    _describers[kind] = describer
+
+
+def describe(reference: str) -> Described | None:
+    """What ``"milestone:42"`` (a deposit's purpose, a release's reference) was for."""
+    kind, _, raw_id = reference.partition(":")
+    describer = _describers.get(kind) if raw_id.isdigit() else None
+    return describer(int(raw_id)) if describer is not None else None

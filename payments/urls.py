@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.api import deposits, identity, wallet, webhooks, withdrawals
+from payments.api import deposits, identity, receipts, wallet, webhooks, withdrawals
 
 urlpatterns = [
     path("wallet/", wallet.WalletApi.as_view(), name="wallet"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("wallet/deposits/", deposits.DepositsApi.as_view(), name="wallet-deposits"),
     path("wallet/withdrawals/", withdrawals.WithdrawalsApi.as_view(), name="wallet-withdrawals"),
     path("me/identity/", identity.MyIdentityApi.as_view(), name="me-identity"),
+    *receipts.urlpatterns,
     path(
         "payments/webhooks/<slug:provider>/",
         webhooks.PaymentWebhookApi.as_view(),

@@ -49,3 +49,7 @@ class ProjectsConfig(AppConfig):
         from projects.services.milestone_payments import PURPOSE, fund_on_payment
 
         purposes.register(PURPOSE, fund_on_payment)
+        # Its receipts (payments.selectors.receipts) name the gig and the two parties.
+        from projects.selectors.receipts import milestone_described
+
+        purposes.register_describer(PURPOSE, milestone_described)

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Notification, User
+from payments.models import Deposit, LedgerTransaction
 from payments.services.deposits import deposit_create
 from projects.models import Bid, Contract, Milestone
 
@@ -145,6 +146,10 @@ def world(db):
             "notification_id": Notification.objects.filter(recipient=client).first().pk,
             "username": freelancer.username,
             "reference": deposit_create(user=client, amount=100_000).reference,
+            # Receipts are PDFs; someone else's, or a missing one, is the HTML 404 page.
+            "deposit_id": Deposit.objects.order_by("pk").first().pk,
+            "withdrawal_id": 999_999,
+            "transaction_id": LedgerTransaction.objects.order_by("pk").first().pk,
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),
         },

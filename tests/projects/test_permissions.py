@@ -49,7 +49,9 @@ The rules the table encodes:
   for the other party and for moderators, who see the contract), once there is released work
   and the client's leave (409 otherwise).
 - The wallet is always one's own: no object ids in its routes, so nothing to hide and no 404;
-  which rows each user sees is checked after the matrix.
+  which rows each user sees is checked after the matrix. A receipt is its owner's alone (404
+  for anyone else, the contract's other party and moderators included), and only of money
+  that moved: the client's waiting deposit has none (404).
 - A gateway's webhook needs no login: its signature is the credential, and a token sent along
   changes nothing. A signed one is applied whoever delivers it, a forged one is 400, an
   unknown gateway 404.
@@ -80,6 +82,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Category, Notification, PortfolioItem, User
+from accounts.roles import FINANCE
 from accounts.services import freelancer_profile_update, notification_send
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import (
@@ -91,7 +94,7 @@ from payments.models import (
     Withdrawal,
 )
 from payments.services.deposits import deposit_complete, deposit_create
-from payments.services.withdrawals import withdrawal_request
+from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_request
 from projects.models import (
     Bid,
     Contract,
@@ -237,6 +240,10 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("POST",   "/wallet/withdrawals/",                              401,  201,  201,  201,  201),
     ("GET",    "/me/identity/",                                     401,  200,  200,  200,  200),
     ("POST",   "/me/identity/",                                     401,  409,  409,  409,  409),
+    ("GET",    "/wallet/deposits/{paid_deposit}/receipt/",          401,  404,  200,  404,  404),
+    ("GET",    "/wallet/deposits/{waiting_deposit}/receipt/",       401,  404,  404,  404,  404),
+    ("GET",    "/wallet/withdrawals/{paid_withdrawal}/receipt/",    401,  404,  404,  200,  404),
+    ("GET",    "/wallet/releases/{release}/receipt/",               401,  404,  404,  200,  404),
     # Gateway webhooks: no login, the signature decides. The body pays the client's pending
     # deposit; "?case=forged" only names the row (the view ignores it): a wrong signature.
     ("POST",   "/payments/webhooks/{gateway}/",                     200,  200,  200,  200,  200),
@@ -506,7 +513,29 @@ def build_world(moderators: Group) -> World:
     )
 
 
-matrix_world = class_world(build_world)
+def build_matrix_world(moderators: Group) -> World:
+    """The world, with what the receipts' rows need: the client's first paid deposit, the
+    freelancer's release on ``done_contract`` and a withdrawal of theirs that finance paid."""
+    world = build_world(moderators)
+    client, freelancer = world.users[CLIENT], world.users[FREELANCER]
+    withdrawal = withdrawal_request(user=freelancer, **WITHDRAWAL)
+    finance = UserFactory(is_staff=True)
+    finance.groups.add(Group.objects.get(name=FINANCE))  # accounts.roles, made with moderators
+    withdrawal_mark_paid(withdrawal_id=withdrawal.pk, staff=finance)
+    done_milestone = Milestone.objects.get(contract_id=world.ids["done_contract"])
+    world.ids |= {
+        "paid_deposit": Deposit.objects.filter(user=client, status=Deposit.Status.PAID)
+        .earliest("pk")
+        .pk,
+        "paid_withdrawal": withdrawal.pk,
+        "release": LedgerTransaction.objects.get(
+            kind=LedgerTransaction.Kind.RELEASE, reference=f"milestone:{done_milestone.pk}"
+        ).pk,
+    }
+    return world
+
+
+matrix_world = class_world(build_matrix_world)
 
 
 # --- request bodies for the writes ----------------------------------------------------------
