@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from payments.models import Deposit, LedgerTransaction, Withdrawal
+from payments.models import Deposit, IdentityCheck, LedgerTransaction, Withdrawal
 from payments.services.deposits import deposit_complete, deposit_create
 from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_request
 from projects.models import Contract
@@ -25,6 +25,7 @@ from projects.services.milestone_payments import milestone_pay
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import moderators_group
+from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory, top_up
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,8 @@ def finance() -> User:
 
 
 def paid_withdrawal(user: User) -> Withdrawal:
+    if not IdentityCheck.objects.filter(user=user, status=IdentityCheck.Status.APPROVED).exists():
+        verified(user)  # every withdrawal needs an approved identity
     top_up(user, WITHDRAWAL["amount"])
     withdrawal = withdrawal_request(user=user, **WITHDRAWAL)
     return withdrawal_mark_paid(withdrawal_id=withdrawal.pk, staff=finance())
