@@ -67,7 +67,7 @@ def phase(run: Run, fault, seconds: float, drain: float) -> Outcome:
     outcome.check(
         "loops finished", [f"{len(failed)} loop(s) failed: {failed[:2]}"] if failed else []
     )
-    settled = run.settle(100.0 if outcome.outages else 30.0)
+    settled = run.settle(100.0 if outcome.outages else outcome.settle_seconds)
     outcome.check("outbox drained", settled["outbox"][:5])
     outcome.check("no deposit pending", settled["deposits"][:5])
     outcome.check("ledger_audit", run.ledger_audit())

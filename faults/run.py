@@ -71,6 +71,9 @@ class Outcome:
     ended: float = 0.0
     skipped: str = ""
     healthy_since: float | None = None
+    # How long the phase's work may take to settle once the load stops: longer after a fault
+    # that loses tasks, whose e-mails the outbox sweep sends once they are a minute old.
+    settle_seconds: float = 30.0
 
     def check(self, name: str, problems: list[str]) -> None:
         self.problems.setdefault(name, []).extend(problems)

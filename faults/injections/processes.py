@@ -25,6 +25,9 @@ def worker_kill(run: Run, outcome: Outcome, seconds: float) -> None:
     the milestone is released once, its e-mails sent once."""
     pair = run.pair("kill")
     [(_, milestone)] = pair.submitted(1)
+    # The killed worker's prefetched e-mail tasks are gone with it: the outbox sweep sends
+    # their e-mails once they are a minute old (accounts.tasks.deliver_pending_emails).
+    outcome.settle_seconds = 100.0
     name = next(n for n in run.processes if n.startswith("worker"))
     problems = []
     with closing(side_session(run)) as holder:
