@@ -334,4 +334,8 @@ class MidtransGateway(Gateway):
                 "Midtrans: payments would be confirmed by whatever answers there. Leave them "
                 "empty in production."
             )
-        return problems
+        # Its withdrawals are paid out through Iris, whose keys are Midtrans' too. Imported here:
+        # the payouts module reads this one.
+        from payments.gateways import midtrans_payouts
+
+        return problems + midtrans_payouts.configuration_problems(read)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tests.fakes.midtrans import FakeMidtrans
 
 _ACTIONS = {"choose", "pay", "challenge", "expire", "deny", "cancel", "refund"}
+_IRIS_ACTIONS = {"complete", "fail", "reject"}
 
 
 def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
@@ -38,6 +39,12 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = raw
             fake.requests.append((method, path, body))
+            if fake.mode == "lose_answer" and path.startswith("/iris/"):
+                # Iris does what was asked, but its answer comes after the client gave up.
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                fake.iris.handle(method, path[5:], query, headers, raw)
+                fake._released.wait(fake.hang)
+                return
             if fake.mode == "hang":
                 fake._released.wait(fake.hang)
                 return
@@ -47,6 +54,9 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
                 message = "Sorry. Our system is recovering from unexpected issues. Please retry."
                 answer = {"status_code": str(fake.mode), "status_message": message}
                 return self._json(int(fake.mode), answer)
+            if path.startswith("/iris/"):  # Iris checks its own keys
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                return self._json(*fake.iris.handle(method, path[5:], query, headers, raw))
             if not fake.authorized(self.headers.get("Authorization", "")):
                 return self._json(401, {"error_messages": UNAUTHORIZED})
             match method, path.strip("/").split("/"):
@@ -63,6 +73,8 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             form = query | parse_qs(raw.decode(errors="replace"))
             arg = {key: values[0] for key, values in form.items()}
             parts = path.strip("/").split("/")
+            if parts[:2] == ["_control", "iris"] and method == "POST" and len(parts) == 3:
+                return self._iris_control(parts[2], arg)
             if parts[0] == "_control" and method == "POST" and len(parts) == 2:
                 if parts[1] == "down":
                     mode = arg.get("mode", "hang")
@@ -93,6 +105,16 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             if not found:
                 return self._send(404, b"<html><body>Not found</body></html>")
             return self._snap_page(found[0])
+
+        def _iris_control(self, action: str, arg: dict[str, str]) -> None:
+            """A bank or Iris' dashboard settles a payout; Iris notifies, when told where."""
+            iris = fake.iris
+            if action not in _IRIS_ACTIONS or arg.get("reference_no") not in iris.payouts:
+                return self._json(404, {"error": "unknown action or reference_no"})
+            notification = getattr(iris, action)(arg["reference_no"])
+            if iris.notification_url and arg.get("notify", "1") == "1":
+                iris.send(iris.notification_url, notification)
+            return self._json(200, json.loads(notification))
 
         def _snap_page(self, transaction: Transaction) -> None:
             methods = transaction.parameters.get("enabled_payments") or list(METHODS)

@@ -123,6 +123,10 @@ PRODUCTION = {
     "MIDTRANS_SNAP_BASE_URL": "",
     "MIDTRANS_API_BASE_URL": "",
     "ALLOW_SANDBOX_GATEWAY": False,
+    # Its payouts' (Iris) keys: tests/payments/gateways/test_midtrans_payouts.py checks them.
+    "MIDTRANS_IRIS_CREATOR_KEY": "IRIS-creator-" + "c" * 32,
+    "MIDTRANS_IRIS_MERCHANT_KEY": "m" * 40,
+    "MIDTRANS_IRIS_BASE_URL": "",
 }
 
 
@@ -167,9 +171,11 @@ def test_a_staging_site_may_use_midtrans_sandbox():
 
 def test_nothing_set_at_all_lists_every_missing_piece(settings):
     settings.MIDTRANS_SERVER_KEY = settings.MIDTRANS_CLIENT_KEY = ""
+    settings.MIDTRANS_IRIS_CREATOR_KEY = settings.MIDTRANS_IRIS_MERCHANT_KEY = ""
     settings.MIDTRANS_IS_PRODUCTION = settings.ALLOW_SANDBOX_GATEWAY = False
 
-    assert len(MidtransGateway().configuration_problems()) == 3
+    # The server and client keys, production mode, and Iris' creator and merchant keys.
+    assert len(MidtransGateway().configuration_problems()) == 5
 
 
 def test_the_deploy_check_requires_a_server_key_to_sign_with(settings):
