@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -61,6 +62,8 @@ from payments.gateways.payouts import (
     PayoutResult,
     PayoutStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 PRODUCTION_BASE_URL = "https://app.midtrans.com/iris"
 SANDBOX_BASE_URL = "https://app.sandbox.midtrans.com/iris"
@@ -197,7 +200,12 @@ class MidtransPayoutGateway(PayoutGateway):
     def _approve(self, reference_no: str) -> None:
         """Approve a queued payout. On a retry under the same idempotency key Iris answers with
         the first "queued" even if that attempt approved it: refused then, the payout is read
-        back, and one no longer queued was approved before."""
+        back, and one no longer queued was approved before.
+
+        An approval Iris refuses (a wrong approver key) is logged, not raised: the payout exists
+        and waits for an approver in Iris' dashboard, so the withdrawal stays pending — a
+        caller told "refused" might give the money back while the payout can still be paid.
+        An outage is raised: the caller's retry with the same key approves it then."""
         try:
             _call(
                 "POST",
@@ -205,9 +213,14 @@ class MidtransPayoutGateway(PayoutGateway):
                 settings.MIDTRANS_IRIS_APPROVER_KEY,
                 body={"reference_nos": [reference_no]},
             )
-        except IrisRefused:
+        except IrisRefused as exc:
             if _read_payout(reference_no).get("status") == "queued":
-                raise
+                logger.error(
+                    "Iris refused to approve payout %s (%s); it waits for an approver in "
+                    "Iris' dashboard",
+                    reference_no,
+                    exc,
+                )
 
     def parse_payout_webhook(self, body: bytes, headers: dict[str, str]) -> PayoutEvent:
         """Iris' notification, verified by its ``Iris-Signature``. Iris' notification names only

@@ -125,6 +125,9 @@ class Iris:
         # (bank, account) → the holder's name the bank knows; any other account does not exist.
         self.accounts: dict[tuple[str, str], str] = {}
         self.notification_url = ""  # where complete/fail/reject notify from the control page
+        # Calls ("create", "approve", "get", "validate") Iris answers with its 503 while the rest
+        # works: an outage of one part (FakeMidtrans.down stops all of it).
+        self.unavailable: set[str] = set()
         self._idempotency: dict[str, tuple[Any, tuple[int, dict[str, Any]]]] = {}
         self._lock = threading.Lock()
 
@@ -157,23 +160,31 @@ class Iris:
             raise IrisError(401, UNAUTHORIZED)
         match method, path.strip("/").split("/"):
             case "POST", ["api", "v1", "payouts"]:
+                self._available("create")
                 if role != "creator":
                     raise IrisError(401, UNAUTHORIZED)
                 return self.create(_json(raw), idempotency_key=headers.get("x-idempotency-key", ""))
             case "POST", ["api", "v1", "payouts", "approve"]:
+                self._available("approve")
                 if role != "approver":
                     raise IrisError(401, UNAUTHORIZED)
                 return self.approve(_json(raw))
             case "GET", ["api", "v1", "payouts", reference_no]:
+                self._available("get")
                 with self._lock:
                     payout = self.payouts.get(reference_no)
                 if payout is None:
                     raise IrisError(404, "Payout not found")
                 return 200, payout.body()
             case "GET", ["api", "v1", "account_validation"]:
+                self._available("validate")
                 bank, account = (query.get(name, [""])[0] for name in ("bank", "account"))
                 return self.validate(bank, account)
         raise IrisError(404, "Not found")
+
+    def _available(self, call: str) -> None:
+        if call in self.unavailable:
+            raise IrisError(503, "Service is temporarily unavailable, please retry later")
 
     def _role(self, header: str) -> str | None:
         for role, key in (("creator", self.creator_key), ("approver", self.approver_key)):

@@ -5,7 +5,10 @@ before the ledger moves, the account holder's name from Iris' account validation
 import dataclasses
 import hashlib
 import json
+import subprocess
+import sys
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -22,7 +25,7 @@ from payments.gateways.midtrans_payouts import (
 )
 from payments.gateways.payouts import PayoutRequest
 from tests.fakes.midtrans.iris import sign
-from tests.payments.gateways.support import TIMEOUT
+from tests.payments.gateways.support import TIMEOUT, Receiver, closed_port
 
 PAYOUTS = "/iris/api/v1/payouts"
 APPROVE = "/iris/api/v1/payouts/approve"
@@ -180,14 +183,31 @@ def test_a_wrong_creator_key_is_refused_not_an_outage(iris, settings):
     assert iris.iris.payouts == {}
 
 
-def test_a_refused_approval_leaves_the_payout_queued_and_says_so(iris, settings):
+def test_a_refused_approval_leaves_the_payout_pending_for_the_dashboard(iris, settings, caplog):
+    """The payout exists: saying "refused" could give the money back while it can still be
+    approved in Iris' dashboard and paid."""
     settings.MIDTRANS_IRIS_APPROVER_KEY = "IRIS-approver-wrong"
 
-    with pytest.raises(IrisRefused):
-        MidtransPayoutGateway().create_payout(payout_request(), idempotency_key="wd-10")
+    result = MidtransPayoutGateway().create_payout(payout_request(), idempotency_key="wd-10")
 
-    [payout] = iris.iris.payouts.values()
-    assert payout.status == "queued"
+    assert result.status == "pending"
+    assert iris.iris.payouts[result.provider_reference].status == "queued"
+    assert "Iris refused to approve payout" in caplog.text
+
+
+def test_iris_down_when_approving_is_unavailable_and_the_retry_approves(iris):
+    gateway, request = MidtransPayoutGateway(), payout_request()
+    iris.iris.unavailable.add("approve")
+
+    with pytest.raises(GatewayUnavailable):
+        gateway.create_payout(request, idempotency_key="wd-11")
+    [queued] = iris.iris.payouts.values()
+    iris.iris.unavailable.clear()
+    result = gateway.create_payout(request, idempotency_key="wd-11")
+
+    assert queued.status == "approved"
+    assert list(iris.iris.payouts) == [result.provider_reference]
+    assert calls(iris, "POST", APPROVE) == 2
 
 
 # --- the account holder's name ----------------------------------------------------------------
@@ -219,6 +239,15 @@ def test_a_name_check_on_a_channel_iris_does_not_pay_to_asks_nothing(iris):
 def test_iris_down_during_a_name_check_is_unavailable(iris, down):
     iris.iris.accounts[("bca", "1234567890")] = "SITI RAHAYU"
     iris.down(down)
+
+    with pytest.raises(GatewayUnavailable):
+        MidtransPayoutGateway().check_account_name(channel_code="bca", account_number="1234567890")
+
+
+def test_a_bank_that_cannot_be_asked_now_is_unavailable(iris):
+    """Iris' 503 "Bank account validation is currently unavailable": ask again later."""
+    iris.iris.accounts[("bca", "1234567890")] = "SITI RAHAYU"
+    iris.iris.unavailable.add("validate")
 
     with pytest.raises(GatewayUnavailable):
         MidtransPayoutGateway().check_account_name(channel_code="bca", account_number="1234567890")
@@ -437,6 +466,51 @@ def test_the_fakes_signature_is_iris_documented_one():
     body = json.dumps({"reference_no": "abc", "status": "completed"}).encode()
 
     assert sign(body, "key") == hashlib.sha512(body + b"key").hexdigest()
+
+
+# --- the local Iris itself ---------------------------------------------------------------------
+
+
+def test_a_story_settles_a_payout_through_the_control_page_and_iris_notifies(iris):
+    """What a browser or API story in another process does: the bank completes the payout, and
+    the local Iris posts the signed notification to the site."""
+    gateway, result = created(iris)
+    receiver = Receiver()
+    iris.iris.notification_url = receiver.url
+    control = f"{iris.url}/_control/iris/complete?reference_no={result.provider_reference}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(control, method="POST")) as answer:  # noqa: S310
+            assert json.loads(answer.read())["status"] == "completed"
+    finally:
+        receiver.close()
+
+    [(content_type, raw)] = receiver.received
+    assert content_type == "application/json"
+    event = gateway.parse_payout_webhook(raw, receiver.headers[0])
+    assert (event.status, event.amount) == ("paid", 250_000)
+    assert gateway.confirm_payout(event) == event
+
+
+def test_the_local_iris_runs_on_its_own_for_other_processes(settings):
+    port = closed_port()
+    keys = ["--iris-creator-key", "creator", "--iris-merchant-key", "merchant"]
+    command = [sys.executable, "-m", "tests.fakes.midtrans", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--server-key", "k", *keys], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        announced = [server.stdout.readline().strip() for _line in range(3)]
+        assert announced[2] == f"MIDTRANS_IRIS_BASE_URL=http://127.0.0.1:{port}/iris"
+        settings.MIDTRANS_IRIS_BASE_URL = f"http://127.0.0.1:{port}/iris"
+        settings.MIDTRANS_IRIS_CREATOR_KEY, settings.MIDTRANS_IRIS_APPROVER_KEY = "creator", ""
+        settings.GATEWAY_TIMEOUT_SECONDS = 5
+
+        result = MidtransPayoutGateway().create_payout(payout_request(), idempotency_key="s-1")
+
+        assert result.status == "pending"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # --- the deploy checks --------------------------------------------------------------------------
