@@ -69,6 +69,7 @@ PRODUCTION_BASE_URL = "https://app.midtrans.com/iris"
 SANDBOX_BASE_URL = "https://app.sandbox.midtrans.com/iris"
 SIGNATURE_HEADER = "iris-signature"
 IDEMPOTENCY_HEADER = "X-Idempotency-Key"
+IDEMPOTENCY_KEY_LENGTH = 100  # Iris' limit
 
 PAYOUT_STATUSES: dict[str, PayoutStatus] = {
     "completed": "paid",
@@ -170,6 +171,9 @@ class MidtransPayoutGateway(PayoutGateway):
             raise ValueError(f"not a reference Iris' notes can carry: {request.reference!r}")
         if request.amount <= 0:
             raise ValueError("a payout is a positive number of rupiah")
+        if not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH:
+            # Without one, a retry would pay twice.
+            raise ValueError(f"an idempotency key is 1 to {IDEMPOTENCY_KEY_LENGTH} characters")
         payout = {
             "beneficiary_name": request.account_holder_name,
             "beneficiary_account": request.account_number,
@@ -249,8 +253,10 @@ class MidtransPayoutGateway(PayoutGateway):
         return replace(event, reference=reference)
 
     def confirm_payout(self, event: PayoutEvent) -> PayoutEvent:
-        if not event.provider_reference:
-            raise InvalidWebhook("no payout reference_no to confirm")
+        """The payout as Iris reports it now, for ``event.reference`` (our withdrawal, which the
+        payout's notes must name) and ``event.provider_reference`` (Iris' ``reference_no``)."""
+        if not event.provider_reference or not event.reference:
+            raise InvalidWebhook("no payout reference_no or withdrawal reference to confirm")
         payout = _read_payout_for_webhook(event.provider_reference)
         if _reference_in(payout.get("notes")) != event.reference:
             raise InvalidWebhook("the payout is for another reference")

@@ -159,6 +159,14 @@ def test_what_iris_cannot_take_is_refused_before_sending(iris, request_, why):
     assert iris.requests == []
 
 
+@pytest.mark.parametrize("key", ["", "k" * 101])
+def test_a_payout_without_a_usable_idempotency_key_is_not_sent(iris, key):
+    with pytest.raises(ValueError, match="idempotency key"):
+        MidtransPayoutGateway().create_payout(payout_request(), idempotency_key=key)
+
+    assert iris.requests == []
+
+
 @pytest.mark.parametrize("down", ["hang", 500, 503])
 def test_iris_down_is_unavailable_within_the_timeout(iris, down):
     iris.down(down)
@@ -331,6 +339,16 @@ def test_a_confirmation_for_another_withdrawal_is_refused(iris):
 
     with pytest.raises(InvalidWebhook, match="another reference"):
         gateway.confirm_payout(dataclasses.replace(event, reference="wd_someone_else"))
+
+
+@pytest.mark.parametrize("field", ["reference", "provider_reference"])
+def test_an_event_without_both_references_is_not_confirmed(iris, field):
+    gateway, result = created(iris)
+    body = iris.iris.complete(result.provider_reference)
+    event = gateway.parse_payout_webhook(body, iris.iris.headers(body))
+
+    with pytest.raises(InvalidWebhook, match="to confirm"):
+        gateway.confirm_payout(dataclasses.replace(event, **{field: ""}))
 
 
 def test_a_notification_for_a_payout_iris_never_made_is_refused(iris):
