@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from payments.models import Deposit, LedgerTransaction
 from payments.selectors.wallet import wallet_summary
 from projects.models import Milestone
+from tests.accounts.factories import UserFactory
 from tests.fakes.midtrans import FakeMidtrans
 from tests.fakes.xendit import FakeXendit
 from tests.payments.gateways.support import CLIENT_KEY, SERVER_KEY
@@ -159,6 +160,32 @@ def test_pay_a_milestone_through_the_gateway_on_a_phone(
     page.goto(f"/payments/checkout/{deposit.reference}/")
     expect(page.get_by_role("status")).to_have_text("This payment is done.")
     expect(page.get_by_role("link", name="Continue to payment")).to_have_count(0)
+
+
+def test_top_up_through_the_gateway_on_a_phone(gateway, phone_page, login_in_browser, live_server):
+    """The top-up path stays for those who want it: the same step, the gateway's page, and back
+    to the wallet credited."""
+    user = UserFactory()
+    page = phone_page("en")
+    login_in_browser(page, user)
+    page.goto("/wallet/")
+    top_up = page.get_by_role("region", name="Top up")
+    top_up.get_by_label("Amount").fill("100.000")
+    top_up.get_by_role("button", name="Continue to payment").click()
+
+    deposit = Deposit.objects.get(user=user)
+    expect(page).to_have_url(
+        f"{live_server.url}/payments/checkout/{deposit.reference}/?next=%2Fwallet%2F"
+    )
+    expect(page.get_by_role("heading", name="Payment of Rp 100.000")).to_be_visible()
+    expect(page.locator("#va-expiry")).to_be_visible()
+    page.get_by_role("link", name="Continue to payment").click()
+    page.get_by_role("button", name="Pay", exact=True).click()
+
+    expect(page).to_have_url(re.compile(f"^{re.escape(live_server.url)}/wallet/"))
+    expect(page.locator("#balance-available")).to_have_text("Rp 100.000")
+    deposit.refresh_from_db()
+    assert deposit.status == Deposit.Status.PAID
 
 
 def test_an_unfinished_payment_is_taken_up_again_from_the_wallet(

@@ -12,7 +12,13 @@ The test drives what the outside world would do: a payer pays (``pay_invoice``),
 expires, a bank accepts or rejects a payout, Xendit is down (``down = "hang" | 500 | 503``) or
 answers too late (``down = "lose_answer"``: done, but the client has given up).
 
-Standalone: ``python -m tests.fakes.xendit --port P --secret-key K --callback-token T``.
+The invoice page (``invoice_url``, ``/web/invoices/{id}``) is the stand-in for Xendit's hosted
+checkout, for a browser: the invoice's methods, "Pay" (paid, the callback posted to
+``callback_url``, the browser sent to ``success_redirect_url``) and "Let it expire" (the same,
+to ``failure_redirect_url``). It needs no API key and stays up while the API is down.
+
+Standalone: ``python -m tests.fakes.xendit --port P --secret-key K --callback-token T
+[--callback-url URL]``.
 """
 
 from __future__ import annotations
@@ -470,9 +476,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--callback-token", required=True)
+    parser.add_argument("--callback-url", default="", help="where invoice callbacks go")
     args = parser.parse_args()
     fake = FakeXendit(
-        secret_key=args.secret_key, callback_token=args.callback_token, port=args.port
+        secret_key=args.secret_key,
+        callback_token=args.callback_token,
+        port=args.port,
+        callback_url=args.callback_url,
     )
     print(f"Fake Xendit on {fake.url} (XENDIT_BASE_URL)", flush=True)
     fake.start()
