@@ -188,31 +188,41 @@ def test_top_up_through_the_gateway_on_a_phone(gateway, phone_page, login_in_bro
     assert deposit.status == Deposit.Status.PAID
 
 
-def test_an_unfinished_payment_is_taken_up_again_from_the_wallet(
+def test_an_unfinished_payment_is_taken_up_again(
     gateway, phone_page, login_in_browser, live_server
 ):
-    """The client leaves the gateway's page without paying: the wallet's "Pay now" brings back
-    the checkout step, and from it the same payment at the gateway, not a new one."""
+    """The client leaves the gateway's page without paying: the milestone (and the wallet's
+    "Pay now") lead back to the checkout step, and from it to the same payment at the gateway,
+    not a new one."""
     milestone = ContractFactory(bid__amount=AMOUNT).milestones.get()
+    contract_url = f"{live_server.url}/contracts/{milestone.contract.pk}/"
     page = phone_page("en")
     login_in_browser(page, milestone.contract.client)
-    page.goto(f"/contracts/{milestone.contract.pk}/")
-    page.locator(f"#milestone-{milestone.pk}").get_by_role(
-        "button", name=re.compile("^Pay ")
-    ).click()
+    page.goto(contract_url)
+    card = page.locator(f"#milestone-{milestone.pk}")
+    expect(card.get_by_role("link", name="Continue the payment")).to_have_count(0)
+    card.get_by_role("button", name=re.compile("^Pay ")).click()
     page.get_by_role("link", name="Continue to payment").click()
     expect(page).to_have_url(re.compile(f"^{re.escape(gateway.fake.url)}/"))
+    deposit = Deposit.objects.get(purpose=f"milestone:{milestone.pk}")
+    step = f"/payments/checkout/{deposit.reference}/"
 
     page.goto("/wallet/")
-    page.get_by_role("link", name="Pay now").click()
+    expect(page.get_by_role("link", name="Pay now")).to_have_attribute("href", step)
+    page.goto(contract_url)
+    expect(card.locator(f"#milestone-{milestone.pk}-open-payment")).to_contain_text(
+        "Your payment of Rp 150.000 for this milestone is not finished yet."
+    )
+    card.get_by_role("link", name="Continue the payment").click()
 
-    deposit = Deposit.objects.get(purpose=f"milestone:{milestone.pk}")
-    expect(page).to_have_url(f"{live_server.url}/payments/checkout/{deposit.reference}/")
+    expect(page).to_have_url(re.compile(f"^{re.escape(live_server.url + step)}"))
     page.get_by_role("link", name="Continue to payment").click()
     expect(page).to_have_url(deposit.checkout_url)
     page.get_by_role("button", name="Pay", exact=True).click()
 
-    expect(page).to_have_url(re.compile(f"^{re.escape(live_server.url)}/contracts/"))
+    expect(page).to_have_url(re.compile(f"^{re.escape(contract_url)}"))
+    expect(card.locator(".pill")).to_have_text("Funded")
+    expect(card.get_by_role("link", name="Continue the payment")).to_have_count(0)
     assert Deposit.objects.filter(user=milestone.contract.client).count() == 1
     assert state(milestone) == (M.FUNDED, 0, AMOUNT)
 

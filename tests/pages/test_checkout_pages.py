@@ -288,3 +288,56 @@ def test_pay_with_the_gateway_down_is_said_on_the_milestone_and_keeps_nothing(on
     assert not Deposit.objects.exists()
     milestone.refresh_from_db()
     assert milestone.status == milestone.Status.PENDING
+
+
+# --- the contract page: a payment started and not finished ---------------------------------
+
+
+def milestone_payment(milestone, **fields) -> Deposit:
+    return open_payment(
+        milestone.contract.client, purpose=f"milestone:{milestone.pk}", amount=150_000, **fields
+    )
+
+
+def test_the_contract_page_offers_the_client_to_continue_an_unfinished_payment():
+    milestone = ContractFactory(bid__amount=150_000).milestones.get()
+    deposit = milestone_payment(milestone)
+    contract_page = f"/contracts/{milestone.contract.pk}/"
+
+    page = browser(milestone.contract.client).get(contract_page).content.decode()
+
+    back = f"%2Fcontracts%2F{milestone.contract.pk}%2F%23milestone-{milestone.pk}"
+    assert "Your payment of Rp 150.000 for this milestone is not finished yet." in page
+    assert f'href="{step(deposit)}?next={back}">Continue the payment</a>' in page
+    # Not the freelancer's to see.
+    other = browser(milestone.contract.freelancer).get(contract_page).content.decode()
+    assert "Continue the payment" not in other
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Deposit.Status.PAID},
+        {"status": Deposit.Status.FAILED},
+        {"purpose": ""},  # a plain top-up
+    ],
+)
+def test_no_continue_for_a_payment_that_is_closed_or_not_for_the_milestone(fields):
+    milestone = ContractFactory(bid__amount=150_000).milestones.get()
+    deposit = milestone_payment(milestone)
+    Deposit.objects.filter(pk=deposit.pk).update(**fields)
+
+    page = browser(milestone.contract.client).get(f"/contracts/{milestone.contract.pk}/")
+
+    assert "Continue the payment" not in page.content.decode()
+
+
+def test_no_continue_for_a_payment_older_than_pay_would_take_up_again(settings):
+    settings.PAYMENT_REUSE_HOURS = 1
+    milestone = ContractFactory(bid__amount=150_000).milestones.get()
+    deposit = milestone_payment(milestone)
+    Deposit.objects.filter(pk=deposit.pk).update(created_at=timezone.now() - timedelta(hours=2))
+
+    page = browser(milestone.contract.client).get(f"/contracts/{milestone.contract.pk}/")
+
+    assert "Continue the payment" not in page.content.decode()
