@@ -158,6 +158,8 @@ def test_the_sandboxs_payment_is_taken_up_again_on_its_own_page():
     page = browser(deposit.user).get(step(deposit)).content.decode()
 
     assert 'href="http://testserver/sbx/">Continue to payment</a>' in page
+    assert "You pay on the payment gateway's page." in page
+    assert "It takes:" not in page
     assert "virtual account" not in page
 
 
