@@ -11,7 +11,8 @@ and notifications, forged ones included. Standard library only, so it also runs 
     python -m tests.fakes.midtrans --port 8765 --server-key SB-Mid-server-test \\
         --notification-url http://127.0.0.1:8000/api/v1/payments/webhooks/midtrans/
 
-There the Snap page (``redirect_url``) has a button per method, and ``POST /_control/<action>``
+There the Snap page (``redirect_url``) lists the enabled methods with "Pay" (settles, notifies,
+and sends the browser to the finish URL) and "Let it expire", and ``POST /_control/<action>``
 (``pay?order_id=…&method=…``, ``expire``, ``deny``, ``refund``, ``down?mode=hang|500|503``, ``up``)
 lets a browser or API story drive it from another process.
 

@@ -7,7 +7,7 @@ import html
 import json
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from tests.fakes.midtrans.protocol import METHODS, UNAUTHORIZED, Transaction
 
@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 
 _ACTIONS = {"choose", "pay", "challenge", "expire", "deny", "cancel", "refund"}
 _IRIS_ACTIONS = {"complete", "fail", "reject"}
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` added to its query — before any ``#fragment``, where a finish URL
+    pointing at one part of the merchant's page keeps it."""
+    parts = urlsplit(url)
+    query = "&".join(part for part in (parts.query, urlencode(params)) if part)
+    return urlunsplit(parts._replace(query=query))
 
 
 def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
@@ -95,8 +103,9 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
                 if finish and "text/html" in self.headers.get("Accept", ""):
                     # From the Snap page: back to the merchant, as Snap's redirect does.
                     fields = ("order_id", "status_code", "transaction_status")
-                    back = urlencode({name: notification[name] for name in fields})
-                    return self._redirect(f"{finish}{'&' if '?' in finish else '?'}{back}")
+                    return self._redirect(
+                        with_query(finish, {name: notification[name] for name in fields})
+                    )
                 return self._json(200, notification)
             token = (
                 parts[3] if len(parts) == 4 and parts[:3] == ["snap", "v4", "redirection"] else ""
@@ -117,24 +126,30 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             return self._json(200, json.loads(notification))
 
         def _snap_page(self, transaction: Transaction) -> None:
+            """The stand-in for Snap's hosted page: the methods the transaction enabled, one
+            chosen, "Pay" (settles it, notifies, and returns to the finish URL) or "Let it
+            expire"."""
             methods = transaction.parameters.get("enabled_payments") or list(METHODS)
             finish = (transaction.parameters.get("callbacks") or {}).get("finish", "")
-            buttons = "".join(
-                f'<button name="method" value="{html.escape(name)}">{html.escape(name)}</button>'
-                for name in methods
+            choices = "".join(
+                f'<li><label><input type="radio" name="method" value="{html.escape(name)}"'
+                f"{' checked' if number == 0 else ''}> {html.escape(name)}</label></li>"
+                for number, name in enumerate(methods)
             )
             order = html.escape(transaction.order_id)
+            back = with_query(finish, {"order_id": transaction.order_id}) if finish else ""
             page = (
-                f"<!doctype html><html><head><title>Midtrans (local)</title></head><body>"
-                f"<h1>Rp {transaction.gross_amount:,}</h1><p>Order {order}</p>"
+                f"<!doctype html><html><head><title>Midtrans (local)</title>"
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+                f"<body><h1>Rp {transaction.gross_amount:,}</h1><p>Order {order}</p>"
                 f'<form method="post" action="/_control/pay">'
-                f'<input type="hidden" name="order_id" value="{order}">{buttons}</form>'
+                f'<input type="hidden" name="order_id" value="{order}">'
+                f'<ul id="methods">{choices}</ul><button id="pay">Pay</button></form>'
                 f'<form method="post" action="/_control/expire">'
                 f'<input type="hidden" name="order_id" value="{order}">'
                 f"<button>Let it expire</button></form>"
-                f'<p><a id="finish" href="{html.escape(finish)}?'
-                f'{html.escape(urlencode({"order_id": transaction.order_id}))}">'
-                f"Back to the merchant</a></p></body></html>"
+                f'<p><a id="finish" href="{html.escape(back)}">Back to the merchant</a></p>'
+                f"</body></html>"
             )
             self._send(200, page.encode(), "text/html; charset=utf-8")
 
