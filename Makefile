@@ -9,13 +9,13 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-services test-browser bench bench-smoke wrk lint typecheck format fuzz \
+.PHONY: help run test suite test-services test-browser bench bench-smoke wrk lint typecheck format fuzz \
 	faults faults-smoke messages clean
 
 help:
 	@echo "make run            set up and run the whole marketplace (web, worker, scheduler, demo data)"
 	@echo "make test           set up and run lint, type check, migration check and the whole test suite"
-	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1"
+	@echo "make test-services  the test suite against PostgreSQL and Redis on 127.0.0.1 (no lint)"
 	@echo "make test-browser   only the real-browser tests (Playwright + Chromium: apt-get install -y chromium)"
 	@echo "make bench          issue #9's performance goals on 1k/100k/1M-gig PostgreSQL data sets (docs/benchmark.md)"
 	@echo "make bench-smoke    the same machinery on tiny data sets, in about two minutes (CI runs it)"
@@ -58,13 +58,18 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint typecheck
+test: lint typecheck suite
+
+# The migration check and pytest, without lint and the type check (which do not depend on the
+# database: `make test-services` runs this part only). Work stealing lets a worker that runs out
+# take tests queued for the other, so the long tests (started first) do not hold up the end.
+suite: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS)
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
 test-services:
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
-		GARAP_REQUIRE_SERVICES=1 $(MAKE) test
+		GARAP_REQUIRE_SERVICES=1 $(MAKE) suite
 
 # `make test` runs these too (skipped without Chromium, an error under CI=true); here a missing
 # Chromium is an error. Screenshots land in var/test-artifacts/screenshots/.

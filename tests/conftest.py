@@ -85,6 +85,7 @@ _DATABASE_FIXTURES = frozenset(
     }
 )
 _SERVICE_MARKERS = ("postgres", "redis", "worker", "browser", "cache")
+_LONG_MARKERS = ("long", "worker", "browser")
 
 
 def _uses_services(item: pytest.Item) -> bool:
@@ -103,6 +104,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not settings.REDIS_URL:
             item.add_marker(skip_redis)
+    # Long tests first (a real worker or browser, the stateful ledger history): the parallel
+    # workers (``--dist worksteal``) then share out the short ones and finish together, instead
+    # of one worker meeting a two-minute test as the rest of the run ends.
+    items.sort(key=lambda item: not any(mark in item.keywords for mark in _LONG_MARKERS))
     if os.environ.get("GARAP_SERVICE_TESTS_ONLY") == "1":
         # CI's second pass, on PostgreSQL and Redis, after the whole suite ran on SQLite: a test
         # that touches no database, broker, cache or browser (the contact filter's patterns, an

@@ -824,6 +824,7 @@ def staff(username: str, group_name: str, app_label: str, codename: str) -> User
 # Generating 200 histories (the CI profile: tests/conftest.py) takes about a minute; shrinking a
 # failure can take minutes more.
 @pytest.mark.timeout(900)
+@pytest.mark.long
 @pytest.mark.django_db
 def test_random_histories_keep_every_rupiah_where_the_model_says():
     run_state_machine_as_test(
