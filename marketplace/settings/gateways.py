@@ -34,3 +34,10 @@ XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="")
 XENDIT_BASE_URL = env.str("XENDIT_BASE_URL", default="")
 # Its calls are limited by GATEWAY_TIMEOUT_SECONDS and its invoices stay payable for
 # VIRTUAL_ACCOUNT_EXPIRY_HOURS, as Midtrans' do.
+
+# --- Payouts -------------------------------------------------------------------------------------
+# A withdrawal still waiting to be sent to the payout gateway this long after it was queued (its
+# task was lost, its worker died, the gateway was down past the task's retries) is sent again by
+# the sweep (payments.tasks.resend_stuck_payouts) — with the same idempotency key, so at most one
+# payout. Longer than the task's first retries, so the sweep does not race them.
+PAYOUT_RESEND_AFTER_SECONDS = env.int("PAYOUT_RESEND_AFTER_SECONDS", default=600)
