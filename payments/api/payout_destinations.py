@@ -19,7 +19,7 @@ from payments.services import payout_destinations as services
 
 class PayoutChannelSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment] # the field's name, not its label
     kind = serializers.ChoiceField(choices=PayoutDestination.Kind.choices)
 
 
@@ -29,7 +29,7 @@ class PayoutDestinationSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=PayoutDestination.Kind.choices)
     account_number = serializers.CharField()
     holder_name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment] # the field's name, not its label
     created_at = serializers.DateTimeField()
 
 
@@ -51,7 +51,7 @@ class PayoutDestinationCreateSerializer(StrictSerializer):
         max_length=100,
         help_text="Must be your verified legal name (case, spacing and punctuation aside).",
     )
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment] # the field's name, not its label
         validators=[validate_single_line], max_length=50, required=False, allow_blank=True
     )
 

@@ -197,20 +197,15 @@ def payout_complete(
     withdrawal.save(
         update_fields=["status", "failure_reason", "provider_reference", "processed_at"]
     )
-    common = {
-        "subject": withdrawal,
-        "amount": rupiah(withdrawal.amount),
-        "bank": withdrawal.bank_code,
-    }
-    if target == Status.PAID:
-        notices.notify(withdrawal.user, notices.WITHDRAWAL_PAID, reason="", **common)
-    else:
-        notices.notify(
-            withdrawal.user,
-            notices.WITHDRAWAL_FAILED,
-            reason=failure_message(withdrawal.failure_reason),
-            **common,
-        )
+    paid = target == Status.PAID
+    notices.notify(
+        withdrawal.user,
+        notices.WITHDRAWAL_PAID if paid else notices.WITHDRAWAL_FAILED,
+        subject=withdrawal,
+        amount=rupiah(withdrawal.amount),
+        bank=withdrawal.bank_code,
+        reason="" if paid else failure_message(withdrawal.failure_reason),
+    )
     return withdrawal
 
 
