@@ -42,8 +42,10 @@ class WithdrawalHoldForm(forms.Form):
     )
 
 
-# Paying by hand is for a site without a payout gateway: there the gateway's webhook decides.
+# Paying by hand is for a site without a payout gateway (with one, its webhook decides), and
+# sending again for a site with one.
 BY_HAND = ("mark_paid", "reject")
+THROUGH_THE_GATEWAY = ("retry",)
 
 
 @admin.register(Withdrawal)
@@ -76,9 +78,9 @@ class WithdrawalAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
-        if gateways.payout_gateway() is not None:
-            for name in BY_HAND:
-                actions.pop(name, None)
+        hidden = BY_HAND if gateways.payout_gateway() is not None else THROUGH_THE_GATEWAY
+        for name in hidden:
+            actions.pop(name, None)
         return actions
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Withdrawal]:

@@ -55,8 +55,9 @@ def lock_withdrawal(withdrawal_id: int) -> Withdrawal:
     return withdrawal
 
 
-def ensure_processor(staff: User) -> None:
-    if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
+def ensure_processor(user: User) -> None:
+    """Only finance staff process withdrawals (not an action itself: no staff argument)."""
+    if not (user.is_staff and user.has_perm("payments.process_withdrawal")):
         raise PermissionDenied(_("Only finance staff can process withdrawals."))
 
 
