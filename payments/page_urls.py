@@ -1,5 +1,10 @@
 """The pages' URLs of the payments app (the API's are in payments/urls.py)."""
 
-from payments.pages import identity, receipts, wallet
+from payments.pages import identity, payout_accounts, receipts, wallet
 
-urlpatterns = [*wallet.urlpatterns, *identity.urlpatterns, *receipts.urlpatterns]
+urlpatterns = [
+    *wallet.urlpatterns,
+    *identity.urlpatterns,
+    *payout_accounts.urlpatterns,
+    *receipts.urlpatterns,
+]
