@@ -22,6 +22,17 @@ MIDTRANS_IS_PRODUCTION = env.bool("MIDTRANS_IS_PRODUCTION", default=False)
 # Set only to point the client at a local fake of Midtrans in tests and CI.
 MIDTRANS_SNAP_BASE_URL = env.str("MIDTRANS_SNAP_BASE_URL", default="")
 MIDTRANS_API_BASE_URL = env.str("MIDTRANS_API_BASE_URL", default="")
+# Withdrawals on a Midtrans site are paid out through Iris, Midtrans' disbursement API
+# (payments/gateways/midtrans_payouts.py), which has keys of its own in Midtrans' Payouts
+# dashboard: a creator user's API key creates payouts; an approver's approves each one where
+# the account does not approve by itself (empty: it does); the merchant key signs Iris'
+# notifications, so whoever holds it can say a payout was made. Environment only.
+MIDTRANS_IRIS_CREATOR_KEY = env.str("MIDTRANS_IRIS_CREATOR_KEY", default="")
+MIDTRANS_IRIS_APPROVER_KEY = env.str("MIDTRANS_IRIS_APPROVER_KEY", default="")
+MIDTRANS_IRIS_MERCHANT_KEY = env.str("MIDTRANS_IRIS_MERCHANT_KEY", default="")
+# Empty: app[.sandbox].midtrans.com/iris, by MIDTRANS_IS_PRODUCTION. Set only to point payouts
+# at a local fake of Iris in tests and CI.
+MIDTRANS_IRIS_BASE_URL = env.str("MIDTRANS_IRIS_BASE_URL", default="")
 
 # --- Xendit --------------------------------------------------------------------------------------
 # PAYMENT_GATEWAY=xendit takes deposits through Xendit invoices and pays withdrawals out through

@@ -30,6 +30,7 @@ import midtransclient
 import requests
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from payments.gateways.base import (
     Checkout,
@@ -52,7 +53,8 @@ if TYPE_CHECKING:
 # OVO and DANA are not Snap methods (Midtrans offers neither through Snap): their users pay by
 # scanning the QRIS code, which every Indonesian e-wallet and banking app accepts. Snap's
 # convenience-store (Indomaret, Alfamart) and pay-later (Akulaku, Kredivo) methods are left
-# out: a deposit tops up a wallet, and neither fits a kind the checkout step knows.
+# out: a deposit tops up a wallet, and neither fits a kind the checkout step knows. The labels
+# that are not brand names are marked for translation; the checkout step translates them.
 METHODS: tuple[tuple[PaymentMethod, str], ...] = (
     (PaymentMethod("bca_va", "BCA Virtual Account", "virtual_account"), "bca_va"),
     (PaymentMethod("mandiri_va", "Mandiri Virtual Account", "virtual_account"), "echannel"),
@@ -61,11 +63,14 @@ METHODS: tuple[tuple[PaymentMethod, str], ...] = (
     (PaymentMethod("permata_va", "Permata Virtual Account", "virtual_account"), "permata_va"),
     (PaymentMethod("cimb_va", "CIMB Niaga Virtual Account", "virtual_account"), "cimb_va"),
     # ATM Bersama, Prima and Alto: transfers from any other bank.
-    (PaymentMethod("other_va", "Other banks' transfer", "virtual_account"), "other_va"),
+    (
+        PaymentMethod("other_va", gettext_noop("Other banks' transfer"), "virtual_account"),
+        "other_va",
+    ),
     (PaymentMethod("qris", "QRIS", "qris"), "other_qris"),
     (PaymentMethod("gopay", "GoPay", "ewallet"), "gopay"),
     (PaymentMethod("shopeepay", "ShopeePay", "ewallet"), "shopeepay"),
-    (PaymentMethod("card", "Credit or debit card", "card"), "credit_card"),
+    (PaymentMethod("card", gettext_noop("Credit or debit card"), "card"), "credit_card"),
 )
 
 # Our method code → Snap's name for it, for a checkout that offers fewer methods.
@@ -334,4 +339,8 @@ class MidtransGateway(Gateway):
                 "Midtrans: payments would be confirmed by whatever answers there. Leave them "
                 "empty in production."
             )
-        return problems
+        # Its withdrawals are paid out through Iris, whose keys are Midtrans' too. Imported here:
+        # the payouts module reads this one.
+        from payments.gateways import midtrans_payouts
+
+        return problems + midtrans_payouts.configuration_problems(read)

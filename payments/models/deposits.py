@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,9 @@ class Deposit(models.Model):
 
     def __str__(self) -> str:
         return f"Deposit {self.reference} ({self.status})"
+
+    @property
+    def expires_at(self) -> datetime:
+        """Until when the gateway takes this payment — and a virtual account number it issued
+        for it: every gateway opens its checkout for ``VIRTUAL_ACCOUNT_EXPIRY_HOURS``."""
+        return self.created_at + timedelta(hours=settings.VIRTUAL_ACCOUNT_EXPIRY_HOURS)

@@ -25,8 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
+from marketplace.outages import Unavailable
 from marketplace.pages import add_domain_error, cursor_page
 from payments import gateways
+from payments.pages.checkout import checkout_step_url
 from payments.pages.forms import OneTimeForm, TopUpForm, WithdrawForm
 from payments.selectors import wallet as selectors
 from payments.services.deposits import deposit_create
@@ -48,19 +50,27 @@ def wallet(request: SignedInHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def wallet_deposit(request: SignedInHttpRequest) -> HttpResponse:
-    """Top up: a pending deposit, then off to the gateway's checkout to pay. The wallet is
-    credited by the gateway's webhook, not here."""
+    """Top up: a pending deposit, then the checkout step and the gateway's page to pay. The
+    wallet is credited by the gateway's webhook, not here."""
     if request.method != "POST":
         return redirect("wallet")
     form = TopUpForm(request.POST)
     if form.is_valid():
         amount = form.cleaned_data["amount"]
         back_to_wallet = settings.SITE_URL.rstrip("/") + reverse("wallet")
-        outcome = _once(
-            request,
-            form,
-            lambda: deposit_create(user=request.user, amount=amount, return_url=back_to_wallet),
-        )
+        try:
+            outcome = _once(
+                request,
+                form,
+                lambda: deposit_create(user=request.user, amount=amount, return_url=back_to_wallet),
+            )
+        except Unavailable as outage:
+            # The gateway did not answer: nothing was opened or charged, and the form's token
+            # is free again — said on the form, which can be sent again as it is.
+            form.add_error(None, str(outage.outage.message))
+            response = _wallet_page(request, topup_form=form, status=503)
+            response["Retry-After"] = str(outage.outage.retry_after)
+            return response
         if outcome.done_id is not None:
             deposit = selectors.deposit_list(user=request.user).get(pk=outcome.done_id)
             messages.success(
@@ -68,7 +78,7 @@ def wallet_deposit(request: SignedInHttpRequest) -> HttpResponse:
                 _("Top-up of %(amount)s started: your wallet is credited once it is paid.")
                 % {"amount": rupiah(deposit.amount)},
             )
-            return redirect(deposit.checkout_url)
+            return redirect(checkout_step_url(deposit, back=reverse("wallet")))
         if outcome.running:
             return _still_running(request)
     return _wallet_page(request, topup_form=form, status=400)

@@ -3,10 +3,8 @@ milestone — from the wallet when it holds enough, else at the gateway for what
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -37,8 +35,7 @@ class OpenPaymentSerializer(DepositSerializer):
 
     @extend_schema_field(serializers.DateTimeField())
     def get_expires_at(self, deposit: Deposit) -> str:
-        expires = deposit.created_at + timedelta(hours=settings.VIRTUAL_ACCOUNT_EXPIRY_HOURS)
-        return serializers.DateTimeField().to_representation(expires)
+        return serializers.DateTimeField().to_representation(deposit.expires_at)
 
     @extend_schema_field(PaymentMethodSerializer(many=True))
     def get_payment_methods(self, deposit: Deposit) -> list[dict[str, str]]:

@@ -11,12 +11,13 @@ wallet and tells the client why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -74,20 +75,34 @@ def milestone_pay(*, milestone_id: int, actor: User, return_url: str = "") -> Mi
     charge = max(milestone.amount - available, settings.DEPOSIT_MIN_AMOUNT)
     purpose = purposes.purpose(PURPOSE, milestone.pk)
     open_payment = (
-        Deposit.objects.filter(
-            user=actor,
-            purpose=purpose,
-            amount=charge,
-            status=Deposit.Status.PENDING,
-            created_at__gte=timezone.now() - timedelta(hours=settings.PAYMENT_REUSE_HOURS),
-        )
-        .order_by("-created_at")
-        .first()
+        _reusable(actor).filter(purpose=purpose, amount=charge).order_by("-created_at").first()
     )
     if open_payment is not None:
         return MilestonePayment(milestone=milestone, deposit=open_payment)
     deposit = deposit_create(user=actor, amount=charge, purpose=purpose, return_url=return_url)
     return MilestonePayment(milestone=milestone, deposit=deposit)
+
+
+def open_payments(*, user: User, milestone_ids: Iterable[int]) -> dict[int, Deposit]:
+    """The payments ``user`` opened for these milestones that "Pay" would take up again rather
+    than open another, by milestone (the newest of each), in one query."""
+    by_purpose = {purposes.purpose(PURPOSE, pk): pk for pk in milestone_ids}
+    if not by_purpose:
+        return {}
+    found: dict[int, Deposit] = {}
+    for deposit in _reusable(user).filter(purpose__in=by_purpose).order_by("created_at", "pk"):
+        found[by_purpose[deposit.purpose]] = deposit  # a newer one replaces an older
+    return found
+
+
+def _reusable(user: User) -> QuerySet[Deposit]:
+    """``user``'s payments still open at the gateway and recent enough to be offered again: a
+    second "Pay" within ``PAYMENT_REUSE_HOURS`` continues the first one."""
+    return Deposit.objects.filter(
+        user=user,
+        status=Deposit.Status.PENDING,
+        created_at__gte=timezone.now() - timedelta(hours=settings.PAYMENT_REUSE_HOURS),
+    )
 
 
 def fund_on_payment(deposit: Deposit, milestone_id: int, credit: Callable[[], None]) -> None:

@@ -12,7 +12,13 @@ The test drives what the outside world would do: a payer pays (``pay_invoice``),
 expires, a bank accepts or rejects a payout, Xendit is down (``down = "hang" | 500 | 503``) or
 answers too late (``down = "lose_answer"``: done, but the client has given up).
 
-Standalone: ``python -m tests.fakes.xendit --port P --secret-key K --callback-token T``.
+The invoice page (``invoice_url``, ``/web/invoices/{id}``) is the stand-in for Xendit's hosted
+checkout, for a browser: the invoice's methods, "Pay" (paid, the callback posted to
+``callback_url``, the browser sent to ``success_redirect_url``) and "Let it expire" (the same,
+to ``failure_redirect_url``). It needs no API key and stays up while the API is down.
+
+Standalone: ``python -m tests.fakes.xendit --port P --secret-key K --callback-token T
+[--callback-url URL]``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import argparse
 import base64
 import contextlib
 import hmac
+import html
 import json
 import re
 import threading
@@ -49,6 +56,9 @@ INVOICE_METHODS = (
 )
 BANKS = {"BCA", "BNI", "BRI", "MANDIRI", "PERMATA", "BSI", "CIMB"}
 EWALLETS = {"OVO", "DANA", "SHOPEEPAY", "LINKAJA", "GOPAY"}
+# A channel chosen on the invoice page → the payment_method its callback reports.
+PAGE_CHANNELS = {bank: "BANK_TRANSFER" for bank in BANKS}
+PAGE_CHANNELS |= {wallet: "EWALLET" for wallet in EWALLETS} | {"QRIS": "QR_CODE"}
 
 
 def _now() -> str:
@@ -62,9 +72,14 @@ class XenditError(Exception):
 
 
 class FakeXendit:
-    def __init__(self, *, secret_key: str, callback_token: str, port: int = 0) -> None:
+    def __init__(
+        self, *, secret_key: str, callback_token: str, port: int = 0, callback_url: str = ""
+    ) -> None:
         self.secret_key = secret_key
         self.callback_token = callback_token
+        # Where an invoice paid or expired on the invoice page has its callback sent (the
+        # site's webhook, as set in Xendit's dashboard); empty: none is sent.
+        self.callback_url = callback_url
         self.invoices: dict[str, dict[str, Any]] = {}
         self.payouts: dict[str, dict[str, Any]] = {}
         self._idempotency: dict[str, tuple[dict[str, Any], str]] = {}
@@ -270,6 +285,61 @@ class FakeXendit:
         self.invoices[invoice_id].update(status="EXPIRED", updated=_now())
         return self.invoices[invoice_id]
 
+    # --- the invoice page (the stand-in for Xendit's hosted checkout) -------------------------
+
+    def invoice_page(self, invoice_id: str) -> tuple[int, str]:
+        """The page at an invoice's ``invoice_url``: the methods the invoice offers, one chosen,
+        "Pay" and "Let it expire"; only the status once it is not pending."""
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None:
+            return 404, "<!doctype html><html><body>Invoice not found</body></html>"
+        channels = [bank["bank_code"] for bank in invoice["available_banks"]]
+        channels += [qr["qr_code_type"] for qr in invoice["available_qr_codes"]]
+        channels += [wallet["ewallet_type"] for wallet in invoice["available_ewallets"]]
+        choices = "".join(
+            f'<li><label><input type="radio" name="channel" value="{html.escape(channel)}"'
+            f"{' checked' if number == 0 else ''}> {html.escape(channel)}</label></li>"
+            for number, channel in enumerate(channels)
+        )
+        action = f"/web/invoices/{html.escape(invoice_id)}"
+        if invoice["status"] == "PENDING":
+            body = (
+                f'<form method="post" action="{action}/pay"><ul id="methods">{choices}</ul>'
+                f'<button id="pay">Pay</button></form>'
+                f'<form method="post" action="{action}/expire">'
+                f"<button>Let it expire</button></form>"
+            )
+        else:
+            body = f'<p id="status">{html.escape(invoice["status"])}</p>'
+        page = (
+            f"<!doctype html><html><head><title>Xendit (local)</title>"
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
+            f"<h1>Rp {invoice['amount']:,}</h1><p>{html.escape(invoice['description'])}</p>"
+            f"{body}</body></html>"
+        )
+        return 200, page
+
+    def pay_on_page(self, invoice_id: str, channel: str) -> str:
+        """The payer pays the invoice on its page with ``channel``: paid, the callback sent,
+        and the payer sent on to the success redirect URL (returned; empty: none)."""
+        invoice = self.invoices[invoice_id]
+        if channel not in PAGE_CHANNELS or invoice["status"] != "PENDING":
+            return ""
+        self.pay_invoice(invoice_id, method=PAGE_CHANNELS[channel], channel=channel)
+        if self.callback_url:
+            self.send_callback(self.callback_url, self.invoice_callback(invoice_id))
+        return str(invoice.get("success_redirect_url") or "")
+
+    def expire_on_page(self, invoice_id: str) -> str:
+        """The invoice runs out while its page is open: expired, the callback sent, the payer
+        sent on to the failure redirect URL (returned; empty: none)."""
+        invoice = self.invoices[invoice_id]
+        if invoice["status"] == "PENDING":
+            self.expire_invoice(invoice_id)
+            if self.callback_url:
+                self.send_callback(self.callback_url, self.invoice_callback(invoice_id))
+        return str(invoice.get("failure_redirect_url") or "")
+
     def succeed_payout(self, payout_id: str) -> dict[str, Any]:
         self.payouts[payout_id].update(status="SUCCEEDED", updated=_now())
         return self.payouts[payout_id]
@@ -348,6 +418,8 @@ def _handler(fake: FakeXendit) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {k.lower(): v for k, v in self.headers.items()}
+            if urlsplit(self.path).path.startswith("/web/invoices/"):
+                return self._invoice_page(body)
             try:
                 status, answer = fake.handle(self.command, self.path, headers, body)
             except XenditError as exc:
@@ -367,6 +439,32 @@ def _handler(fake: FakeXendit) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = _serve
 
+        def _invoice_page(self, body: bytes) -> None:
+            """The payer's side, on its own host at Xendit (no API key, and up when the API
+            is down): ``GET /web/invoices/{id}``, ``POST …/pay`` (``channel``), ``…/expire``."""
+            parts = urlsplit(self.path).path.strip("/").split("/")
+            invoice_id = parts[2] if len(parts) >= 3 else ""
+            if self.command == "POST" and len(parts) == 4 and invoice_id in fake.invoices:
+                channel = parse_qs(body.decode(errors="replace")).get("channel", [""])[0]
+                if parts[3] == "pay":
+                    back = fake.pay_on_page(invoice_id, channel)
+                elif parts[3] == "expire":
+                    back = fake.expire_on_page(invoice_id)
+                else:
+                    back = ""
+                self.send_response(303)
+                self.send_header("Location", back or f"/web/invoices/{invoice_id}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status, page = fake.invoice_page(invoice_id)
+            data = page.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def log_message(self, format: str, *args: Any) -> None:
             pass  # quiet: the test's output is about the test
 
@@ -378,9 +476,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--callback-token", required=True)
+    parser.add_argument("--callback-url", default="", help="where invoice callbacks go")
     args = parser.parse_args()
     fake = FakeXendit(
-        secret_key=args.secret_key, callback_token=args.callback_token, port=args.port
+        secret_key=args.secret_key,
+        callback_token=args.callback_token,
+        port=args.port,
+        callback_url=args.callback_url,
     )
     print(f"Fake Xendit on {fake.url} (XENDIT_BASE_URL)", flush=True)
     fake.start()

@@ -302,7 +302,8 @@ def test_pending_top_up_is_listed_with_a_link_to_pay_it():
 
     page = html_of(browser(me).get(WALLET))
 
-    assert f'href="{deposit.checkout_url}"' in page
+    # The checkout step, where the payment is taken up again (the gateway's page from there).
+    assert f'href="/payments/checkout/{deposit.reference}/"' in page
     assert "pending" in page
 
 

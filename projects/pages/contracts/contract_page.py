@@ -36,6 +36,8 @@ from marketplace.errors import (
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
+from payments.models import Deposit
+from payments.pages.checkout import checkout_step_url
 from payments.selectors.wallet import wallet_summary
 from projects.models import Contract, Delivery, Dispute, Milestone
 from projects.pages.contract_forms import (
@@ -64,6 +66,7 @@ from projects.selectors.contracts import (
 from projects.selectors.reviews import contract_review_status
 from projects.services import contracts as contract_services
 from projects.services import reviews as review_services
+from projects.services.milestone_payments import open_payments
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -104,6 +107,10 @@ class MilestoneView:
     forms: list[ActionView] = field(default_factory=list)  # opened first: a note, or a warning
     errors: list[str] = field(default_factory=list)  # why the last action here was refused
     top_up_needed: bool = False
+    # The payment the client opened for it and has not finished: its checkout step, to take
+    # it up again (empty: none).
+    open_payment: Deposit | None = None
+    open_payment_url: str = ""
 
 
 @dataclass
@@ -269,8 +276,17 @@ def _render_contract(
     if contract.status == Contract.Status.COMPLETED and (is_client or is_freelancer):
         reviews = contract_review_status(contract=contract, viewer=viewer)
     wallet = None
-    if is_client and any(m.milestone.status == M.PENDING for m in milestones):
+    pending = [m for m in milestones if m.milestone.status == M.PENDING]
+    if is_client and pending:
         wallet = wallet_summary(user=viewer)
+        opened = open_payments(user=viewer, milestone_ids=[m.milestone.pk for m in pending])
+        for item in pending:
+            deposit = opened.get(item.milestone.pk)
+            if deposit is not None and any(action.name == "pay" for action in item.buttons):
+                item.open_payment = deposit
+                item.open_payment_url = checkout_step_url(
+                    deposit, back=_contract_url(contract.pk, f"milestone-{item.milestone.pk}")
+                )
     context = {
         "contract": contract,
         "contract_pill": CONTRACT_PILLS.get(contract.status, ""),

@@ -11,9 +11,14 @@ and notifications, forged ones included. Standard library only, so it also runs 
     python -m tests.fakes.midtrans --port 8765 --server-key SB-Mid-server-test \\
         --notification-url http://127.0.0.1:8000/api/v1/payments/webhooks/midtrans/
 
-There the Snap page (``redirect_url``) has a button per method, and ``POST /_control/<action>``
+There the Snap page (``redirect_url``) lists the enabled methods with "Pay" (settles, notifies,
+and sends the browser to the finish URL) and "Let it expire", and ``POST /_control/<action>``
 (``pay?order_id=…&method=…``, ``expire``, ``deny``, ``refund``, ``down?mode=hang|500|503``, ``up``)
 lets a browser or API story drive it from another process.
+
+Under ``/iris`` it is also Iris, Midtrans' disbursement API (``tests.fakes.midtrans.iris``), given
+its keys (``iris_creator_key``…); ``POST /_control/iris/<complete|fail|reject>?reference_no=…``
+settles a payout and notifies ``--iris-notification-url``. Outages (``down``) stop both.
 """
 
 from __future__ import annotations
@@ -28,19 +33,33 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.midtrans.handler import handler
+from tests.fakes.midtrans.iris import Iris
 from tests.fakes.midtrans.protocol import Transaction, sign, snap_errors
 
-__all__ = ["FakeMidtrans", "Transaction", "sign"]
+__all__ = ["FakeMidtrans", "Iris", "Transaction", "sign"]
 
 
 class FakeMidtrans:
     """A Midtrans of one's own. ``start()`` (or ``with``) serves it on a free port."""
 
     def __init__(
-        self, server_key: str, *, port: int = 0, notification_url: str = "", hang: float = 30
+        self,
+        server_key: str,
+        *,
+        port: int = 0,
+        notification_url: str = "",
+        hang: float = 30,
+        iris_creator_key: str = "",
+        iris_approver_key: str = "",
+        iris_merchant_key: str = "",
     ) -> None:
         self.server_key = server_key
         self.notification_url = notification_url
+        self.iris = Iris(
+            creator_key=iris_creator_key,
+            approver_key=iris_approver_key,
+            merchant_key=iris_merchant_key,
+        )
         self.hang = hang  # how long a "hang" outage keeps a request waiting at most
         self.transactions: dict[str, Transaction] = {}
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, JSON body) received
@@ -64,6 +83,10 @@ class FakeMidtrans:
     @property
     def api_base_url(self) -> str:  # MIDTRANS_API_BASE_URL
         return self.url
+
+    @property
+    def iris_base_url(self) -> str:  # MIDTRANS_IRIS_BASE_URL
+        return f"{self.url}/iris"
 
     def start(self) -> FakeMidtrans:
         # A short poll: stop() waits for the serving loop to notice, once per test.
@@ -140,7 +163,9 @@ class FakeMidtrans:
 
     def down(self, mode: str | int = "hang") -> None:
         """Every API call from now on hangs (``"hang"``, up to ``self.hang`` seconds or until
-        ``up()``), or is answered ``500`` (Midtrans' JSON error) or ``503`` (a proxy's HTML)."""
+        ``up()``), or is answered ``500`` (Midtrans' JSON error) or ``503`` (a proxy's HTML).
+        ``"lose_answer"`` (Iris only): the call is done, then hangs the same way, so the client
+        never learns it was."""
         self._released.clear()
         self.mode = mode
 

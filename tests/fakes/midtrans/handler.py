@@ -7,7 +7,7 @@ import html
 import json
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from tests.fakes.midtrans.protocol import METHODS, UNAUTHORIZED, Transaction
 
@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from tests.fakes.midtrans import FakeMidtrans
 
 _ACTIONS = {"choose", "pay", "challenge", "expire", "deny", "cancel", "refund"}
+_IRIS_ACTIONS = {"complete", "fail", "reject"}
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` added to its query — before any ``#fragment``, where a finish URL
+    pointing at one part of the merchant's page keeps it."""
+    parts = urlsplit(url)
+    query = "&".join(part for part in (parts.query, urlencode(params)) if part)
+    return urlunsplit(parts._replace(query=query))
 
 
 def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
@@ -38,6 +47,12 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = raw
             fake.requests.append((method, path, body))
+            if fake.mode == "lose_answer" and path.startswith("/iris/"):
+                # Iris does what was asked, but its answer comes after the client gave up.
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                fake.iris.handle(method, path[5:], query, headers, raw)
+                fake._released.wait(fake.hang)
+                return
             if fake.mode == "hang":
                 fake._released.wait(fake.hang)
                 return
@@ -47,6 +62,9 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
                 message = "Sorry. Our system is recovering from unexpected issues. Please retry."
                 answer = {"status_code": str(fake.mode), "status_message": message}
                 return self._json(int(fake.mode), answer)
+            if path.startswith("/iris/"):  # Iris checks its own keys
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                return self._json(*fake.iris.handle(method, path[5:], query, headers, raw))
             if not fake.authorized(self.headers.get("Authorization", "")):
                 return self._json(401, {"error_messages": UNAUTHORIZED})
             match method, path.strip("/").split("/"):
@@ -63,6 +81,8 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
             form = query | parse_qs(raw.decode(errors="replace"))
             arg = {key: values[0] for key, values in form.items()}
             parts = path.strip("/").split("/")
+            if parts[:2] == ["_control", "iris"] and method == "POST" and len(parts) == 3:
+                return self._iris_control(parts[2], arg)
             if parts[0] == "_control" and method == "POST" and len(parts) == 2:
                 if parts[1] == "down":
                     mode = arg.get("mode", "hang")
@@ -83,8 +103,9 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
                 if finish and "text/html" in self.headers.get("Accept", ""):
                     # From the Snap page: back to the merchant, as Snap's redirect does.
                     fields = ("order_id", "status_code", "transaction_status")
-                    back = urlencode({name: notification[name] for name in fields})
-                    return self._redirect(f"{finish}{'&' if '?' in finish else '?'}{back}")
+                    return self._redirect(
+                        with_query(finish, {name: notification[name] for name in fields})
+                    )
                 return self._json(200, notification)
             token = (
                 parts[3] if len(parts) == 4 and parts[:3] == ["snap", "v4", "redirection"] else ""
@@ -94,25 +115,41 @@ def handler(fake: FakeMidtrans) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, b"<html><body>Not found</body></html>")
             return self._snap_page(found[0])
 
+        def _iris_control(self, action: str, arg: dict[str, str]) -> None:
+            """A bank or Iris' dashboard settles a payout; Iris notifies, when told where."""
+            iris = fake.iris
+            if action not in _IRIS_ACTIONS or arg.get("reference_no") not in iris.payouts:
+                return self._json(404, {"error": "unknown action or reference_no"})
+            notification = getattr(iris, action)(arg["reference_no"])
+            if iris.notification_url and arg.get("notify", "1") == "1":
+                iris.send(iris.notification_url, notification)
+            return self._json(200, json.loads(notification))
+
         def _snap_page(self, transaction: Transaction) -> None:
+            """The stand-in for Snap's hosted page: the methods the transaction enabled, one
+            chosen, "Pay" (settles it, notifies, and returns to the finish URL) or "Let it
+            expire"."""
             methods = transaction.parameters.get("enabled_payments") or list(METHODS)
             finish = (transaction.parameters.get("callbacks") or {}).get("finish", "")
-            buttons = "".join(
-                f'<button name="method" value="{html.escape(name)}">{html.escape(name)}</button>'
-                for name in methods
+            choices = "".join(
+                f'<li><label><input type="radio" name="method" value="{html.escape(name)}"'
+                f"{' checked' if number == 0 else ''}> {html.escape(name)}</label></li>"
+                for number, name in enumerate(methods)
             )
             order = html.escape(transaction.order_id)
+            back = with_query(finish, {"order_id": transaction.order_id}) if finish else ""
             page = (
-                f"<!doctype html><html><head><title>Midtrans (local)</title></head><body>"
-                f"<h1>Rp {transaction.gross_amount:,}</h1><p>Order {order}</p>"
+                f"<!doctype html><html><head><title>Midtrans (local)</title>"
+                f'<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+                f"<body><h1>Rp {transaction.gross_amount:,}</h1><p>Order {order}</p>"
                 f'<form method="post" action="/_control/pay">'
-                f'<input type="hidden" name="order_id" value="{order}">{buttons}</form>'
+                f'<input type="hidden" name="order_id" value="{order}">'
+                f'<ul id="methods">{choices}</ul><button id="pay">Pay</button></form>'
                 f'<form method="post" action="/_control/expire">'
                 f'<input type="hidden" name="order_id" value="{order}">'
                 f"<button>Let it expire</button></form>"
-                f'<p><a id="finish" href="{html.escape(finish)}?'
-                f'{html.escape(urlencode({"order_id": transaction.order_id}))}">'
-                f"Back to the merchant</a></p></body></html>"
+                f'<p><a id="finish" href="{html.escape(back)}">Back to the merchant</a></p>'
+                f"</body></html>"
             )
             self._send(200, page.encode(), "text/html; charset=utf-8")
 

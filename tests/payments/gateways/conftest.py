@@ -42,6 +42,31 @@ def opened(midtrans, gateway):
     return new.reference
 
 
+IRIS_CREATOR_KEY = "IRIS-creator-" + "c" * 32
+IRIS_APPROVER_KEY = "IRIS-approver-" + "a" * 32
+IRIS_MERCHANT_KEY = "M" + "m" * 40
+
+
+@pytest.fixture
+def iris(settings):
+    """A local Midtrans whose Iris pays out, with the site's Iris settings pointed at it; its
+    payouts are approved with the approver key."""
+    with FakeMidtrans(
+        SERVER_KEY,
+        hang=5,
+        iris_creator_key=IRIS_CREATOR_KEY,
+        iris_approver_key=IRIS_APPROVER_KEY,
+        iris_merchant_key=IRIS_MERCHANT_KEY,
+    ) as fake:
+        settings.MIDTRANS_IS_PRODUCTION = False
+        settings.MIDTRANS_IRIS_BASE_URL = fake.iris_base_url
+        settings.MIDTRANS_IRIS_CREATOR_KEY = IRIS_CREATOR_KEY
+        settings.MIDTRANS_IRIS_APPROVER_KEY = IRIS_APPROVER_KEY
+        settings.MIDTRANS_IRIS_MERCHANT_KEY = IRIS_MERCHANT_KEY
+        settings.GATEWAY_TIMEOUT_SECONDS = MIDTRANS_TIMEOUT
+        yield fake
+
+
 @pytest.fixture
 def fake_xendit(settings):
     with FakeXendit(secret_key=SECRET_KEY, callback_token=CALLBACK_TOKEN) as fake:

@@ -1,12 +1,9 @@
 """Midtrans down (hanging, 5xx, unreachable) while a client pays; the deploy checks' view of the
 Midtrans settings; the local Midtrans sending notifications and running on its own."""
 
-import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import midtransclient
 import pytest
@@ -14,7 +11,15 @@ import pytest
 from payments import checks
 from payments.gateways.base import GatewayUnavailable
 from payments.gateways.midtrans import MidtransGateway
-from tests.payments.gateways.support import CLIENT_KEY, SERVER_KEY, TIMEOUT, body, deposit
+from tests.payments.gateways.support import (
+    CLIENT_KEY,
+    SERVER_KEY,
+    TIMEOUT,
+    Receiver,
+    body,
+    closed_port,
+    deposit,
+)
 
 # How long past GATEWAY_TIMEOUT_SECONDS a busy 2-core machine may take to give up. The fake
 # holds a hanging request for 5 s, so a call that waited for it would fail this.
@@ -108,12 +113,6 @@ def test_too_many_requests_is_an_outage():
         MidtransGateway._call(answer)
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # --- the deploy checks ----------------------------------------------------------------------
 
 PRODUCTION = {
@@ -123,6 +122,10 @@ PRODUCTION = {
     "MIDTRANS_SNAP_BASE_URL": "",
     "MIDTRANS_API_BASE_URL": "",
     "ALLOW_SANDBOX_GATEWAY": False,
+    # Its payouts' (Iris) keys: tests/payments/gateways/test_midtrans_payouts.py checks them.
+    "MIDTRANS_IRIS_CREATOR_KEY": "IRIS-creator-" + "c" * 32,
+    "MIDTRANS_IRIS_MERCHANT_KEY": "m" * 40,
+    "MIDTRANS_IRIS_BASE_URL": "",
 }
 
 
@@ -167,9 +170,11 @@ def test_a_staging_site_may_use_midtrans_sandbox():
 
 def test_nothing_set_at_all_lists_every_missing_piece(settings):
     settings.MIDTRANS_SERVER_KEY = settings.MIDTRANS_CLIENT_KEY = ""
+    settings.MIDTRANS_IRIS_CREATOR_KEY = settings.MIDTRANS_IRIS_MERCHANT_KEY = ""
     settings.MIDTRANS_IS_PRODUCTION = settings.ALLOW_SANDBOX_GATEWAY = False
 
-    assert len(MidtransGateway().configuration_problems()) == 3
+    # The server and client keys, production mode, and Iris' creator and merchant keys.
+    assert len(MidtransGateway().configuration_problems()) == 5
 
 
 def test_the_deploy_check_requires_a_server_key_to_sign_with(settings):
@@ -189,33 +194,6 @@ def test_the_deploy_check_requires_a_server_key_to_sign_with(settings):
 
 
 # --- the local Midtrans itself --------------------------------------------------------------
-
-
-class Receiver:
-    """Our side of a notification: records what arrives on a local URL."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                received.append((self.headers["Content-Type"], self.rfile.read(length)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook/"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_the_fake_posts_a_signed_notification_our_gateway_reads(midtrans, gateway, opened):
