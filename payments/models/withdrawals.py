@@ -80,6 +80,9 @@ class Withdrawal(models.Model):
     # echoes, and the idempotency key that makes a resend return the first payout.
     payout_reference = models.CharField(max_length=40, unique=True, null=True, blank=True)
     payout_idempotency_key = models.CharField(max_length=64, blank=True)
+    # Since when the gateway may know that key: gateways forget keys (Iris after 24 hours), and
+    # past PAYOUT_KEY_MAX_AGE_HOURS a resend could be a second payout.
+    payout_key_since = models.DateTimeField(null=True, blank=True)
     payout_provider = models.CharField(max_length=30, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     # Since when it waits to be sent: the sweep resends one waiting too long (a worker died).

@@ -11,13 +11,17 @@ answers with the first payout: one payout per withdrawal whatever is retried.
 The gateway's webhook, read back through its API, closes it (``payout_complete``): paid →
 pending withdrawal to the payouts account; failed → back to the wallet, the freelancer told why
 in their language. Finance may hold one not yet sent, release it, or send it again now.
+
+Gateways remember idempotency keys for a while only (Iris: 24 hours). One still not taken
+``PAYOUT_KEY_MAX_AGE_HOURS`` after its key was made is held for finance rather than resent:
+finance looks for it in the gateway's dashboard, and releasing it starts the key's clock again.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -69,6 +73,7 @@ def start_sending(withdrawal: Withdrawal) -> None:
         withdrawal.payout_reference = f"wd_{uuid.uuid4().hex}"
         withdrawal.payout_idempotency_key = f"garap-withdrawal-{uuid.uuid4().hex}"
         withdrawal.payout_provider = settings.PAYMENT_GATEWAY
+        withdrawal.payout_key_since = timezone.now()
     withdrawal.status = Status.SENDING
     withdrawal.sending_since = timezone.now()
     withdrawal.payout_error = ""
@@ -80,6 +85,7 @@ def start_sending(withdrawal: Withdrawal) -> None:
             "payout_reference",
             "payout_idempotency_key",
             "payout_provider",
+            "payout_key_since",
         ]
     )
 
@@ -100,6 +106,14 @@ def payout_send(*, withdrawal_id: int) -> str:
         return _hold_for_finance(
             withdrawal, f"sent through {withdrawal.payout_provider}, now {gateway.name}"
         )
+    if _key_too_old(withdrawal):
+        return _hold_for_finance(
+            withdrawal,
+            f"{KEY_TOO_OLD}: not taken by {gateway.name} within "
+            f"{settings.PAYOUT_KEY_MAX_AGE_HOURS} hours, so it may have forgotten the "
+            f"idempotency key. Look for {withdrawal.payout_reference} in its dashboard; release "
+            "only if there is no payout for it.",
+        )
     request = PayoutRequest(
         reference=str(withdrawal.payout_reference),
         amount=withdrawal.amount,
@@ -118,6 +132,17 @@ def payout_send(*, withdrawal_id: int) -> str:
     withdrawal.provider_reference = result.provider_reference
     withdrawal.save(update_fields=["status", "provider_reference"])
     return str(withdrawal.status)
+
+
+# Held because the key may be forgotten: finance looked in the gateway's dashboard and found no
+# payout when they release it, so releasing starts the key's clock again.
+KEY_TOO_OLD = "idempotency key too old"
+
+
+def _key_too_old(withdrawal: Withdrawal) -> bool:
+    since = withdrawal.payout_key_since
+    limit = timedelta(hours=settings.PAYOUT_KEY_MAX_AGE_HOURS)
+    return since is not None and timezone.now() - since > limit
 
 
 def _hold_for_finance(withdrawal: Withdrawal, error: str) -> str:
@@ -242,7 +267,9 @@ def withdrawal_release(*, withdrawal_id: int, staff: User) -> Withdrawal:
     if withdrawal.status != Status.HELD:
         raise Conflict(_("Only a held withdrawal can be released."), code="invalid_state")
     withdrawal.hold_reason = ""
-    withdrawal.save(update_fields=["hold_reason"])
+    if withdrawal.payout_error.startswith(KEY_TOO_OLD):
+        withdrawal.payout_key_since = timezone.now()
+    withdrawal.save(update_fields=["hold_reason", "payout_key_since"])
     _send_or_queue(withdrawal)
     audit_record(moderator=staff, action=Action.RELEASE_WITHDRAWAL, target=withdrawal)
     return withdrawal

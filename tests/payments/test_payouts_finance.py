@@ -3,14 +3,23 @@ one's own; paying or rejecting by hand only on a site without a payout gateway."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import ModeratorAction
 from accounts.staff_policy import StaffIsParty
 from marketplace.errors import Conflict, PermissionDenied
+from payments.gateways.base import GatewayUnavailable
 from payments.models import Withdrawal
-from payments.services.payouts import withdrawal_hold, withdrawal_release, withdrawal_retry
+from payments.services.payouts import (
+    payout_send,
+    withdrawal_hold,
+    withdrawal_release,
+    withdrawal_retry,
+)
 from payments.services.withdrawals import withdrawal_mark_paid, withdrawal_reject
 from payments.tasks import resend_stuck_payouts
 from tests.accounts.factories import UserFactory
@@ -25,6 +34,7 @@ from tests.payments.payout_support import (
     finance,  # noqa: F401 - the fixture
     freelancer_with_money,
     ledger_rows,
+    send_callback,
     status_of,
     withdraw,
 )
@@ -149,3 +159,50 @@ def test_the_sandbox_queue_keeps_paying_by_hand(settings, finance):  # noqa: F81
     client = Client()
     client.force_login(finance)
     assert offered_actions(client.get(ADMIN)) == {"mark_paid", "reject", "hold", "release"}
+
+
+def test_a_key_the_gateway_may_have_forgotten_is_held_not_resent(
+    settings,
+    waiting,
+    xendit,
+    finance,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    """Past PAYOUT_KEY_MAX_AGE_HOURS the gateway may have forgotten the key (Iris: 24 hours),
+    so a resend could be a second payout: held for finance, who check the dashboard; their
+    release starts the key's clock again and it is sent."""
+    old = timezone.now() - timedelta(hours=settings.PAYOUT_KEY_MAX_AGE_HOURS + 1)
+    Withdrawal.objects.filter(pk=waiting.pk).update(payout_key_since=old)
+
+    assert resend_stuck_payouts() == 1
+    held = Withdrawal.objects.get(pk=waiting.pk)
+    assert held.status == S.HELD
+    assert waiting.payout_reference in held.payout_error
+    assert xendit.payouts == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_release(withdrawal_id=waiting.pk, staff=finance)
+    assert status_of(waiting) == S.PROCESSING
+    assert len(xendit.payouts) == 1
+
+
+def test_a_held_one_the_gateway_paid_anyway_is_settled_by_its_webhook(
+    waiting,
+    xendit,
+    finance,  # noqa: F811
+    api_client,
+):
+    """Its answer was lost, then finance held it: the gateway's word is what happened."""
+    xendit.down = "lose_answer"
+    xendit.hang_seconds = 2.0
+    with pytest.raises(GatewayUnavailable):
+        payout_send(withdrawal_id=waiting.pk)
+    xendit.down = None
+    withdrawal_hold(withdrawal_id=waiting.pk, staff=finance, reason="Cek dulu")
+    (payout_id,) = xendit.payouts
+    xendit.succeed_payout(payout_id)
+
+    assert send_callback(api_client, xendit, payout_id).status_code == 200
+
+    assert status_of(waiting) == S.PAID
+    assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
