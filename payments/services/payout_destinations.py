@@ -17,7 +17,7 @@ from marketplace.outages import Outage, Unavailable
 from marketplace.transactions import atomic_with_retry
 from payments import gateways
 from payments.gateways.base import GatewayUnavailable
-from payments.gateways.payouts import NameCheckUnavailable, PayoutChannel
+from payments.gateways.payouts import NameCheckUnavailable, NoSuchAccount, PayoutChannel
 from payments.models import IdentityCheck, PayoutDestination
 from payments.names import names_match
 from payments.services.identity import ensure_identity_approved
@@ -86,6 +86,12 @@ def destination_add(
             )
         except (NameCheckUnavailable, GatewayUnavailable):
             raise NameCheckDown from None
+        except NoSuchAccount:
+            raise DomainError(
+                _("The bank or e-wallet has no open account with this number."),
+                fields={"account_number": [_("No such account.")]},
+                code="no_such_account",
+            ) from None
         if not names_match(bank_says, legal_name):
             raise _not_your_name()
     # The user's row serialises adding: the limit and the duplicate check hold under races.

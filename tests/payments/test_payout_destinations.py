@@ -7,7 +7,7 @@ import pytest
 
 from payments import gateways
 from payments.gateways.base import GatewayUnavailable
-from payments.gateways.payouts import NameCheckUnavailable
+from payments.gateways.payouts import NameCheckUnavailable, NoSuchAccount
 from payments.gateways.xendit_payouts import XenditPayoutGateway
 from payments.models import PayoutDestination, Withdrawal
 from payments.names import names_match
@@ -106,6 +106,7 @@ def name_checking(settings, monkeypatch):
     [
         ("SITI AMINAH", 201),
         ("BUDI SANTOSO", 400),
+        (NoSuchAccount("dormant"), 400),
         (NameCheckUnavailable("not for this account"), 503),
         (GatewayUnavailable("down"), 503),
     ],
