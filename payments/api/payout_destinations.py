@@ -40,7 +40,7 @@ class PayoutDestinationListSerializer(serializers.Serializer[Any]):
 
 class PayoutDestinationCreateSerializer(StrictSerializer):
     channel_code = serializers.RegexField(
-        r"^[A-Z0-9_]{2,30}$", help_text="One of the listed channels' codes."
+        r"^[A-Za-z0-9_]{2,30}$", help_text="One of the listed channels' codes."
     )
     account_number = serializers.RegexField(
         r"^[0-9]{5,34}$", help_text="Digits only; an e-wallet's phone number."
