@@ -55,6 +55,15 @@ WITHDRAWAL_REJECTED = NoticeKind(
     group=WALLET,
 )
 
+WITHDRAWAL_FAILED = NoticeKind(
+    "withdrawal_failed",
+    _("Withdrawal of %(amount)s returned to your wallet"),
+    _("The payout to your %(bank)s account failed: %(reason)s The money is back in your wallet."),
+    subject="withdrawal",
+    link="api:wallet-withdrawals",
+    group=WALLET,
+)
+
 IDENTITY_APPROVED = NoticeKind(
     "identity_approved",
     _("Your identity is verified"),

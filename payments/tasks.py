@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments import gateways
+from payments.gateways.base import GatewayUnavailable
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 
 logger = logging.getLogger(__name__)
@@ -80,3 +81,40 @@ def expire_identity_images() -> int:
     while done := identity_images_expire(now=now):
         total += done
     return total
+
+
+@shared_task(
+    name="payments.withdrawal_send_payout",
+    autoretry_for=(GatewayUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def withdrawal_send_payout(withdrawal_id: int) -> str:
+    """Hand a withdrawal to the payout gateway (``payments.services.payouts.payout_send``),
+    retried with a growing pause while the gateway is down; past the retries the sweep picks it
+    up. Safe to run twice: the row lock, the state check and the idempotency key."""
+    from payments.services.payouts import payout_send
+
+    return payout_send(withdrawal_id=withdrawal_id)
+
+
+@shared_task(name="payments.resend_stuck_payouts")
+def resend_stuck_payouts() -> int:
+    """Withdrawals left *sending* longer than ``PAYOUT_RESEND_AFTER_SECONDS`` (their task was
+    lost, or its worker died mid-call) are sent again, a bounded batch. The gateway down:
+    stop, the next run tries again."""
+    from payments.services.payouts import payout_send, payouts_stuck
+
+    if gateways.payout_gateway() is None:
+        return 0
+    older_than = timezone.now() - timedelta(seconds=settings.PAYOUT_RESEND_AFTER_SECONDS)
+    sent = 0
+    for withdrawal_id in payouts_stuck(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
+        try:
+            payout_send(withdrawal_id=withdrawal_id)
+        except GatewayUnavailable:
+            logger.warning("payout gateway down; stuck payouts wait for the next run")
+            break
+        sent += 1
+    return sent

@@ -55,6 +55,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
         "DepositStatusEnum": "payments.models.Deposit.Status",
         "WithdrawalStatusEnum": "payments.models.Withdrawal.Status",
+        "PayoutKindEnum": "payments.models.PayoutDestination.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

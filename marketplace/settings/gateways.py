@@ -45,3 +45,14 @@ XENDIT_CALLBACK_TOKEN = env.str("XENDIT_CALLBACK_TOKEN", default="")
 XENDIT_BASE_URL = env.str("XENDIT_BASE_URL", default="")
 # Its calls are limited by GATEWAY_TIMEOUT_SECONDS and its invoices stay payable for
 # VIRTUAL_ACCOUNT_EXPIRY_HOURS, as Midtrans' do.
+
+# --- Payouts -------------------------------------------------------------------------------------
+# A withdrawal still waiting to be sent to the payout gateway this long after it was queued (its
+# task was lost, its worker died, the gateway was down past the task's retries) is sent again by
+# the sweep (payments.tasks.resend_stuck_payouts) — with the same idempotency key, so at most one
+# payout. Longer than the task's first retries, so the sweep does not race them.
+PAYOUT_RESEND_AFTER_SECONDS = env.int("PAYOUT_RESEND_AFTER_SECONDS", default=600)
+# Gateways forget idempotency keys (Iris after 24 hours): a withdrawal not taken by the gateway
+# this long after its key was made is held for finance instead of resent, since a resend with a
+# forgotten key could pay it twice (payments.services.payouts).
+PAYOUT_KEY_MAX_AGE_HOURS = env.int("PAYOUT_KEY_MAX_AGE_HOURS", default=20)

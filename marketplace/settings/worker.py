@@ -78,6 +78,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": TIMER_SWEEP_SECONDS,
         "options": {"expires": TIMER_SWEEP_SECONDS},
     },
+    # Withdrawals a lost task or a dead worker left "sending" go to the payout gateway again
+    # (PAYOUT_RESEND_AFTER_SECONDS); the same idempotency key, so never a second payout.
+    "resend-stuck-payouts": {
+        "task": "payments.resend_stuck_payouts",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
     "deliver-pending-emails": {
         "task": "accounts.tasks.deliver_pending_emails",
         "schedule": TIMER_SWEEP_SECONDS,

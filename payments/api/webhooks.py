@@ -17,6 +17,7 @@ from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
 from payments import gateways
 from payments.services.deposits import deposit_complete
+from payments.services.payouts import payout_complete
 
 
 class SandboxWebhookSerializer(serializers.Serializer[Any]):
@@ -67,5 +68,45 @@ class PaymentWebhookApi(APIView):
             status=confirmed.status,
             amount=confirmed.amount,
             currency=confirmed.currency,
+        )
+        return Response({"status": "ok"})
+
+
+def _invalid() -> Response:
+    return Response(
+        error_body("invalid_signature", _("The webhook signature or body is invalid.")),
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+@extend_schema(tags=["payments"])
+class PayoutWebhookApi(APIView):
+    """Called by the payout gateway when a payout is paid or failed: verified, then read back
+    through the gateway's API, which is what the ledger moves on. A replay moves nothing."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=None, responses={200: WebhookAckSerializer}, auth=[])
+    def post(self, request: Request, provider: str) -> Response:
+        gateway = gateways.payout_gateway_named(provider)
+        if gateway is None:
+            raise NotFound(_("Unknown payment gateway."))
+        try:
+            event = gateway.parse_payout_webhook(request.body, dict(request.headers))
+            # Unreachable: GatewayUnavailable, a 503, and the gateway sends it again later.
+            confirmed = gateway.confirm_payout(event)
+        except gateways.InvalidWebhook:
+            return _invalid()
+        if confirmed.reference != event.reference:
+            return _invalid()
+        payout_complete(
+            provider=provider,
+            reference=confirmed.reference,
+            status=confirmed.status,
+            amount=confirmed.amount,
+            provider_reference=confirmed.provider_reference,
+            failure_reason=confirmed.failure_reason,
         )
         return Response({"status": "ok"})

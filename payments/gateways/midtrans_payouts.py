@@ -55,6 +55,7 @@ from payments.gateways.base import (
 )
 from payments.gateways.midtrans import rupiah
 from payments.gateways.payouts import (
+    NoSuchAccount,
     PayoutChannel,
     PayoutEvent,
     PayoutGateway,
@@ -112,7 +113,7 @@ class IrisRefused(GatewayRefused):
         self.status, self.error_message, self.errors = status, error_message, errors
 
 
-class AccountNotFound(Exception):
+class AccountNotFound(NoSuchAccount):
     """Iris' account validation: the bank has no such account, or it is dormant or closed.
     The freelancer's input, not an outage: their destination needs correcting."""
 

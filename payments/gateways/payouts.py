@@ -24,6 +24,11 @@ class NameCheckUnavailable(Exception):
     """The gateway offers no account-holder name check (or not to this account)."""
 
 
+class NoSuchAccount(Exception):
+    """``check_account_name``: the bank has no such account, or it is dormant or closed — the
+    freelancer's input to correct, not an outage."""
+
+
 @dataclass(frozen=True)
 class PayoutChannel:
     """A bank or e-wallet the gateway pays out to, for the payout destination form."""

@@ -19,14 +19,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from xendit.payout import PayoutApi  # type: ignore[import-untyped]
-from xendit.payout.model.create_payout_request import (  # type: ignore[import-untyped]
-    CreatePayoutRequest,
-)
-from xendit.payout.model.digital_payout_channel_properties import (  # type: ignore[import-untyped]
-    DigitalPayoutChannelProperties,
-)
-
 from payments.gateways.base import InvalidWebhook
 from payments.gateways.payouts import (
     PayoutChannel,
@@ -82,12 +74,22 @@ class XenditPayoutGateway(PayoutGateway):
     offers_name_check = False
 
     def __init__(self) -> None:
+        # The client is loaded when payouts are sent, not when the gateways are listed.
+        from xendit.payout import PayoutApi  # type: ignore[import-untyped]
+
         self.payouts = PayoutApi(api_client())
 
     def channels(self) -> tuple[PayoutChannel, ...]:
         return CHANNELS
 
     def create_payout(self, request: PayoutRequest, idempotency_key: str) -> PayoutResult:
+        from xendit.payout.model.create_payout_request import (  # type: ignore[import-untyped]
+            CreatePayoutRequest,
+        )
+        from xendit.payout.model.digital_payout_channel_properties import (  # type: ignore[import-untyped]
+            DigitalPayoutChannelProperties,
+        )
+
         if request.channel_code not in {channel.code for channel in CHANNELS}:
             raise ValueError(f"not a Xendit payout channel: {request.channel_code}")
         body = CreatePayoutRequest(

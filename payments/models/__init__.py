@@ -3,6 +3,7 @@ from payments.models.deposits import Deposit
 from payments.models.idempotency import IdempotencyRecord
 from payments.models.identity import IdentityCheck
 from payments.models.ledger import Account, AppendOnlyError, Entry, LedgerTransaction
+from payments.models.payouts import PayoutDestination
 from payments.models.withdrawals import Withdrawal
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "IdempotencyRecord",
     "IdentityCheck",
     "LedgerTransaction",
+    "PayoutDestination",
     "Withdrawal",
 ]

@@ -1,4 +1,5 @@
-"""Money out of the wallet, paid by finance staff (DESIGN.md §3)."""
+"""Money out of the wallet: through the payout gateway, or paid by finance staff by hand
+(DESIGN.md §3)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,43 @@ from marketplace.text import validate_single_line
 
 
 class Withdrawal(models.Model):
-    """Money out to a bank account or e-wallet; it moves to pending at once, staff pay it."""
+    """Money out to a bank account or e-wallet; it moves to pending at once.
+
+    With a payout gateway (``payments.services.payouts``): *sending* until the gateway has taken
+    the payout, *processing* until its webhook says *paid* or *failed* (the money back in the
+    wallet). Without one (the sandbox): *requested* until finance marks it paid or rejects it.
+    Finance may *hold* one not yet sent, and release it.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
+        SENDING = "sending", _("being sent")
+        PROCESSING = "processing", _("processing")
+        HELD = "held", _("held by finance")
         PAID = "paid", _("paid")
+        FAILED = "failed", _("failed")
         REJECTED = "rejected", _("rejected")
 
     class Method(models.TextChoices):
         BANK = "bank", _("bank transfer")
         EWALLET = "ewallet", _("e-wallet")
 
+    # A gateway's webhook may overtake our record of the payout being taken (its answer was
+    # lost, or finance held it meanwhile): what the gateway confirms is what happened, so
+    # sending and held may end paid or failed too.
     TRANSITIONS = {
-        Status.REQUESTED: {Status.PAID, Status.REJECTED},
+        Status.REQUESTED: {Status.PAID, Status.REJECTED, Status.SENDING, Status.HELD},
+        Status.SENDING: {Status.PROCESSING, Status.PAID, Status.FAILED, Status.HELD},
+        Status.PROCESSING: {Status.PAID, Status.FAILED},
+        Status.HELD: {
+            Status.SENDING,
+            Status.REQUESTED,
+            Status.PAID,
+            Status.FAILED,
+            Status.REJECTED,
+        },
         Status.PAID: set(),
+        Status.FAILED: set(),
         Status.REJECTED: set(),
     }
 
@@ -42,6 +66,32 @@ class Withdrawal(models.Model):
     rejection_reason = models.CharField(
         max_length=300, blank=True, validators=[validate_single_line]
     )
+    # Where it goes (its account details are copied above, for the receipts and the history).
+    destination = models.ForeignKey(
+        "payments.PayoutDestination",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="withdrawals",
+    )
+    # The payout gateway's channel code ("ID_BCA"); empty for one paid by hand.
+    channel_code = models.CharField(max_length=30, blank=True)
+    # Ours for the gateway, kept for life once sending starts: the reference its webhook
+    # echoes, and the idempotency key that makes a resend return the first payout.
+    payout_reference = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    payout_idempotency_key = models.CharField(max_length=64, blank=True)
+    # Since when the gateway may know that key: gateways forget keys (Iris after 24 hours), and
+    # past PAYOUT_KEY_MAX_AGE_HOURS a resend could be a second payout.
+    payout_key_since = models.DateTimeField(null=True, blank=True)
+    payout_provider = models.CharField(max_length=30, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True)
+    # Since when it waits to be sent: the sweep resends one waiting too long (a worker died).
+    sending_since = models.DateTimeField(null=True, blank=True)
+    # The gateway's reason code for a failed payout ("INVALID_DESTINATION").
+    failure_reason = models.CharField(max_length=100, blank=True)
+    # Why sending stopped and finance holds it (the gateway refused the request), for finance.
+    payout_error = models.CharField(max_length=300, blank=True)
+    hold_reason = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -52,6 +102,19 @@ class Withdrawal(models.Model):
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
         permissions = [("process_withdrawal", "Can mark withdrawals paid or rejected")]
+        indexes = [
+            models.Index(
+                fields=["sending_since"],
+                name="withdrawal_sending",
+                condition=models.Q(status="sending"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Withdrawal {self.pk} ({self.status})"
+
+    @property
+    def went_to_gateway(self) -> bool:
+        """Sent to a payout gateway at least once: only its webhook may close it now (a hand
+        "paid" or "rejected" could pay it twice, or pay it and give the money back)."""
+        return bool(self.payout_idempotency_key)

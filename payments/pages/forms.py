@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -17,7 +18,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
-from payments.models import Withdrawal
+from payments.gateways.payouts import PayoutChannel
+from payments.models import PayoutDestination, Withdrawal
 
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # noqa: S105 - a form token's shape, no secret
 # "150000", "150.000", "Rp 150.000", "150,000": whole rupiah, with or without group separators.
@@ -96,7 +98,13 @@ class TopUpForm(OneTimeForm):
 
 
 class WithdrawForm(OneTimeForm):
+    """To one of the user's payout accounts (``destinations``); on a site whose finance pays by
+    hand (``by_hand``) the account may still be typed in instead."""
+
+    TYPED = ("method", "bank_code", "account_number", "holder_name")
+
     amount = RupiahField(label=_("Amount"))
+    destination = forms.TypedChoiceField(label=_("Pay out to"), coerce=int, required=False)
     method = forms.ChoiceField(label=_("Send to"), choices=Withdrawal.Method.choices)
     bank_code = forms.RegexField(
         r"^[A-Za-z0-9]{2,20}$",
@@ -118,6 +126,77 @@ class WithdrawForm(OneTimeForm):
         strip=True,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        destinations: Sequence[PayoutDestination] = (),
+        by_hand: bool = True,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", "withdraw")
         super().__init__(*args, **kwargs)
+        self.by_hand = by_hand
+        destination = cast(forms.TypedChoiceField, self.fields["destination"])
+        destination.choices = [
+            ("", _("Choose a payout account") if not by_hand else _("An account typed below")),
+            *((d.pk, destination_label(d)) for d in destinations),
+        ]
+        if not by_hand:
+            destination.required = True
+            for name in self.TYPED:
+                del self.fields[name]
+        elif not destinations:
+            del self.fields["destination"]
+        if by_hand:
+            for name in self.TYPED:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.by_hand and not data.get("destination"):
+            for name in self.TYPED:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, forms.Field.default_error_messages["required"])
+        return data
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        if values.get("destination"):
+            return {"amount": values["amount"], "destination": values["destination"]}
+        values.pop("destination", None)
+        return values
+
+
+def destination_label(destination: PayoutDestination) -> str:
+    """How a payout account is named in a list: "BCA ··7890 (Gaji)"."""
+    name = f"{destination.channel_code.removeprefix('ID_')} ··{destination.account_number[-4:]}"
+    return f"{name} ({destination.label})" if destination.label else name
+
+
+class PayoutDestinationForm(forms.Form):
+    channel_code = forms.ChoiceField(label=_("Bank or e-wallet"))
+    account_number = forms.RegexField(
+        r"^[0-9]{5,34}$",
+        label=_("Account or phone number"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": _("Digits only, 5 to 34 of them.")},
+    )
+    holder_name = forms.CharField(
+        validators=[validate_single_line],
+        label=_("Account holder's name"),
+        help_text=_("Your name as on your verified KTP: money goes only to your own accounts."),
+        min_length=2,
+        max_length=100,
+    )
+    label = forms.CharField(
+        validators=[validate_single_line],
+        label=_("Label (optional)"),
+        max_length=50,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, channels: Sequence[PayoutChannel] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["channel_code"])
+        field.choices = [(c.code, c.label) for c in channels]

@@ -27,13 +27,15 @@ from marketplace.errors import DomainError, RateLimited
 from marketplace.formatting import rupiah
 from marketplace.outages import Unavailable
 from marketplace.pages import add_domain_error, cursor_page
+from payments import gateways
 from payments.pages.checkout import checkout_step_url
 from payments.pages.forms import OneTimeForm, TopUpForm, WithdrawForm
 from payments.selectors import wallet as selectors
 from payments.services.deposits import deposit_create
 from payments.services.idempotency import KeyReused, StillRunning, fingerprint, run_once
 from payments.services.identity import identity_current
-from payments.services.withdrawals import withdrawal_request
+from payments.services.payout_destinations import destination_list
+from payments.services.withdrawals import withdrawal_request, withdrawal_request_to
 
 HISTORY_ORDERING = ("-created_at", "-id")  # as GET /api/v1/wallet/transactions/ pages it
 RECENT = 10  # deposits and withdrawals shown on the wallet page
@@ -85,17 +87,24 @@ def wallet_deposit(request: SignedInHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def wallet_withdraw(request: SignedInHttpRequest) -> HttpResponse:
-    """Withdraw: the amount leaves the available balance at once; staff pay it out."""
+    """Withdraw: the amount leaves the available balance at once; the payout gateway (or, on a
+    site without one, finance) pays it out."""
     if request.method != "POST":
         return redirect("wallet")
-    form = WithdrawForm(request.POST)
+    form = _withdraw_form(request, data=request.POST)
     if form.is_valid():
         values = form.values()
-        outcome = _once(
-            request,
-            form,
-            lambda: withdrawal_request(user=request.user, **values),
-        )
+
+        def create() -> Model:
+            if "destination" in values:
+                return withdrawal_request_to(
+                    user=request.user,
+                    amount=values["amount"],
+                    destination_id=values["destination"],
+                )
+            return withdrawal_request(user=request.user, **values)
+
+        outcome = _once(request, form, create)
         if outcome.done_id is not None:
             withdrawal = selectors.withdrawal_list(user=request.user).get(pk=outcome.done_id)
             messages.success(
@@ -134,13 +143,22 @@ def _wallet_page(
             selectors.withdrawal_list(user=user).order_by("-created_at", "-id")[:RECENT]
         ),
         "topup_form": topup_form or TopUpForm(),
-        "withdraw_form": withdraw_form or WithdrawForm(),
+        "withdraw_form": withdraw_form or _withdraw_form(request),
+        "by_hand": gateways.payout_gateway() is None,
         "deposit_min": settings.DEPOSIT_MIN_AMOUNT,
         "deposit_max": settings.DEPOSIT_MAX_AMOUNT,
         "withdrawal_min": settings.WITHDRAWAL_MIN_AMOUNT,
         "identity": identity_current(user=user),  # every withdrawal needs it approved
     }
     return render(request, "payments/wallet.html", context, status=status)
+
+
+def _withdraw_form(request: SignedInHttpRequest, data: Any = None) -> WithdrawForm:
+    return WithdrawForm(
+        data,
+        destinations=list(destination_list(user=request.user)),
+        by_hand=gateways.payout_gateway() is None,
+    )
 
 
 def _still_running(request: HttpRequest) -> HttpResponse:

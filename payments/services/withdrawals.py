@@ -1,11 +1,15 @@
-"""Withdrawals: requested by the wallet's owner, then paid or rejected by finance staff.
+"""Withdrawals: requested by the wallet's owner, then paid out through the payout gateway
+(``payments.services.payouts``) or, on a site without one (the sandbox), paid or rejected by
+finance staff by hand.
 
 The amount moves from the wallet to pending withdrawal when it is requested, and on to the
-payouts account (or back to the wallet) when staff process it — each in one transaction with the
-state change, under the withdrawal's row lock, with a ledger key derived from it.
+payouts account (or back to the wallet) when it is paid (or not) — each in one transaction with
+the state change, under the withdrawal's row lock, with a ledger key derived from it.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,16 +20,52 @@ from accounts.notices import NoticeKind
 from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
-from marketplace.errors import DomainError, NotFound, PaymentRequired, PermissionDenied
+from marketplace.errors import (
+    Conflict,
+    DomainError,
+    PaymentRequired,
+    PermissionDenied,
+)
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
+from marketplace.tasks import enqueue_on_commit
 from marketplace.transactions import atomic_with_retry
-from payments import notices
+from payments import gateways, notices
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services import ledger
 from payments.services.identity import ensure_identity_approved
+from payments.services.payout_destinations import destination_of
+from payments.services.payouts import ensure_processor, lock_withdrawal, start_sending
 
 Kind = LedgerTransaction.Kind
+
+
+@atomic_with_retry
+def withdrawal_request_to(*, user: User, amount: int, destination_id: int) -> Withdrawal:
+    """Withdraw ``amount`` to one of the user's payout destinations (``withdrawal_request``'s
+    refusals, and 400 for a destination that is not theirs). With a payout gateway it is sent
+    once the transaction commits (``payments.tasks.withdrawal_send_payout``)."""
+    destination = destination_of(user=user, destination_id=destination_id)
+    gateway = gateways.payout_gateway()
+    withdrawal = _withdraw(
+        user=user,
+        amount=amount,
+        fields={
+            "destination": destination,
+            "channel_code": destination.channel_code,
+            "method": destination.kind,
+            # The short code people know the bank by, for receipts and the history.
+            "bank_code": destination.channel_code.removeprefix("ID_")[:20],
+            "account_number": destination.account_number,
+            "holder_name": destination.holder_name,
+        },
+        sending=gateway is not None,
+    )
+    if gateway is not None:
+        from payments.tasks import withdrawal_send_payout
+
+        enqueue_on_commit(withdrawal_send_payout, withdrawal.pk)
+    return withdrawal
 
 
 @atomic_with_retry
@@ -39,11 +79,32 @@ def withdrawal_request(
     holder_name: str,
 ) -> Withdrawal:
     """Move ``amount`` from the wallet to pending withdrawal at once; staff then pay or reject.
+    The account typed in, for a site whose finance pays by hand: with a payout gateway money
+    goes only to a payout destination in the user's verified name (``withdrawal_request_to``).
 
     Refused for a suspended user, one whose identity is not approved (403
     ``identity_not_verified``: every withdrawal needs it, see ``payments.services.identity``),
     under ``WITHDRAWAL_MIN_AMOUNT``, or beyond the wallet's balance (402, nothing written).
     """
+    if gateways.payout_gateway() is not None:
+        raise DomainError(
+            _("Choose one of your payout accounts to withdraw to."),
+            fields={"destination": [_("Required.")]},
+        )
+    return _withdraw(
+        user=user,
+        amount=amount,
+        fields={
+            "method": method,
+            "bank_code": bank_code.upper(),
+            "account_number": account_number,
+            "holder_name": holder_name,
+        },
+        sending=False,
+    )
+
+
+def _withdraw(*, user: User, amount: int, fields: dict[str, Any], sending: bool) -> Withdrawal:
     if user_is_suspended(user_id=user.pk):
         raise PermissionDenied(
             _("Your account is suspended, so you cannot withdraw now."), code="suspended"
@@ -55,14 +116,9 @@ def withdrawal_request(
             % {"min": rupiah(settings.WITHDRAWAL_MIN_AMOUNT)},
             fields={"amount": [_("Below the minimum.")]},
         )
-    withdrawal = Withdrawal.objects.create(
-        user=user,
-        amount=amount,
-        method=method,
-        bank_code=bank_code.upper(),
-        account_number=account_number,
-        holder_name=holder_name,
-    )
+    withdrawal = Withdrawal.objects.create(user=user, amount=amount, **fields)
+    if sending:
+        start_sending(withdrawal)
     try:
         ledger.post(
             kind=Kind.WITHDRAWAL_REQUEST,
@@ -90,23 +146,18 @@ def withdrawal_request(
     return withdrawal
 
 
-def _lock_withdrawal(withdrawal_id: int) -> Withdrawal:
-    withdrawal = (
-        Withdrawal.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk=withdrawal_id)
-        .first()
-    )
-    if withdrawal is None:
-        raise NotFound(_("Withdrawal not found."))
-    return withdrawal
-
-
 Action = ModeratorAction.Action
 
 
-def _ensure_processor(staff: User) -> None:
-    if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
-        raise PermissionDenied(_("Only finance staff can process withdrawals."))
+def _ensure_paid_by_hand(withdrawal: Withdrawal) -> None:
+    """Marking paid or rejecting by hand is for a site without a payout gateway, and for a
+    withdrawal never sent to one: otherwise the gateway's webhook decides (a hand "rejected"
+    of a payout the gateway makes would pay the money out and give it back)."""
+    if gateways.payout_gateway() is not None or withdrawal.went_to_gateway:
+        raise Conflict(
+            _("This withdrawal is paid out through the payment gateway; its answer settles it."),
+            code="paid_by_gateway",
+        )
 
 
 @records_refused_attempts
@@ -114,11 +165,12 @@ def _ensure_processor(staff: User) -> None:
 def withdrawal_mark_paid(*, withdrawal_id: int, staff: User) -> Withdrawal:
     """Staff sent the money: it leaves pending for the payouts account. Idempotent. Never
     one's own withdrawal (``StaffIsParty``, the attempt recorded)."""
-    _ensure_processor(staff)
-    withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_processor(staff)
+    withdrawal = lock_withdrawal(withdrawal_id)
     ensure_staff_not_party(staff=staff, action=Action.MARK_WITHDRAWAL_PAID, obj=withdrawal)
     if withdrawal.status == Withdrawal.Status.PAID:
         return withdrawal
+    _ensure_paid_by_hand(withdrawal)
     ensure_transition(withdrawal, Withdrawal.Status.PAID)
     ledger.post(
         kind=Kind.WITHDRAWAL_PAID,
@@ -153,11 +205,12 @@ def _notify_withdrawal(withdrawal: Withdrawal, kind: NoticeKind) -> None:
 @atomic_with_retry
 def withdrawal_reject(*, withdrawal_id: int, staff: User, reason: str) -> Withdrawal:
     """Staff could not pay it: the money returns to the wallet. Idempotent. Never one's own."""
-    _ensure_processor(staff)
-    withdrawal = _lock_withdrawal(withdrawal_id)
+    ensure_processor(staff)
+    withdrawal = lock_withdrawal(withdrawal_id)
     ensure_staff_not_party(staff=staff, action=Action.REJECT_WITHDRAWAL, obj=withdrawal)
     if withdrawal.status == Withdrawal.Status.REJECTED:
         return withdrawal
+    _ensure_paid_by_hand(withdrawal)
     ensure_transition(withdrawal, Withdrawal.Status.REJECTED)
     ledger.post(
         kind=Kind.WITHDRAWAL_REJECTED,

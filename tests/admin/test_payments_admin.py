@@ -178,12 +178,14 @@ def test_a_withdrawal_already_processed_is_reported_and_the_others_go_through(
     )
 
 
-def test_finance_is_offered_both_actions(roles, admin_client_for):
+def test_finance_is_offered_paying_by_hand_and_holding_without_a_payout_gateway(
+    roles, admin_client_for
+):
     request_withdrawal()
 
     page = admin_client_for(roles["finance"]).get(WITHDRAWALS)
 
-    assert offered_actions(page) == {"mark_paid", "reject"}
+    assert offered_actions(page) == {"mark_paid", "reject", "hold", "release"}
 
 
 def test_withdrawal_actions_are_not_offered_without_the_permission(admin_client_for):

@@ -32,7 +32,7 @@ from accounts.models import Category, ModeratorAction, Suspension, User
 from accounts.roles import FINANCE, MODERATORS
 from accounts.staff_policy import StaffIsParty, ensure_staff_not_party
 from payments.models import IdentityCheck, Withdrawal
-from payments.services import identity, withdrawals
+from payments.services import identity, payouts, withdrawals
 from projects.models import Contract, ContractMessage, Dispute, Gig, Report
 from projects.services import milestones as escrow
 from projects.services.gigs import gig_approve, gig_reject
@@ -148,6 +148,12 @@ def withdrawal_of(party: User) -> Withdrawal:
     )
 
 
+def held_withdrawal_of(party: User) -> Withdrawal:
+    withdrawal = withdrawal_of(party)
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(status=Withdrawal.Status.HELD)
+    return withdrawal
+
+
 def resolving(outcome: str) -> Callable[[Report, User], Any]:
     def act(obj: Report, staff: User) -> Any:
         return report_resolve(
@@ -261,6 +267,24 @@ CASES: dict[str, Case] = {
             withdrawal_id=withdrawal.pk, staff=staff, reason="Rekening salah."
         ),
         (WITHDRAWALS, "reject", {"reason": "Rekening salah."}),
+    ),
+    "hold one's own withdrawal": Case(
+        "finance",
+        A.HOLD_WITHDRAWAL,
+        withdrawal_of,
+        lambda withdrawal, staff: payouts.withdrawal_hold(
+            withdrawal_id=withdrawal.pk, staff=staff, reason="Periksa dulu."
+        ),
+        (WITHDRAWALS, "hold", {"reason": "Periksa dulu."}),
+    ),
+    "release one's own held withdrawal": Case(
+        "finance",
+        A.RELEASE_WITHDRAWAL,
+        held_withdrawal_of,
+        lambda withdrawal, staff: payouts.withdrawal_release(
+            withdrawal_id=withdrawal.pk, staff=staff
+        ),
+        (WITHDRAWALS, "release", {}),
     ),
     "approve one's own identity check": Case(
         "finance",
@@ -547,6 +571,9 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
         "projects.services.suspensions.suspension_lift",
         "payments.services.withdrawals.withdrawal_mark_paid",
         "payments.services.withdrawals.withdrawal_reject",
+        "payments.services.payouts.withdrawal_hold",
+        "payments.services.payouts.withdrawal_release",
+        "payments.services.payouts.withdrawal_retry",
         "payments.services.identity.identity_approve",
         "payments.services.identity.identity_reject",
         "projects.services.trust.trust_check_clear",

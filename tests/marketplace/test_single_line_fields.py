@@ -33,6 +33,10 @@ TYPED = {
     "payments.Withdrawal.account_number",
     "payments.Withdrawal.holder_name",
     "payments.Withdrawal.rejection_reason",
+    "payments.Withdrawal.hold_reason",
+    "payments.PayoutDestination.account_number",
+    "payments.PayoutDestination.holder_name",
+    "payments.PayoutDestination.label",
     "payments.IdentityCheck.legal_name",
     "payments.IdentityCheck.rejection_reason",
 }
@@ -110,6 +114,16 @@ MACHINE = {
     "payments.IdempotencyRecord.key",
     "payments.IdempotencyRecord.endpoint",
     "payments.IdempotencyRecord.request_hash",
+    # a payout's identifiers and the gateway's codes and words (payments.services.payouts), and
+    # a channel code from the gateway's list (the API's pattern)
+    "payments.Withdrawal.channel_code",
+    "payments.Withdrawal.payout_reference",
+    "payments.Withdrawal.payout_idempotency_key",
+    "payments.Withdrawal.payout_provider",
+    "payments.Withdrawal.provider_reference",
+    "payments.Withdrawal.failure_reason",
+    "payments.Withdrawal.payout_error",
+    "payments.PayoutDestination.channel_code",
 }
 
 

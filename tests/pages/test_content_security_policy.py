@@ -149,6 +149,7 @@ def world(db):
             # Receipts are PDFs; someone else's, or a missing one, is the HTML 404 page.
             "deposit_id": Deposit.objects.order_by("pk").first().pk,
             "withdrawal_id": 999_999,
+            "destination_id": 999_999,  # removing one is a POST; a GET is refused
             "transaction_id": LedgerTransaction.objects.order_by("pk").first().pk,
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),

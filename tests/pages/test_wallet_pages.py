@@ -157,8 +157,9 @@ def test_wallet_page_queries_do_not_grow_with_the_history(transactions):
         response = client.get(WALLET)
 
     assert response.status_code == 200
-    # 8: the seven of the balances and lists, and the identity check the withdraw form names.
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # 9: the seven of the balances and lists, the identity check the withdraw form names, and
+    # the payout accounts it offers.
+    assert len(queries) == 9, [q["sql"] for q in queries]
 
 
 # --- top-up ---------------------------------------------------------------------------------

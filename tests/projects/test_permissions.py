@@ -91,6 +91,7 @@ from payments.models import (
     Entry,
     IdempotencyRecord,
     LedgerTransaction,
+    PayoutDestination,
     Withdrawal,
 )
 from payments.services.deposits import deposit_complete, deposit_create
@@ -239,6 +240,10 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/wallet/withdrawals/",                              401,  200,  200,  200,  200),
     ("POST",   "/wallet/withdrawals/",                              401,  201,  201,  201,  201),
     ("GET",    "/me/identity/",                                     401,  200,  200,  200,  200),
+    # Payout destinations: one's own, in one's verified name; {destination} is the freelancer's.
+    ("GET",    "/me/payout-destinations/",                          401,  200,  200,  200,  200),
+    ("POST",   "/me/payout-destinations/",                          401,  201,  201,  201,  201),
+    ("DELETE", "/me/payout-destinations/{destination}/",            401,  404,  404,  204,  404),
     ("POST",   "/me/identity/",                                     401,  409,  409,  409,  409),
     ("GET",    "/wallet/deposits/{paid_deposit}/receipt/",          401,  404,  200,  404,  404),
     ("GET",    "/wallet/deposits/{waiting_deposit}/receipt/",       401,  404,  404,  404,  404),
@@ -249,6 +254,8 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("POST",   "/payments/webhooks/{gateway}/",                     200,  200,  200,  200,  200),
     ("POST",   "/payments/webhooks/{gateway}/?case=forged",         400,  400,  400,  400,  400),
     ("POST",   "/payments/webhooks/{unknown_gateway}/",             404,  404,  404,  404,  404),
+    # The sandbox has no payout gateway (finance pays by hand): no payout webhook to call.
+    ("POST",   "/payments/webhooks/{gateway}/payouts/",             404,  404,  404,  404,  404),
 ]
 # fmt: on
 
@@ -528,6 +535,13 @@ def build_matrix_world(moderators: Group) -> World:
         .earliest("pk")
         .pk,
         "paid_withdrawal": withdrawal.pk,
+        "destination": PayoutDestination.objects.create(
+            user=freelancer,
+            channel_code="BCA",
+            kind="bank",
+            account_number="9876543210",
+            holder_name="Siti Aminah",
+        ).pk,
         "release": LedgerTransaction.objects.get(
             kind=LedgerTransaction.Kind.RELEASE, reference=f"milestone:{done_milestone.pk}"
         ).pk,
@@ -595,6 +609,11 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     },
     ("POST", "/wallet/deposits/"): lambda w: {"amount": 100_000},
     ("POST", "/wallet/withdrawals/"): lambda w: WITHDRAWAL,
+    ("POST", "/me/payout-destinations/"): lambda w: {
+        "channel_code": "BCA",
+        "account_number": "1234567890",
+        "holder_name": "Siti Aminah",
+    },
     ("POST", "/me/identity/"): lambda w: {
         "legal_name": "Siti Aminah",
         "nik": NIK,
@@ -698,6 +717,7 @@ def money_snapshot() -> dict[str, list[Any]]:
         "balances": list(Account.objects.order_by("pk").values_list("reference", "balance")),
         "deposits": list(Deposit.objects.order_by("pk").values_list("pk", "status")),
         "withdrawals": list(Withdrawal.objects.order_by("pk").values_list("pk", "status")),
+        "payout_destinations": list(PayoutDestination.objects.order_by("pk").values_list("pk")),
         "idempotency_records": list(
             IdempotencyRecord.objects.order_by("pk").values_list("pk", "response_status")
         ),
