@@ -21,6 +21,7 @@ from payments.gateways.base import (
 )
 from payments.gateways.manual_payouts import MANUAL_CHANNELS
 from payments.gateways.midtrans import MidtransGateway
+from payments.gateways.midtrans_payouts import MidtransPayoutGateway
 from payments.gateways.payouts import PayoutChannel, PayoutGateway
 from payments.gateways.sandbox import SandboxGateway
 from payments.gateways.xendit import XenditGateway
@@ -34,6 +35,7 @@ GATEWAYS: dict[str, type[Gateway]] = {
 
 # The payout gateway that goes with each payment gateway; one missing: payouts by hand.
 PAYOUT_GATEWAYS: dict[str, type[PayoutGateway]] = {
+    MidtransPayoutGateway.name: MidtransPayoutGateway,
     XenditPayoutGateway.name: XenditPayoutGateway,
 }
 

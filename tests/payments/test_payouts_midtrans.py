@@ -1,6 +1,6 @@
 """The payout lifecycle with Midtrans' payouts (Iris, the local fake) in the registry: the bank's
 name check on adding an account, one payout per withdrawal, the signed notification settling it.
-Midtrans is registered here by the test (``PAYOUT_GATEWAYS``), as a site would by one line."""
+A site with ``PAYMENT_GATEWAY=midtrans`` pays out through Iris (``PAYOUT_GATEWAYS``)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ ACCOUNT = {"channel_code": "bca", "account_number": "1234567890", "holder_name":
 
 
 @pytest.fixture
-def on_iris(settings, monkeypatch, iris):  # noqa: F811 - the imported fixture
+def on_iris(settings, iris):  # noqa: F811 - the imported fixture
     settings.PAYMENT_GATEWAY = "midtrans"
-    monkeypatch.setitem(gateways.PAYOUT_GATEWAYS, "midtrans", MidtransPayoutGateway)
+    assert isinstance(gateways.payout_gateway(), MidtransPayoutGateway)
     return iris.iris
 
 
