@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import NotFound
-from payments import gateways
+from payments import gateways, purposes
 from payments.models import Deposit
 from payments.selectors.wallet import deposit_list
 
@@ -50,6 +50,9 @@ class CheckoutStep:
     payable: bool
     # The deposit is pending but its time is up: the gateway takes no more money for it.
     ran_out: bool
+    # What the payment is for (a milestone's gig and freelancer), as its receipt names it;
+    # None for a top-up of the wallet.
+    described: purposes.Described | None
 
     @property
     def offers_virtual_accounts(self) -> bool:
@@ -89,4 +92,5 @@ def checkout_step(*, user: User, reference: str) -> CheckoutStep:
         expires_at=deposit.expires_at,
         payable=pending and not ran_out and bool(deposit.checkout_url),
         ran_out=ran_out,
+        described=purposes.describe(deposit.purpose) if deposit.purpose else None,
     )

@@ -343,3 +343,19 @@ def test_no_continue_for_a_payment_older_than_pay_would_take_up_again(settings):
     page = browser(milestone.contract.client).get(f"/contracts/{milestone.contract.pk}/")
 
     assert "Continue the payment" not in page.content.decode()
+
+
+def test_the_step_names_the_milestone_a_payment_is_for_and_a_top_up_names_nothing():
+    milestone = ContractFactory(
+        bid__amount=150_000, bid__gig__title="Logo warung kopi"
+    ).milestones.get()
+    payment = milestone_payment(milestone)
+    top_up = open_payment(milestone.contract.client)
+
+    page = browser(payment.user).get(step(payment)).content.decode()
+    freelancer = milestone.contract.freelancer.public_name
+    assert (
+        f'<p id="payment-for">For a milestone of “Logo warung kopi”, paid to {freelancer} '
+        "when you approve the work.</p>"
+    ) in page
+    assert 'id="payment-for"' not in browser(top_up.user).get(step(top_up)).content.decode()
