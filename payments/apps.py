@@ -12,11 +12,14 @@ class PaymentsConfig(AppConfig):
 
         from accounts.staff_policy import register_parties
         from payments import checks  # noqa: F401 - registers the deploy check
-        from payments.models import IdentityCheck, Withdrawal
+        from payments.models import Deposit, DepositRefund, IdentityCheck, Withdrawal
 
         register_parties(Withdrawal, lambda user_id: Q(user_id=user_id))
         # An identity check's party is the person it identifies: nobody verifies themselves.
         register_parties(IdentityCheck, lambda user_id: Q(user_id=user_id))
+        # A top-up's party is its payer: finance never refunds their own.
+        register_parties(Deposit, lambda user_id: Q(user_id=user_id))
+        register_parties(DepositRefund, lambda user_id: Q(deposit__user_id=user_id))
 
         # The wallet's notices: accounts sends, lists and e-mails them without importing this app.
         from accounts.notices import kinds_in, register_kinds

@@ -37,6 +37,43 @@ DEPOSIT_FAILED = NoticeKind(
     group=WALLET,
 )
 
+DEPOSIT_REFUNDED = NoticeKind(
+    "deposit_refunded",
+    _("Refund of %(amount)s sent"),
+    _(
+        "We refunded %(amount)s of your top-up to the way you paid; it left your Garap wallet. "
+        "Your bank or e-wallet may take a few days to show it."
+    ),
+    subject="depositrefund",
+    link="api:wallet",
+    group=WALLET,
+)
+
+DEPOSIT_TAKEN_BACK = NoticeKind(
+    "deposit_taken_back",
+    _("%(amount)s of a top-up was taken back"),
+    _(
+        "Your payment of %(amount)s was refunded or charged back at the payment gateway, so "
+        "we took it out of your Garap wallet."
+    ),
+    subject="depositrefund",
+    link="api:wallet",
+    group=WALLET,
+)
+
+DEPOSIT_TAKEN_BACK_OWED = NoticeKind(
+    "deposit_taken_back_owed",
+    _("%(amount)s of a top-up was taken back: you owe %(owed)s"),
+    _(
+        "Your payment of %(amount)s was refunded or charged back at the payment gateway, but "
+        "your wallet no longer held all of it: you owe Garap %(owed)s. Your next top-up "
+        "settles it first, and you cannot withdraw until it is settled."
+    ),
+    subject="depositrefund",
+    link="api:wallet",
+    group=WALLET,
+)
+
 WITHDRAWAL_PAID = NoticeKind(
     "withdrawal_paid",
     _("Withdrawal of %(amount)s sent"),

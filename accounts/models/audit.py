@@ -30,6 +30,7 @@ class ModeratorAction(AppendOnlyModel):
         HOLD_WITHDRAWAL = "hold_withdrawal", _("held a withdrawal")
         RELEASE_WITHDRAWAL = "release_withdrawal", _("released a held withdrawal")
         RETRY_WITHDRAWAL = "retry_withdrawal", _("sent a withdrawal's payout again")
+        REFUND_DEPOSIT = "refund_deposit", _("refunded a top-up to the payer")
         APPROVE_IDENTITY = "approve_identity", _("approved an identity check")
         REJECT_IDENTITY = "reject_identity", _("rejected an identity check")
         CLEAR_TRUST_SIGNALS = "clear_trust_signals", _("cleared a contract's trust signals")

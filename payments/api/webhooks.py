@@ -68,6 +68,7 @@ class PaymentWebhookApi(APIView):
             status=confirmed.status,
             amount=confirmed.amount,
             currency=confirmed.currency,
+            refunded=confirmed.refunded,
         )
         return Response({"status": "ok"})
 

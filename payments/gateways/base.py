@@ -77,6 +77,16 @@ class WebhookEvent:
     amount: int  # whole rupiah the gateway says it collected
     event_id: str
     currency: str = "IDR"
+    # For "refunded": the whole rupiah the gateway has given back on this payment so far, all
+    # refunds and chargebacks together (0 when it does not say).
+    refunded: int = 0
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """The gateway took a refund: the money is on its way back to the payer."""
+
+    reference: str  # the gateway's own id for the refund (or our key when it gives none)
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,9 @@ class Gateway:
     live = True
     # The methods its checkout offers, in the order shown.
     payment_methods: tuple[PaymentMethod, ...] = ()
+    # Whether finance can refund a payment through Garap (``refund``); otherwise only in the
+    # gateway's own dashboard, and its refund webhook tells Garap.
+    offers_refunds = False
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         """Open a payment for ``deposit``. ``return_url`` is where the gateway's page sends the
@@ -113,6 +126,14 @@ class Gateway:
         Raises ``GatewayUnavailable`` when the gateway cannot be asked (the webhook is then
         answered 503, and the gateway sends it again). The sandbox is its own API."""
         return event
+
+    def refund(self, deposit: Deposit, *, amount: int, key: str, reason: str) -> RefundResult:
+        """Give ``amount`` of the paid ``deposit`` back to the payer's payment method, once per
+        ``key`` (a retry with the same key is the same refund at the gateway). Raises
+        ``GatewayUnavailable`` when the gateway cannot be asked or its answer was lost (whether
+        it refunded is then unknown: retry with the same key) and ``GatewayRefused`` when it
+        refuses (nothing refunded)."""
+        raise NotImplementedError
 
     def configuration_problems(self, setting: Setting | None = None) -> list[str]:
         """Why the settings read by ``setting(name)`` (default: Django's) cannot take real money

@@ -7,7 +7,12 @@ Through Midtrans' official client (``midtransclient``), which speaks HTTP with `
 - ``parse_webhook`` reads Midtrans' HTTP notification, signed by ``signature_key`` =
   SHA-512(order_id + status_code + gross_amount + server key).
 - ``confirm`` asks the Core API (``GET {api}/v2/{order_id}/status``) and returns what it says:
-  money moves on that answer, never on the notification alone.
+  money moves on that answer, never on the notification alone. A refunded payment's answer
+  carries ``refund_amount``, everything given back so far.
+- ``refund`` asks the Core API to refund (``POST {api}/v2/{order_id}/refund``) with our
+  ``refund_key``: Midtrans treats a request with a key it has seen as the same refund, so a
+  retry after a lost answer does not refund twice. Midtrans refunds cards, GoPay, ShopeePay,
+  QRIS and a few others; a virtual account payment it refuses (finance pays it back by hand).
 
 Two things the client does not do, done here: it sets no timeout on its requests (a gateway
 that accepts the connection and never answers would hold a worker for ever), and it raises the
@@ -40,6 +45,7 @@ from payments.gateways.base import (
     InvalidWebhook,
     PaymentMethod,
     PaymentStatus,
+    RefundResult,
     Setting,
     WebhookEvent,
     from_settings,
@@ -132,6 +138,17 @@ def rupiah(gross_amount: object) -> int:
     return int(value)
 
 
+def refunded_amount(data: Mapping[str, Any], transaction_status: str) -> int:
+    """Everything Midtrans has given back on a refunded payment: its ``refund_amount``, or for
+    a full refund or chargeback that does not say, the whole payment. A partial one that does
+    not say is read as nothing yet (nothing is taken from the wallet on a guess)."""
+    if data.get("refund_amount") is not None:
+        return rupiah(data.get("refund_amount"))
+    if transaction_status in ("refund", "chargeback"):
+        return rupiah(data.get("gross_amount"))
+    return 0
+
+
 def signature_key(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     """The ``signature_key`` Midtrans puts in each notification."""
     payload = (order_id + status_code + gross_amount + server_key).encode()
@@ -153,6 +170,7 @@ def event_from(data: Mapping[str, Any]) -> WebhookEvent:
         raise InvalidWebhook("malformed body")
     status = payment_status(fields["transaction_status"], fraud_status)
     return WebhookEvent(
+        refunded=refunded_amount(data, fields["transaction_status"]) if status == "refunded" else 0,
         reference=fields["order_id"],
         status=status,
         amount=rupiah(data.get("gross_amount")),
@@ -185,6 +203,7 @@ class MidtransGateway(Gateway):
     secret_setting = "MIDTRANS_SERVER_KEY"  # noqa: S105 - a setting's name
     live = True
     payment_methods = tuple(method for method, _snap_name in METHODS)
+    offers_refunds = True
 
     # --- the client ---------------------------------------------------------------------------
 
@@ -300,6 +319,24 @@ class MidtransGateway(Gateway):
         if confirmed.reference != event.reference:
             raise GatewayUnavailable("Midtrans answered about another order")
         return confirmed
+
+    def refund(self, deposit: Deposit, *, amount: int, key: str, reason: str) -> RefundResult:
+        """Refund ``amount`` of ``deposit`` through the Core API under ``refund_key`` = ``key``.
+        Raises ``GatewayUnavailable`` (unknown whether it refunded: retry with the same key) or
+        ``MidtransRejected`` (refused: e.g. a virtual account payment, or more than is left)."""
+        core = self._client(midtransclient.CoreApi)
+        parameters = {"refund_key": key, "amount": amount, "reason": reason[:255]}
+        answer = self._call(lambda: core.transactions.refund(deposit.reference, parameters))
+        if str(answer.get("status_code", "200")) != "200":
+            # Midtrans answers 2xx codes other than 200 for a refund it has not made (yet).
+            raise MidtransRejected(
+                int(str(answer.get("status_code")))
+                if str(answer.get("status_code")).isdigit()
+                else 0,
+                [str(answer.get("status_message", ""))],
+            )
+        reference = answer.get("refund_chargeback_id") or answer.get("refund_key") or key
+        return RefundResult(reference=str(reference)[:100])
 
     # --- deployment -----------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from payments.gateways.base import Checkout, Gateway, InvalidWebhook, WebhookEvent
+from payments.gateways.base import Checkout, Gateway, InvalidWebhook, RefundResult, WebhookEvent
 
 if TYPE_CHECKING:
     from payments.models import Deposit
@@ -50,6 +50,7 @@ class SandboxGateway(Gateway):
     name = "sandbox"
     secret_setting = "SANDBOX_WEBHOOK_SECRET"  # noqa: S105 - a setting's name
     live = False  # anyone may "pay" on its checkout page: development, the demo, staging
+    offers_refunds = True
 
     def create_checkout(self, deposit: Deposit, *, return_url: str = "") -> Checkout:
         path = reverse("sandbox-checkout", kwargs={"reference": deposit.reference})
@@ -77,3 +78,7 @@ class SandboxGateway(Gateway):
         if status not in ("paid", "failed") or type(amount) is not int or amount <= 0:
             raise InvalidWebhook("malformed body")
         return WebhookEvent(reference=reference, status=status, amount=amount, event_id=event_id)
+
+    def refund(self, deposit: Deposit, *, amount: int, key: str, reason: str) -> RefundResult:
+        """The sandbox refunds at once: there is no money behind it to send back."""
+        return RefundResult(reference=f"sbx_refund_{key}"[:100])

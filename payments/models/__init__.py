@@ -4,12 +4,14 @@ from payments.models.idempotency import IdempotencyRecord
 from payments.models.identity import IdentityCheck
 from payments.models.ledger import Account, AppendOnlyError, Entry, LedgerTransaction
 from payments.models.payouts import PayoutDestination
+from payments.models.refunds import DepositRefund
 from payments.models.withdrawals import Withdrawal
 
 __all__ = [
     "Account",
     "AppendOnlyError",
     "Deposit",
+    "DepositRefund",
     "Entry",
     "IdempotencyRecord",
     "IdentityCheck",

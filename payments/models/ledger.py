@@ -26,10 +26,15 @@ class Account(models.Model):
         PLATFORM_FEES = "platform_fees", _("platform fees")
         GATEWAY = "gateway", _("payment gateway clearing")
         PAYOUTS = "payouts", _("payouts clearing")
+        # Refunds finance asked a gateway for, out of the wallet, until the gateway answers.
+        REFUNDS_PENDING = "refunds_pending", _("refunds pending")
+        # What a user owes Garap: a chargeback took back more than their wallet still held.
+        # Its balance is minus the debt, and only ever goes back up to zero.
+        OWED = "owed", _("owed by the user")
 
     # Where money enters or leaves Garap: these may go below zero (money the outside world
-    # sent in); every other account never does.
-    EXTERNAL = (Kind.GATEWAY, Kind.PAYOUTS)
+    # sent in, or a user's debt to Garap); every other account never does.
+    EXTERNAL = (Kind.GATEWAY, Kind.PAYOUTS, Kind.OWED)
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     # e.g. "wallet:42", "escrow:milestone:17", "platform:fees", "gateway:sandbox".
@@ -52,7 +57,8 @@ class Account(models.Model):
         indexes = [models.Index(fields=["owner", "kind"], name="account_by_owner")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(balance__gte=0) | models.Q(kind__in=["gateway", "payouts"]),
+                condition=models.Q(balance__gte=0)
+                | models.Q(kind__in=["gateway", "payouts", "owed"]),
                 name="account_balance_not_negative",
             )
         ]
@@ -73,6 +79,11 @@ class LedgerTransaction(AppendOnlyModel):
         WITHDRAWAL_REQUEST = "withdrawal_request", _("withdrawal requested")
         WITHDRAWAL_PAID = "withdrawal_paid", _("withdrawal paid")
         WITHDRAWAL_REJECTED = "withdrawal_rejected", _("withdrawal returned")
+        DEPOSIT_REFUND_REQUESTED = "deposit_refund_requested", _("top-up refund requested")
+        DEPOSIT_REFUND_PAID = "deposit_refund_paid", _("top-up refunded")
+        DEPOSIT_REFUND_RETURNED = "deposit_refund_returned", _("top-up refund returned")
+        CHARGEBACK = "chargeback", _("top-up taken back by the gateway")
+        OWED_SETTLED = "owed_settled", _("debt to Garap settled")
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     # The same key posts once: a retried request, task or webhook cannot move money twice.

@@ -23,7 +23,7 @@ from marketplace.tasks import enqueue_on_commit
 from marketplace.transactions import atomic_with_retry
 from payments import gateways, notices, purposes
 from payments.models import Deposit, LedgerTransaction
-from payments.services import ledger
+from payments.services import ledger, refunds
 
 Kind = LedgerTransaction.Kind
 logger = logging.getLogger(__name__)
@@ -78,7 +78,13 @@ def deposit_create(
 
 @atomic_with_retry
 def deposit_complete(
-    *, provider: str, reference: str, status: str, amount: int, currency: str = "IDR"
+    *,
+    provider: str,
+    reference: str,
+    status: str,
+    amount: int,
+    currency: str = "IDR",
+    refunded: int = 0,
 ) -> Deposit:
     """Apply a gateway's verified and confirmed payment status. Idempotent: a replayed or
     duplicated "paid" credits the wallet once (the deposit's row lock and the ledger key both
@@ -87,6 +93,8 @@ def deposit_complete(
 
     Raises ``NotFound`` for a reference we never issued and ``Conflict`` for an amount or a
     currency that differs from the deposit's, or a "paid" after the deposit failed or expired.
+    "refunded" with ``refunded``, the total the gateway gave back, takes it back once
+    (``payments.services.refunds.deposit_refunded_by_gateway``).
     """
     deposit = (
         Deposit.objects.select_for_update(of=("self",), no_key=True)
@@ -102,9 +110,9 @@ def deposit_complete(
     if status == "pending":
         return deposit
     if status == "refunded":
-        # Refunds are made by finance through the gateway's dashboard, which also takes the
-        # money back out of the wallet by hand today; the webhook only tells us, so we log it.
-        logger.warning("gateway %s reports deposit %s refunded", provider, deposit.reference)
+        # ``refunded`` is all the gateway has given back: our own refunds are closed, the rest
+        # taken from the wallet (``payments.services.refunds``).
+        refunds.deposit_refunded_by_gateway(deposit=deposit, refunded=refunded)
         return deposit
     target = Deposit.Status.PAID if status == "paid" else Deposit.Status.FAILED
     if deposit.status == target:
@@ -123,6 +131,8 @@ def deposit_complete(
                 ],
                 description=f"Top-up via {provider}",
             )
+            # New money settles a debt to Garap first (a payment taken back earlier).
+            refunds.owed_settle(user_id=deposit.user_id)
 
         purposes.settle(deposit, credit)
     deposit.status = target

@@ -63,6 +63,15 @@ def payouts() -> AccountRef:
     return AccountRef(PAYOUTS, Account.Kind.PAYOUTS)
 
 
+def refunds_pending(provider: str) -> AccountRef:
+    return AccountRef(f"refunds:{provider}", Account.Kind.REFUNDS_PENDING)
+
+
+def owed(user_id: int) -> AccountRef:
+    """What the user owes Garap, as minus the balance (see ``payments.services.refunds``)."""
+    return AccountRef(f"owed:{user_id}", Account.Kind.OWED, user_id)
+
+
 def _get_or_create_accounts(refs: list[AccountRef]) -> dict[str, Account]:
     found = {
         a.reference: a for a in Account.objects.filter(reference__in=[r.reference for r in refs])

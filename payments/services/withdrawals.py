@@ -36,6 +36,7 @@ from payments.services import ledger
 from payments.services.identity import ensure_identity_approved
 from payments.services.payout_destinations import destination_of
 from payments.services.payouts import ensure_processor, lock_withdrawal, start_sending
+from payments.services.refunds import ensure_nothing_owed
 
 Kind = LedgerTransaction.Kind
 
@@ -110,6 +111,7 @@ def _withdraw(*, user: User, amount: int, fields: dict[str, Any], sending: bool)
             _("Your account is suspended, so you cannot withdraw now."), code="suspended"
         )
     ensure_identity_approved(user=user)
+    ensure_nothing_owed(user)
     if amount < settings.WITHDRAWAL_MIN_AMOUNT:
         raise DomainError(
             _("The minimum withdrawal is %(min)s.")

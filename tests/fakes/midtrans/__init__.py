@@ -62,6 +62,8 @@ class FakeMidtrans:
         )
         self.hang = hang  # how long a "hang" outage keeps a request waiting at most
         self.transactions: dict[str, Transaction] = {}
+        # Refunds made through the API by refund_key: a key seen before is the same refund.
+        self.refunds: dict[tuple[str, str], dict] = {}
         self.requests: list[tuple[str, str, Any]] = []  # (method, path, JSON body) received
         self.mode: str | int = ""  # "" up, "hang", or an HTTP status to answer with
         self._released = threading.Event()
@@ -161,6 +163,15 @@ class FakeMidtrans:
             transaction.transaction_status = "refund" if full else "partial_refund"
             return transaction.body(self.server_key)
 
+    def chargeback(self, order_id: str, amount: int | None = None) -> dict:
+        """The payer's bank takes the payment back (all of it, or ``amount`` more)."""
+        with self._lock:
+            transaction = self.transactions[order_id]
+            transaction.refunded += amount or transaction.gross_amount - transaction.refunded
+            full = transaction.refunded >= transaction.gross_amount
+            transaction.transaction_status = "chargeback" if full else "partial_chargeback"
+            return transaction.body(self.server_key)
+
     def down(self, mode: str | int = "hang") -> None:
         """Every API call from now on hangs (``"hang"``, up to ``self.hang`` seconds or until
         ``up()``), or is answered ``500`` (Midtrans' JSON error) or ``503`` (a proxy's HTML).
@@ -241,23 +252,31 @@ class FakeMidtrans:
             return 200, transaction.body(self.server_key, lookup=True)
 
     def refund_api(self, order_id: str, body: Any) -> tuple[int, dict]:
+        """Midtrans' refund: a ``refund_key`` it has seen for this order answers as the first
+        time did and refunds nothing more (the retry Midtrans documents)."""
         with self._lock:
             transaction = self.transactions.get(order_id)
         if transaction is None or not transaction.transaction_status:
             return 404, {"status_code": "404", "status_message": "Transaction doesn't exist."}
         amount = body.get("amount") if isinstance(body, dict) else None
+        key = body.get("refund_key", "") if isinstance(body, dict) else ""
+        if key and (order_id, key) in self.refunds:
+            return 200, self.refunds[(order_id, key)]
         left = transaction.gross_amount - transaction.refunded
         if transaction.transaction_status not in ("settlement", "capture", "partial_refund") or (
             amount is not None and not (isinstance(amount, int) and 0 < amount <= left)
         ):
             message = "Merchant cannot modify the status of the transaction"
             return 412, {"status_code": "412", "status_message": message}
-        answer = self.refund(order_id, amount)
-        return 200, answer | {
+        answer = self.refund(order_id, amount) | {
             "status_message": "Success, refund request is approved",
+            "refund_chargeback_id": len(self.refunds) + 1,
             "refund_amount": f"{amount or left}.00",
-            "refund_key": body.get("refund_key", "") if isinstance(body, dict) else "",
+            "refund_key": key or str(uuid.uuid4()),
         }
+        if key:
+            self.refunds[(order_id, key)] = answer
+        return 200, answer
 
     def authorized(self, header: str) -> bool:
         expected = "Basic " + base64.b64encode(f"{self.server_key}:".encode()).decode()

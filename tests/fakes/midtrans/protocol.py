@@ -31,6 +31,7 @@ METHODS = {
 # Midtrans' status_code for a notification in each state; a status lookup answers "407" for
 # an expired transaction instead.
 STATUS_CODES = {"capture": "200", "settlement": "200", "refund": "200", "partial_refund": "200"}
+STATUS_CODES |= {"chargeback": "200", "partial_chargeback": "200"}
 STATUS_CODES |= {"pending": "201", "authorize": "201"}
 STATUS_CODES |= {"deny": "202", "cancel": "202", "expire": "202", "failure": "202"}
 UNAUTHORIZED = [

@@ -1,0 +1,432 @@
+"""Top-ups given back: finance refunding a deposit to the payer, and the gateway taking one back.
+
+**Finance refunds** (``deposit_refund``). Only money still in the payer's wallet can go back —
+never money in escrow. In one transaction, under the deposit's row lock and (through the
+ledger) the wallet's, the amount moves from the wallet to the gateway's "refunds pending"
+account and a ``DepositRefund`` is recorded as requested, with an idempotency key that is also
+the gateway's refund key. Then, outside any lock, the gateway is asked (``deposit_refund_send``):
+
+- it refunds: the money leaves "refunds pending" for the gateway's clearing account (out of
+  Garap, as a deposit came in), the refund is "refunded", the payer is told;
+- it refuses (a method it cannot refund, a wrong parameter): the money goes back to the wallet,
+  the refund is "failed" with the gateway's reason for finance;
+- it does not answer, or its answer is lost: the refund stays "requested" with the money set
+  aside in "refunds pending" — whether the gateway refunded is unknown, so the money may go
+  neither back nor out. Finance sends it again ("Send again" on the refunds list) under the same
+  key, which the gateway treats as the same refund; the gateway's refund webhook closes it too.
+
+**Refunds the gateway reports** (``deposit_refunded_by_gateway``, from the deposit's webhook,
+under the deposit's row lock). The gateway says how much it has given back in all. First our own
+requested refunds that this total covers are closed as refunded (no second debit). What the
+total exceeds all our recorded refunds by was taken back without us (a refund in the gateway's
+dashboard, a chargeback): it is recorded as a gateway ``DepositRefund`` and taken from the
+wallet as far as the wallet holds it. What the wallet no longer holds (spent on escrow,
+withdrawn) the payer owes Garap: it is posted against the ledger account ``owed:<user>``, whose
+balance is minus the debt (the wallet itself never goes below zero). A replayed webhook reports
+the same total and moves nothing.
+
+**A debt** is settled from the wallet when new money comes in: as a top-up lands, the wallet
+pays the debt first, as far as it holds (``owed_settle``). Until it is settled, withdrawals are
+refused (``ensure_nothing_owed``, 402 ``money_owed``) — the simplest rule that never lets money
+Garap is owed leave it. Finance sees the debt on the refunds list.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ModeratorAction, User
+from accounts.services.audit import audit_record, records_refused_attempts
+from accounts.staff_policy import ensure_staff_not_party
+from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
+from marketplace.formatting import rupiah
+from marketplace.state import ensure_transition
+from marketplace.transactions import atomic_with_retry
+from payments import gateways, notices
+from payments.gateways.base import GatewayRefused, GatewayUnavailable
+from payments.models import Account, Deposit, DepositRefund, LedgerTransaction
+from payments.services import ledger
+
+Kind = LedgerTransaction.Kind
+Action = ModeratorAction.Action
+logger = logging.getLogger(__name__)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _balance(reference: str) -> int:
+    return (
+        Account.objects.filter(reference=reference).values_list("balance", flat=True).first() or 0
+    )
+
+
+def owed_amount(*, user_id: int) -> int:
+    """What the user owes Garap now (0: nothing)."""
+    return -_balance(ledger.owed(user_id).reference)
+
+
+def refundable_amount(deposit: Deposit) -> int:
+    """What of ``deposit`` has not been refunded or asked to be (failed refunds do not count)."""
+    taken = (
+        deposit.refunds.exclude(status=DepositRefund.Status.FAILED).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or 0
+    )
+    return deposit.amount - taken
+
+
+# --- finance refunds -----------------------------------------------------------------------
+
+
+def _ensure_finance(staff: User) -> None:
+    if not (staff.is_staff and staff.has_perm("payments.process_withdrawal")):
+        raise PermissionDenied(_("Only finance staff can refund top-ups."))
+
+
+def deposit_refund(
+    *, deposit: Deposit, amount: int, reason: str, actor: User, key: str
+) -> DepositRefund:
+    """Finance refunds ``amount`` of the paid ``deposit`` to the payer's payment method.
+
+    ``key`` identifies this refund for life: the same key again returns the same refund (and
+    sends it again while it is still requested). Refused, with nothing moved: by a non-finance
+    user, by staff on their own top-up (``StaffIsParty``, the attempt recorded), for a deposit
+    not paid, a gateway that takes no refunds through Garap, an amount beyond what is left of
+    the deposit, or beyond what the wallet holds (402). Returns the refund as it stands: still
+    "requested" when the gateway did not answer (see the module's docstring).
+    """
+    refund = _refund_request(
+        deposit_id=deposit.pk, amount=amount, reason=reason, actor=actor, key=key
+    )
+    if refund.status == DepositRefund.Status.REQUESTED:
+        return deposit_refund_send(refund_id=refund.pk)
+    return refund
+
+
+@records_refused_attempts
+@atomic_with_retry
+def _refund_request(
+    *, deposit_id: int, amount: int, reason: str, actor: User, key: str
+) -> DepositRefund:
+    _ensure_finance(actor)
+    if not key:
+        raise DomainError(_("A refund needs an idempotency key."), code="missing_key")
+    deposit = (
+        Deposit.objects.select_for_update(of=("self",), no_key=True).filter(pk=deposit_id).first()
+    )
+    if deposit is None:
+        raise NotFound(_("Top-up not found."))
+    ensure_staff_not_party(staff=actor, action=Action.REFUND_DEPOSIT, obj=deposit)
+    existing = DepositRefund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.deposit_id != deposit.pk or existing.amount != amount:
+            raise Conflict(
+                _("This refund key was used for another refund."), code="idempotency_key_reused"
+            )
+        return existing
+    if deposit.status != Deposit.Status.PAID:
+        raise DomainError(_("Only a paid top-up can be refunded."), code="not_paid")
+    gateway = gateways.get(deposit.provider)
+    if gateway is None or not gateway.offers_refunds:
+        raise DomainError(
+            _(
+                "%(gateway)s takes no refunds through Garap: refund it in the gateway's "
+                "dashboard; its refund notification then takes the money from the wallet."
+            )
+            % {"gateway": deposit.provider},
+            code="refunds_not_offered",
+        )
+    left = refundable_amount(deposit)
+    if amount <= 0 or amount > left:
+        raise DomainError(
+            _("Refund between Rp 1 and %(left)s, what is left of this top-up.")
+            % {"left": rupiah(left)},
+            fields={"amount": [_("Out of range.")]},
+        )
+    refund = DepositRefund.objects.create(
+        deposit=deposit,
+        origin=DepositRefund.Origin.FINANCE,
+        amount=amount,
+        reason=reason[:300],
+        idempotency_key=key,
+        requested_by=actor,
+    )
+    try:
+        ledger.post(
+            kind=Kind.DEPOSIT_REFUND_REQUESTED,
+            key=f"deposit_refund:{refund.pk}:requested",
+            reference=f"deposit:{deposit.pk}",
+            entries=[
+                (ledger.wallet(deposit.user_id), -amount),
+                (ledger.refunds_pending(deposit.provider), amount),
+            ],
+            description=f"Refund of top-up {deposit.reference} requested",
+        )
+    except PaymentRequired as exc:
+        held = rupiah(amount - exc.missing)
+        raise PaymentRequired(
+            _(
+                "The wallet holds only %(held)s: only money still in the wallet can be "
+                "refunded, not money in escrow or withdrawn."
+            )
+            % {"held": held},
+            fields={"amount": [_("At most %(held)s.") % {"held": held}]},
+            missing=exc.missing,
+        ) from None
+    audit_record(
+        moderator=actor,
+        action=Action.REFUND_DEPOSIT,
+        target=deposit,
+        reason=reason,
+        amount=amount,
+        refund=refund.pk,
+    )
+    return refund
+
+
+@records_refused_attempts
+@atomic_with_retry
+def _ensure_may_send(*, refund_id: int, staff: User) -> None:
+    _ensure_finance(staff)
+    refund = DepositRefund.objects.filter(pk=refund_id).first()
+    if refund is None:
+        raise NotFound(_("Refund not found."))
+    ensure_staff_not_party(staff=staff, action=Action.REFUND_DEPOSIT, obj=refund)
+
+
+def deposit_refund_resend(*, refund_id: int, staff: User) -> DepositRefund:
+    """Finance sends a refund the gateway did not answer again, under the same key."""
+    _ensure_may_send(refund_id=refund_id, staff=staff)
+    return deposit_refund_send(refund_id=refund_id)
+
+
+def deposit_refund_send(*, refund_id: int) -> DepositRefund:
+    """Ask the gateway for a requested refund, outside any lock, under its key; close it on the
+    answer. A refund no longer requested is returned as it is. When the gateway does not answer
+    the refund stays requested (the money set aside) and this may simply run again."""
+    refund = DepositRefund.objects.select_related("deposit").filter(pk=refund_id).first()
+    if refund is None:
+        raise NotFound(_("Refund not found."))
+    if refund.status != DepositRefund.Status.REQUESTED:
+        return refund
+    deposit = refund.deposit
+    gateway = gateways.get(deposit.provider)
+    if gateway is None or not gateway.offers_refunds:
+        return _refund_close(refund_id=refund.pk, refused=_("The gateway takes no refunds."))
+    try:
+        result = gateway.refund(
+            deposit, amount=refund.amount, key=refund.idempotency_key, reason=refund.reason
+        )
+    except GatewayUnavailable:
+        logger.warning("refund %s: the gateway did not answer; it stays requested", refund.pk)
+        return refund
+    except GatewayRefused as exc:
+        logger.warning("refund %s refused by the gateway: %s", refund.pk, exc)
+        return _refund_close(refund_id=refund.pk, refused=str(exc))
+    return _refund_close(refund_id=refund.pk, gateway_reference=result.reference)
+
+
+def _lock_refund(refund_id: int) -> DepositRefund:
+    return DepositRefund.objects.select_for_update(of=("self",), no_key=True).get(pk=refund_id)
+
+
+@atomic_with_retry
+def _refund_close(
+    *, refund_id: int, gateway_reference: str = "", refused: str = ""
+) -> DepositRefund:
+    """The gateway's answer: refunded (the money leaves for the gateway) or refused (it goes
+    back to the wallet). Once: a refund no longer requested is left as it is."""
+    Deposit.objects.select_for_update(of=("self",), no_key=True).filter(
+        refunds__pk=refund_id
+    ).first()  # the deposit's lock first, as the webhook takes it
+    refund = _lock_refund(refund_id)
+    if refund.status != DepositRefund.Status.REQUESTED:
+        return refund
+    if refused:
+        _close_refused(refund, refused)
+    else:
+        _close_refunded(refund, gateway_reference)
+    return refund
+
+
+def _close_refunded(refund: DepositRefund, gateway_reference: str) -> None:
+    deposit = refund.deposit
+    ensure_transition(refund, DepositRefund.Status.REFUNDED)
+    ledger.post(
+        kind=Kind.DEPOSIT_REFUND_PAID,
+        key=f"deposit_refund:{refund.pk}:paid",
+        reference=f"deposit:{deposit.pk}",
+        entries=[
+            (ledger.refunds_pending(deposit.provider), -refund.amount),
+            (ledger.gateway(deposit.provider), refund.amount),
+        ],
+        description=f"Refund of top-up {deposit.reference} sent",
+    )
+    refund.status = DepositRefund.Status.REFUNDED
+    refund.gateway_reference = gateway_reference[:100]
+    refund.completed_at = timezone.now()
+    refund.save(update_fields=["status", "gateway_reference", "completed_at"])
+    notices.notify(
+        deposit.user,
+        notices.DEPOSIT_REFUNDED,
+        subject=refund,
+        amount=rupiah(refund.amount),
+    )
+
+
+def _close_refused(refund: DepositRefund, failure: str) -> None:
+    deposit = refund.deposit
+    ensure_transition(refund, DepositRefund.Status.FAILED)
+    ledger.post(
+        kind=Kind.DEPOSIT_REFUND_RETURNED,
+        key=f"deposit_refund:{refund.pk}:returned",
+        reference=f"deposit:{deposit.pk}",
+        entries=[
+            (ledger.refunds_pending(deposit.provider), -refund.amount),
+            (ledger.wallet(deposit.user_id), refund.amount),
+        ],
+        description=f"Refund of top-up {deposit.reference} refused by the gateway",
+    )
+    refund.status = DepositRefund.Status.FAILED
+    refund.failure = failure[:300]
+    refund.completed_at = timezone.now()
+    refund.save(update_fields=["status", "failure", "completed_at"])
+
+
+# --- refunds the gateway reports -------------------------------------------------------------
+
+
+def deposit_refunded_by_gateway(*, deposit: Deposit, refunded: int) -> None:
+    """The gateway reports ``refunded`` rupiah given back on ``deposit`` in all. Call it inside
+    the transaction holding the deposit's row lock (``deposit_complete`` does). See the
+    module's docstring; a replay of the same total moves nothing."""
+    if deposit.status != Deposit.Status.PAID:
+        logger.warning("gateway reports unpaid deposit %s refunded", deposit.reference)
+        return
+    refunded = min(refunded, deposit.amount)
+    refunds = list(
+        DepositRefund.objects.select_for_update(of=("self",), no_key=True)
+        .filter(deposit=deposit)
+        .exclude(status=DepositRefund.Status.FAILED)
+        .order_by("pk")
+    )
+    covered = sum(r.amount for r in refunds if r.status == DepositRefund.Status.REFUNDED)
+    for refund in refunds:
+        if refund.status == DepositRefund.Status.REQUESTED and covered + refund.amount <= refunded:
+            refund.deposit = deposit
+            _close_refunded(refund, refund.gateway_reference or refund.idempotency_key)
+            covered += refund.amount
+    unexplained = refunded - sum(r.amount for r in refunds)
+    if unexplained <= 0:
+        return
+    _take_back(deposit, unexplained, refunded)
+
+
+def _take_back(deposit: Deposit, amount: int, refunded: int) -> None:
+    """Take ``amount`` the gateway gave back without us from the wallet, the rest owed."""
+    user_id = deposit.user_id
+    # The wallet's balance is read, then posted against under its lock; a spend in between
+    # makes the posting refuse, and the balance is read again.
+    for _attempt in range(3):
+        held = max(_balance(ledger.wallet(user_id).reference), 0)
+        taken = min(held, amount)
+        shortfall = amount - taken
+        entries = [(ledger.gateway(deposit.provider), amount)]
+        if taken:
+            entries.append((ledger.wallet(user_id), -taken))
+        if shortfall:
+            entries.append((ledger.owed(user_id), -shortfall))
+        try:
+            with transaction.atomic():
+                refund = DepositRefund.objects.create(
+                    deposit=deposit,
+                    origin=DepositRefund.Origin.GATEWAY,
+                    status=DepositRefund.Status.REFUNDED,
+                    amount=amount,
+                    taken_from_wallet=taken,
+                    shortfall=shortfall,
+                    reason=_("Refunded or charged back at the gateway."),
+                    idempotency_key=f"deposit:{deposit.pk}:gateway_refund:{refunded}",
+                    completed_at=timezone.now(),
+                )
+                ledger.post(
+                    kind=Kind.CHARGEBACK,
+                    key=f"deposit_refund:{refund.pk}:chargeback",
+                    reference=f"deposit:{deposit.pk}",
+                    entries=entries,
+                    description=f"Top-up {deposit.reference} taken back by {deposit.provider}",
+                )
+        except PaymentRequired:
+            continue
+        break
+    else:  # pragma: no cover - three spends racing the same webhook
+        raise Conflict(_("The wallet changed while a refund was taken; try again."))
+    logger.warning(
+        "gateway %s took back %s of deposit %s; %s owed",
+        deposit.provider,
+        amount,
+        deposit.reference,
+        shortfall,
+    )
+    if shortfall:
+        notices.notify(
+            deposit.user,
+            notices.DEPOSIT_TAKEN_BACK_OWED,
+            subject=refund,
+            amount=rupiah(amount),
+            owed=rupiah(shortfall),
+        )
+    else:
+        notices.notify(
+            deposit.user, notices.DEPOSIT_TAKEN_BACK, subject=refund, amount=rupiah(amount)
+        )
+
+
+# --- debts ---------------------------------------------------------------------------------
+
+
+def owed_settle(*, user_id: int) -> int:
+    """Settle the user's debt to Garap from their wallet, as far as it holds; how much was
+    settled. Call it inside a transaction (a top-up's credit, a withdrawal)."""
+    owed = owed_amount(user_id=user_id)
+    if owed <= 0:
+        return 0
+    held = _balance(ledger.wallet(user_id).reference)
+    settled = min(owed, held)
+    if settled <= 0:
+        return 0
+    # Keyed by the debt's and the wallet's state: the same settlement is posted once.
+    txn_count = LedgerTransaction.objects.filter(
+        kind=Kind.OWED_SETTLED, reference=f"owed:{user_id}"
+    ).count()
+    ledger.post(
+        kind=Kind.OWED_SETTLED,
+        key=f"owed:{user_id}:settled:{txn_count + 1}",
+        reference=f"owed:{user_id}",
+        entries=[(ledger.wallet(user_id), -settled), (ledger.owed(user_id), settled)],
+        description="Debt to Garap settled from the wallet",
+    )
+    return settled
+
+
+def ensure_nothing_owed(user: User) -> None:
+    """A withdrawal's guard: refused (402 ``money_owed``) while the user owes Garap anything."""
+    owed = owed_amount(user_id=user.pk)
+    if owed > 0:
+        raise PaymentRequired(
+            _(
+                "A payment of yours was taken back by the bank after you had used the money: "
+                "you owe Garap %(owed)s. Your next top-up settles it from your wallet; until "
+                "then you cannot withdraw."
+            )
+            % {"owed": rupiah(owed)},
+            code="money_owed",
+            missing=owed,
+        )
