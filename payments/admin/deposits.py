@@ -46,7 +46,7 @@ def _refund(request: SignedInHttpRequest, deposit: Deposit, data: dict[str, Any]
         deposit=deposit,
         amount=data["amount"],
         reason=data["reason"],
-        actor=request.user,
+        staff=request.user,
         key=f"{data['key']}:{deposit.pk}",
     )
     _say_if_not_refunded(refund)

@@ -90,10 +90,12 @@ def _ensure_finance(staff: User) -> None:
         raise PermissionDenied(_("Only finance staff can refund top-ups."))
 
 
+@records_refused_attempts
 def deposit_refund(
-    *, deposit: Deposit, amount: int, reason: str, actor: User, key: str
+    *, deposit: Deposit, amount: int, reason: str, staff: User, key: str
 ) -> DepositRefund:
-    """Finance refunds ``amount`` of the paid ``deposit`` to the payer's payment method.
+    """Finance (``staff``) refunds ``amount`` of the paid ``deposit`` to the payer's payment
+    method.
 
     ``key`` identifies this refund for life: the same key again returns the same refund (and
     sends it again while it is still requested). Refused, with nothing moved: by a non-finance
@@ -102,20 +104,20 @@ def deposit_refund(
     the deposit, or beyond what the wallet holds (402). Returns the refund as it stands: still
     "requested" when the gateway did not answer (see the module's docstring).
     """
+    _ensure_finance(staff)
+    ensure_staff_not_party(staff=staff, action=Action.REFUND_DEPOSIT, obj=deposit)
     refund = _refund_request(
-        deposit_id=deposit.pk, amount=amount, reason=reason, actor=actor, key=key
+        deposit_id=deposit.pk, amount=amount, reason=reason, staff=staff, key=key
     )
     if refund.status == DepositRefund.Status.REQUESTED:
         return deposit_refund_send(refund_id=refund.pk)
     return refund
 
 
-@records_refused_attempts
 @atomic_with_retry
 def _refund_request(
-    *, deposit_id: int, amount: int, reason: str, actor: User, key: str
+    *, deposit_id: int, amount: int, reason: str, staff: User, key: str
 ) -> DepositRefund:
-    _ensure_finance(actor)
     if not key:
         raise DomainError(_("A refund needs an idempotency key."), code="missing_key")
     deposit = (
@@ -123,7 +125,6 @@ def _refund_request(
     )
     if deposit is None:
         raise NotFound(_("Top-up not found."))
-    ensure_staff_not_party(staff=actor, action=Action.REFUND_DEPOSIT, obj=deposit)
     existing = DepositRefund.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.deposit_id != deposit.pk or existing.amount != amount:
@@ -156,7 +157,7 @@ def _refund_request(
         amount=amount,
         reason=reason[:300],
         idempotency_key=key,
-        requested_by=actor,
+        requested_by=staff,
     )
     try:
         ledger.post(
@@ -181,7 +182,7 @@ def _refund_request(
             missing=exc.missing,
         ) from None
     audit_record(
-        moderator=actor,
+        moderator=staff,
         action=Action.REFUND_DEPOSIT,
         target=deposit,
         reason=reason,
@@ -192,18 +193,14 @@ def _refund_request(
 
 
 @records_refused_attempts
-@atomic_with_retry
-def _ensure_may_send(*, refund_id: int, staff: User) -> None:
+def deposit_refund_resend(*, refund_id: int, staff: User) -> DepositRefund:
+    """Finance sends a refund the gateway did not answer again, under the same key. Never
+    one's own (``StaffIsParty``, the attempt recorded)."""
     _ensure_finance(staff)
     refund = DepositRefund.objects.filter(pk=refund_id).first()
     if refund is None:
         raise NotFound(_("Refund not found."))
     ensure_staff_not_party(staff=staff, action=Action.REFUND_DEPOSIT, obj=refund)
-
-
-def deposit_refund_resend(*, refund_id: int, staff: User) -> DepositRefund:
-    """Finance sends a refund the gateway did not answer again, under the same key."""
-    _ensure_may_send(refund_id=refund_id, staff=staff)
     return deposit_refund_send(refund_id=refund_id)
 
 

@@ -26,7 +26,7 @@ from accounts.notices import (
     notice_page_path,
     notify,
 )
-from payments.models import Deposit, IdentityCheck, Withdrawal
+from payments.models import Deposit, DepositRefund, IdentityCheck, Withdrawal
 from projects.models import Bid, Contract, ContractMessage, Gig, Milestone, Report, Review
 
 APPS = ("accounts", "payments", "projects")
@@ -61,7 +61,7 @@ def test_every_kind_an_app_declares_is_registered():
         for kind in kinds_in(vars(importlib.import_module(f"{app}.notices")))
     ]
 
-    assert len(declared) == 52
+    assert len(declared) == 55
     assert {kind.code for kind in all_kinds()} == {kind.code for kind in declared}
     assert all(kind_named(kind.code) is kind for kind in declared)
 
@@ -89,7 +89,7 @@ def test_every_kind_the_code_sends_is_registered():
                 kind_arg = node.args[1] if len(node.args) > 1 else None
                 assert not isinstance(kind_arg, ast.Constant), f"{path}:{node.lineno}"
 
-    assert len(used) == 52  # every registered kind is sent somewhere
+    assert len(used) == 55  # every registered kind is sent somewhere
 
 
 def test_no_service_writes_an_api_path_by_hand():
@@ -153,7 +153,7 @@ def test_the_email_preferences_list_the_marketplace_then_the_wallet():
     with translation.override("en"):
         groups = [str(kind.group.label) for kind in email_optional_kinds()]
 
-    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 7
+    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 10
     assert email_optional_kinds()[0].code == "bid_received"
     assert email_optional_kinds()[-1].code == "identity_rejected"
 
@@ -166,6 +166,7 @@ BID, GIG, MILESTONE, CONTRACT = Bid(pk=42), Gig(pk=7), Milestone(pk=9), Contract
 REVIEW, MESSAGE, REPORT = Review(pk=11), ContractMessage(pk=13), Report(pk=17)
 DEPOSIT, WITHDRAWAL = Deposit(pk=19), Withdrawal(pk=23)
 IDENTITY = IdentityCheck(pk=31)
+REFUND = DepositRefund(pk=37)
 SUSPENSION, RECORD = Suspension(pk=29), ModeratorAction(pk=31)
 
 # (kind, subject, occurrence) → the key, as the services wrote it by hand before kinds were
@@ -242,6 +243,9 @@ KEYS = {
     ("suspension_ended", SUSPENSION, None): "suspension_ended:29",
     ("deposit_paid", DEPOSIT, None): "deposit_paid:deposit:19",
     ("deposit_failed", DEPOSIT, None): "deposit_failed:deposit:19",
+    ("deposit_refunded", REFUND, None): "deposit_refunded:depositrefund:37",
+    ("deposit_taken_back", REFUND, None): "deposit_taken_back:depositrefund:37",
+    ("deposit_taken_back_owed", REFUND, None): "deposit_taken_back_owed:depositrefund:37",
     ("withdrawal_paid", WITHDRAWAL, None): "withdrawal_paid:withdrawal:23",
     ("withdrawal_rejected", WITHDRAWAL, None): "withdrawal_rejected:withdrawal:23",
     ("withdrawal_failed", WITHDRAWAL, None): "withdrawal_failed:withdrawal:23",

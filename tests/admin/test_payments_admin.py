@@ -251,8 +251,9 @@ def test_money_rows_cannot_be_added_changed_or_deleted_by_a_superuser(
     assert added.status_code == 403
     assert changed.status_code == 403
     assert deleted.status_code == 403
-    # Withdrawals have actions, so an unknown one is "no action selected"; the others have none.
-    assert bulk.status_code == (302 if model == "withdrawal" else 200)
+    # Withdrawals and deposits have actions, so an unknown one is "no action selected"; the
+    # others have none.
+    assert bulk.status_code == (302 if model in ("withdrawal", "deposit") else 200)
     assert "delete_selected" not in offered_actions(listed)
     assert row(model_class, obj.pk) == before
     assert ledger_rows() == counts

@@ -576,6 +576,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
         "payments.services.payouts.withdrawal_retry",
         "payments.services.identity.identity_approve",
         "payments.services.identity.identity_reject",
+        "payments.services.refunds.deposit_refund",
+        "payments.services.refunds.deposit_refund_resend",
         "projects.services.trust.trust_check_clear",
         "projects.services.trust.trust_check_confirm",
     }

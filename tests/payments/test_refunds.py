@@ -68,7 +68,7 @@ def refund(deposit, finance, amount, key=None):
         deposit=deposit,
         amount=amount,
         reason="Client asked for it back",
-        actor=finance,
+        staff=finance,
         key=key or uuid.uuid4().hex,
     )
 

@@ -144,7 +144,7 @@ def test_finance_refund_through_midtrans_then_its_notification_moves_nothing_mor
     deposit = paid(on_midtrans, payer)
 
     refund = deposit_refund(
-        deposit=deposit, amount=50_000, reason="Double payment", actor=finance, key="fin-1"
+        deposit=deposit, amount=50_000, reason="Double payment", staff=finance, key="fin-1"
     )
 
     assert refund.status == DepositRefund.Status.REFUNDED
@@ -164,7 +164,7 @@ def test_a_refund_midtrans_refuses_leaves_the_money_in_the_wallet(on_midtrans, f
     on_midtrans.refund(deposit.reference)  # refunded in the dashboard, not yet notified
 
     refund = deposit_refund(
-        deposit=deposit, amount=50_000, reason="", actor=finance, key=uuid.uuid4().hex
+        deposit=deposit, amount=50_000, reason="", staff=finance, key=uuid.uuid4().hex
     )
 
     assert refund.status == DepositRefund.Status.FAILED
@@ -178,7 +178,7 @@ def test_midtrans_down_keeps_the_refund_pending_and_the_retry_refunds_once(on_mi
     on_midtrans.down(500)
 
     refund = deposit_refund(
-        deposit=deposit, amount=50_000, reason="", actor=finance, key="fin-down"
+        deposit=deposit, amount=50_000, reason="", staff=finance, key="fin-down"
     )
 
     assert refund.status == DepositRefund.Status.REQUESTED
@@ -197,7 +197,7 @@ def test_a_lost_answer_is_sent_again_under_the_same_key_and_refunds_once(
 ):
     payer = UserFactory()
     deposit = paid(on_midtrans, payer)
-    refund = deposit_refund(deposit=deposit, amount=50_000, reason="", actor=finance, key="lost")
+    refund = deposit_refund(deposit=deposit, amount=50_000, reason="", staff=finance, key="lost")
 
     # The same request again, as a retry after a lost answer sends it: the same refund.
     again = gateway.refund(deposit, amount=50_000, key=refund.idempotency_key, reason="")
