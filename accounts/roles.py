@@ -50,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "payments.process_withdrawal",
         "payments.view_withdrawal",
         "payments.view_deposit",
+        "payments.view_depositrefund",
         "payments.view_account",
         "payments.view_ledgertransaction",
         "payments.review_identity",
