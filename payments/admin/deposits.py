@@ -20,6 +20,7 @@ from marketplace.admin_actions import action_with_form, run_for_each
 from marketplace.admin_base import ReadOnlyAdmin, staff_has
 from marketplace.errors import DomainError
 from marketplace.formatting import rupiah
+from marketplace.text import validate_single_line
 from payments.models import Deposit, DepositRefund
 from payments.services.refunds import deposit_refund, deposit_refund_resend, owed_amount
 
@@ -36,6 +37,7 @@ class DepositRefundForm(forms.Form):
         label=gettext_lazy("Reason"),
         help_text=gettext_lazy("Sent to the gateway with the refund and kept for finance."),
         max_length=300,
+        validators=[validate_single_line],
     )
     # One key per form shown: submitting it twice refunds once.
     key = forms.CharField(widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex)

@@ -180,6 +180,10 @@ class XenditGateway(Gateway):
     secret_setting = "XENDIT_CALLBACK_TOKEN"  # noqa: S105 - a setting's name
     live = True
     payment_methods = tuple(method for method, _code in METHODS)
+    # Not through Garap yet: xendit-python's RefundApi refunds an invoice's e-wallet or card
+    # payment, but asynchronously (PENDING, then a "refund.succeeded" callback shaped unlike an
+    # invoice's, which this gateway does not read). Finance refunds in Xendit's dashboard.
+    offers_refunds = False
 
     def __init__(self) -> None:
         from xendit.invoice import InvoiceApi  # type: ignore[import-untyped]

@@ -155,7 +155,7 @@ def _refund_request(
         deposit=deposit,
         origin=DepositRefund.Origin.FINANCE,
         amount=amount,
-        reason=reason[:300],
+        reason=" ".join(reason.split())[:300],  # one line, as the admin form takes it
         idempotency_key=key,
         requested_by=staff,
     )

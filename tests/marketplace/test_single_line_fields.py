@@ -39,6 +39,7 @@ TYPED = {
     "payments.PayoutDestination.label",
     "payments.IdentityCheck.legal_name",
     "payments.IdentityCheck.rejection_reason",
+    "payments.DepositRefund.reason",
 }
 # Written by Garap itself (keys, digests, references, copies), checked some other way (the
 # username's pattern, a URL field, a password hash), or names first refused by the upload checks.
@@ -111,6 +112,9 @@ MACHINE = {
     "payments.Deposit.provider_reference",
     "payments.Deposit.checkout_url",
     "payments.Deposit.gateway_outcome",
+    "payments.DepositRefund.idempotency_key",
+    "payments.DepositRefund.gateway_reference",
+    "payments.DepositRefund.failure",
     "payments.IdempotencyRecord.key",
     "payments.IdempotencyRecord.endpoint",
     "payments.IdempotencyRecord.request_hash",

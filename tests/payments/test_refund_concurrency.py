@@ -51,7 +51,7 @@ def wallet_of(user: User) -> int:
 
 
 def settle(result: Any) -> str:
-    """"ok" or the refusal's code; any other exception fails the test (a 500)."""
+    """ "ok" or the refusal's code; any other exception fails the test (a 500)."""
     if isinstance(result, DomainError):
         return "refused"
     assert not isinstance(result, Exception), repr(result)
