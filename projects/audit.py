@@ -62,6 +62,12 @@ def ledger_problems() -> list[str]:
     ):
         problems.append(f"{reference} is negative: {balance}")
 
+    # A user's debt to Garap is minus its balance: above zero would be Garap owing through it.
+    for reference, balance in Account.objects.filter(
+        kind=Account.Kind.OWED, balance__gt=0
+    ).values_list("reference", "balance"):
+        problems.append(f"{reference} is positive: {balance}")
+
     escrow = payments.all_escrow_balances()
     releases = payments.transaction_counts(kind=LedgerTransaction.Kind.RELEASE)
     for pk, status, amount in Milestone.objects.values_list("pk", "status", "amount"):

@@ -349,3 +349,15 @@ def test_a_later_chargeback_after_our_refund_takes_only_the_rest(finance):
 
     assert wallet_of(payer) == 0
     assert DepositRefund.objects.filter(origin="gateway").get().amount == 100_000
+
+
+@pytest.mark.corrupts_ledger
+def test_the_ledger_audit_names_a_debt_account_above_zero():
+    from projects.audit import ledger_problems
+
+    user = UserFactory()
+    Account.objects.create(
+        reference=f"owed:{user.pk}", kind=Account.Kind.OWED, owner=user, balance=5
+    )
+
+    assert f"owed:{user.pk} is positive: 5" in ledger_problems()

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from payments.gateways.base import GatewayUnavailable
 from payments.gateways.midtrans import MidtransRejected, event_from
@@ -107,6 +108,9 @@ def test_a_partial_chargeback_that_names_no_amount_takes_nothing(midtrans, opene
 
 @pytest.fixture
 def on_midtrans(settings, midtrans, db):
+    # The URLs are read once per process, mounting the sandbox's page only while it is the
+    # gateway: read them first, so that later tests on the sandbox still find its page.
+    reverse("sandbox-checkout", kwargs={"reference": "x"})
     settings.PAYMENT_GATEWAY = "midtrans"
     return midtrans
 
