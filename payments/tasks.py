@@ -71,6 +71,16 @@ def redeliver_sandbox_webhooks() -> int:
     return sent
 
 
+@shared_task(name="payments.resend_pending_refunds")
+def resend_pending_refunds() -> int:
+    """Refunds whose gateway did not answer, a few minutes old, are sent again under their own
+    key (the gateway treats it as the same refund): how many were closed."""
+    from payments.services.refunds import deposit_refunds_resend_pending
+
+    older_than = timezone.now() - timedelta(minutes=5)
+    return deposit_refunds_resend_pending(older_than=older_than, limit=settings.TIMER_BATCH_SIZE)
+
+
 @shared_task(name="payments.expire_identity_images")
 def expire_identity_images() -> int:
     """Delete the KTP photos and selfies kept past ``KYC_IMAGE_RETENTION_DAYS`` after their

@@ -85,6 +85,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": TIMER_SWEEP_SECONDS,
         "options": {"expires": TIMER_SWEEP_SECONDS},
     },
+    # Refunds a gateway did not answer, sent again under their own key (payments.services.refunds).
+    "resend-pending-refunds": {
+        "task": "payments.resend_pending_refunds",
+        "schedule": 600.0,
+        "options": {"expires": 600.0},
+    },
     "deliver-pending-emails": {
         "task": "accounts.tasks.deliver_pending_emails",
         "schedule": TIMER_SWEEP_SECONDS,

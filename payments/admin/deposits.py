@@ -65,7 +65,7 @@ def _say_if_not_refunded(refund: DepositRefund) -> None:
         raise DomainError(
             _(
                 "The gateway did not answer: the refund is pending, its money set aside from the "
-                "wallet. Send it again from the deposit refunds list."
+                "wallet. It is sent again every ten minutes, or now from the deposit refunds list."
             )
         )
 

@@ -12,8 +12,9 @@ the gateway's refund key. Then, outside any lock, the gateway is asked (``deposi
   the refund is "failed" with the gateway's reason for finance;
 - it does not answer, or its answer is lost: the refund stays "requested" with the money set
   aside in "refunds pending" — whether the gateway refunded is unknown, so the money may go
-  neither back nor out. Finance sends it again ("Send again" on the refunds list) under the same
-  key, which the gateway treats as the same refund; the gateway's refund webhook closes it too.
+  neither back nor out. It is sent again under the same key, which the gateway treats as the same
+  refund: every ten minutes by a sweep (``deposit_refunds_resend_pending``), or at once by
+  finance ("Send again" on the refunds list); the gateway's refund webhook closes it too.
 
 **Refunds the gateway reports** (``deposit_refunded_by_gateway``, from the deposit's webhook,
 under the deposit's row lock). The gateway says how much it has given back in all. First our own
@@ -34,6 +35,7 @@ Garap is owed leave it. Finance sees the debt on the refunds list.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Sum
@@ -232,6 +234,21 @@ def deposit_refund_send(*, refund_id: int) -> DepositRefund:
 
 def _lock_refund(refund_id: int) -> DepositRefund:
     return DepositRefund.objects.select_for_update(of=("self",), no_key=True).get(pk=refund_id)
+
+
+def deposit_refunds_resend_pending(*, older_than: datetime, limit: int) -> int:
+    """The sweep: send again the refunds still requested since before ``older_than`` (their
+    gateway did not answer), oldest first, at most ``limit``; how many are now closed. Stops at
+    the first the gateway still does not answer: the rest wait for the next run."""
+    closed = 0
+    pending = DepositRefund.objects.filter(
+        status=DepositRefund.Status.REQUESTED, created_at__lte=older_than
+    ).order_by("created_at")[:limit]
+    for refund_id in list(pending.values_list("pk", flat=True)):
+        if deposit_refund_send(refund_id=refund_id).status == DepositRefund.Status.REQUESTED:
+            break
+        closed += 1
+    return closed
 
 
 @atomic_with_retry

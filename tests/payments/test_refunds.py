@@ -213,6 +213,38 @@ def test_a_gateway_that_does_not_answer_keeps_the_refund_pending_until_sent_agai
     assert LedgerTransaction.objects.filter(kind=Kind.DEPOSIT_REFUND_PAID).count() == 1
 
 
+def test_the_sweep_sends_pending_refunds_again_once_the_gateway_answers(finance, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.gateways.base import GatewayUnavailable
+    from payments.tasks import resend_pending_refunds
+
+    payer = UserFactory()
+    deposit = paid_deposit(payer)
+    real = SandboxGateway.refund
+
+    def down(self, deposit, **kwargs):
+        raise GatewayUnavailable("timeout")
+
+    monkeypatch.setattr(SandboxGateway, "refund", down)
+    old, fresh = refund(deposit, finance, 50_000), refund(deposit, finance, 20_000)
+    DepositRefund.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+
+    assert resend_pending_refunds() == 0  # still down: nothing moves
+    assert balance("refunds:sandbox") == 70_000
+
+    monkeypatch.setattr(SandboxGateway, "refund", real)
+    assert resend_pending_refunds() == 1  # only the one pending for over five minutes
+    assert resend_pending_refunds() == 0
+
+    statuses = dict(DepositRefund.objects.values_list("pk", "status"))
+    assert statuses == {old.pk: "refunded", fresh.pk: "requested"}
+    assert balance("refunds:sandbox") == 20_000
+    assert wallet_of(payer) == 80_000
+
+
 def test_staff_never_refund_their_own_top_up(finance):
     deposit = paid_deposit(finance)
     before = books()
