@@ -62,7 +62,9 @@ def gateway_problems(setting: Setting) -> list[tuple[str, str]]:
             )
         )
     problems += [
-        ("payments.E004", message) for message in gateway().configuration_problems(setting)
+        # On the class: a gateway's constructor may read Django's settings, which must not be
+        # read while the production settings load.
+        ("payments.E004", message) for message in gateway.configuration_problems(setting)
     ]
     return problems
 

@@ -1,7 +1,9 @@
 """Production: refuses SQLite, a missing secret key and an unsafe payment gateway; passes
 ``manage.py check --deploy``."""
 
+from django.conf import settings as _django_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import empty
 
 from payments.checks import gateway_problems
 
@@ -27,6 +29,15 @@ if not REDIS_URL:
 # The sandbox gateway (one-click "payments") or a known webhook secret would let anyone credit
 # a wallet: the same rule as `check --deploy`, refused before anything starts.
 _gateway_problems = gateway_problems(lambda name: globals().get(name))
+if _django_settings.configured:
+    # Something imported above read django.conf.settings while this module was still loading:
+    # Django then configured itself from the half-loaded module, and manage.py's second attempt
+    # after a first error would run on it. Forget that configuration and refuse.
+    _django_settings._wrapped = empty
+    raise ImproperlyConfigured(
+        "Django's settings were read while the production settings were loading; "
+        "a module imported by marketplace.settings.production must not read them at import."
+    )
 if _gateway_problems:
     raise ImproperlyConfigured(" ".join(message for _id, message in _gateway_problems))
 

@@ -29,6 +29,14 @@ def from_settings(name: str) -> Any:
     return getattr(settings, name, None)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the catalogs (``makemessages`` looks for this name) and returns it
+    as it is. Django's own ``gettext_noop`` reads ``settings.USE_I18N`` on its first call, and
+    the gateway modules are imported while the production settings load (``payments.checks``):
+    reading the settings then would configure Django from the half-loaded module."""
+    return message
+
+
 # What a gateway's own statuses come to in Garap (each gateway documents its mapping).
 PaymentStatus = Literal["paid", "pending", "failed", "refunded"]
 
@@ -135,7 +143,8 @@ class Gateway:
         refuses (nothing refunded)."""
         raise NotImplementedError
 
-    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+    @classmethod
+    def configuration_problems(cls, setting: Setting | None = None) -> list[str]:
         """Why the settings read by ``setting(name)`` (default: Django's) cannot take real money
         on a public site — missing keys, test keys — for the deploy checks; empty: they can."""
         return []

@@ -35,7 +35,6 @@ import midtransclient
 import requests
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from payments.gateways.base import (
     Checkout,
@@ -49,6 +48,7 @@ from payments.gateways.base import (
     Setting,
     WebhookEvent,
     from_settings,
+    gettext_noop,
 )
 
 if TYPE_CHECKING:
@@ -340,7 +340,8 @@ class MidtransGateway(Gateway):
 
     # --- deployment -----------------------------------------------------------------------------
 
-    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+    @classmethod
+    def configuration_problems(cls, setting: Setting | None = None) -> list[str]:
         """Why these settings cannot take real money on a public site (empty: they can).
         ``setting(name)`` reads a setting (default: ``django.conf.settings``), so the production
         settings module can ask while it loads, as ``payments.checks.gateway_problems`` does."""

@@ -287,7 +287,8 @@ class MidtransPayoutGateway(PayoutGateway):
             raise GatewayUnavailable("Iris' account validation answered without a name")
         return name.strip()
 
-    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+    @classmethod
+    def configuration_problems(cls, setting: Setting | None = None) -> list[str]:
         return configuration_problems(setting)
 
 

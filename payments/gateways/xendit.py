@@ -275,5 +275,6 @@ class XenditGateway(Gateway):
             currency=currency.value if currency is not None else "IDR",
         )
 
-    def configuration_problems(self, setting: Setting | None = None) -> list[str]:
+    @classmethod
+    def configuration_problems(cls, setting: Setting | None = None) -> list[str]:
         return configuration_problems(setting)

@@ -156,3 +156,46 @@ def test_check_deploy_raises_no_gateway_error_for_a_staging_configuration():
     deploy = manage("check", "--deploy", env=env)
 
     assert "payments.E0" not in deploy.stdout + deploy.stderr
+
+
+@pytest.mark.parametrize("gateway", ["sandbox", "midtrans", "xendit", "paypal"])
+def test_the_gateway_checks_never_read_djangos_settings(gateway):
+    # The production settings run them while they load: a read of django.conf.settings then
+    # would configure Django from the half-loaded module, and manage.py's second attempt after
+    # the first error would run on it — a site that should refuse to start would start.
+    script = (
+        "from django.conf import LazySettings\n"
+        "def refuse(self, name=None):\n"
+        "    raise SystemExit('django.conf.settings was read')\n"
+        "LazySettings._setup = refuse\n"
+        "from payments.checks import gateway_problems\n"
+        f"print(len(gateway_problems({{'PAYMENT_GATEWAY': {gateway!r}}}.get)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) >= 1  # with no keys at all, each gateway has a problem
+
+
+def test_a_module_reading_the_settings_while_they_load_cannot_start_a_half_configured_site(
+    tmp_path,
+):
+    # The guard behind the rule above, for whatever module comes next: one that reads the
+    # settings at import, before the production settings have refused an unsafe gateway,
+    # must not leave Django configured from the half-loaded module for manage.py's retry.
+    (tmp_path / "reads_settings.py").write_text(
+        "from django.conf import settings\nsettings.USE_I18N\n"
+    )
+    (tmp_path / "careless_production.py").write_text(
+        "import reads_settings  # noqa\nfrom marketplace.settings.production import *  # noqa\n"
+    )
+    env = {k: v for k, v in GOOD_ENV.items() if k != "ALLOW_SANDBOX_GATEWAY"}
+    env |= {"DJANGO_SETTINGS_MODULE": "careless_production"}
+    env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{ROOT}"
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "ALLOW_SANDBOX_GATEWAY=true" in result.stderr
