@@ -73,6 +73,8 @@ class LedgerTransaction(AppendOnlyModel):
         WITHDRAWAL_REQUEST = "withdrawal_request", _("withdrawal requested")
         WITHDRAWAL_PAID = "withdrawal_paid", _("withdrawal paid")
         WITHDRAWAL_REJECTED = "withdrawal_rejected", _("withdrawal returned")
+        # A paid payout the bank sent back: from the payouts account to the wallet again.
+        WITHDRAWAL_REVERSED = "withdrawal_reversed", _("payout sent back by the bank")
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     # The same key posts once: a retried request, task or webhook cannot move money twice.
