@@ -64,7 +64,8 @@ def gateway_problems(setting: Setting) -> list[tuple[str, str]]:
     problems += [
         # On the class: a gateway's constructor may read Django's settings, which must not be
         # read while the production settings load.
-        ("payments.E004", message) for message in gateway.configuration_problems(setting)
+        ("payments.E004", message)
+        for message in gateway.configuration_problems(setting)
     ]
     return problems
 

@@ -101,6 +101,18 @@ WITHDRAWAL_FAILED = NoticeKind(
     group=WALLET,
 )
 
+WITHDRAWAL_RETURNED = NoticeKind(
+    "withdrawal_returned",
+    _("Withdrawal of %(amount)s sent back to your wallet"),
+    _(
+        "The payout to your %(bank)s account was sent back after it was paid: %(reason)s "
+        "The money is in your wallet again."
+    ),
+    subject="withdrawal",
+    link="api:wallet-withdrawals",
+    group=WALLET,
+)
+
 IDENTITY_APPROVED = NoticeKind(
     "identity_approved",
     _("Your identity is verified"),

@@ -128,3 +128,27 @@ def resend_stuck_payouts() -> int:
             break
         sent += 1
     return sent
+
+
+@shared_task(name="payments.confirm_unsettled_payouts")
+def confirm_unsettled_payouts() -> int:
+    """Withdrawals the payout gateway has had longer than ``PAYOUT_CONFIRM_AFTER_SECONDS``
+    with no callback (lost, or never sent) are read back from the gateway and settled as its
+    webhook would, a bounded batch; how many were asked about. The gateway down: stop, the
+    next run asks again."""
+    from payments.services.payouts import payout_check, payouts_unconfirmed
+
+    if gateways.payout_gateway() is None:
+        return 0
+    older_than = timezone.now() - timedelta(seconds=settings.PAYOUT_CONFIRM_AFTER_SECONDS)
+    asked = 0
+    for withdrawal_id in payouts_unconfirmed(
+        older_than=older_than, limit=settings.TIMER_BATCH_SIZE
+    ):
+        try:
+            payout_check(withdrawal_id=withdrawal_id)
+        except GatewayUnavailable:
+            logger.warning("payout gateway down; unconfirmed payouts wait for the next run")
+            break
+        asked += 1
+    return asked

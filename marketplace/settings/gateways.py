@@ -52,6 +52,10 @@ XENDIT_BASE_URL = env.str("XENDIT_BASE_URL", default="")
 # the sweep (payments.tasks.resend_stuck_payouts) — with the same idempotency key, so at most one
 # payout. Longer than the task's first retries, so the sweep does not race them.
 PAYOUT_RESEND_AFTER_SECONDS = env.int("PAYOUT_RESEND_AFTER_SECONDS", default=600)
+# A withdrawal the payout gateway took this long ago with no callback since (lost, or never
+# sent) is read back through the gateway's API and settled as the webhook would — and again this
+# long after each answer of "still pending" (payments.tasks.confirm_unsettled_payouts).
+PAYOUT_CONFIRM_AFTER_SECONDS = env.int("PAYOUT_CONFIRM_AFTER_SECONDS", default=3600)
 # Gateways forget idempotency keys (Iris after 24 hours): a withdrawal not taken by the gateway
 # this long after its key was made is held for finance instead of resent, since a resend with a
 # forgotten key could pay it twice (payments.services.payouts).

@@ -91,6 +91,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 600.0},
     },
+    # Withdrawals the payout gateway took but never called back about are read back from it
+    # (PAYOUT_CONFIRM_AFTER_SECONDS) and settled as the webhook would.
+    "confirm-unsettled-payouts": {
+        "task": "payments.confirm_unsettled_payouts",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
     "deliver-pending-emails": {
         "task": "accounts.tasks.deliver_pending_emails",
         "schedule": TIMER_SWEEP_SECONDS,

@@ -17,7 +17,7 @@ from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
 from payments import gateways
 from payments.services.deposits import deposit_complete
-from payments.services.payouts import payout_complete
+from payments.services.payouts import payout_settle
 
 
 class SandboxWebhookSerializer(serializers.Serializer[Any]):
@@ -82,8 +82,9 @@ def _invalid() -> Response:
 
 @extend_schema(tags=["payments"])
 class PayoutWebhookApi(APIView):
-    """Called by the payout gateway when a payout is paid or failed: verified, then read back
-    through the gateway's API, which is what the ledger moves on. A replay moves nothing."""
+    """Called by the payout gateway when a payout is paid, failed or sent back: verified, then
+    read back through the gateway's API, which is what the ledger moves on. A replay moves
+    nothing."""
 
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [permissions.AllowAny]
@@ -97,17 +98,7 @@ class PayoutWebhookApi(APIView):
         try:
             event = gateway.parse_payout_webhook(request.body, dict(request.headers))
             # Unreachable: GatewayUnavailable, a 503, and the gateway sends it again later.
-            confirmed = gateway.confirm_payout(event)
+            payout_settle(gateway, event)
         except gateways.InvalidWebhook:
             return _invalid()
-        if confirmed.reference != event.reference:
-            return _invalid()
-        payout_complete(
-            provider=provider,
-            reference=confirmed.reference,
-            status=confirmed.status,
-            amount=confirmed.amount,
-            provider_reference=confirmed.provider_reference,
-            failure_reason=confirmed.failure_reason,
-        )
         return Response({"status": "ok"})

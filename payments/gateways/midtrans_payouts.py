@@ -23,7 +23,9 @@ HTTP API itself with ``requests``, as Midtrans documents it:
 - ``check_account_name`` is Iris' account validation (``GET /api/v1/account_validation``).
 
 Status mapping, as Iris documents payout statuses: completed → paid; failed and rejected (an
-approver turned it down) → failed; queued, approved and processed → pending.
+approver turned it down) → failed; queued, approved and processed → pending. Iris documents
+no status after completed (no reversal, unlike Xendit's REVERSED): a notification claiming one
+is read back, and Iris' answer — still completed — is what the ledger moves on.
 
 Failures, as for the money-in gateway (``payments.gateways.midtrans``): a timeout
 (``GATEWAY_TIMEOUT_SECONDS``), a refused connection, a 5xx or 429, or an answer that is not

@@ -8,7 +8,8 @@ then read back by id (``get_payout_by_id``) and must be for the same reference.
 
 Status mapping, as Xendit documents payout statuses: SUCCEEDED → paid; FAILED, CANCELLED and
 REVERSED (the bank sent a succeeded payout back) → failed; ACCEPTED, REQUESTED, LOCKED →
-pending.
+pending. Failed for a withdrawal already paid is a reversal: ``payout_complete`` returns the
+money to the wallet (*returned*).
 
 Name check: Xendit's account-holder name validation is a separate product that
 ``xendit-python`` does not expose, so ``check_account_name`` is not offered here.

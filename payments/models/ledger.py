@@ -84,6 +84,8 @@ class LedgerTransaction(AppendOnlyModel):
         DEPOSIT_REFUND_RETURNED = "deposit_refund_returned", _("top-up refund returned")
         CHARGEBACK = "chargeback", _("top-up taken back by the gateway")
         OWED_SETTLED = "owed_settled", _("debt to Garap settled")
+        # A paid payout the bank sent back: from the payouts account to the wallet again.
+        WITHDRAWAL_REVERSED = "withdrawal_reversed", _("payout sent back by the bank")
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     # The same key posts once: a retried request, task or webhook cannot move money twice.

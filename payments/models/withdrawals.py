@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
+from payments.payout_reasons import failure_message
 
 
 class Withdrawal(models.Model):
@@ -16,7 +17,8 @@ class Withdrawal(models.Model):
     With a payout gateway (``payments.services.payouts``): *sending* until the gateway has taken
     the payout, *processing* until its webhook says *paid* or *failed* (the money back in the
     wallet). Without one (the sandbox): *requested* until finance marks it paid or rejects it.
-    Finance may *hold* one not yet sent, and release it.
+    Finance may *hold* one not yet sent, and release it. A paid payout the bank sent back
+    (Xendit's REVERSED) is *returned*: the money is in the wallet again.
     """
 
     class Status(models.TextChoices):
@@ -27,6 +29,7 @@ class Withdrawal(models.Model):
         PAID = "paid", _("paid")
         FAILED = "failed", _("failed")
         REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("sent back by the bank")
 
     class Method(models.TextChoices):
         BANK = "bank", _("bank transfer")
@@ -46,9 +49,11 @@ class Withdrawal(models.Model):
             Status.FAILED,
             Status.REJECTED,
         },
-        Status.PAID: set(),
+        # Paid, then sent back by the bank (a reversal): the gateway has the money again.
+        Status.PAID: {Status.RETURNED},
         Status.FAILED: set(),
         Status.REJECTED: set(),
+        Status.RETURNED: set(),
     }
 
     user = models.ForeignKey(
@@ -87,7 +92,11 @@ class Withdrawal(models.Model):
     provider_reference = models.CharField(max_length=100, blank=True)
     # Since when it waits to be sent: the sweep resends one waiting too long (a worker died).
     sending_since = models.DateTimeField(null=True, blank=True)
-    # The gateway's reason code for a failed payout ("INVALID_DESTINATION").
+    # Since when the gateway has it and no outcome is known: the sweep reads back one whose
+    # callback never came (PAYOUT_CONFIRM_AFTER_SECONDS), and moves this on each time the
+    # gateway still says pending, so the oldest do not crowd out the rest of the batch.
+    payout_checked_at = models.DateTimeField(null=True, blank=True)
+    # The gateway's reason code for a failed or returned payout ("INVALID_DESTINATION").
     failure_reason = models.CharField(max_length=100, blank=True)
     # Why sending stopped and finance holds it (the gateway refused the request), for finance.
     payout_error = models.CharField(max_length=300, blank=True)
@@ -107,7 +116,12 @@ class Withdrawal(models.Model):
                 fields=["sending_since"],
                 name="withdrawal_sending",
                 condition=models.Q(status="sending"),
-            )
+            ),
+            models.Index(
+                fields=["payout_checked_at"],
+                name="withdrawal_processing",
+                condition=models.Q(status="processing"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,3 +132,8 @@ class Withdrawal(models.Model):
         """Sent to a payout gateway at least once: only its webhook may close it now (a hand
         "paid" or "rejected" could pay it twice, or pay it and give the money back)."""
         return bool(self.payout_idempotency_key)
+
+    @property
+    def failure_message(self) -> str:
+        """Why the gateway did not pay it (or sent it back), in words for the freelancer."""
+        return str(failure_message(self.failure_reason)) if self.failure_reason else ""

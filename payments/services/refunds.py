@@ -75,12 +75,10 @@ def owed_amount(*, user_id: int) -> int:
 
 def refundable_amount(deposit: Deposit) -> int:
     """What of ``deposit`` has not been refunded or asked to be (failed refunds do not count)."""
-    taken = (
-        deposit.refunds.exclude(status=DepositRefund.Status.FAILED).aggregate(total=Sum("amount"))[
-            "total"
-        ]
-        or 0
+    asked = DepositRefund.objects.filter(deposit=deposit).exclude(
+        status=DepositRefund.Status.FAILED
     )
+    taken = asked.aggregate(total=Sum("amount"))["total"] or 0
     return deposit.amount - taken
 
 

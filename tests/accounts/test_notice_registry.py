@@ -61,7 +61,7 @@ def test_every_kind_an_app_declares_is_registered():
         for kind in kinds_in(vars(importlib.import_module(f"{app}.notices")))
     ]
 
-    assert len(declared) == 55
+    assert len(declared) == 56
     assert {kind.code for kind in all_kinds()} == {kind.code for kind in declared}
     assert all(kind_named(kind.code) is kind for kind in declared)
 
@@ -89,7 +89,7 @@ def test_every_kind_the_code_sends_is_registered():
                 kind_arg = node.args[1] if len(node.args) > 1 else None
                 assert not isinstance(kind_arg, ast.Constant), f"{path}:{node.lineno}"
 
-    assert len(used) == 55  # every registered kind is sent somewhere
+    assert len(used) == 56  # every registered kind is sent somewhere
 
 
 def test_no_service_writes_an_api_path_by_hand():
@@ -153,7 +153,7 @@ def test_the_email_preferences_list_the_marketplace_then_the_wallet():
     with translation.override("en"):
         groups = [str(kind.group.label) for kind in email_optional_kinds()]
 
-    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 10
+    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 11
     assert email_optional_kinds()[0].code == "bid_received"
     assert email_optional_kinds()[-1].code == "identity_rejected"
 
@@ -249,6 +249,7 @@ KEYS = {
     ("withdrawal_paid", WITHDRAWAL, None): "withdrawal_paid:withdrawal:23",
     ("withdrawal_rejected", WITHDRAWAL, None): "withdrawal_rejected:withdrawal:23",
     ("withdrawal_failed", WITHDRAWAL, None): "withdrawal_failed:withdrawal:23",
+    ("withdrawal_returned", WITHDRAWAL, None): "withdrawal_returned:withdrawal:23",
     ("identity_approved", IDENTITY, None): "identity_approved:identitycheck:31",
     ("identity_rejected", IDENTITY, None): "identity_rejected:identitycheck:31",
 }

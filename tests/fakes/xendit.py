@@ -348,6 +348,11 @@ class FakeXendit:
         self.payouts[payout_id].update(status="FAILED", failure_code=reason, updated=_now())
         return self.payouts[payout_id]
 
+    def reverse_payout(self, payout_id: str) -> dict[str, Any]:
+        """The bank sent a succeeded payout back: Xendit has the money again."""
+        self.payouts[payout_id].update(status="REVERSED", updated=_now())
+        return self.payouts[payout_id]
+
     def invoice_callback(self, invoice_id: str, **override: Any) -> bytes:
         """The body Xendit posts when an invoice is paid or expires; ``override`` makes a bad
         one (``amount=1``, ``external_id="someone-else"``, ``status="PAID"``)."""

@@ -23,10 +23,11 @@ BALANCE = 300_000
 
 def freelancer_with_money(settings, balance: int = BALANCE):
     """A verified freelancer (legal name "Siti Aminah") with ``balance`` in the wallet, topped
-    up through the sandbox before the site switches to Xendit."""
+    up through the sandbox before the site switches to Xendit. Reads English: notices are
+    written in the recipient's language, and the tests read them in English."""
     gateway = settings.PAYMENT_GATEWAY
     settings.PAYMENT_GATEWAY = "sandbox"
-    user = verified(UserFactory())
+    user = verified(UserFactory(preferred_language="en"))
     top_up(user, balance)
     settings.PAYMENT_GATEWAY = gateway
     return user
