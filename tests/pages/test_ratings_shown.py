@@ -50,6 +50,11 @@ def test_an_unreviewed_freelancer_shows_no_rating_anywhere(language, no_reviews,
             assert wrong not in body, f"{name} shows a rating nobody gave: {wrong}"
         assert expected in body, f"{name} does not say there are no reviews yet"
     assert pages["profile"].context["figures"][0]["value"] == expected
+    with translation.override(language):
+        no_rating = translation.gettext(
+            "No review has been revealed on Garap yet, so there is no rating."
+        )
+    assert pages["profile"].context["figures"][0]["explanation"] == no_rating
 
 
 def test_a_reviewed_freelancer_shows_the_same_rating_with_its_count_everywhere():
