@@ -23,7 +23,7 @@ from accounts.models import (
     Notification,
     PortfolioItem,
 )
-from projects.models import Delivery, DeliveryFile, Dispute, Milestone, Review
+from projects.models import Delivery, DeliveryFile, Dispute, GigAttachment, Milestone, Review
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import (
     BidFactory,
@@ -38,7 +38,8 @@ from tests.projects.factories import (
 WIDTHS = (320, 360)
 WORD = ("Kuepukisusukejumatcha" * 15)[:300]  # 300 characters, no place to break
 URL = "https://www.tokokue-sari.example/katalog/" + "kue-lapis-legit-pandan-" * 8 + "?ref=wa"
-TEXT = f"{WORD} {URL}"
+EMOJI = "🍰🧁🎂☕️🛵" * 12  # emoji, unbroken too
+TEXT = f"{WORD} {URL} {EMOJI}"
 
 
 def fill(limit: int) -> str:
@@ -61,21 +62,29 @@ def world(db) -> dict[str, Any]:
     client = UserFactory(display_name=one_line(80))
     freelancer = UserFactory(display_name=one_line(80))
     category = CategoryFactory()
-    skill = SkillFactory(category=category, name=one_line(80))
+    # Many skills, each one long word: the lists of pills wrap.
+    skills = [SkillFactory(category=category, name=f"{n}{one_line(78)}") for n in range(12)]
     ClientProfile.objects.create(user=client, shop_name=one_line(80))
     profile = saved(
         FreelancerProfile(
             user=freelancer, headline=one_line(120), bio=fill(3000), city=one_line(80)
         )
     )
-    profile.skills.add(skill)
+    profile.skills.add(*skills)
     saved(
         PortfolioItem(
             owner=freelancer, title=one_line(120), description=fill(3000), link=URL, position=1
         )
     )
     gig = GigFactory(client=client, category=category, title=one_line(120), description=fill(5000))
-    gig.skills.add(skill)
+    gig.skills.add(*skills)
+    GigAttachment.objects.create(
+        gig=gig,
+        file="gigs/0/brief.pdf",
+        original_name=one_line(196) + ".pdf",
+        content_type="application/pdf",
+        size=2048,
+    )
     for _ in range(3):  # more than a page of them: the pager is shown
         GigFactory(client=client, category=category, title=one_line(120), description=TEXT)
     BidFactory(gig=gig, freelancer=freelancer, cover_letter=fill(3000))
