@@ -33,7 +33,7 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
     count, points = profile.rating_count, profile.rating_points
     average = round(points / (3 * count), 3) if count else None
     rating_text: StrOrPromise
-    if profile.rating is None:
+    if profile.rating is None or not count:  # the prior alone is no rating (accounts.ratings)
         rating_text = _("No review has been revealed on Garap yet, so there is no rating.")
     else:
         rating_text = _(

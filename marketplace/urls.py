@@ -20,6 +20,7 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.sandbox_urls")),  # only while the sandbox is the gateway
     # Unknown API paths answer in the API's JSON error shape, also with DEBUG on (where Django

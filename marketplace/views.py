@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,6 +80,12 @@ class HealthApi(APIView):
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the static
+    icon (its hashed, long-cached name in production), instead of a 404 on every first visit."""
+    return redirect(static("garap/favicon.ico"))
 
 
 @csrf_exempt  # also the catch-all for unknown /api/ paths, where a POST must get a JSON 404

@@ -7,6 +7,7 @@ receives ``amount − fee``; the two always add up to the amount.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,3 +30,21 @@ def platform_fee(amount: int) -> int:
 
 def freelancer_receives(amount: int) -> int:
     return amount - platform_fee(amount)
+
+
+@dataclass(frozen=True)
+class SplitShares:
+    """A disputed escrow settled by a moderator: ``awarded`` to the freelancer before the fee,
+    of which Garap keeps ``fee`` and the freelancer's wallet gets ``received``; ``returned`` goes
+    back to the client. ``received + fee + returned`` is the escrowed amount."""
+
+    awarded: int
+    fee: int
+    received: int
+    returned: int
+
+
+def split_shares(amount: int, awarded: int) -> SplitShares:
+    """The one rule for a split: the fee is taken only on what the freelancer is awarded."""
+    fee = platform_fee(awarded)
+    return SplitShares(awarded=awarded, fee=fee, received=awarded - fee, returned=amount - awarded)

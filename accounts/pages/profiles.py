@@ -30,6 +30,7 @@ from accounts.pages.forms import (
     skill_groups,
 )
 from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
+from accounts.ratings import rating_figure, reviews_count
 from accounts.reputation import reputation_explained
 from marketplace.pages import cursor_page
 
@@ -58,7 +59,7 @@ def reputation_figures(profile: Any) -> list[dict[str, str]]:
     figures = [
         {
             "name": _("Rating"),
-            "value": "—" if rating["value"] is None else f"{number_format(rating['value'], 2)} / 5",
+            "value": rating_figure(rating["value"], rating["reviews"]),
             "inputs": ngettext(
                 "%(n)d review, average %(avg)s; platform mean %(mean)s counted as %(m)d reviews",
                 "%(n)d reviews, average %(avg)s; platform mean %(mean)s counted as %(m)d reviews",
@@ -159,11 +160,8 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         ),
         (
             _("Rating from freelancers"),
-            "—"
-            if record.rating_average is None
-            else f"{number_format(record.rating_average, 2)} / 5",
-            ngettext("%(n)d review", "%(n)d reviews", record.rating_count)
-            % {"n": record.rating_count},
+            rating_figure(record.rating_average, record.rating_count),
+            reviews_count(record.rating_count),
         ),
     ]
     context = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 from marketplace.formatting import rupiah
-from payments.fees import platform_fee
+from payments.fees import platform_fee, split_shares
 from payments.models import LedgerTransaction
 from payments.services import ledger
 
@@ -74,14 +74,14 @@ def escrow_split(
             % {"amount": rupiah(amount)},
             fields={"freelancer_amount": [_("Out of range.")]},
         )
-    fee = platform_fee(payee_amount)
+    shares = split_shares(amount, payee_amount)
     entries = [(ledger.escrow(reference, payer_id), -amount)]
-    if payee_amount - fee:
-        entries.append((ledger.wallet(payee_id), payee_amount - fee))
-    if fee:
-        entries.append((ledger.platform_fees(), fee))
-    if amount - payee_amount:
-        entries.append((ledger.wallet(payer_id), amount - payee_amount))
+    if shares.received:
+        entries.append((ledger.wallet(payee_id), shares.received))
+    if shares.fee:
+        entries.append((ledger.platform_fees(), shares.fee))
+    if shares.returned:
+        entries.append((ledger.wallet(payer_id), shares.returned))
     return ledger.post(
         kind=Kind.RESOLVE,
         key=f"resolve:{reference}",

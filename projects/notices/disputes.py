@@ -19,8 +19,9 @@ DISPUTE_RESOLVED = NoticeKind(
     "dispute_resolved",
     _("The dispute on “%(milestone)s” is settled"),
     _(
-        "The freelancer receives %(freelancer_amount)s of %(amount)s; the rest returns "
-        "to the client."
+        "The freelancer is awarded %(freelancer_amount)s of %(amount)s before Garap's fee, "
+        "and receives %(freelancer_receives)s after the fee of %(fee)s; %(client_amount)s "
+        "returns to the client."
     ),
     subject="milestone",
     link="api:contract-detail",

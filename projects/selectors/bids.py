@@ -20,7 +20,8 @@ _SHOWN_TO_CLIENT = Q(removed_at__isnull=True)
 
 def bid_list_for_gig(*, gig: Gig, user: User) -> QuerySet[Bid]:
     """The client (or a moderator) sees every bid on the gig; anyone else only their own."""
-    bids = Bid.objects.filter(gig=gig).select_related("freelancer")
+    # The profile comes along for the rating the client sees on each bid card.
+    bids = Bid.objects.filter(gig=gig).select_related("freelancer__freelancer_profile")
     if is_moderator(user):
         return bids
     if gig.client_id != user.pk:

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from accounts.models import Notification
 from payments.models import Account, LedgerTransaction
 from projects import content_filter
 from projects.models import (
@@ -669,3 +670,48 @@ def test_the_completed_page_with_reviews_costs_the_same(completed, db):
         ContractMessageFactory(contract=completed, body=f"Terima kasih {n}.")
 
     assert _queries(completed.client, page(completed)) == small
+
+
+# --- a dispute settled by a split ---------------------------------------------------------------
+
+
+def test_after_a_split_the_page_shows_what_each_party_really_got(contract, submitted):
+    from django.contrib.auth.models import Group, Permission
+
+    moderator = UserFactory(is_staff=True)
+    group, _created = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(
+        *Permission.objects.filter(
+            codename__in=["moderate_gig", "resolve_dispute"], content_type__app_label="projects"
+        )
+    )
+    moderator.groups.add(group)
+    services.milestone_dispute(milestone_id=submitted.pk, actor=contract.client, reason="Kurang.")
+    services.milestone_resolve(
+        milestone_id=submitted.pk, moderator=moderator, freelancer_amount=50_000, note="Separuh."
+    )
+    # The ledger's own figures: 50.000 awarded, 10 % fee 5.000, 45.000 received, 70.000 back.
+    assert books(contract) == {
+        "client": 200_000 - 120_000 + 70_000,
+        "escrow": 0,
+        "freelancer": 45_000,
+        "fees": 5_000,
+    }
+
+    for who in (contract.client, contract.freelancer):
+        seen = text(browser(who).get(page(contract)))
+        settled = seen[seen.index('class="meta settlement"') :]
+        settled = settled[: settled.index("</p>")]
+        assert "the freelancer received Rp 45.000" in settled
+        assert "Rp 50.000 awarded" in settled
+        assert "Rp 5.000" in settled
+        assert "Rp 70.000 went back to the client" in settled
+        # Not the full payout the milestone would have paid without the dispute.
+        assert "Rp 108.000" not in seen
+        assert "before Garap's fee and received Rp 45.000 after it" in seen
+    assert browser(contract.client, language="id").get(page(contract)).status_code == 200
+
+    [notice] = Notification.objects.filter(kind="dispute_resolved", recipient=contract.freelancer)
+    assert "Rp 50.000 of Rp 120.000 before Garap's fee" in notice.body
+    assert "receives Rp 45.000 after the fee of Rp 5.000" in notice.body
+    assert "Rp 70.000 returns to the client" in notice.body

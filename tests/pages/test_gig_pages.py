@@ -102,7 +102,7 @@ def test_cards_show_the_clients_record(gig, owner):
     page = html(browser().get("/"))
 
     card = page[page.index("Logo untuk toko kue") :]
-    assert "★ 4.5 (2)" in card[: card.index("</article>")]
+    assert "★ 4.5 / 5 (2 reviews)" in card[: card.index("</article>")]
     assert "3 hires" in card[: card.index("</article>")]
     newcomer = page[page.index(newcomer_gig.title) :]
     assert "new client" in newcomer[: newcomer.index("</article>")]

@@ -41,6 +41,10 @@ TXT = b"Warna: #F4A7B9 dan #3B2F2F. Font: Poppins.\n"
 # --- fixtures and helpers ---------------------------------------------------------------------
 
 
+def rp(amount: int) -> str:
+    return f"Rp {amount:,}".replace(",", ".")
+
+
 @pytest.fixture
 def moderator(db):
     group, _created = Group.objects.get_or_create(name="Moderators")
@@ -774,6 +778,10 @@ def test_resolve_splits_the_escrow_with_the_fee_only_on_the_freelancers_share(
     for notice in resolved:
         assert share_text in notice.body
         assert "Rp 149.995" in notice.body
+        # Both sides of the fee, said as such, and what the client got back.
+        assert f"{share_text} of Rp 149.995 before Garap's fee" in notice.body
+        assert f"receives {rp(receives)} after the fee of {rp(fee)}" in notice.body
+        assert f"{rp(back)} returns to the client" in notice.body
     assert ledger_problems() == []
 
 

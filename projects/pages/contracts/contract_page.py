@@ -35,7 +35,13 @@ from marketplace.errors import (
 )
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
-from payments.fees import fee_basis_points, freelancer_receives, platform_fee
+from payments.fees import (
+    SplitShares,
+    fee_basis_points,
+    freelancer_receives,
+    platform_fee,
+    split_shares,
+)
 from payments.models import Deposit
 from payments.pages.checkout import checkout_step_url
 from payments.selectors.wallet import wallet_summary
@@ -103,6 +109,9 @@ class MilestoneView:
     auto_release: Countdown | None
     deliveries: list[Delivery]
     dispute: Dispute | None
+    # A dispute settled by a split: what the freelancer really received and the client got
+    # back (the ledger's own rule, payments.fees.split_shares), instead of the full payout.
+    settlement: SplitShares | None = None
     buttons: list[ActionView] = field(default_factory=list)  # one click
     forms: list[ActionView] = field(default_factory=list)  # opened first: a note, or a warning
     errors: list[str] = field(default_factory=list)  # why the last action here was refused
@@ -162,6 +171,8 @@ def _milestone_view(
         deliveries=deliveries.get(milestone.pk, []),
         dispute=disputes.get(milestone.pk),
     )
+    if view.dispute is not None and view.dispute.freelancer_amount is not None:
+        view.settlement = split_shares(milestone.amount, view.dispute.freelancer_amount)
     is_client = viewer_id == contract.client_id
     offered = milestone_actions(milestone, contract=contract, viewer_id=viewer_id, now=now)
     failed_here = failed if failed and failed.milestone_id == milestone.pk else None

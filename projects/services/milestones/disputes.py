@@ -12,6 +12,7 @@ from marketplace.errors import DomainError, PermissionDenied
 from marketplace.formatting import rupiah
 from marketplace.state import ensure_transition
 from marketplace.transactions import atomic_with_retry
+from payments.fees import split_shares
 from payments.services import escrow as payments
 from projects import notices
 from projects.access import is_moderator
@@ -85,13 +86,17 @@ def milestone_resolve(
         freelancer_amount=freelancer_amount,
         client_amount=milestone.amount - freelancer_amount,
     )
+    shares = split_shares(milestone.amount, freelancer_amount)  # as the ledger just posted
     for party in (contract.client_id, contract.freelancer_id):
         steps.notify(
             milestone,
             contract,
             notices.DISPUTE_RESOLVED,
             party,
-            freelancer_amount=rupiah(freelancer_amount),
+            freelancer_amount=rupiah(shares.awarded),
+            freelancer_receives=rupiah(shares.received),
+            fee=rupiah(shares.fee),
+            client_amount=rupiah(shares.returned),
         )
     steps.close_contract_if_settled(contract)
     return milestone
