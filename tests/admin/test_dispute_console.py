@@ -293,7 +293,8 @@ def test_console_shows_the_case(as_role, time_machine):
     assert file.file.name not in html
     assert "Rp 120.000" in html
     assert 'name="freelancer_amount"' in html
-    assert 'max="120000"' in html
+    # Typed as people write rupiah ("60.000"); the limit is in the help text and the field.
+    assert 'inputmode="numeric"' in html
 
 
 def test_a_settled_dispute_shows_no_form(as_role):

@@ -297,7 +297,8 @@ def test_a_freelancer_sees_the_bid_form_with_the_fee_preview(gig, freelancer):
     page = html(browser(freelancer).get(f"/gigs/{gig.pk}/"))
 
     assert f'action="/gigs/{gig.pk}/bid/"' in page
-    assert 'name="amount" value="150000"' in page
+    # Shown as people type it: a text input (a number input cannot show the dots).
+    assert '<input type="text" name="amount" value="150.000" inputmode="numeric"' in page
     assert f'data-fee-bps="{fee_basis_points()}"' in page
     assert f'id="fee-amount">{rupiah(platform_fee(150_000))}<' in page
     assert f'id="fee-receives">{rupiah(freelancer_receives(150_000))}<' in page
