@@ -37,8 +37,11 @@ _PREFIX = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _NO_CENTS_SUFFIX = re.compile(r",-$")
 # Plain digits, or groups of three after a first group of one to three, with one separator
 # throughout: a dot, a space, or (as the wallet forms always took it) a comma.
-_AMOUNT = re.compile(r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d{1,3}(?:,\d{3})+)$")
-_DECIMAL = re.compile(r"^\d[\d. ]*,\d+$|^\d+\.\d{1,2}$")
+# ASCII digits only: Python's \d (and int()) would take "١٥٠" too.
+_AMOUNT = re.compile(
+    r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d{1,3}(?:,\d{3})+)$", re.ASCII
+)
+_DECIMAL = re.compile(r"^\d[\d. ]*,\d+$|^\d+\.\d{1,2}$", re.ASCII)
 
 MESSAGES: dict[str, StrOrPromise] = {
     "invalid": _("Enter whole rupiah, for example 150.000."),

@@ -16,10 +16,12 @@ from rest_framework import serializers
 from marketplace.rupiah import MAX_INPUT_LENGTH, RupiahInputError, parse_rupiah
 
 # The schema's description of a typed amount (JSON Schema, ECMAScript flavour): digits, or
-# groups of three separated by dots, spaces or commas, after an optional "Rp"/"IDR".
+# groups of three separated by dots, spaces or commas, after an optional "Rp"/"IDR"; at most
+# 15 digits (MAX_DIGITS), so that every string the pattern allows is read.
 TYPED_PATTERN = (
     r"^\s*(?:[Rr][Pp]\.?|[Ii][Dd][Rr])?\s*"
-    r"(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d{1,3}(?:,\d{3})+)(?:,-)?\s*$"
+    r"(?:\d{1,15}|\d{1,3}(?:\.\d{3}){1,4}|\d{1,3}(?: \d{3}){1,4}|\d{1,3}(?:,\d{3}){1,4})"
+    r"(?:,-)?\s*$"
 )
 
 
@@ -54,6 +56,7 @@ class RupiahAmountFieldSchema(OpenApiSerializerFieldExtension):
             "pattern": TYPED_PATTERN,
             "maxLength": MAX_INPUT_LENGTH,
             "example": "150.000",
+            "description": 'The amount as typed: "150.000", "Rp 150.000" (whole rupiah, no cents).',
         }
         return {
             "oneOf": [integer, typed],

@@ -72,6 +72,18 @@ def resolve(client, dispute: Dispute, **form):
 # --- who may do what --------------------------------------------------------------------------
 
 
+def test_the_split_may_be_typed_the_indonesian_way(as_role):
+    dispute = disputed()
+
+    response = resolve(
+        as_role("moderator"), dispute, freelancer_amount="Rp 60.000", note="Separuh."
+    )
+
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.freelancer_amount) == ("resolved", 60_000)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_resolve_by_role(as_role, role):
     dispute = disputed()

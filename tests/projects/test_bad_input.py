@@ -488,6 +488,26 @@ def test_place_bid_bad_input(open_gig, changes, fields, message):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("typed", ["150.000", "Rp 150.000", "150000"])
+def test_a_bid_amount_may_be_sent_as_typed(open_gig, typed):
+    response = client_for(UserFactory()).post(
+        f"/api/v1/gigs/{open_gig.pk}/bids/", {**BID_BODY, "amount": typed}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["amount"] == 150_000  # answered as an integer, as always
+    assert Bid.objects.get().amount == 150_000
+
+
+def test_a_gig_budget_may_be_sent_as_typed(ctx):
+    body = {**gig_body(ctx), "budget": "Rp 1.500.000"}
+
+    response = client_for(ctx["client"]).post("/api/v1/gigs/", body, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert Gig.objects.get().budget == 1_500_000
+
+
 def _own_gig(gig):
     return gig.client, gig, 409, "own_gig", "You cannot bid on your own gig."
 
