@@ -17,6 +17,7 @@ from accounts.reputation import reputation_explained
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.api.query import validated_query
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 
@@ -97,8 +98,8 @@ class FreelancerQuerySerializer(serializers.Serializer):
     min_rating = serializers.DecimalField(
         required=False, max_digits=4, decimal_places=3, min_value=0, max_value=5
     )
-    price_min = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
-    price_max = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    price_min = RupiahAmountField(required=False, min_value=0, max_value=2**62)
+    price_max = RupiahAmountField(required=False, min_value=0, max_value=2**62)
     city = serializers.CharField(required=False, max_length=80)
     province = serializers.ChoiceField(choices=Province.choices, required=False)
     availability = serializers.ChoiceField(choices=Availability.choices, required=False)
@@ -127,7 +128,7 @@ class FreelancerProfileWriteSerializer(StrictSerializer):
         default=list,
         max_length=FreelancerProfile.MAX_SKILLS,
     )
-    starting_price = serializers.IntegerField(
+    starting_price = RupiahAmountField(
         required=False, allow_null=True, default=None, min_value=1, max_value=2**62
     )
     city = serializers.CharField(

@@ -30,6 +30,7 @@ from accounts.selectors import category_list, skill_list
 from accounts.services.account_emails import PASSWORD_RESET, account_email_request
 from accounts.services.users import login_delay_message, user_password_set
 from marketplace.formatting import rupiah
+from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class FreelancerProfileForm(forms.Form):
     skills = forms.TypedMultipleChoiceField(
         label=_("Skills"), coerce=int, required=False, widget=CHECKBOXES
     )
-    starting_price = forms.IntegerField(
+    starting_price = RupiahField(
         label=_("Starting price (Rp)"), required=False, min_value=1, max_value=2**62
     )
     city = forms.CharField(
@@ -278,8 +279,8 @@ class FreelancerFilterForm(forms.Form):
     min_rating = forms.TypedChoiceField(
         label=_("Rating"), choices=MIN_RATINGS, required=False, coerce=Decimal, empty_value=None
     )
-    price_min = forms.IntegerField(label=_("Price from (Rp)"), required=False, min_value=0)
-    price_max = forms.IntegerField(label=_("Price up to (Rp)"), required=False, min_value=0)
+    price_min = RupiahField(label=_("Price from (Rp)"), required=False, min_value=0)
+    price_max = RupiahField(label=_("Price up to (Rp)"), required=False, min_value=0)
     city = forms.CharField(label=_("City"), max_length=80, required=False)
     province = forms.ChoiceField(label=_("Province"), choices=_province_choices, required=False)
     availability = forms.ChoiceField(

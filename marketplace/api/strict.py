@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from marketplace.api.rupiah import RupiahAmountField
+
 if TYPE_CHECKING:
     # Django's lazy translations as django-stubs types them (an alias for type checking).
     from django_stubs_ext import StrOrPromise
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 # "12" into 12; the schema promises types, so a value of the wrong type is refused instead.
 _JSON_TYPES: list[tuple[type, tuple[type, ...], StrOrPromise]] = [
     (serializers.BooleanField, (bool,), gettext_lazy("Must be true or false.")),
+    # Before IntegerField: an amount may also be sent as typed, "150.000" (marketplace.rupiah).
+    (RupiahAmountField, (int, str), gettext_lazy("Must be a whole number.")),
     (serializers.IntegerField, (int,), gettext_lazy("Must be a whole number.")),
     (serializers.FloatField, (int, float), gettext_lazy("Must be a number.")),
     (serializers.DecimalField, (int, float, str), gettext_lazy("Must be a number.")),

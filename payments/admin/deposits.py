@@ -20,13 +20,14 @@ from marketplace.admin_actions import action_with_form, run_for_each
 from marketplace.admin_base import ReadOnlyAdmin, staff_has
 from marketplace.errors import DomainError
 from marketplace.formatting import rupiah
+from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 from payments.models import Deposit, DepositRefund
 from payments.services.refunds import deposit_refund, deposit_refund_resend, owed_amount
 
 
 class DepositRefundForm(forms.Form):
-    amount = forms.IntegerField(
+    amount = RupiahField(
         label=gettext_lazy("Amount (rupiah)"),
         min_value=1,
         help_text=gettext_lazy(

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import PageQuerySerializer, page_of
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from payments.api.idempotency import idempotent, key_parameter
 from payments.api.pagination import page_response
@@ -32,7 +33,7 @@ class DepositSerializer(serializers.Serializer[Any]):
 
 
 class DepositCreateSerializer(StrictSerializer):
-    amount = serializers.IntegerField(
+    amount = RupiahAmountField(
         min_value=settings.DEPOSIT_MIN_AMOUNT,
         max_value=settings.DEPOSIT_MAX_AMOUNT,
         help_text="Whole rupiah.",

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import PageQuerySerializer, page_of
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from payments.api.idempotency import idempotent, key_parameter
@@ -45,7 +46,7 @@ class WithdrawalCreateSerializer(StrictSerializer):
     finance pays by hand — the account typed in (method, bank_code, account_number,
     holder_name), as before payout destinations existed."""
 
-    amount = serializers.IntegerField(
+    amount = RupiahAmountField(
         min_value=settings.WITHDRAWAL_MIN_AMOUNT,
         max_value=settings.DEPOSIT_MAX_AMOUNT * 10,
         help_text="Whole rupiah, at least WITHDRAWAL_MIN_AMOUNT.",

@@ -7,53 +7,24 @@ form twice (a double tap, a reload) is one request to ``payments.services.idempo
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 from payments.gateways.payouts import PayoutChannel
 from payments.models import PayoutDestination, Withdrawal
 
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # noqa: S105 - a form token's shape, no secret
-# "150000", "150.000", "Rp 150.000", "150,000": whole rupiah, with or without group separators.
-RUPIAH_INPUT = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:[.,]\d{3})+|\d+)$", re.IGNORECASE)
-# Far beyond any top-up or balance; keeps a pasted run of digits out of the database's integer.
-MAX_INPUT_AMOUNT = 10**15
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-class RupiahField(forms.Field):
-    """Whole rupiah typed the way people write it: "150.000" or "150000" → 150000."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": _("Enter whole rupiah, for example 150.000."),
-        "positive": _("Enter an amount above Rp 0."),
-    }
-
-    def to_python(self, value: Any) -> int | None:
-        text = str(value or "").strip().replace(" ", "")
-        if not text:
-            return None
-        match = RUPIAH_INPUT.match(text)
-        if match is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        amount = int(re.sub(r"[.,]", "", match.group(1)))
-        if amount <= 0:
-            raise ValidationError(self.error_messages["positive"], code="positive")
-        if amount > MAX_INPUT_AMOUNT:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return amount
 
 
 class OneTimeForm(forms.Form):

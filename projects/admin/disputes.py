@@ -24,6 +24,7 @@ from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party
 from marketplace.admin_base import staff_has
 from marketplace.errors import DomainError, NotFound
 from marketplace.formatting import rupiah
+from marketplace.rupiah import RupiahField
 from marketplace.storage import download_response
 from payments.fees import fee_basis_points
 from projects.admin.base import ReadOnlyAdmin, admin_link
@@ -37,7 +38,7 @@ from projects.services.milestones import milestone_resolve
 class DisputeResolveForm(forms.Form):
     def __init__(self, *args: Any, amount: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["freelancer_amount"] = forms.IntegerField(
+        self.fields["freelancer_amount"] = RupiahField(
             label=_("To the freelancer (Rp, before the fee)"),
             help_text=_("Between Rp 0 and %(amount)s; the rest goes back to the client.")
             % {"amount": rupiah(amount)},

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.api.shared import ShownTextField
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from projects.api.shared import (
     CONTACT_DETAILS_HIDDEN_HELP,
@@ -52,7 +53,7 @@ class BidSerializer(ContactMaskingMixin, FeeFieldsMixin, serializers.Serializer)
 
 
 class BidWriteSerializer(StrictSerializer):
-    amount = serializers.IntegerField(
+    amount = RupiahAmountField(
         min_value=1,
         max_value=settings.GIG_MAX_BUDGET,
         help_text="Whole rupiah, at least the category's minimum price.",

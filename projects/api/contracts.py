@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import page_of, paginate
 from marketplace.api.query import validated_query
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from projects.api.shared import ContractSerializer, MilestoneSerializer
@@ -31,7 +32,7 @@ class MilestonePartSerializer(StrictSerializer):
     title = serializers.CharField(
         validators=[validate_single_line], max_length=Milestone.TITLE_MAX_LENGTH, min_length=1
     )
-    amount = serializers.IntegerField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
+    amount = RupiahAmountField(min_value=1, max_value=settings.GIG_MAX_BUDGET)
     due_at = serializers.DateTimeField()
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.requests import SignedInRequest
 from marketplace.api.files import with_file_list
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from marketplace.request_guard import JSONParser, MultiPartParser
 from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
@@ -37,7 +38,7 @@ class DisputeOpenSerializer(StrictSerializer):
 
 
 class DisputeResolveSerializer(StrictSerializer):
-    freelancer_amount = serializers.IntegerField(
+    freelancer_amount = RupiahAmountField(
         min_value=0,
         max_value=settings.GIG_MAX_BUDGET,
         help_text="Whole rupiah of the milestone's amount the freelancer receives (before fee).",

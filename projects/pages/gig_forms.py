@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Category, Skill
 from marketplace.formatting import rupiah
+from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 from projects.models import Bid, Gig
 from projects.selectors.gigs import SORTS
@@ -92,10 +93,10 @@ class BrowseForm(PageForm):
         help_text=_("Any of them."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    budget_min = forms.IntegerField(
+    budget_min = RupiahField(
         label=_("Budget from (Rp)"), required=False, min_value=0, max_value=BROWSE_BUDGET_MAX
     )
-    budget_max = forms.IntegerField(
+    budget_max = RupiahField(
         label=_("Budget up to (Rp)"), required=False, min_value=0, max_value=BROWSE_BUDGET_MAX
     )
     closes_before = forms.DateField(
@@ -185,11 +186,10 @@ class GigForm(PageForm):
         coerce=int,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    budget = forms.IntegerField(
+    budget = RupiahField(
         label=_("Budget (Rp)"),
         min_value=1,
         max_value=settings.GIG_MAX_BUDGET,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("A fixed price in whole rupiah, at least the category's minimum."),
     )
     bidding_deadline = forms.DateTimeField(
@@ -261,11 +261,10 @@ class GigForm(PageForm):
 class BidForm(PageForm):
     """Place a bid: the fields of ``bid_place`` (the API's BidWriteSerializer)."""
 
-    amount = forms.IntegerField(
+    amount = RupiahField(
         label=_("Your price (Rp)"),
         min_value=1,
         max_value=settings.GIG_MAX_BUDGET,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("What the client pays, in whole rupiah."),
     )
     delivery_days = forms.IntegerField(

@@ -162,7 +162,13 @@ BAD_PROFILES = [
         lambda: {"starting_price": 0},
         "Ensure this value is greater than or equal to 1.",
     ),
-    ("starting_price", lambda: {"starting_price": "75000"}, "Must be a whole number."),
+    # A string is read as typed ("75.000" → 75000); junk is not.
+    (
+        "starting_price",
+        lambda: {"starting_price": "75rb"},
+        "Enter whole rupiah, for example 150.000.",
+    ),
+    ("starting_price", lambda: {"starting_price": 75_000.5}, "Must be a whole number."),
     ("languages.0", lambda: {"languages": ["klingon"]}, '"klingon" is not a valid choice.'),
     ("availability", lambda: {"availability": "busy"}, '"busy" is not a valid choice.'),
     (

@@ -72,6 +72,18 @@ def resolve(client, dispute: Dispute, **form):
 # --- who may do what --------------------------------------------------------------------------
 
 
+def test_the_split_may_be_typed_the_indonesian_way(as_role):
+    dispute = disputed()
+
+    response = resolve(
+        as_role("moderator"), dispute, freelancer_amount="Rp 60.000", note="Separuh."
+    )
+
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.freelancer_amount) == ("resolved", 60_000)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_resolve_by_role(as_role, role):
     dispute = disputed()
@@ -293,7 +305,8 @@ def test_console_shows_the_case(as_role, time_machine):
     assert file.file.name not in html
     assert "Rp 120.000" in html
     assert 'name="freelancer_amount"' in html
-    assert 'max="120000"' in html
+    # Typed as people write rupiah ("60.000"); the limit is in the help text and the field.
+    assert 'inputmode="numeric"' in html
 
 
 def test_a_settled_dispute_shows_no_form(as_role):

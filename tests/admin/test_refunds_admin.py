@@ -68,6 +68,19 @@ def test_refund_to_the_payer_by_role(roles, admin_client_for, role):
     assert ledger_rows() == before
 
 
+def test_refund_amount_may_be_typed_the_indonesian_way(roles, admin_client_for):
+    payer = UserFactory()
+    deposit = top_up(payer, 150_000)
+
+    response = refund(
+        admin_client_for(roles["finance"]), [deposit], amount="Rp 50.000", reason="x", key="k"
+    )
+
+    assert response.status_code == 302
+    assert DepositRefund.objects.get().amount == 50_000
+    assert wallet_of(payer) == 100_000
+
+
 def test_refund_asks_for_an_amount_and_a_reason_first(roles, admin_client_for):
     deposit = top_up(UserFactory(), 150_000)
     client = admin_client_for(roles["finance"])

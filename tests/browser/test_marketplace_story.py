@@ -188,9 +188,11 @@ def test_the_whole_story_on_two_phones(language, phone_page, screenshot, live_se
     expect(freelancer).to_have_url(f"{story.url}{gig_path}")
     bid_form = freelancer.locator(f"form[action='{gig_path}bid/']")
     # The price starts at the budget; the preview says what the freelancer would receive.
-    expect(bid_form.locator("#id_amount")).to_have_value(str(BUDGET))
+    # (shown as people type rupiah: "200.000").
+    expect(bid_form.locator("#id_amount")).to_have_value(rp(BUDGET).removeprefix("Rp "))
     expect(freelancer.locator("#fee-receives")).to_have_text(rp(180_000))
     bid_form.locator("#id_amount").fill(str(BID))
+    expect(bid_form.locator("#id_amount")).to_have_value(rp(BID).removeprefix("Rp "))
     expect(freelancer.locator("#fee-price")).to_have_text(rp(BID))
     expect(freelancer.locator("#fee-amount")).to_have_text(rp(FEE))
     expect(freelancer.locator("#fee-receives")).to_have_text(rp(BID - FEE))

@@ -519,6 +519,18 @@ def test_profile_form_saves_through_the_service():
     assert "Your freelancer profile is saved." in page
 
 
+def test_profile_starting_price_typed_with_dots_is_read_and_shown_back_so():
+    user = UserFactory()
+    client = browser(user)
+
+    response = client.post(f"{SETTINGS}profile/", profile_data(starting_price="75.000"))
+
+    assert response.status_code == 302
+    assert FreelancerProfile.objects.get(user=user).starting_price == 75_000
+    page = client.get(SETTINGS).content.decode()
+    assert 'name="starting_price" value="75.000" inputmode="numeric"' in page
+
+
 def test_profile_form_refuses_capacity_eleven_by_the_field():
     user = UserFactory()
 

@@ -130,6 +130,7 @@ def test_browse_filters_by_words_category_skills_budget_and_deadline():
     assert titles("?category=tulisan") == {"Artikel blog kuliner"}
     assert titles(f"?skills={logo_skill.pk}") == {"Logo kedai bakso"}
     assert titles("?budget_min=100000&budget_max=250000") == {"Logo kedai bakso"}
+    assert titles("?budget_min=100.000&budget_max=Rp+250.000") == {"Logo kedai bakso"}
     closes = timezone.localdate() + timedelta(days=5)
     assert titles(f"?closes_before={closes.isoformat()}") == {
         "Logo kedai bakso",
@@ -297,7 +298,8 @@ def test_a_freelancer_sees_the_bid_form_with_the_fee_preview(gig, freelancer):
     page = html(browser(freelancer).get(f"/gigs/{gig.pk}/"))
 
     assert f'action="/gigs/{gig.pk}/bid/"' in page
-    assert 'name="amount" value="150000"' in page
+    # Shown as people type it: a text input (a number input cannot show the dots).
+    assert '<input type="text" name="amount" value="150.000" inputmode="numeric"' in page
     assert f'data-fee-bps="{fee_basis_points()}"' in page
     assert f'id="fee-amount">{rupiah(platform_fee(150_000))}<' in page
     assert f'id="fee-receives">{rupiah(freelancer_receives(150_000))}<' in page
@@ -336,6 +338,55 @@ def test_placing_a_bid_through_the_form(gig, freelancer):
     assert rupiah(freelancer_receives(140_000)) in page
     assert f'action="/bids/{bid.pk}/withdraw/"' in page
     assert 'name="cover_letter"' not in page
+
+
+@pytest.mark.parametrize("typed", ["150.000", "Rp 150.000", "150 000", "150\u00a0000"])
+def test_a_bid_price_typed_with_dots_is_read_as_rupiah(gig, freelancer, typed):
+    # "150.000" once became Rp 150 (and a fee preview promising Rp 135).
+    base = {"delivery_days": 4, "revisions_included": 1, "cover_letter": COVER}
+
+    response = browser(freelancer).post(f"/gigs/{gig.pk}/bid/", {**base, "amount": typed})
+
+    assert response.status_code == 302
+    assert Bid.objects.get(gig=gig).amount == 150_000
+
+
+def test_a_refused_bid_typed_with_dots_previews_the_fee_of_what_was_typed(gig, freelancer):
+    response = browser(freelancer).post(
+        f"/gigs/{gig.pk}/bid/",
+        {"amount": "120.000", "delivery_days": 4, "revisions_included": 1, "cover_letter": "?"},
+    )
+
+    assert response.status_code == 400
+    page = html(response)
+    assert 'name="amount" value="120.000"' in page
+    assert f'id="fee-price">{rupiah(120_000)}<' in page
+    assert f'id="fee-receives">{rupiah(freelancer_receives(120_000))}<' in page
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("150.000,50", "Enter whole rupiah, for example 150.000. Amounts have no cents."),
+        ("1,5", "Enter whole rupiah, for example 150.000. Amounts have no cents."),
+        ("-150.000", "Enter an amount without a minus sign."),
+        ("seratus ribu", "Enter whole rupiah, for example 150.000."),
+        ("9" * 20, "This amount is too long: enter at most 15 digits."),
+    ],
+)
+def test_a_bid_price_that_is_not_whole_rupiah_is_refused_by_the_field(
+    gig, freelancer, typed, message
+):
+    response = browser(freelancer).post(
+        f"/gigs/{gig.pk}/bid/",
+        {"amount": typed, "delivery_days": 4, "revisions_included": 1, "cover_letter": COVER},
+    )
+
+    assert response.status_code == 400
+    assert response.context["bid_form"].errors["amount"] == [message]
+    assert f'id="fee-price">{rupiah(150_000)}<' in html(response)  # the gig's budget instead
+    assert not Bid.objects.exists()
 
 
 def test_a_bid_under_the_category_minimum_comes_back_with_what_was_typed(gig, freelancer):
@@ -680,6 +731,15 @@ def test_publishing_goes_live_without_moderation(owner, settings):
     assert gig.status == Gig.Status.OPEN
     assert gig.bidding_deadline == deadline  # read as Jakarta time
     assert "Your gig is live" in html(response)
+
+
+def test_a_budget_typed_with_dots_is_read_as_rupiah(owner):
+    category = CategoryFactory()
+
+    response = browser(owner).post("/gigs/new/", gig_post(category, budget="Rp 200.000"))
+
+    assert response.status_code == 302
+    assert Gig.objects.get(client=owner).budget == 200_000
 
 
 def test_saving_a_draft_and_invite_only(owner):

@@ -324,6 +324,7 @@ def test_the_directory_filters_and_sorts_like_the_api():
     assert shown(province="bali", min_rating="4.5") == [best.pk]
     assert shown(skills=[logo.pk], category="desain") == [best.pk, good.pk, elsewhere.pk]
     assert shown(price_max="60000") == [best.pk]
+    assert shown(price_max="Rp 60.000") == [best.pk]
     assert shown(city="denpasar") == [best.pk]
     assert shown(province="bali", sort="newest") == [unrated.pk, good.pk, best.pk]
 

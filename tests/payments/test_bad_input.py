@@ -32,6 +32,8 @@ from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory, top_up
 
 WHOLE = "Must be a whole number."
+TYPED_RUPIAH = "Enter whole rupiah, for example 150.000."
+TYPED_CENTS = "Enter whole rupiah, for example 150.000. Amounts have no cents."
 TEXT = "Must be text."
 NULL = "This field may not be null."
 REQUIRED = "This field is required."
@@ -86,7 +88,9 @@ AMOUNT_CASES = [
     ("negative", {"amount": -100_000}),
     ("fraction", {"amount": 1.5}),
     ("float_whole", {"amount": 100_000.0}),
-    ("string", {"amount": "100000"}),
+    # A string is read as typed ("100.000" → 100000, tests/marketplace/test_rupiah.py); junk is not.
+    ("junk_string", {"amount": "seratus ribu"}),
+    ("cents_string", {"amount": "100.000,50"}),
     ("true", {"amount": True}),
     ("list", {"amount": [100_000]}),
     ("null", {"amount": None}),
@@ -96,7 +100,8 @@ AMOUNT_CASES = [
 AMOUNT_TYPE_FIELDS = {
     "fraction": WHOLE,
     "float_whole": WHOLE,
-    "string": WHOLE,
+    "junk_string": TYPED_RUPIAH,
+    "cents_string": TYPED_CENTS,
     "true": WHOLE,
     "list": WHOLE,
     "null": NULL,
@@ -574,7 +579,7 @@ RESOLVE_CASES = [
         },
     ),
     ("split_fraction", {"freelancer_amount": 60_000.5}, {"freelancer_amount": [WHOLE]}),
-    ("split_string", {"freelancer_amount": "60000"}, {"freelancer_amount": [WHOLE]}),
+    ("split_junk_string", {"freelancer_amount": "60rb"}, {"freelancer_amount": [TYPED_RUPIAH]}),
     ("split_true", {"freelancer_amount": True}, {"freelancer_amount": [WHOLE]}),
     ("split_null", {"freelancer_amount": None}, {"freelancer_amount": [NULL]}),
     ("split_missing", {"note": "Separuh."}, {"freelancer_amount": [REQUIRED]}),

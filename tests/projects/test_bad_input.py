@@ -37,6 +37,9 @@ MAX = settings.GIG_MAX_BUDGET
 AT_LEAST_1 = "Ensure this value is greater than or equal to 1."
 AT_MOST_MAX = f"Ensure this value is less than or equal to {MAX}."
 WHOLE = "Must be a whole number."
+TYPED_RUPIAH = "Enter whole rupiah, for example 150.000."
+TYPED_CENTS = "Enter whole rupiah, for example 150.000. Amounts have no cents."
+TYPED_NEGATIVE = "Enter an amount without a minus sign."
 TEXT = "Must be text."
 NULL = "This field may not be null."
 REQUIRED = "This field is required."
@@ -115,7 +118,10 @@ GIG_FIELD_CASES = [
     ("budget_2_64_plus", {"budget": 2**64 + 1}, {"budget": [AT_MOST_MAX]}),
     ("budget_fraction", {"budget": 1.5}, {"budget": [WHOLE]}),
     ("budget_float_whole", {"budget": 150_000.0}, {"budget": [WHOLE]}),
-    ("budget_string", {"budget": "150000"}, {"budget": [WHOLE]}),
+    # A string is read as typed ("150.000" → 150000, tests/marketplace/test_rupiah.py); junk is not.
+    ("budget_junk_string", {"budget": "seratus ribu"}, {"budget": [TYPED_RUPIAH]}),
+    ("budget_cents_string", {"budget": "150.000,50"}, {"budget": [TYPED_CENTS]}),
+    ("budget_negative_string", {"budget": "-150.000"}, {"budget": [TYPED_NEGATIVE]}),
     ("budget_true", {"budget": True}, {"budget": [WHOLE]}),
     ("budget_list", {"budget": [150_000]}, {"budget": [WHOLE]}),
     ("budget_null", {"budget": None}, {"budget": [NULL]}),
@@ -412,7 +418,8 @@ BID_FIELD_CASES = [
     ("amount_over_max", {"amount": MAX + 1}, {"amount": [AT_MOST_MAX]}),
     ("amount_2_63", {"amount": 2**63}, {"amount": [AT_MOST_MAX]}),
     ("amount_fraction", {"amount": 1.5}, {"amount": [WHOLE]}),
-    ("amount_string", {"amount": "150000"}, {"amount": [WHOLE]}),
+    ("amount_junk_string", {"amount": "150rb"}, {"amount": [TYPED_RUPIAH]}),
+    ("amount_cents_string", {"amount": "1,5"}, {"amount": [TYPED_CENTS]}),
     ("amount_true", {"amount": True}, {"amount": [WHOLE]}),
     ("amount_null", {"amount": None}, {"amount": [NULL]}),
     (
@@ -479,6 +486,26 @@ def test_place_bid_bad_input(open_gig, changes, fields, message):
     )
     assert_refused(response, 400, "invalid", fields, message)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("typed", ["150.000", "Rp 150.000", "150000"])
+def test_a_bid_amount_may_be_sent_as_typed(open_gig, typed):
+    response = client_for(UserFactory()).post(
+        f"/api/v1/gigs/{open_gig.pk}/bids/", {**BID_BODY, "amount": typed}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["amount"] == 150_000  # answered as an integer, as always
+    assert Bid.objects.get().amount == 150_000
+
+
+def test_a_gig_budget_may_be_sent_as_typed(ctx):
+    body = {**gig_body(ctx), "budget": "Rp 1.500.000"}
+
+    response = client_for(ctx["client"]).post("/api/v1/gigs/", body, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert Gig.objects.get().budget == 1_500_000
 
 
 def _own_gig(gig):
@@ -697,9 +724,9 @@ MILESTONE_CASES = [
         {"milestones.0.amount": [AT_MOST_MAX]},
     ),
     (
-        "part_amount_string",
-        [part("Konsep", "100000", 6), part("Final", 200_000, 8)],
-        {"milestones.0.amount": [WHOLE]},
+        "part_amount_junk_string",
+        [part("Konsep", "100.000.0", 6), part("Final", 200_000, 8)],
+        {"milestones.0.amount": [TYPED_RUPIAH]},
     ),
     (
         "part_amount_fraction",
@@ -894,22 +921,22 @@ INVALID_SKILLS = "Give 1 to 20 skill ids separated by commas."
         ),
         pytest.param(
             [("budget_min", "abc")],
-            {"budget_min": ["A valid integer is required."]},
+            {"budget_min": [TYPED_RUPIAH]},
             id="budget_min_abc",
         ),
         pytest.param(
             [("budget_min", "1.5")],
-            {"budget_min": ["A valid integer is required."]},
+            {"budget_min": [TYPED_CENTS]},
             id="budget_min_fraction",
         ),
         pytest.param(
             [("budget_min", "-1")],
-            {"budget_min": ["Ensure this value is greater than or equal to 0."]},
+            {"budget_min": [TYPED_NEGATIVE]},
             id="budget_min_negative",
         ),
         pytest.param(
             [("budget_max", str(2**63))],
-            {"budget_max": [f"Ensure this value is less than or equal to {2**62}."]},
+            {"budget_max": ["This amount is too long: enter at most 15 digits."]},
             id="budget_max_2_63",
         ),
         pytest.param(

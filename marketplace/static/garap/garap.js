@@ -26,15 +26,45 @@
   narrow();
 })();
 
-/* A gig's bid form: preview the fee and what the freelancer receives as the amount is typed. */
+/* Rupiah inputs (marketplace/rupiah.py, data-rupiah): dots between thousands as people type,
+   "150000" becomes "150.000". The server reads the amount either way (without this script too);
+   what it cannot read ("1,5", "-5") is left as typed, for the server's message. */
 (function () {
-  var box = document.getElementById("fee-preview"), input = document.getElementById("id_amount");
-  if (!box || !input) return;
+  // The same shapes as marketplace.rupiah.parse_rupiah: digits, or groups of three.
+  function typedRupiah(text) {
+    var v = text.replace(/[\s\u00a0\u2007\u2009\u202f]+/g, " ").trim()
+      .replace(/^(rp\.?|idr)\s*/i, "").replace(/,-$/, "");
+    if (!/^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+|\d{1,3}(,\d{3})+)$/.test(v)) return NaN;
+    return parseInt(v.replace(/\D/g, ""), 10);
+  }
+  function grouped(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function format(input) {
+    var value = input.value;
+    if (!/^[\d.\s\u00a0]*$/.test(value)) return;
+    var focused = document.activeElement === input;
+    var caret = focused && input.selectionStart !== null ? input.selectionStart : value.length;
+    var before = value.slice(0, caret).replace(/\D/g, "").length;  // keep the caret after these
+    var out = grouped(value.replace(/\D/g, ""));
+    if (out === value) return;
+    input.value = out;
+    if (!focused) return;
+    var pos = 0;
+    for (var seen = 0; pos < out.length && seen < before; pos++) if (/\d/.test(out[pos])) seen++;
+    input.setSelectionRange(pos, pos);
+  }
+  document.querySelectorAll("input[data-rupiah]").forEach(function (input) {
+    format(input);
+    input.addEventListener("input", function () { format(input); });
+  });
+
+  /* A gig's bid form: preview the fee and what the freelancer receives as the amount is typed. */
+  var box = document.getElementById("fee-preview"), amountInput = document.getElementById("id_amount");
+  if (!box || !amountInput) return;
   var bps = parseInt(box.getAttribute("data-fee-bps"), 10);
-  function rp(n) { return "Rp " + String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+  function rp(n) { return "Rp " + grouped(String(n)); }
   function show(id, n) { document.getElementById(id).textContent = rp(n); }
-  input.addEventListener("input", function () {
-    var amount = parseInt(input.value, 10);
+  amountInput.addEventListener("input", function () {
+    var amount = typedRupiah(amountInput.value);
     if (!(amount > 0) || amount > 1e12) return;
     var fee = Math.floor((amount * bps + 5000) / 10000);  // payments.fees.platform_fee
     show("fee-price", amount); show("fee-amount", fee); show("fee-receives", amount - fee);

@@ -18,6 +18,7 @@ from rest_framework.settings import api_settings
 
 from accounts.api.shared import ShownTextField
 from accounts.masking import hidden_kinds, shown, shown_text
+from marketplace.api.rupiah import RupiahAmountField
 from marketplace.api.strict import StrictSerializer
 from marketplace.text import validate_single_line
 from projects.api.shared import (
@@ -179,7 +180,7 @@ class GigWriteSerializer(StrictSerializer):
         required=False,
         help_text="Skill ids (at most 10).",
     )
-    budget = serializers.IntegerField(
+    budget = RupiahAmountField(
         min_value=1,
         max_value=settings.GIG_MAX_BUDGET,
         help_text="Whole rupiah, at least the category's minimum price.",
@@ -201,8 +202,8 @@ class GigBrowseQuerySerializer(serializers.Serializer):
     skills = serializers.CharField(
         required=False, max_length=200, help_text="Comma-separated skill ids, any of them."
     )
-    budget_min = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
-    budget_max = serializers.IntegerField(required=False, min_value=0, max_value=2**62)
+    budget_min = RupiahAmountField(required=False, min_value=0, max_value=2**62)
+    budget_max = RupiahAmountField(required=False, min_value=0, max_value=2**62)
     closes_before = serializers.DateTimeField(required=False)
     sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="newest")
     mine = serializers.BooleanField(

@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
+from marketplace.rupiah import RupiahInputError, parse_rupiah
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, InviteForm
@@ -52,9 +53,10 @@ def _fee_preview(amount: int) -> dict[str, int]:
 
 def _typed_amount(form: BidForm, *, default: int) -> int:
     """The price typed in the bid form (also when it was refused), for the fee preview."""
+    typed = form["amount"].value()
     try:
-        amount = int(form["amount"].value())
-    except (TypeError, ValueError):
+        amount = typed if isinstance(typed, int) else parse_rupiah(str(typed or ""))
+    except RupiahInputError:
         return default
     return amount if 0 < amount <= settings.GIG_MAX_BUDGET else default
 
