@@ -711,7 +711,10 @@ def test_after_a_split_the_page_shows_what_each_party_really_got(contract, submi
         assert "before Garap's fee and received Rp 45.000 after it" in seen
     assert browser(contract.client, language="id").get(page(contract)).status_code == 200
 
+    # Written in the freelancer's language (the factory's users read Bahasa Indonesia).
     [notice] = Notification.objects.filter(kind="dispute_resolved", recipient=contract.freelancer)
-    assert "Rp 50.000 of Rp 120.000 before Garap's fee" in notice.body
-    assert "receives Rp 45.000 after the fee of Rp 5.000" in notice.body
-    assert "Rp 70.000 returns to the client" in notice.body
+    assert contract.freelancer.preferred_language == "id"
+    assert notice.body == (
+        "Freelancer diberi Rp 50.000 dari Rp 120.000 sebelum biaya Garap, dan menerima "
+        "Rp 45.000 setelah dipotong biaya Rp 5.000; Rp 70.000 kembali ke klien."
+    )
