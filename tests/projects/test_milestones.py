@@ -778,10 +778,12 @@ def test_resolve_splits_the_escrow_with_the_fee_only_on_the_freelancers_share(
     for notice in resolved:
         assert share_text in notice.body
         assert "Rp 149.995" in notice.body
-        # Both sides of the fee, said as such, and what the client got back.
-        assert f"{share_text} of Rp 149.995 before Garap's fee" in notice.body
-        assert f"receives {rp(receives)} after the fee of {rp(fee)}" in notice.body
-        assert f"{rp(back)} returns to the client" in notice.body
+        # Both sides of the fee, said as such, and what the client got back — in the
+        # recipient's language (the factory's users read Bahasa Indonesia).
+        assert notice.body == (
+            f"Freelancer diberi {share_text} dari Rp 149.995 sebelum biaya Garap, dan menerima "
+            f"{rp(receives)} setelah dipotong biaya {rp(fee)}; {rp(back)} kembali ke klien."
+        )
     assert ledger_problems() == []
 
 
