@@ -44,7 +44,12 @@ def pdf_text(body: bytes) -> str:
     """The text a PDF's pages show: its (decompressed) content streams' string operands."""
     assert body.startswith(b"%PDF-")
     shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
+    # Each stream is exactly /Length bytes after its "stream" line: compressed data may itself
+    # end in a carriage return, so looking for "endstream" instead would cut it short by chance.
+    starts = list(re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", body))
+    assert len(starts) == body.count(b"endstream"), "a stream whose length is not given"
+    for start in starts:
+        stream = body[start.end() : start.end() + int(start.group(1))]
         with contextlib.suppress(zlib.error):  # a stream left uncompressed is read as it is
             stream = zlib.decompress(stream)
         for raw in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream):
