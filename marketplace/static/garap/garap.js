@@ -68,6 +68,8 @@
     if (!(amount > 0) || amount > 1e12) return;
     var fee = Math.floor((amount * bps + 5000) / 10000);  // payments.fees.platform_fee
     show("fee-price", amount); show("fee-amount", fee); show("fee-receives", amount - fee);
+    var sentence = document.getElementById("fee-sentence");
+    if (sentence) sentence.textContent = sentence.getAttribute("data-sentence").replace("{}", rp(amount - fee));
   });
 })();
 
