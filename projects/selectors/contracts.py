@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
@@ -17,6 +17,7 @@ from projects.models import (
     Dispute,
     MessageAttachment,
     Milestone,
+    RevisionRequest,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +31,38 @@ def _contracts(user: User) -> QuerySet[Contract]:
     if is_moderator(user):
         return contracts
     return contracts.filter(Q(client=user) | Q(freelancer=user))
+
+
+# The milestones' revision requests, in one query however many: each milestone gets
+# ``revised_deliveries``, its deliveries that a revision was asked of, oldest first.
+_REVISION_REQUESTS = Prefetch(
+    "milestones__deliveries",
+    queryset=Delivery.objects.filter(revision_request__isnull=False)
+    .select_related("revision_request")
+    .order_by("id"),
+    to_attr="revised_deliveries",
+)
+
+
+def with_revision_requests(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    return contracts.prefetch_related(_REVISION_REQUESTS)
+
+
+def load_revision_requests(contract: Contract) -> Contract:
+    """``with_revision_requests`` for a contract already fetched (``contract_get``)."""
+    prefetch_related_objects([contract], _REVISION_REQUESTS)
+    return contract
+
+
+def revision_requests_of(milestone: Milestone) -> list[RevisionRequest]:
+    """The milestone's revision requests, oldest first: from ``with_revision_requests`` when
+    it was prefetched, else one query."""
+    deliveries = getattr(milestone, "revised_deliveries", None)
+    if deliveries is None:
+        deliveries = list(
+            _REVISION_REQUESTS.queryset.filter(milestone=milestone)  # type: ignore[union-attr]
+        )
+    return [delivery.revision_request for delivery in deliveries]
 
 
 def contract_list(*, user: User, status: str | None = None) -> QuerySet[Contract]:

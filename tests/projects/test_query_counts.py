@@ -174,7 +174,8 @@ def test_bid_list_for_a_bidder_costs_the_same_at_any_size(django_assert_num_quer
 
 # --- contracts, messages, notifications -----------------------------------------------------
 
-CONTRACT_LIST = 2  # the page with gig, client and freelancer joined; the milestones
+CONTRACT_LIST = 3  # the page with gig, client and freelancer joined; the milestones; their
+# revision requests
 
 
 @pytest.mark.parametrize("contracts", [2, 40])
