@@ -10,9 +10,11 @@ rows written before the number existed runs forward on a database holding such r
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from projects.models import Delivery, RevisionRequest
+from projects.models import Delivery, Milestone, RevisionRequest
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
@@ -133,6 +135,39 @@ def test_a_stranger_gets_the_404_of_a_contract_that_does_not_exist(contract, sub
     assert ASKED not in hidden.content.decode()
     assert page.status_code == 404
     assert ASKED not in page.content.decode()
+
+
+def _revised_contract(milestones: int):
+    contract = ContractFactory(bid__revisions_included=2)
+    milestone = contract.milestones.get()
+    for position in range(2, milestones + 1):
+        Milestone.objects.create(
+            contract=contract,
+            position=position,
+            title=f"Bagian {position}",
+            amount=milestone.amount,
+            due_at=milestone.due_at,
+        )
+    for each in contract.milestones.all():
+        for number in (1, 2):
+            delivery = Delivery.objects.create(milestone=each, note=f"V{number}.")
+            RevisionRequest.objects.create(delivery=delivery, note=AGAIN, number=number)
+    return contract
+
+
+@pytest.mark.django_db
+def test_the_contract_in_the_api_costs_the_same_however_many_requests():
+    small, large = _revised_contract(1), _revised_contract(5)
+    counts = []
+    for contract in (small, large):
+        client = client_for(contract.client)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/contracts/{contract.pk}/")
+        assert response.status_code == 200
+        assert all(len(m["revision_requests"]) == 2 for m in response.json()["milestones"])
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
 
 
 @pytest.mark.django_db
