@@ -80,6 +80,10 @@ class ContractMilestonesApi(APIView):
             parts=serializer.validated_data["milestones"],
         )
         return Response(
-            MilestoneSerializer(milestones, many=True, context={"request": request}).data,
+            MilestoneSerializer(
+                contract_selectors.load_milestone_revision_requests(milestones),
+                many=True,
+                context={"request": request},
+            ).data,
             status=status.HTTP_201_CREATED,
         )

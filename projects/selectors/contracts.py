@@ -35,33 +35,39 @@ def _contracts(user: User) -> QuerySet[Contract]:
 
 # The milestones' revision requests, in one query however many: each milestone gets
 # ``revised_deliveries``, its deliveries that a revision was asked of, oldest first.
-_REVISION_REQUESTS = Prefetch(
-    "milestones__deliveries",
-    queryset=Delivery.objects.filter(revision_request__isnull=False)
-    .select_related("revision_request")
-    .order_by("id"),
-    to_attr="revised_deliveries",
-)
+def _revised_deliveries() -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(revision_request__isnull=False)
+        .select_related("revision_request")
+        .order_by("id")
+    )
+
+
+def _revision_requests(path: str) -> Prefetch:
+    return Prefetch(path, queryset=_revised_deliveries(), to_attr="revised_deliveries")
 
 
 def with_revision_requests(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
-    return contracts.prefetch_related(_REVISION_REQUESTS)
+    return contracts.prefetch_related(_revision_requests("milestones__deliveries"))
 
 
 def load_revision_requests(contract: Contract) -> Contract:
     """``with_revision_requests`` for a contract already fetched (``contract_get``)."""
-    prefetch_related_objects([contract], _REVISION_REQUESTS)
+    prefetch_related_objects([contract], _revision_requests("milestones__deliveries"))
     return contract
 
 
+def load_milestone_revision_requests(milestones: list[Milestone]) -> list[Milestone]:
+    prefetch_related_objects(milestones, _revision_requests("deliveries"))
+    return milestones
+
+
 def revision_requests_of(milestone: Milestone) -> list[RevisionRequest]:
-    """The milestone's revision requests, oldest first: from ``with_revision_requests`` when
-    it was prefetched, else one query."""
+    """The milestone's revision requests, oldest first: from one of the loaders above when
+    they ran, else one query."""
     deliveries = getattr(milestone, "revised_deliveries", None)
     if deliveries is None:
-        deliveries = list(
-            _REVISION_REQUESTS.queryset.filter(milestone=milestone)  # type: ignore[union-attr]
-        )
+        deliveries = list(_revised_deliveries().filter(milestone=milestone))
     return [delivery.revision_request for delivery in deliveries]
 
 

@@ -217,3 +217,20 @@ def test_the_migration_numbers_the_rows_already_written():
 
     numbered = RevisionRequest.objects.order_by("pk").values_list("note", "number")
     assert list(numbered) == [("Kedua.", 2), ("Ketiga.", 3), ("Satu.", 1)]
+
+
+@pytest.mark.django_db
+def test_a_new_split_answers_with_empty_lists(contract):
+    due = contract.agreed_delivery_at.isoformat()
+    half = contract.amount // 2
+    parts = [
+        {"title": "Bagian 1", "amount": half, "due_at": due},
+        {"title": "Bagian 2", "amount": contract.amount - half, "due_at": due},
+    ]
+
+    response = client_for(contract.client).post(
+        f"/api/v1/contracts/{contract.pk}/milestones/", {"milestones": parts}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert [m["revision_requests"] for m in response.json()] == [[], []]
