@@ -134,6 +134,18 @@ def _ledger_stays_balanced(request, _django_db_helper):
 
 
 @pytest.fixture(autouse=True)
+def _celery_outside_a_task_after_each_test():
+    """The suite runs tasks eagerly, and Celery marks "inside a task, ``result.get()``
+    refuses" in one process-wide flag, set and restored around each eager task without a lock.
+    Tests that run eager tasks from several threads at once (the races on PostgreSQL, a live
+    server's thread beside the test's) can leave it set, and whichever test this process runs
+    next then fails in ``get()``. Each test starts with it cleared."""
+    from celery import _state
+
+    _state._set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code called outside a request (services, tasks) speaks the active language, which a
     request left active in this thread would otherwise decide: every test starts in English, the
