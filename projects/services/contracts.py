@@ -109,7 +109,7 @@ def milestones_split(
     if too_early:
         raise DomainError(
             _(
-                "No milestone may be due before %(date)s (Jakarta time): that is the delivery "
+                "No milestone may be due before %(date)s: that is the delivery "
                 "date the freelancer's accepted bid promised."
             )
             % {"date": local_datetime(earliest)},
