@@ -43,7 +43,9 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
             "(%(m)d + %(n)d) = %(value)s"
         ) % {
             "m": weight,
-            "c": decimal(profile.rating_prior, FIGURE_PLACES),
+            "c": "—"
+            if profile.rating_prior is None
+            else decimal(profile.rating_prior, FIGURE_PLACES),
             "n": count,
             "avg": "—" if average is None else decimal(average, FIGURE_PLACES),
             "value": decimal(profile.rating, FIGURE_PLACES),

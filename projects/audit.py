@@ -112,5 +112,6 @@ def ledger_audit_with_alert(*, now: datetime | None = None) -> list[str]:
             summary=summary + ("…" if len(problems) > 3 else "."),
         )
     if cache.add(f"ledger-audit-mailed:{day}", True, timeout=2 * 24 * 3600):  # once a day
-        mail_admins(f"Ledger audit failed: {len(problems)} problems", "\n".join(problems))
+        noun = "problem" if len(problems) == 1 else "problems"  # to the admins, in English
+        mail_admins(f"Ledger audit failed: {len(problems)} {noun}", "\n".join(problems))
     return problems

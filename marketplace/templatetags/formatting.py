@@ -20,12 +20,12 @@ register = template.Library()
 
 @register.filter
 def local_datetime(moment: datetime | None) -> str:
-    return "" if moment in (None, "") else formatting.local_datetime(moment)  # type: ignore[arg-type]
+    return "" if moment in (None, "") else formatting.local_datetime(moment)
 
 
 @register.filter
 def local_date(moment: datetime | date | None) -> str:
-    return "" if moment in (None, "") else formatting.local_date(moment)  # type: ignore[arg-type]
+    return "" if moment in (None, "") else formatting.local_date(moment)
 
 
 @register.filter
@@ -35,4 +35,4 @@ def percent(fraction: Decimal | float | None, places: int = 1) -> str:
 
 @register.filter
 def decimal(value: Decimal | float | int | None, places: int = 1) -> str:
-    return "—" if value in (None, "") else formatting.decimal(value, int(places))  # type: ignore[arg-type]
+    return "—" if value in (None, "") else formatting.decimal(value, int(places))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -252,7 +253,7 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
         return None
     # Bids the client can still accept (bid_count also counts rejected ones).
     live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
-    params = {
+    params: dict[str, Any] = {
         "gig": text_of(gig, "title"),
         "count": bids_count(live_bids),
         "days": days_count(settings.AWARD_WINDOW_DAYS),
