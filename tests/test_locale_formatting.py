@@ -22,6 +22,7 @@ from accounts.pages.profiles import hires_of_gigs
 from marketplace.api.rupiah import RupiahAmountField
 from marketplace.errors import DomainError
 from marketplace.formatting import decimal, local_date, local_datetime, percent
+from marketplace.ratelimit import wait_message
 from projects.pages.contract_forms import MilestoneSubmitForm
 from projects.pages.gig_forms import BrowseForm
 from projects.services.gigs.posting import validate_gig_terms
@@ -235,3 +236,23 @@ def test_the_apis_rupiah_bounds_are_said_in_rupiah(language, too_much, too_littl
         errors = [str(over.errors["budget"][0]), str(under.errors["budget"][0])]
 
     assert errors == [too_much, too_little]
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [
+        (
+            "id",
+            "Terlalu banyak percobaan. Tunggu 1 detik lalu coba lagi.",
+            "Terlalu banyak percobaan. Tunggu 30 detik lalu coba lagi.",
+        ),
+        (
+            "en",
+            "Too many attempts. Wait 1 second and try again.",
+            "Too many attempts. Wait 30 seconds and try again.",
+        ),
+    ],
+)
+def test_a_wait_takes_its_plural(language, one, many):
+    with translation.override(language):
+        assert (wait_message(1), wait_message(30)) == (one, many)

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
@@ -101,7 +101,11 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             return "–"
         return format_html(
             '<strong class="garap-flag">{}</strong>',
-            _("unanswered %(days)d days by %(user)s")
+            ngettext(
+                "unanswered %(days)d day by %(user)s",
+                "unanswered %(days)d days by %(user)s",
+                queues.dispute_age_days(dispute),
+            )
             % {
                 "days": queues.dispute_age_days(dispute),
                 "user": queues.dispute_silent_party(dispute).username,
