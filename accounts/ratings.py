@@ -9,11 +9,12 @@ Numbers are written in the page's language (4,8 in Bahasa Indonesia, 4.8 in Engl
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from marketplace.formatting import decimal
 
 DECIMALS = 1
 
@@ -28,9 +29,7 @@ def rating_figure(value: Decimal | float | None, count: int) -> str:
     shown = rating_value(value, count)
     if shown is None:
         return _("No reviews yet")
-    # Rounded here: number_format only cuts digits off (4.76 would read 4.7).
-    rounded = Decimal(str(shown)).quantize(Decimal(1).scaleb(-DECIMALS), ROUND_HALF_UP)
-    return _("%(rating)s / 5") % {"rating": number_format(rounded, DECIMALS)}
+    return _("%(rating)s / 5") % {"rating": decimal(shown, DECIMALS)}
 
 
 def reviews_count(count: int) -> str:

@@ -12,19 +12,21 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import FreelancerProfile
+from marketplace.formatting import decimal, percent
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+# The arithmetic's figures are written to two decimals in the reader's language ("4,75").
+FIGURE_PLACES = 2
+
+
 def _num(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
-
-
-def _percent(value: object) -> str:
-    return "—" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
 
 
 def reputation_explained(profile: FreelancerProfile) -> dict:
@@ -41,10 +43,12 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
             "(%(m)d + %(n)d) = %(value)s"
         ) % {
             "m": weight,
-            "c": profile.rating_prior,
+            "c": "—"
+            if profile.rating_prior is None
+            else decimal(profile.rating_prior, FIGURE_PLACES),
             "n": count,
-            "avg": "—" if average is None else f"{average:.3f}",
-            "value": profile.rating,
+            "avg": "—" if average is None else decimal(average, FIGURE_PLACES),
+            "value": decimal(profile.rating, FIGURE_PLACES),
         }
     return {
         "rating": {
@@ -59,46 +63,58 @@ def reputation_explained(profile: FreelancerProfile) -> dict:
             "value": _num(profile.on_time_rate),
             "numerator": profile.on_time_count,
             "denominator": profile.on_time_total,
-            "explanation": _(
-                "%(a)d of %(b)d funded milestones were first submitted by their due date (%(p)s)."
+            "explanation": ngettext_lazy(
+                "%(a)d of %(b)d funded milestone was first submitted by its due date (%(p)s).",
+                "%(a)d of %(b)d funded milestones were first submitted by their due date (%(p)s).",
+                "b",
             )
             % {
                 "a": profile.on_time_count,
                 "b": profile.on_time_total,
-                "p": _percent(profile.on_time_rate),
+                "p": percent(profile.on_time_rate),
             },
         },
         "completion_rate": {
             "value": _num(profile.completion_rate),
             "numerator": profile.completed_count,
             "denominator": profile.completion_total,
-            "explanation": _(
+            "explanation": ngettext_lazy(
+                "%(a)d of %(b)d contract completed; the others were cancelled by the freelancer "
+                "or lost in a dispute. Cancellations by the client are not counted (%(p)s).",
                 "%(a)d of %(b)d contracts completed; the others were cancelled by the freelancer "
-                "or lost in a dispute. Cancellations by the client are not counted (%(p)s)."
+                "or lost in a dispute. Cancellations by the client are not counted (%(p)s).",
+                "b",
             )
             % {
                 "a": profile.completed_count,
                 "b": profile.completion_total,
-                "p": _percent(profile.completion_rate),
+                "p": percent(profile.completion_rate),
             },
         },
         "repeat_client_rate": {
             "value": _num(profile.repeat_client_rate),
             "numerator": profile.repeat_clients,
             "denominator": profile.distinct_clients,
-            "explanation": _("%(a)d of %(b)d clients hired this freelancer again (%(p)s).")
+            "explanation": ngettext_lazy(
+                "%(a)d of %(b)d client hired this freelancer again (%(p)s).",
+                "%(a)d of %(b)d clients hired this freelancer again (%(p)s).",
+                "b",
+            )
             % {
                 "a": profile.repeat_clients,
                 "b": profile.distinct_clients,
-                "p": _percent(profile.repeat_client_rate),
+                "p": percent(profile.repeat_client_rate),
             },
         },
         "median_response_seconds": {
             "value": profile.median_response_seconds,
             "samples": profile.response_samples,
-            "explanation": _(
+            "explanation": ngettext_lazy(
                 "The median time from being hired to the first message or delivery, over "
-                "%(n)d contracts."
+                "%(n)d contract.",
+                "The median time from being hired to the first message or delivery, over "
+                "%(n)d contracts.",
+                "n",
             )
             % {"n": profile.response_samples},
         },

@@ -16,11 +16,14 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from marketplace.errors import RateLimited
 
@@ -99,15 +102,21 @@ def peek(scope: str, key: object, rate: str) -> int:
     return wait if used >= limit else 0
 
 
-def rate_limit(scope: str, key: object, rate: str, message: str = "") -> None:
+def rate_limit(scope: str, key: object, rate: str, message: StrOrPromise = "") -> None:
     """Count one use, and raise ``RateLimited`` (429, with the seconds to wait) beyond ``rate``.
 
-    ``message`` may hold ``%(seconds)d``; by default the general "too many attempts" text."""
+    ``message`` holds ``%(seconds)d``: ``ngettext_lazy(one, many, "seconds")``, so that the
+    wait takes its plural ("1 second"); by default the general "too many attempts" text."""
     wait = count_hit(scope, key, rate)
     if wait:
-        text = message or _("Too many attempts. Wait %(seconds)d seconds and try again.")
-        raise RateLimited(text % {"seconds": wait}, retry_after=wait)
+        if not message:
+            raise RateLimited(wait_message(wait), retry_after=wait)
+        raise RateLimited(str(message % {"seconds": wait}), retry_after=wait)
 
 
 def wait_message(wait: int) -> str:
-    return _("Too many attempts. Wait %(seconds)d seconds and try again.") % {"seconds": wait}
+    return ngettext(
+        "Too many attempts. Wait %(seconds)d second and try again.",
+        "Too many attempts. Wait %(seconds)d seconds and try again.",
+        wait,
+    ) % {"seconds": wait}

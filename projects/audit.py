@@ -12,8 +12,10 @@ from django.core.cache import cache
 from django.core.mail import mail_admins
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import User
+from marketplace.formatting import Counted
 from payments.models import Account, Entry, LedgerTransaction
 from payments.selectors import ledger as payments
 from payments.services.ledger import ESCROW_PREFIX
@@ -106,9 +108,10 @@ def ledger_audit_with_alert(*, now: datetime | None = None) -> list[str]:
             notices.LEDGER_AUDIT_FAILED,
             subject=day,
             link_args={"app_label": "payments"},
-            count=len(problems),
+            count=Counted(ngettext_lazy("%(n)d problem", "%(n)d problems", "n"), len(problems)),
             summary=summary + ("…" if len(problems) > 3 else "."),
         )
     if cache.add(f"ledger-audit-mailed:{day}", True, timeout=2 * 24 * 3600):  # once a day
-        mail_admins(f"Ledger audit failed: {len(problems)} problems", "\n".join(problems))
+        noun = "problem" if len(problems) == 1 else "problems"  # to the admins, in English
+        mail_admins(f"Ledger audit failed: {len(problems)} {noun}", "\n".join(problems))
     return problems

@@ -32,6 +32,7 @@ from marketplace.admin_actions import (
     suspension_end_field,
 )
 from marketplace.admin_base import ReadOnlyInline, staff_has
+from marketplace.formatting import local_datetime
 
 # How many of a user's audit records their page lists; the rest are a link away.
 HISTORY_ON_USER_PAGE = 20
@@ -150,8 +151,8 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             return _("Suspended until a moderator lifts it: %(reason)s") % {
                 "reason": current.reason
             }
-        return _("Suspended until %(until)s (Jakarta time): %(reason)s") % {
-            "until": timezone.localtime(current.ends_at).strftime("%Y-%m-%d %H:%M"),
+        return _("Suspended until %(until)s: %(reason)s") % {
+            "until": local_datetime(current.ends_at),
             "reason": current.reason,
         }
 
@@ -176,7 +177,7 @@ class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
             "<li>{} · {} · {}{}</li>",
             (
                 (
-                    timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M"),
+                    local_datetime(record.created_at),
                     record.moderator.username,
                     record.get_action_display(),
                     f": {short_text(record.reason)}" if record.reason else "",

@@ -3,7 +3,7 @@ confirms its address."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -40,7 +40,11 @@ class EmailVerificationSendApi(APIView):
         wait = services.email_verification_send(user=request.user)
         if wait:
             raise RateLimited(
-                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                ngettext(
+                    "We sent you links a moment ago. Wait %(seconds)d second for another one.",
+                    "We sent you links a moment ago. Wait %(seconds)d seconds for another one.",
+                    wait,
+                )
                 % {"seconds": wait},
                 retry_after=wait,
             )

@@ -8,6 +8,7 @@ with when it lived in projects.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
@@ -41,7 +42,14 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the language of whoever reads it (the active language): every page,
+        error and notice shows a category through this, never ``name_id``/``name_en``."""
+        english = (translation.get_language() or "").startswith("en")
+        return self.name_en if english else self.name_id
 
 
 class Skill(models.Model):

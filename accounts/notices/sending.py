@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
@@ -13,6 +13,7 @@ from django.utils import translation
 from accounts.masking import ViewerText
 from accounts.models import Notification, User
 from accounts.notices.registry import NoticeKind, registered
+from marketplace.formatting import local_date, local_datetime
 
 # What a notice is about: a row (its kind's ``subject`` names it in the key), a plain value
 # (a day), or a (name, id) pair when one kind is about several sorts of things (the contact
@@ -39,6 +40,14 @@ def notice_key(
     if occurrence is not None:
         parts.append(occurrence.isoformat() if isinstance(occurrence, datetime) else occurrence)
     return ":".join(str(part) for part in parts)
+
+
+def _written(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
+    return value
 
 
 def notify(
@@ -71,6 +80,9 @@ def notify(
         for name, value in params.items()
     }
     with translation.override(recipient.preferred_language):
+        # Moments and days are written here, in the recipient's language and Jakarta time
+        # (WIB): a caller passes the datetime, never a string it formatted in its own language.
+        params = {name: _written(value) for name, value in params.items()}
         title = str(kind.title) % params
         body = str(kind.body) % params
     return notification_send(

@@ -20,7 +20,6 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UsernameField,
 )
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +28,7 @@ from accounts.models import USERNAME_PATTERN, Availability, Language, Province, 
 from accounts.selectors import category_list, skill_list
 from accounts.services.account_emails import PASSWORD_RESET, account_email_request
 from accounts.services.users import login_delay_message, password_problems, user_password_set
-from marketplace.formatting import rupiah
+from marketplace.formatting import decimal, rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 
@@ -273,7 +272,18 @@ class ShopForm(forms.Form):
 
 # --- the freelancer directory ---------------------------------------------------------------
 
-MIN_RATINGS = [("", _("Any rating")), ("3", "3+"), ("3.5", "3.5+"), ("4", "4+"), ("4.5", "4.5+")]
+MIN_RATINGS = ["3", "3.5", "4", "4.5"]
+
+
+def _min_rating_choices() -> list[tuple[str, str]]:
+    """ "3,5+" in Bahasa Indonesia, "3.5+" in English: written when the page is."""
+    return [
+        ("", str(_("Any rating"))),
+        *(
+            (value, decimal(Decimal(value), 1 if "." in value else 0) + "+")
+            for value in MIN_RATINGS
+        ),
+    ]
 
 
 class FreelancerFilterForm(forms.Form):
@@ -284,7 +294,11 @@ class FreelancerFilterForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
     min_rating = forms.TypedChoiceField(
-        label=_("Rating"), choices=MIN_RATINGS, required=False, coerce=Decimal, empty_value=None
+        label=_("Rating"),
+        choices=_min_rating_choices,
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
     )
     price_min = RupiahField(label=_("Price from (Rp)"), required=False, min_value=0)
     price_max = RupiahField(label=_("Price up to (Rp)"), required=False, min_value=0)
@@ -314,8 +328,7 @@ def category_name(category: Any) -> str:
     """A category's name in the page's language (it is stored in both)."""
     if category is None:
         return gettext("Other")
-    english = (translation.get_language() or "").startswith("en")
-    return category.name_en if english else category.name_id
+    return category.name
 
 
 def skill_groups() -> list[tuple[str, list[tuple[int, str]]]]:

@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +31,7 @@ from accounts.pages.forms import (
 from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
 from accounts.ratings import rating_figure, reviews_count
 from accounts.reputation import reputation_explained
+from marketplace.formatting import decimal, percent
 from marketplace.pages import cursor_page
 
 DIRECTORY_PAGE_SIZE = 20
@@ -40,8 +40,12 @@ REVIEW_ORDERING = ("-revealed_at", "-id")  # the API's (projects/api/reviews.py)
 LANGUAGE_NAMES = dict(Language.choices)
 
 
-def percent(value: Any) -> str:
-    return "—" if value is None else f"{number_format(float(value) * 100, 1)}%"
+def hires_of_gigs(hires: int, gigs: int) -> str:
+    """ "1 hire of 1 gig whose bidding ended": each count with its own plural."""
+    return _("%(hires)s of %(gigs)s whose bidding ended") % {
+        "hires": ngettext("%(n)d hire", "%(n)d hires", hires) % {"n": hires},
+        "gigs": ngettext("%(n)d gig", "%(n)d gigs", gigs) % {"n": gigs},
+    }
 
 
 def duration(seconds: int | None) -> str:
@@ -67,10 +71,10 @@ def reputation_figures(profile: Any) -> list[dict[str, str]]:
             )
             % {
                 "n": rating["reviews"],
-                "avg": "—" if rating["average"] is None else number_format(rating["average"], 3),
+                "avg": "—" if rating["average"] is None else decimal(rating["average"], 2),
                 "mean": "—"
                 if rating["platform_mean"] is None
-                else number_format(rating["platform_mean"], 3),
+                else decimal(rating["platform_mean"], 2),
                 "m": rating["prior_weight"],
             },
             "explanation": str(rating["explanation"]),
@@ -135,8 +139,7 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         (
             _("Hire rate"),
             percent(record.hire_rate),
-            _("%(a)d hires of %(b)d gigs whose bidding ended")
-            % {"a": record.hires, "b": record.gigs_closed},
+            hires_of_gigs(record.hires, record.gigs_closed),
         ),
         (
             _("Average time to approve work"),
@@ -147,16 +150,31 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         (
             _("Dispute rate"),
             percent(record.dispute_rate),
-            _("%(a)d of %(b)d contracts disputed")
+            ngettext(
+                "%(a)d of %(b)d contract disputed",
+                "%(a)d of %(b)d contracts disputed",
+                record.contracts,
+            )
             % {"a": record.disputed_contracts, "b": record.contracts},
         ),
         (
             _("Revisions per milestone"),
             "—"
             if record.revisions_per_milestone is None
-            else number_format(record.revisions_per_milestone, 2),
-            _("%(a)d revisions asked over %(b)d delivered milestones")
-            % {"a": record.revisions_requested, "b": record.milestones_delivered},
+            else decimal(record.revisions_per_milestone, 2),
+            _("%(revisions)s over %(milestones)s")
+            % {
+                "revisions": ngettext(
+                    "%(n)d revision asked", "%(n)d revisions asked", record.revisions_requested
+                )
+                % {"n": record.revisions_requested},
+                "milestones": ngettext(
+                    "%(n)d delivered milestone",
+                    "%(n)d delivered milestones",
+                    record.milestones_delivered,
+                )
+                % {"n": record.milestones_delivered},
+            },
         ),
         (
             _("Rating from freelancers"),

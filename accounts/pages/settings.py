@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -203,7 +204,11 @@ def verify_email_send(request: SignedInHttpRequest) -> HttpResponse:
         if wait:
             messages.error(
                 request,
-                _("We sent you links a moment ago. Wait %(seconds)d seconds for another one.")
+                ngettext(
+                    "We sent you links a moment ago. Wait %(seconds)d second for another one.",
+                    "We sent you links a moment ago. Wait %(seconds)d seconds for another one.",
+                    wait,
+                )
                 % {"seconds": wait},
             )
             return _back("account")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from marketplace.formatting import rupiah
 from marketplace.rupiah import MAX_INPUT_LENGTH, RupiahInputError, parse_rupiah
 
 # The schema's description of a typed amount (JSON Schema, ECMAScript flavour): digits, or
@@ -26,7 +30,25 @@ TYPED_PATTERN = (
 
 
 class RupiahAmountField(serializers.IntegerField):
-    """Whole rupiah: 150000, or a string such as "150.000" or "Rp 150.000"."""
+    """Whole rupiah: 150000, or a string such as "150.000" or "Rp 150.000".
+
+    Its bounds are said in rupiah ("Enter at most Rp 100.000.000."), as the pages say them,
+    not as DRF's bare number ("less than or equal to 100000000")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        min_value, max_value = kwargs.pop("min_value", None), kwargs.pop("max_value", None)
+        super().__init__(**kwargs)
+        self.min_value, self.max_value = min_value, max_value
+        if min_value is not None:
+            below = (
+                _("Enter an amount above Rp 0.")
+                if min_value == 1
+                else format_lazy(_("Enter at least {min}."), min=rupiah(min_value))
+            )
+            self.validators.append(MinValueValidator(min_value, message=below))
+        if max_value is not None:
+            above = format_lazy(_("Enter at most {max}."), max=rupiah(max_value))
+            self.validators.append(MaxValueValidator(max_value, message=above))
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, str):

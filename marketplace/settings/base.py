@@ -92,6 +92,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.unread_notices",
             ],
+            # Numbers, percentages, dates and times are written one way on every page
+            # (marketplace.formatting), without each template having to load it.
+            "builtins": ["marketplace.templatetags.formatting"],
         },
     },
 ]

@@ -4,6 +4,7 @@ whole contract (thread, deliveries, timeline) and settles the escrow between the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -17,13 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.staff_admin import NoActionsOnOwnDeals, party_to, refused_as_party_text
 from marketplace.admin_base import staff_has
 from marketplace.errors import DomainError, NotFound
-from marketplace.formatting import rupiah
+from marketplace.formatting import decimal, rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.storage import download_response
 from payments.fees import fee_basis_points
@@ -100,7 +101,11 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             return "–"
         return format_html(
             '<strong class="garap-flag">{}</strong>',
-            _("unanswered %(days)d days by %(user)s")
+            ngettext(
+                "unanswered %(days)d day by %(user)s",
+                "unanswered %(days)d days by %(user)s",
+                queues.dispute_age_days(dispute),
+            )
             % {
                 "days": queues.dispute_age_days(dispute),
                 "user": queues.dispute_silent_party(dispute).username,
@@ -227,7 +232,7 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             if party_to(dispute) and dispute.status == Dispute.Status.OPEN
             else "",
             "form": form,
-            "fee_percent": f"{fee_basis_points() / 100:g}",
+            "fee_percent": decimal(Decimal(fee_basis_points()) / 100),
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/projects/dispute/console.html", context)

@@ -8,7 +8,7 @@ from projects.notices.group import GIGS
 BID_RECEIVED = NoticeKind(
     "bid_received",
     _("New bid on “%(gig)s”"),
-    _("%(freelancer)s offered %(amount)s to deliver in %(days)s days."),
+    _("%(freelancer)s offered %(amount)s to deliver in %(days)s."),
     subject="bid",
     link="api:bid-detail",
     group=GIGS,

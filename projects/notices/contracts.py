@@ -10,7 +10,7 @@ CONTRACT_COMPLETED = NoticeKind(
     "contract_completed",
     _("“%(gig)s” is complete: leave a review"),
     _(
-        "Review how it went within %(days)s days. Reviews are double-blind: neither of "
+        "Review how it went within %(days)s. Reviews are double-blind: neither of "
         "you sees the other's until both are in or the time is up."
     ),
     subject="contract",
@@ -31,7 +31,7 @@ CONTRACT_UNFUNDED_REMINDER = NoticeKind(
 CONTRACT_CANCELLED_UNFUNDED = NoticeKind(
     "contract_cancelled_unfunded",
     _("The contract for “%(gig)s” was cancelled"),
-    _("No milestone was funded within %(days)s days of the award."),
+    _("No milestone was funded within %(days)s of the award."),
     subject="contract",
     link="api:contract-detail",
     group=GIGS,

@@ -46,7 +46,7 @@ GIG_CANCELLED = NoticeKind(
 BIDDING_CLOSES_SOON = NoticeKind(
     "bidding_closes_soon",
     _("Bidding on “%(gig)s” closes within 24 hours"),
-    _("It closes %(when)s with %(count)s bids so far."),
+    _("It closes %(when)s with %(count)s so far."),
     subject="gig",
     link="api:gig-detail",
     group=GIGS,
@@ -56,7 +56,7 @@ BIDDING_CLOSED = NoticeKind(
     "bidding_closed",
     _("Bidding on “%(gig)s” has closed"),
     _(
-        "You have %(count)s bids. Accept one within %(days)s days, or the gig expires and "
+        "You have %(count)s. Accept one within %(days)s, or the gig expires and "
         "the bidders are told."
     ),
     subject="gig",
@@ -77,7 +77,7 @@ BIDDING_CLOSED_NO_BIDS = NoticeKind(
 GIG_EXPIRED = NoticeKind(
     "gig_expired",
     _("“%(gig)s” expired"),
-    _("No bid was accepted within %(days)s days after bidding closed."),
+    _("No bid was accepted within %(days)s after bidding closed."),
     subject="gig",
     link="api:gig-detail",
     group=GIGS,

@@ -32,7 +32,7 @@ MILESTONE_SUBMITTED = NoticeKind(
     _("Work delivered for “%(milestone)s”"),
     _(
         "Review it and approve, or ask for a revision. Without an answer it is paid out "
-        "automatically after %(days)s days."
+        "automatically after %(days)s."
     ),
     subject="milestone",
     link="api:contract-detail",
@@ -86,7 +86,7 @@ MILESTONE_AUTO_RELEASED = NoticeKind(
 MILESTONE_DUE_24H = NoticeKind(
     "milestone_due_24h",
     _("“%(milestone)s” is due in 24 hours"),
-    _("Deliver “%(gig)s” by %(due)s (Asia/Jakarta)."),
+    _("Deliver “%(gig)s” by %(due)s."),
     subject="milestone",
     link="api:contract-detail",
     group=GIGS,
@@ -96,7 +96,7 @@ MILESTONE_DUE_24H = NoticeKind(
 MILESTONE_DUE_2H = NoticeKind(
     "milestone_due_2h",
     _("“%(milestone)s” is due in 2 hours"),
-    _("Deliver “%(gig)s” by %(due)s (Asia/Jakarta), or tell the client in the messages."),
+    _("Deliver “%(gig)s” by %(due)s, or tell the client in the messages."),
     subject="milestone",
     link="api:contract-detail",
     group=GIGS,

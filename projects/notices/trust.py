@@ -23,7 +23,7 @@ CONTACT_DETAILS_HIDDEN = NoticeKind(
 
 LEDGER_AUDIT_FAILED = NoticeKind(
     "ledger_audit_failed",
-    _("Ledger audit failed: %(count)s problems"),
+    _("Ledger audit failed: %(count)s"),
     _("%(summary)s Run `manage.py ledger_audit` for the full list."),
     link="admin:app_list",
     group=GIGS,

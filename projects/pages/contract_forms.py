@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,8 +55,14 @@ class MilestoneSubmitForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         max_files=settings.ATTACHMENTS_PER_MESSAGE,
-        help_text=_("Optional: up to %(n)d files (PDF, images, documents).")
-        % {"n": settings.ATTACHMENTS_PER_MESSAGE},
+        # Formatted when read, in the page's language: "lazy % n" would translate at import.
+        help_text=lazy(
+            lambda: (
+                gettext("Optional: up to %(n)d files (PDF, images, documents).")
+                % {"n": settings.ATTACHMENTS_PER_MESSAGE}
+            ),
+            str,
+        )(),
     )
 
 

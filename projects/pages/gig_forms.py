@@ -14,7 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Category, Skill
@@ -42,7 +42,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 def category_name(category: Category) -> str:
     """The category's name in the language of the request."""
-    return category.name_id if (get_language() or "id").startswith("id") else category.name_en
+    return category.name
 
 
 def skill_choices(

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.errors import Conflict, DomainError, PermissionDenied
+from marketplace.formatting import local_datetime
 from marketplace.state import transition_refusal
 from projects.models import Contract, Milestone
 
@@ -103,7 +103,7 @@ def state_refusal(
                     "The work is not overdue yet. Ask the freelancer to cancel, or wait until "
                     "%(due)s."
                 )
-                % {"due": timezone.localtime(milestone.due_at).strftime("%Y-%m-%d %H:%M")},
+                % {"due": local_datetime(milestone.due_at)},
                 code="not_overdue",
             )
     return _closed(contract)

@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.notices import NoticeKind
 from accounts.selectors import freelancer_capacity
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
-from marketplace.formatting import rupiah
+from marketplace.formatting import days_count, rupiah
 from marketplace.state import ensure_transition
 from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
@@ -196,7 +196,7 @@ def bid_place(
         gig=text_of(gig, "title"),
         freelancer=freelancer.public_name,
         amount=rupiah(amount),
-        days=delivery_days,
+        days=days_count(delivery_days),
     )
     return bid
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.masking import mask_texts, shown, text_of
 from accounts.models import PortfolioItem, User
@@ -109,7 +109,7 @@ def milestones_split(
     if too_early:
         raise DomainError(
             _(
-                "No milestone may be due before %(date)s (Jakarta time): that is the delivery "
+                "No milestone may be due before %(date)s: that is the delivery "
                 "date the freelancer's accepted bid promised."
             )
             % {"date": local_datetime(earliest)},
@@ -160,7 +160,11 @@ def message_post(
         "messages",
         actor.pk,
         settings.MESSAGE_RATE,
-        _("You are sending messages too fast. Wait %(seconds)d seconds and send it again."),
+        ngettext_lazy(
+            "You are sending messages too fast. Wait %(seconds)d second and send it again.",
+            "You are sending messages too fast. Wait %(seconds)d seconds and send it again.",
+            "seconds",
+        ),
     )
     contract = _lock_contract(contract_id, actor)
     ensure_not_suspended(actor)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.masking import mask_texts, text_of
 from accounts.models import User
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
+from marketplace.formatting import local_datetime
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.timing import days
 from marketplace.transactions import atomic_with_retry
@@ -88,8 +89,7 @@ def review_submit(
     closes = review_window_closes_at(contract)
     if closes is not None and closes <= now:
         raise Conflict(
-            _("The review window closed on %(date)s.")
-            % {"date": timezone.localtime(closes).strftime("%Y-%m-%d")},
+            _("The review window closed on %(date)s.") % {"date": local_datetime(closes)},
             code="review_window_closed",
         )
     for name, score in (("quality", quality), ("communication", communication), ("value", value)):
@@ -136,7 +136,7 @@ def review_submit(
             link_args={"contract_id": contract.pk},
             author=actor.public_name,
             gig=text_of(contract.gig, "title"),
-            closes=timezone.localtime(closes).strftime("%Y-%m-%d") if closes else "",
+            closes=closes or "",
         )
     return review
 

@@ -26,7 +26,6 @@ from accounts.selectors import user_is_suspended
 from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PermissionDenied
-from marketplace.formatting import local_datetime
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.transactions import atomic_with_retry
 from projects import notices
@@ -89,7 +88,7 @@ def suspension_create(
         notices.ACCOUNT_SUSPENDED if ends_at is None else notices.ACCOUNT_SUSPENDED_UNTIL,
         subject=suspension,
         reason=suspension.reason,
-        until=local_datetime(ends_at) if ends_at else "",
+        until=ends_at or "",
     )
     return suspension
 

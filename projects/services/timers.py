@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from accounts.masking import text_of
 from accounts.models import User
-from marketplace.formatting import rupiah
+from marketplace.formatting import bids_count, days_count, rupiah
 from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.state import ensure_transition
 from marketplace.timing import days, hours
@@ -49,10 +50,6 @@ DUE_NONE, DUE_24H, DUE_2H, DUE_OVERDUE = 0, 1, 2, 3
 BIDDING_NONE, BIDDING_CLOSES_SOON, BIDDING_CLOSED = 0, 1, 2
 # Contract.funding_notice_stage.
 FUNDING_NONE, FUNDING_REMINDED = 0, 1
-
-
-def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 logger = logging.getLogger(__name__)
@@ -145,7 +142,7 @@ def milestone_due_notice(*, milestone_id: int, now: datetime) -> int | None:
             link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
             milestone=text_of(milestone, "title"),
-            due=_when(milestone.due_at),
+            due=milestone.due_at,
             amount=rupiah(milestone.amount),
         )
     milestone.due_notice_stage = stage
@@ -203,7 +200,7 @@ def milestone_auto_release_warning(*, milestone_id: int, now: datetime) -> bool:
         gig=text_of(contract.gig, "title"),
         milestone=text_of(milestone, "title"),
         amount=rupiah(milestone.amount),
-        when=_when(releases_at),
+        when=releases_at,
     )
     milestone.auto_release_warned_at = now
     milestone.save(update_fields=["auto_release_warned_at", "updated_at"])
@@ -256,7 +253,11 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
         return None
     # Bids the client can still accept (bid_count also counts rejected ones).
     live_bids = Bid.objects.filter(gig=gig, status__in=Bid.OPEN).count()
-    params = {"gig": text_of(gig, "title"), "count": live_bids, "days": settings.AWARD_WINDOW_DAYS}
+    params: dict[str, Any] = {
+        "gig": text_of(gig, "title"),
+        "count": bids_count(live_bids),
+        "days": days_count(settings.AWARD_WINDOW_DAYS),
+    }
     link_args = {"gig_id": gig.pk}
     if gig.bidding_deadline <= now - days(settings.AWARD_WINDOW_DAYS):
         ensure_transition(gig, Gig.Status.EXPIRED)
@@ -287,7 +288,7 @@ def gig_bidding_timer(*, gig_id: int, now: datetime) -> str | None:
             notices.BIDDING_CLOSES_SOON,
             subject=gig,
             link_args=link_args,
-            when=_when(gig.bidding_deadline),
+            when=gig.bidding_deadline,
             **params,
         )
         gig.bidding_notice_stage = BIDDING_CLOSES_SOON
@@ -353,7 +354,7 @@ def contract_funding_timer(*, contract_id: int, now: datetime) -> str | None:
         subject=contract,
         link_args={"contract_id": contract.pk},
         gig=text_of(contract.gig, "title"),
-        when=_when(contract.created_at + days(settings.FUNDING_WINDOW_DAYS)),
+        when=contract.created_at + days(settings.FUNDING_WINDOW_DAYS),
     )
     contract.funding_notice_stage = FUNDING_REMINDED
     contract.save(update_fields=["funding_notice_stage", "updated_at"])

@@ -23,11 +23,12 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import Notification
-from accounts.notices import NoticeKind, all_kinds, kind_named
+from accounts.notices import NoticeKind, all_kinds
 from accounts.services import notification_email_deliver
 from accounts.services.notifications import EMAIL_MAX_ATTEMPTS
 from accounts.tasks import deliver_pending_emails, send_notification_email
 from marketplace.celery import app as celery_app
+from marketplace.formatting import days_count
 from payments.models import Account
 from projects import notices, tasks
 from tests.accounts.factories import UserFactory
@@ -68,7 +69,7 @@ def send_bid_notice(
         gig=GIG,
         freelancer="Sari Dewi",
         amount="Rp 120.000",
-        days=5,
+        days=days_count(5),
         budget="Rp 150.000",
         client="Budi",
     )
@@ -586,9 +587,8 @@ def test_a_failed_ledger_audit_alerts_staff_once_a_day_and_mails_the_admins(cloc
 
     assert tasks.audit_ledger() == 1
 
-    with translation.override("id"):
-        title_id = str(kind_named("ledger_audit_failed").title) % {"count": 1}
-    title_en = "Ledger audit failed: 1 problems"
+    title_id = "Audit buku besar gagal: 1 masalah"
+    title_en = "Ledger audit failed: 1 problem"
     body_en = f"{problem}. Run `manage.py ledger_audit` for the full list."
     rows = Notification.objects.filter(kind="ledger_audit_failed")
     assert sorted(rows.values_list("recipient", "title", "link", "key")) == sorted(
@@ -604,7 +604,7 @@ def test_a_failed_ledger_audit_alerts_staff_once_a_day_and_mails_the_admins(cloc
     assert rows.get(recipient=staff["superuser"]).body == body_en
     [alert] = mail.outbox
     assert alert.to == ["ops@garap.test"]
-    assert alert.subject == "[Garap] Ledger audit failed: 1 problems"
+    assert alert.subject == "[Garap] Ledger audit failed: 1 problem"
     assert alert.body == problem
 
     # Later the same day in Jakarta (a re-run): no second notice and no second admin e-mail.

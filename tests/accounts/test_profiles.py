@@ -160,7 +160,7 @@ BAD_PROFILES = [
     (
         "starting_price",
         lambda: {"starting_price": 0},
-        "Ensure this value is greater than or equal to 1.",
+        "Enter an amount above Rp 0.",
     ),
     # A string is read as typed ("75.000" → 75000); junk is not.
     (

@@ -127,7 +127,7 @@ def test_pay_a_milestone_through_the_gateway_on_a_phone(
         expect(methods.filter(has_text=re.compile(f"^{method}$"))).to_have_count(1)
     expires = timezone.localtime(deposit.expires_at)  # Jakarta's time, as the page shows it
     expect(page.locator("#va-expiry")).to_contain_text(
-        f"A virtual account number stays open until {expires:%-d %B %Y, %H:%M} WIB"
+        f"A virtual account number stays open until {expires:%-d %B %Y %H:%M} WIB"
     )
     assert fits_the_phone(page)
     screenshot(page, f"checkout-step-{gateway.name}-360")

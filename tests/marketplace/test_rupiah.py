@@ -159,9 +159,9 @@ def test_the_api_takes_an_integer_or_the_amount_as_typed(sent, amount):
         (150_000.0, "Must be a whole number."),
         (True, "Must be a whole number."),
         ([150_000], "Must be a whole number."),
-        (0, "Ensure this value is greater than or equal to 1."),
-        ("0", "Ensure this value is greater than or equal to 1."),
-        ("1.000.001", "Ensure this value is less than or equal to 1000000."),
+        (0, "Enter an amount above Rp 0."),
+        ("0", "Enter an amount above Rp 0."),
+        ("1.000.001", "Enter at most Rp 1.000.000."),
     ],
 )
 def test_the_api_refuses_naming_the_field(sent, message):

@@ -85,7 +85,7 @@ def test_the_step_lists_the_gateways_methods_and_the_virtual_accounts_expiry(
     for method in not_shown:
         assert f"<li>{method}</li>" not in page
     expires = timezone.localtime(deposit.created_at + timedelta(hours=24))
-    assert f"stays open until {expires:%-d %B %Y, %H:%M} WIB." in page
+    assert f"stays open until {expires:%-d %B %Y %H:%M} WIB." in page
     assert f'href="{CHECKOUT}">Continue to payment</a>' in page
 
 
@@ -96,7 +96,7 @@ def test_the_step_follows_the_configured_expiry(settings):
     page = browser(deposit.user).get(step(deposit)).content.decode()
 
     expires = timezone.localtime(deposit.created_at + timedelta(hours=6))
-    assert f"stays open until {expires:%-d %B %Y, %H:%M} WIB." in page
+    assert f"stays open until {expires:%-d %B %Y %H:%M} WIB." in page
 
 
 def test_the_step_speaks_the_payers_language():

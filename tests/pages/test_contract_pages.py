@@ -328,7 +328,7 @@ def test_submit_with_a_file_creates_a_delivery(contract, funded):
     download = browser(contract.client).get(link)
     assert (download.status_code, b"".join(download.streaming_content)) == (200, PDF)
     # Submitted at 10:00 on 3 March (Jakarta): paid automatically 3 days later.
-    assert "6 Mar 2025, 10:00" in seen
+    assert "6 March 2025 10:00 WIB" in seen
     assert "paid automatically in 3 days" in seen
 
 

@@ -126,7 +126,7 @@ def test_a_freelancer_at_capacity_is_told(clock):
 
     _as_client, as_freelancer = sections(browser(me).get("/dashboard/"))
 
-    assert "1 of 1 active contracts" in as_freelancer
+    assert "1 of 1 active contract" in as_freelancer
     assert "Full: finish a contract before taking on another." in as_freelancer
 
 

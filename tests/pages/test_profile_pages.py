@@ -172,7 +172,7 @@ def test_the_reputation_breakdown_is_the_apis():
     figures = {f["name"]: f for f in response.context["figures"]}
     assert figures["Rating"]["value"] == "4.4 / 5"  # accounts.ratings: one decimal
     assert figures["Rating"]["inputs"] == (
-        "4 reviews, average 4.583; platform mean 4.200 counted as "
+        "4 reviews, average 4.58; platform mean 4.20 counted as "
         f"{explained['rating']['prior_weight']} reviews"
     )
     assert (figures["On-time delivery"]["value"], figures["On-time delivery"]["inputs"]) == (

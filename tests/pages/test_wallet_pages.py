@@ -106,7 +106,7 @@ def test_wallet_page_shows_times_in_jakarta(time_machine):
 
     page = html_of(browser(me).get(WALLET))
 
-    assert "2 Mar 2026, 10:00" in page  # 03:00 UTC is 10:00 in Asia/Jakarta
+    assert "2 March 2026 10:00 WIB" in page  # 03:00 UTC is 10:00 in Asia/Jakarta
 
 
 @pytest.mark.django_db

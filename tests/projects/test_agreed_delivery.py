@@ -65,9 +65,9 @@ def test_a_split_cannot_bring_a_due_date_before_the_agreed_delivery(contract, du
         response,
         400,
         "before_agreed_delivery",
-        "No milestone may be due before 2025-03-08 10:00 (Jakarta time): that is the delivery "
+        "No milestone may be due before 8 March 2025 10:00 WIB: that is the delivery "
         "date the freelancer's accepted bid promised.",
-        {"milestones.0.due_at": ["Not before 2025-03-08 10:00."]},
+        {"milestones.0.due_at": ["Not before 8 March 2025 10:00 WIB."]},
     )
     assert milestones(contract) == before  # the original milestone, untouched
 
@@ -129,7 +129,7 @@ def test_a_milestone_funded_after_its_due_date_gets_the_bids_delivery_time(contr
         409,
         "not_overdue",
         "The work is not overdue yet. Ask the freelancer to cancel, or wait until "
-        "2025-03-14 10:00.",
+        "14 March 2025 10:00 WIB.",
     )
     assert only(contract).status == M.FUNDED
     assert LedgerTransaction.objects.count() == ledger

@@ -35,7 +35,10 @@ from tests.projects.factories import (
 MAX = settings.GIG_MAX_BUDGET
 
 AT_LEAST_1 = "Ensure this value is greater than or equal to 1."
-AT_MOST_MAX = f"Ensure this value is less than or equal to {MAX}."
+# A rupiah amount's bounds are said in rupiah, never as a bare number ("100000000").
+ABOVE_0 = "Enter an amount above Rp 0."
+AT_MOST_MAX = "Enter at most Rp 100.000.000."
+assert MAX == 100_000_000
 WHOLE = "Must be a whole number."
 TYPED_RUPIAH = "Enter whole rupiah, for example 150.000."
 TYPED_CENTS = "Enter whole rupiah, for example 150.000. Amounts have no cents."
@@ -111,8 +114,8 @@ def gig_body(ctx) -> dict:
 # (id, changes — a dict or a function of ctx — and the expected ``fields``)
 GIG_FIELD_CASES = [
     # budget
-    ("budget_zero", {"budget": 0}, {"budget": [AT_LEAST_1]}),
-    ("budget_negative", {"budget": -150_000}, {"budget": [AT_LEAST_1]}),
+    ("budget_zero", {"budget": 0}, {"budget": [ABOVE_0]}),
+    ("budget_negative", {"budget": -150_000}, {"budget": [ABOVE_0]}),
     ("budget_over_max", {"budget": MAX + 1}, {"budget": [AT_MOST_MAX]}),
     ("budget_2_63", {"budget": 2**63}, {"budget": [AT_MOST_MAX]}),
     ("budget_2_64_plus", {"budget": 2**64 + 1}, {"budget": [AT_MOST_MAX]}),
@@ -280,7 +283,7 @@ CREATE_ONLY_CASES = [
         {"budget": 0, "title": "L" * 121},
         {
             "title": ["Ensure this field has no more than 120 characters."],
-            "budget": [AT_LEAST_1],
+            "budget": [ABOVE_0],
         },
     ),
 ]
@@ -413,8 +416,8 @@ def test_edit_someone_elses_gig_is_not_found(ctx):
 # --- bids ----------------------------------------------------------------------------------------
 
 BID_FIELD_CASES = [
-    ("amount_zero", {"amount": 0}, {"amount": [AT_LEAST_1]}),
-    ("amount_negative", {"amount": -120_000}, {"amount": [AT_LEAST_1]}),
+    ("amount_zero", {"amount": 0}, {"amount": [ABOVE_0]}),
+    ("amount_negative", {"amount": -120_000}, {"amount": [ABOVE_0]}),
     ("amount_over_max", {"amount": MAX + 1}, {"amount": [AT_MOST_MAX]}),
     ("amount_2_63", {"amount": 2**63}, {"amount": [AT_MOST_MAX]}),
     ("amount_fraction", {"amount": 1.5}, {"amount": [WHOLE]}),
@@ -711,12 +714,12 @@ MILESTONE_CASES = [
     (
         "part_zero",
         [part("Konsep", 0, 6), part("Final", 300_000, 8)],
-        {"milestones.0.amount": [AT_LEAST_1]},
+        {"milestones.0.amount": [ABOVE_0]},
     ),
     (
         "part_negative",
         [part("Konsep", -100_000, 6), part("Final", 400_000, 8)],
-        {"milestones.0.amount": [AT_LEAST_1]},
+        {"milestones.0.amount": [ABOVE_0]},
     ),
     (
         "part_over_max",

@@ -111,7 +111,7 @@ def test_the_contract_page_shows_what_was_asked(contract, submitted):
     html = browser.get(f"/contracts/{contract.pk}/").content.decode()
 
     assert "Revision 1 of 2, asked by " in html
-    assert "on 3 Mar 2025, 10:00 WIB:" in html
+    assert "on 3 March 2025 10:00 WIB:" in html
     assert ASKED in html
 
 

@@ -545,7 +545,7 @@ def test_client_cannot_cancel_a_funded_milestone_before_it_is_overdue(contract, 
         409,
         "not_overdue",
         "The work is not overdue yet. Ask the freelancer to cancel, or wait until "
-        "2025-03-08 10:00.",
+        "8 March 2025 10:00 WIB.",
     )
     assert fresh(funded).status == M.FUNDED
     assert (books(contract), ledger_rows()) == before

@@ -267,7 +267,7 @@ def test_no_review_after_the_window(completed, time_machine):
 
     assert response.status_code == 409
     assert response.json()["code"] == "review_window_closed"
-    assert response.json()["message"] == "The review window closed on 2025-03-17."
+    assert response.json()["message"] == "The review window closed on 17 March 2025 18:00 WIB."
     assert not Review.objects.exists()
     assert contract_reviews(completed.freelancer, completed)["can_review"] is False
 
@@ -417,7 +417,7 @@ def test_review_notices_go_to_the_right_people_once(completed):
     assert received[0].link == f"/api/v1/contracts/{completed.pk}/reviews/"
     assert "Logo toko kue" in received[0].title
     assert completed.freelancer.public_name in received[0].title
-    assert "2025-03-17" in received[0].body
+    assert "17 Maret 2025 18.00 WIB" in received[0].body
 
     assert post_review(completed.client, completed).status_code == 201
     english = notices_of(completed.freelancer, "reviews_revealed")

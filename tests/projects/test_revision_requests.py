@@ -51,7 +51,7 @@ def test_the_service_writes_one_numbered_row_per_request(contract, submitted):
 @pytest.mark.parametrize("party", ["client", "freelancer"])
 @pytest.mark.parametrize(
     ("language", "when"),
-    [("en", "3 Mar 2025, 10:00 WIB"), ("id", "3 Mar 2025, 10:00 WIB")],
+    [("en", "3 March 2025 10:00 WIB"), ("id", "3 Maret 2025 10.00 WIB")],
 )
 def test_both_parties_read_the_requests_on_the_contract_page(
     contract, submitted, party, language, when

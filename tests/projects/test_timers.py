@@ -44,7 +44,18 @@ M = Milestone.Status
 SECOND = timedelta(seconds=1)
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
 DUE = START + timedelta(days=5)  # ContractFactory's milestone is due 5 days after creation
-DUE_LOCAL = "2025-03-08 10:00"  # DUE in Asia/Jakarta, as the notices write it
+
+
+class ByLanguage(dict):
+    """A parameter as each language writes it: a notice is written in its recipient's."""
+
+
+def resolved(params: dict[str, Any], language: str) -> dict[str, Any]:
+    return {k: v[language] if isinstance(v, ByLanguage) else v for k, v in params.items()}
+
+
+# DUE in Asia/Jakarta, as the notices write it: the day, the time the language's way, and WIB.
+DUE_LOCAL = ByLanguage(en="8 March 2025 10:00 WIB", id="8 Maret 2025 10.00 WIB")
 AMOUNT = "Rp 120.000"
 NOTE = "Logo final terlampir: PNG transparan dan SVG."
 
@@ -52,11 +63,11 @@ NOTE = "Logo final terlampir: PNG transparan dan SVG."
 ENGLISH = {
     "milestone_due_24h": (
         "“%(milestone)s” is due in 24 hours",
-        "Deliver “%(gig)s” by %(due)s (Asia/Jakarta).",
+        "Deliver “%(gig)s” by %(due)s.",
     ),
     "milestone_due_2h": (
         "“%(milestone)s” is due in 2 hours",
-        "Deliver “%(gig)s” by %(due)s (Asia/Jakarta), or tell the client in the messages.",
+        "Deliver “%(gig)s” by %(due)s, or tell the client in the messages.",
     ),
     "milestone_overdue": (
         "“%(milestone)s” is overdue",
@@ -79,12 +90,12 @@ ENGLISH = {
     ),
     "bidding_closes_soon": (
         "Bidding on “%(gig)s” closes within 24 hours",
-        "It closes %(when)s with %(count)s bids so far.",
+        "It closes %(when)s with %(count)s so far.",
     ),
     "bidding_closed": (
         "Bidding on “%(gig)s” has closed",
-        "You have %(count)s bids. Accept one within %(days)s days, or the gig expires and the "
-        "bidders are told.",
+        "You have %(count)s. Accept one within %(days)s, or the gig expires and the bidders "
+        "are told.",
     ),
     "bidding_closed_no_bids": (
         "Bidding on “%(gig)s” closed without bids",
@@ -92,7 +103,7 @@ ENGLISH = {
     ),
     "gig_expired": (
         "“%(gig)s” expired",
-        "No bid was accepted within %(days)s days after bidding closed.",
+        "No bid was accepted within %(days)s after bidding closed.",
     ),
     "gig_expired_bidder": (
         "“%(gig)s” expired without an award",
@@ -104,7 +115,7 @@ ENGLISH = {
     ),
     "contract_cancelled_unfunded": (
         "The contract for “%(gig)s” was cancelled",
-        "No milestone was funded within %(days)s days of the award.",
+        "No milestone was funded within %(days)s of the award.",
     ),
     "reviews_revealed": (
         "Reviews for “%(gig)s” are public",
@@ -115,7 +126,7 @@ ENGLISH = {
         "The review that was written is now public; the reviewed person may reply once.",
     ),
     "ledger_audit_failed": (
-        "Ledger audit failed: %(count)s problems",
+        "Ledger audit failed: %(count)s",
         "%(summary)s Run `manage.py ledger_audit` for the full list.",
     ),
 }
@@ -124,6 +135,7 @@ TIMER_KINDS = sorted(ENGLISH)
 
 def written(kind: str, language: str, params: dict[str, Any]) -> tuple[str, str]:
     """The (title, body) a recipient reading ``language`` should get."""
+    params = resolved(params, language)
     if language == "en":
         title, body = ENGLISH[kind]
         return title % params, body % params
@@ -287,7 +299,10 @@ def auto_release_warning(clock) -> Case:
             (
                 "auto_release_warning",
                 contract.client,
-                {**milestone_params(contract, milestone), "when": "2025-03-07 10:00"},
+                {
+                    **milestone_params(contract, milestone),
+                    "when": ByLanguage(en="7 March 2025 10:00 WIB", id="7 Maret 2025 10.00 WIB"),
+                },
             )
         ],
     )
@@ -371,7 +386,11 @@ def bidding_closes_soon(clock) -> Case:
             (
                 "bidding_closes_soon",
                 gig.client,
-                {"gig": gig.title, "when": "2025-03-06 10:00", "count": 1},
+                {
+                    "gig": gig.title,
+                    "when": ByLanguage(en="6 March 2025 10:00 WIB", id="6 Maret 2025 10.00 WIB"),
+                    "count": ByLanguage(en="1 bid", id="1 penawaran"),
+                },
             )
         ],
     )
@@ -400,7 +419,11 @@ def bidding_closed(clock) -> Case:
             (
                 "bidding_closed",
                 gig.client,
-                {"gig": gig.title, "count": 2, "days": settings.AWARD_WINDOW_DAYS},
+                {
+                    "gig": gig.title,
+                    "count": ByLanguage(en="2 bids", id="2 penawaran"),
+                    "days": ByLanguage(en="7 days", id="7 hari"),
+                },
             )
         ],
     )
@@ -442,7 +465,11 @@ def gig_expiry(clock) -> Case:
             "bids": ["rejected", "rejected", "withdrawn"],
         },
         sends=[
-            ("gig_expired", gig.client, {"gig": gig.title, "days": settings.AWARD_WINDOW_DAYS}),
+            (
+                "gig_expired",
+                gig.client,
+                {"gig": gig.title, "days": ByLanguage(en="7 days", id="7 hari")},
+            ),
             ("gig_expired_bidder", pending.freelancer, {"gig": gig.title}),
             ("gig_expired_bidder", shortlisted.freelancer, {"gig": gig.title}),
         ],
@@ -490,7 +517,10 @@ def unfunded_reminder(clock) -> Case:
             (
                 "contract_unfunded_reminder",
                 contract.client,
-                {"gig": contract.gig.title, "when": "2025-03-06 10:00"},
+                {
+                    "gig": contract.gig.title,
+                    "when": ByLanguage(en="6 March 2025 10:00 WIB", id="6 Maret 2025 10.00 WIB"),
+                },
             )
         ],
     )
@@ -498,7 +528,7 @@ def unfunded_reminder(clock) -> Case:
 
 def unfunded_cancellation(clock) -> Case:
     contract, _milestone = active_contract()
-    params = {"gig": contract.gig.title, "days": settings.FUNDING_WINDOW_DAYS}
+    params = {"gig": contract.gig.title, "days": ByLanguage(en="3 days", id="3 hari")}
     return Case(
         moment=START + days(settings.FUNDING_WINDOW_DAYS),
         after=START + days(settings.FUNDING_WINDOW_DAYS + 1),
@@ -687,8 +717,8 @@ def test_a_resubmission_after_a_revision_has_its_own_auto_release_timer(clock):
     assert Milestone.objects.get(pk=milestone.pk).auto_release_warned_at == second + days(2)
     bodies = [body for *_, body in notices("auto_release_warning")]
     assert len(bodies) == 2
-    assert any("2025-03-07 10:00" in body for body in bodies)  # the first submission's
-    assert any("2025-03-09 12:00" in body for body in bodies)  # the resubmission's
+    assert any("7 Maret 2025 10" in body for body in bodies)  # the first submission's
+    assert any("9 Maret 2025 12" in body for body in bodies)  # the resubmission's
 
     clock.move_to(second + days(settings.AUTO_RELEASE_DAYS) - SECOND)
     run_sweeps()
@@ -925,8 +955,8 @@ SAMPLE = {
     "due": DUE_LOCAL,
     "when": DUE_LOCAL,
     "amount": AMOUNT,
-    "count": 2,
-    "days": 7,
+    "count": ByLanguage(en="2 bids", id="2 penawaran"),
+    "days": ByLanguage(en="7 days", id="7 hari"),
     "summary": "entries sum to 5, not 0.",
 }
 
@@ -946,7 +976,10 @@ def test_every_timer_notice_is_translated_to_indonesian():
 def test_the_english_table_matches_the_notice_catalogue():
     with translation.override("en"):
         catalogue = {
-            kind: (str(kind_named(kind).title) % SAMPLE, str(kind_named(kind).body) % SAMPLE)
+            kind: (
+                str(kind_named(kind).title) % resolved(SAMPLE, "en"),
+                str(kind_named(kind).body) % resolved(SAMPLE, "en"),
+            )
             for kind in TIMER_KINDS
         }
 

@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +32,7 @@ from marketplace.errors import (
     PermissionDenied,
     RateLimited,
 )
+from marketplace.formatting import decimal
 from marketplace.pages import add_domain_error, cursor_page
 from marketplace.upload_limits import DOCUMENTS, accepts_uploads
 from payments.fees import (
@@ -305,7 +305,7 @@ def _render_contract(
         "is_client": is_client,
         "is_freelancer": is_freelancer,
         "other": contract.freelancer if is_client else contract.client,
-        "fee_percent": number_format(Decimal(fee_basis_points()) / 100),
+        "fee_percent": decimal(Decimal(fee_basis_points()) / 100),
         "milestones": milestones,
         "wallet": wallet,
         "thread": thread,

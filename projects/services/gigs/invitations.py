@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.masking import text_of
 from accounts.models import User
@@ -52,7 +53,11 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
         "invitations",
         actor.pk,
         settings.INVITATION_RATE,
-        _("You sent many invitations in a short time. Wait %(seconds)d seconds and try again."),
+        ngettext_lazy(
+            "You sent many invitations in a short time. Wait %(seconds)d second and try again.",
+            "You sent many invitations in a short time. Wait %(seconds)d seconds and try again.",
+            "seconds",
+        ),
     )
     gig = lock_own_gig(gig_id, actor)
     ensure_not_suspended(actor)

@@ -74,7 +74,7 @@ def validate_gig_terms(
     if budget < category.min_price:
         fields["budget"] = [
             _("The minimum for %(category)s is %(min)s.")
-            % {"category": category.name_en, "min": rupiah(category.min_price)}
+            % {"category": category.name, "min": rupiah(category.min_price)}
         ]
     elif budget > settings.GIG_MAX_BUDGET:
         fields["budget"] = [_("At most %(max)s.") % {"max": rupiah(settings.GIG_MAX_BUDGET)}]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.masking import text_of
 from accounts.models import User
+from marketplace.formatting import days_count
 from marketplace.state import ensure_transition
 from marketplace.transactions import atomic_with_retry
 from payments.services import escrow as payments
@@ -94,6 +95,6 @@ def contract_cancel_unfunded(*, contract_id: int) -> Contract:
             subject=contract,
             link_args={"contract_id": contract.pk},
             gig=text_of(contract.gig, "title"),
-            days=settings.FUNDING_WINDOW_DAYS,
+            days=days_count(settings.FUNDING_WINDOW_DAYS),
         )
     return contract

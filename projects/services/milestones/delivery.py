@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from marketplace.errors import DomainError
+from marketplace.formatting import days_count
 from marketplace.storage import removes_files_on_failure, save_file
 from marketplace.transactions import atomic_with_retry
 from marketplace.uploads import check_document
@@ -71,7 +72,7 @@ def milestone_submit(
         notices.MILESTONE_SUBMITTED,
         contract.client_id,
         occurrence=delivery.pk,
-        days=settings.AUTO_RELEASE_DAYS,
+        days=days_count(settings.AUTO_RELEASE_DAYS),
     )
     return milestone
 

@@ -14,7 +14,7 @@ from accounts.masking import text_of
 from accounts.models import User
 from accounts.notices import NoticeKind
 from marketplace.errors import NotFound
-from marketplace.formatting import rupiah
+from marketplace.formatting import days_count, rupiah
 from marketplace.state import ensure_transition
 from projects import notices
 from projects.access import is_moderator
@@ -129,7 +129,7 @@ def close_contract_if_settled(contract: Contract) -> None:
                 subject=contract,
                 link_args={"contract_id": contract.pk},
                 gig=text_of(contract.gig, "title"),
-                days=settings.REVIEW_WINDOW_DAYS,
+                days=days_count(settings.REVIEW_WINDOW_DAYS),
             )
     gig = Gig.objects.select_for_update(of=("self",), no_key=True).get(pk=contract.gig_id)
     gig_target = Gig.Status.COMPLETED if paid else Gig.Status.CANCELLED
