@@ -192,9 +192,12 @@ PREVIEWABLE: tuple[tuple[bytes, bytes, str], ...] = (
 )
 HEAD_BYTES = 16
 
-# An image needs nothing else to be shown; a PDF viewer loads its own resources, so it gets the
-# sandbox alone (no scripts, no forms, no same-origin access) without ``default-src 'none'``.
+# What a browser may do with a served file: nothing (a download, should it be rendered); an
+# image, nothing but the inline styles of the browser's own image page (Chromium centres and
+# zooms it with them); a PDF, whatever its viewer loads — the sandbox alone (no scripts, forms
+# or same-origin access for the document), without ``default-src 'none'``.
 SANDBOX_ALL = "sandbox; default-src 'none'"
+SANDBOX_IMAGE = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 SANDBOX_PDF = "sandbox"
 
 
@@ -229,9 +232,12 @@ def download_response(field_file: FieldFile, name: str, *, preview: bool = False
     response["X-Content-Type-Options"] = "nosniff"
     # Should a browser render what it should not (an old one, a direct navigation), it runs
     # sandboxed: no scripts, no same-origin access.
-    response["Content-Security-Policy"] = (
-        SANDBOX_PDF if checked == "application/pdf" else SANDBOX_ALL
-    )
+    if checked is None:
+        response["Content-Security-Policy"] = SANDBOX_ALL
+    elif checked == "application/pdf":
+        response["Content-Security-Policy"] = SANDBOX_PDF
+    else:
+        response["Content-Security-Policy"] = SANDBOX_IMAGE
     # Only the person who was allowed may keep a copy: no shared cache stores it.
     response["Cache-Control"] = "private, no-store"
     return response

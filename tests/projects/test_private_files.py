@@ -198,7 +198,10 @@ def test_a_delivered_image_opens_in_the_browser_with_the_type_its_bytes_show(kin
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == 'inline; filename="hasil.txt"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    # Nothing may load or run; only the browser's own image page keeps its styles.
+    assert response["Content-Security-Policy"] == (
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    )
     assert b"".join(response.streaming_content) == content
 
 
