@@ -236,6 +236,15 @@ class ClientProfile(models.Model):
         return f"{self.user} (client)"
 
     @property
+    def shop_name_shown(self) -> str:
+        """The shop name as written beside the client's name: empty when it only repeats that
+        name (a client whose display name is their shop's), so it is not written twice."""
+        name = " ".join(self.shop_name.split())
+        if name.casefold() == " ".join(self.user.public_name.split()).casefold():
+            return ""
+        return name
+
+    @property
     def figures_computed_at(self) -> datetime | None:
         return figures_computed_at(
             self.record_updated_at, self.created_at, getattr(self, "last_pass_at", None)

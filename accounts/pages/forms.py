@@ -28,7 +28,7 @@ from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
 from accounts.selectors import category_list, skill_list
 from accounts.services.account_emails import PASSWORD_RESET, account_email_request
-from accounts.services.users import login_delay_message, user_password_set
+from accounts.services.users import login_delay_message, password_problems, user_password_set
 from marketplace.formatting import rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
@@ -89,11 +89,18 @@ class SignupForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # what Form.clean returns
-        if (
-            data.get("password")
-            and data.get("password_confirm")
-            and data["password"] != data["password_confirm"]
-        ):
+        password = data.get("password")
+        # The rules and the confirmation together: both problems in one answer, not the
+        # rules only once the two passwords agree (the service checks the rules again).
+        if password:
+            for problem in password_problems(
+                password,
+                username=data.get("username") or "",
+                email=data.get("email") or "",
+                display_name=data.get("display_name") or "",
+            ):
+                self.add_error("password", problem)
+        if password and data.get("password_confirm") and password != data["password_confirm"]:
             self.add_error("password_confirm", _("The two passwords differ. Type them again."))
         return data
 

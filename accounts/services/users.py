@@ -86,6 +86,18 @@ def _taken_fields(*, username: str, email: str) -> dict[str, list[str]]:
     return fields
 
 
+def password_problems(password: str, *, username: str, email: str, display_name: str) -> list[str]:
+    """What Django's password validators say against ``password`` for this new account (too
+    short, too common, too like the username…); empty when it passes. The sign-up form asks
+    the same before the service, so every problem is shown at once."""
+    candidate = User(username=username, email=email.strip(), display_name=display_name)
+    try:
+        validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
 def user_register(
     *,
     username: str,
@@ -122,11 +134,10 @@ def user_register(
         owner = User.objects.filter(email__iexact=email, is_active=True).first()
         if owner is not None:
             account_email_request(user=owner, kind=SIGNUP_ATTEMPT)  # limited per address too
-    candidate = User(username=username, email=email, display_name=display_name)
-    try:
-        validate_password(password, user=candidate)
-    except DjangoValidationError as exc:
-        fields["password"] = list(exc.messages)
+    if problems := password_problems(
+        password, username=username, email=email, display_name=display_name
+    ):
+        fields["password"] = problems
     if fields:
         raise DomainError(_("The account could not be created."), fields=fields)
 

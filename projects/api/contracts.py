@@ -52,6 +52,7 @@ class ContractListApi(APIView):
     def get(self, request: SignedInRequest) -> Response:
         query = validated_query(ContractListQuerySerializer, request)
         contracts = contract_selectors.contract_list(user=request.user, status=query.get("status"))
+        contracts = contract_selectors.with_revision_requests(contracts)
         return paginate(self, request, contracts, ContractSerializer)
 
 
@@ -60,6 +61,7 @@ class ContractDetailApi(APIView):
     @extend_schema(responses=ContractSerializer)
     def get(self, request: SignedInRequest, contract_id: int) -> Response:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
+        contract_selectors.load_revision_requests(contract)
         return Response(ContractSerializer(contract, context={"request": request}).data)
 
 
@@ -78,6 +80,10 @@ class ContractMilestonesApi(APIView):
             parts=serializer.validated_data["milestones"],
         )
         return Response(
-            MilestoneSerializer(milestones, many=True, context={"request": request}).data,
+            MilestoneSerializer(
+                contract_selectors.load_milestone_revision_requests(milestones),
+                many=True,
+                context={"request": request},
+            ).data,
             status=status.HTTP_201_CREATED,
         )

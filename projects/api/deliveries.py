@@ -14,7 +14,12 @@ from accounts.requests import SignedInRequest
 from marketplace.api.files import download
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.api.renderers import BinaryRenderer, JSONRenderer
-from projects.api.shared import DOWNLOAD, DOWNLOAD_PARAMETERS, AttachmentSerializer
+from projects.api.shared import (
+    DOWNLOAD,
+    DOWNLOAD_PARAMETERS,
+    AttachmentSerializer,
+    RevisionRequestSerializer,
+)
 from projects.models import Delivery, DeliveryFile
 from projects.selectors import contracts as contract_selectors
 
@@ -30,11 +35,6 @@ class DeliveredFileSerializer(AttachmentSerializer):
     def get_download_url(self, delivered: DeliveryFile) -> str:
         contract_id = self.context["contract_id"]
         return reverse("api:delivery-file", args=[contract_id, delivered.pk])
-
-
-class RevisionRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(help_text="What the client asked to change.")
-    created_at = serializers.DateTimeField()
 
 
 class DeliverySerializer(serializers.Serializer):

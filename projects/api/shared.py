@@ -15,7 +15,8 @@ from rest_framework import serializers
 from accounts.api.shared import ShownTextField, request_viewer
 from accounts.masking import hidden_kinds
 from payments.fees import freelancer_receives, platform_fee
-from projects.models import Bid, Contract, Milestone
+from projects.models import Bid, Contract, Milestone, RevisionRequest
+from projects.selectors.contracts import revision_requests_of
 
 MAX_INT = 2**31 - 1
 
@@ -91,6 +92,16 @@ class FeeFieldsMixin(serializers.Serializer):
         return freelancer_receives(obj.amount)
 
 
+class RevisionRequestSerializer(serializers.Serializer):
+    # Asked on submitted work, so the milestone is funded: read by the parties only, unmasked.
+    number = serializers.IntegerField(
+        help_text="Which of the contract's included revisions this is (1 for the first)."
+    )
+    delivery = serializers.IntegerField(source="delivery_id", help_text="The delivery it answers.")
+    note = serializers.CharField(help_text="What the client asked to change.")
+    created_at = serializers.DateTimeField()
+
+
 class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
@@ -101,6 +112,15 @@ class MilestoneSerializer(FeeFieldsMixin, serializers.Serializer):
     revisions_used = serializers.IntegerField()
     funded_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
+    revision_requests = serializers.SerializerMethodField(
+        help_text="The revisions the client asked for, oldest first (always the contract's "
+        "client: only the client may ask). Seen by the two parties and moderators."
+    )
+
+    @extend_schema_field(RevisionRequestSerializer(many=True))
+    def get_revision_requests(self, milestone: Milestone) -> list[dict[str, Any]]:
+        asked: list[RevisionRequest] = revision_requests_of(milestone)
+        return list(RevisionRequestSerializer(asked, many=True).data)
 
 
 class GigBriefSerializer(serializers.Serializer):

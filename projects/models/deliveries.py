@@ -54,6 +54,9 @@ class RevisionRequest(models.Model):
         Delivery, on_delete=models.PROTECT, related_name="revision_request"
     )
     note = models.TextField(max_length=3000)
+    # Which of the milestone's revisions this is (1 for the first): the milestone's
+    # ``revisions_used`` when it was asked, so "revision 1 of 2" reads from the row itself.
+    number = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from projects.models import Contract, Dispute, Gig, Milestone, Review
 
@@ -194,8 +194,13 @@ CLOSED_GIG_STATUSES = (
 )
 
 
+def published_gigs(*, user_id: int) -> QuerySet[Gig]:
+    """The gigs a client's record counts as posted: every gig that went live once."""
+    return Gig.objects.filter(client_id=user_id, published_at__isnull=False)
+
+
 def client_figures(*, user_id: int) -> ClientFigures:
-    published = Gig.objects.filter(client_id=user_id, published_at__isnull=False)
+    published = published_gigs(user_id=user_id)
     gigs_posted = published.count()
     gigs_closed = published.filter(status__in=CLOSED_GIG_STATUSES).count()
     contracts = Contract.objects.filter(client_id=user_id).count()

@@ -48,6 +48,15 @@ def reputation_event_record(*, user_id: int, kind: str, reference: str) -> Reput
     return event
 
 
+def client_gigs_posted_refresh(*, user_id: int) -> None:
+    """Count a client's posted gigs again as a gig goes live (the same count as the nightly
+    pass makes): the one figure of their record that moves the moment they act."""
+    profiles_ensure(user_id=user_id)
+    ClientProfile.objects.filter(user_id=user_id).update(
+        gigs_posted=calculation.published_gigs(user_id=user_id).count()
+    )
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 

@@ -40,6 +40,20 @@ def bid_get(*, bid_id: int, user: User) -> Bid:
     return bid
 
 
+def bid_client_get(*, bid_id: int, user: User) -> Bid:
+    """A bid on one of ``user``'s gigs, for the client's buttons; NotFound for anyone else (the
+    bidder and moderators too: they may see the bid, but only its gig's client acts on it)."""
+    bid = bid_get(bid_id=bid_id, user=user)
+    if bid.gig.client_id != user.pk or bid.removed_at is not None:
+        raise NotFound(_("Bid not found."))
+    return bid
+
+
+def bid_rivals_open_count(*, bid: Bid) -> int:
+    """How many other open bids on the gig accepting ``bid`` would decline."""
+    return Bid.objects.filter(gig_id=bid.gig_id, status__in=Bid.OPEN).exclude(pk=bid.pk).count()
+
+
 def bid_list_mine(*, user: User) -> QuerySet[Bid]:
     return Bid.objects.filter(freelancer=user).select_related("freelancer", "gig")
 

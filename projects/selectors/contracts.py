@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from marketplace.errors import NotFound
@@ -17,6 +17,7 @@ from projects.models import (
     Dispute,
     MessageAttachment,
     Milestone,
+    RevisionRequest,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +31,44 @@ def _contracts(user: User) -> QuerySet[Contract]:
     if is_moderator(user):
         return contracts
     return contracts.filter(Q(client=user) | Q(freelancer=user))
+
+
+# The milestones' revision requests, in one query however many: each milestone gets
+# ``revised_deliveries``, its deliveries that a revision was asked of, oldest first.
+def _revised_deliveries() -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(revision_request__isnull=False)
+        .select_related("revision_request")
+        .order_by("id")
+    )
+
+
+def _revision_requests(path: str) -> Prefetch:
+    return Prefetch(path, queryset=_revised_deliveries(), to_attr="revised_deliveries")
+
+
+def with_revision_requests(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    return contracts.prefetch_related(_revision_requests("milestones__deliveries"))
+
+
+def load_revision_requests(contract: Contract) -> Contract:
+    """``with_revision_requests`` for a contract already fetched (``contract_get``)."""
+    prefetch_related_objects([contract], _revision_requests("milestones__deliveries"))
+    return contract
+
+
+def load_milestone_revision_requests(milestones: list[Milestone]) -> list[Milestone]:
+    prefetch_related_objects(milestones, _revision_requests("deliveries"))
+    return milestones
+
+
+def revision_requests_of(milestone: Milestone) -> list[RevisionRequest]:
+    """The milestone's revision requests, oldest first: from one of the loaders above when
+    they ran, else one query."""
+    deliveries = getattr(milestone, "revised_deliveries", None)
+    if deliveries is None:
+        deliveries = list(_revised_deliveries().filter(milestone=milestone))
+    return [delivery.revision_request for delivery in deliveries]
 
 
 def contract_list(*, user: User, status: str | None = None) -> QuerySet[Contract]:

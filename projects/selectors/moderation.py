@@ -8,6 +8,7 @@ permission check; these selectors do not scope by user (moderators see everythin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -246,6 +247,7 @@ def dispute_messages(dispute: Dispute) -> QuerySet[ContractMessage]:
 def dispute_deliveries(dispute: Dispute) -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(milestone_id=dispute.milestone_id)
+        .select_related("revision_request")
         .prefetch_related(Prefetch("files", queryset=DeliveryFile.objects.order_by("id")))
         .order_by("created_at", "id")
     )
@@ -270,15 +272,34 @@ def dispute_file_get(
     return found
 
 
-def _revision_requests(dispute: Dispute) -> list[tuple[datetime, str]]:
-    """Revision requests leave no row of their own: the notice to the freelancer is their record
-    (``projects.services.milestones.steps.notify`` keys it ``revision_requested:milestone:<id>:…``,
-    one per request), and its body carries the client's note."""
+def _revision_requests(
+    dispute: Dispute, deliveries: Iterable[Delivery]
+) -> list[tuple[datetime, str]]:
+    """The milestone's revision requests, each from its row (the client's whole note). A request
+    made before requests had rows (projects 0012) is read from its notice to the freelancer
+    instead: keyed ``revision_requested:milestone:<id>:<recipient>:<number>``, its body quotes
+    the note's first 200 characters."""
+    asked = [d.revision_request for d in deliveries if hasattr(d, "revision_request")]
+    events = [(row.created_at, row.number, row.note) for row in asked]
+    numbers = {row.number for row in asked}
     notices = Notification.objects.filter(
         kind="revision_requested",
         key__startswith=f"revision_requested:milestone:{dispute.milestone_id}:",
     ).order_by("created_at", "id")
-    return [(notice.created_at, notice.body) for notice in notices]
+    for notice in notices:
+        number = notice.key.rsplit(":", 1)[-1]
+        if not (number.isdigit() and int(number) in numbers):
+            events.append((notice.created_at, int(number) if number.isdigit() else 0, notice.body))
+    return [(when, _revision_line(number, note)) for when, number, note in sorted(events)]
+
+
+def _revision_line(number: int, note: str) -> str:
+    if not number:
+        return _("The client asked for a revision. %(note)s") % {"note": note}
+    return _("The client asked for revision %(number)d: %(note)s") % {
+        "number": number,
+        "note": note,
+    }
 
 
 def dispute_timeline(dispute: Dispute) -> list[tuple[datetime, str]]:
@@ -314,8 +335,7 @@ def dispute_timeline(dispute: Dispute) -> list[tuple[datetime, str]]:
                 % {"number": number, "files": len(delivery.files.all())},
             )
         )
-    for when, note in _revision_requests(dispute):
-        events.append((when, _("The client asked for a revision. %(note)s") % {"note": note}))
+    events.extend(_revision_requests(dispute, deliveries))
     events.append(
         (
             dispute.created_at,

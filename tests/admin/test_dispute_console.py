@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.models import ModeratorAction
 from payments.models import Account, LedgerTransaction
-from projects.models import Dispute, Milestone
+from projects.models import Dispute, Milestone, RevisionRequest
 from projects.selectors.moderation import dispute_console, dispute_timeline
 from projects.services import milestones as services
 from projects.services.contracts import message_post
@@ -359,11 +359,54 @@ def test_timeline_tells_the_story_in_order(db, time_machine):
     )
     assert whats[1] == f"The client funded “{milestone.title}”: Rp 120.000 held in escrow."
     assert whats[2] == "Delivery 1 by the freelancer, 0 file(s)."
-    assert whats[3].startswith("The client asked for a revision.")
-    assert "Warnanya kurang cerah." in whats[3]
+    assert whats[3] == "The client asked for revision 1: Warnanya kurang cerah."
     assert whats[4] == "Delivery 2 by the freelancer, 0 file(s)."
     assert whats[5] == f"{contract.client.username} opened the dispute: Buruk."
     assert whats[6] == f"Message from {contract.freelancer.username}: Saya tidak setuju."
+
+
+ASKED = "Logonya harus vektor, dan warnanya biru tua seperti di brief."
+
+
+def revised_and_disputed() -> Dispute:
+    """A milestone delivered, sent back once with ``ASKED``, delivered again and disputed."""
+    contract = ContractFactory(bid__amount=120_000, bid__revisions_included=2)
+    top_up(contract.client, 200_000)
+    milestone = services.milestone_fund(
+        milestone_id=contract.milestones.get().pk, actor=contract.client
+    )
+    services.milestone_submit(milestone_id=milestone.pk, actor=contract.freelancer, note=NOTE)
+    services.milestone_request_revision(
+        milestone_id=milestone.pk, actor=contract.client, note=ASKED
+    )
+    services.milestone_submit(milestone_id=milestone.pk, actor=contract.freelancer, note=NOTE)
+    services.milestone_dispute(milestone_id=milestone.pk, actor=contract.client, reason="Buruk.")
+    return Dispute.objects.get(milestone=milestone)
+
+
+def test_the_console_shows_the_revision_request_under_the_delivery_it_answers(as_role):
+    dispute = revised_and_disputed()
+
+    page = as_role("moderator").get(f"{CHANGELIST}{dispute.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Revision 1 of 2 asked by the client" in html
+    assert html.count(ASKED) == 2  # under delivery 1, and in the timeline
+    assert html.index("Delivery 1") < html.index(ASKED) < html.index("Delivery 2")
+
+
+def test_a_request_made_before_requests_had_rows_is_read_from_its_notice(db):
+    dispute = revised_and_disputed()
+    RevisionRequest.objects.all().delete()  # as if asked before projects 0012 kept rows
+
+    with translation.override("en"):
+        whats = [what for _when, what in dispute_timeline(dispute)]
+
+    # The notice's key holds the number; its body (in the freelancer's language) the note.
+    [asked] = [what for what in whats if "revision" in what]
+    assert asked.startswith("The client asked for revision 1: ")
+    assert ASKED in asked
 
 
 def test_staff_who_may_only_look_see_the_console_without_the_form(admin_client_for):

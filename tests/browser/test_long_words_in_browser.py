@@ -87,7 +87,7 @@ def world(db) -> dict[str, Any]:
     )
     for _ in range(3):  # more than a page of them: the pager is shown
         GigFactory(client=client, category=category, title=one_line(120), description=TEXT)
-    BidFactory(gig=gig, freelancer=freelancer, cover_letter=fill(3000))
+    bid = BidFactory(gig=gig, freelancer=freelancer, cover_letter=fill(3000))
 
     contract = ContractFactory(
         bid__gig__client=client,
@@ -140,7 +140,13 @@ def world(db) -> dict[str, Any]:
             body=fill(2000),
             link=f"/contracts/{contract.pk}/",
         )
-    return {"client": client, "freelancer": freelancer, "gig": gig, "contract": contract}
+    return {
+        "client": client,
+        "freelancer": freelancer,
+        "gig": gig,
+        "bid": bid,
+        "contract": contract,
+    }
 
 
 # The innermost elements that reach past the screen's right edge: what to fix.
@@ -169,6 +175,8 @@ def pages_of(world: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("gig", None, f"/gigs/{gig.pk}/"),
         ("gig with its bids", client, f"/gigs/{gig.pk}/"),
         ("gig with my bid", freelancer, f"/gigs/{gig.pk}/"),
+        ("accepting a bid", client, f"/bids/{world['bid'].pk}/accept/"),
+        ("rejecting a bid", client, f"/bids/{world['bid'].pk}/reject/"),
         ("directory", None, "/freelancers/"),
         ("profile", None, f"/freelancers/{freelancer.username}/"),
         ("client record", None, f"/clients/{client.username}/"),

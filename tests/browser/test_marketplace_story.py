@@ -201,7 +201,7 @@ def test_the_whole_story_on_two_phones(language, phone_page, screenshot, live_se
         "Saya desainer logo untuk UMKM sejak 2019. Tiga konsep pertama dalam dua hari."
     )
     story.check_and_shoot(freelancer, "gig-with-bid-form")
-    bid_form.locator("button[type=submit]").click()
+    bid_form.locator("button[type=submit]:not([name=preview])").click()
 
     expect(freelancer).to_have_url(f"{story.url}{gig_path}#my-bid")
     my_bid = freelancer.locator("#my-bid")
@@ -221,7 +221,13 @@ def test_the_whole_story_on_two_phones(language, phone_page, screenshot, live_se
     expect(bid_card).to_contain_text("Budi Santoso")
     expect(bid_card.locator("dd.money")).to_have_text(rp(BID))
     story.check_and_shoot(client, "bids-to-compare")
-    bid_card.locator("form[action$='/accept/'] button[type=submit]").click()
+    bid_card.locator("a[href$='/accept/']").click()
+
+    # Accepting asks first, on a page of its own: what the client pays and the freelancer gets.
+    expect(client.locator("#client-pays")).to_have_text(rp(BID))
+    expect(client.locator("#freelancer-receives")).to_have_text(rp(BID - FEE))
+    story.check_and_shoot(client, "accept-confirmation")
+    client.locator("form[action$='/accept/'] button[type=submit]").click()
 
     expect(client).to_have_url(re.compile(r"/contracts/\d+/$"))
     contract_path = client.url.removeprefix(story.url)

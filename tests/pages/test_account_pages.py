@@ -161,6 +161,28 @@ def test_signup_passwords_must_match():
     assert not User.objects.filter(username="sari.kue").exists()
 
 
+def test_signup_reports_the_password_rules_and_a_mismatch_at_once():
+    # The rules were checked only once the two passwords agreed: two rounds to learn two things.
+    response = browser().post(SIGNUP, signup_data(password="12345678", password_confirm="1234567"))
+
+    assert response.status_code == 400
+    assert "This password is entirely numeric." in field_errors(response, "password")
+    assert field_errors(response, "password_confirm") == [
+        "The two passwords differ. Type them again."
+    ]
+    assert not User.objects.filter(username="sari.kue").exists()
+
+
+def test_signup_checks_the_password_against_the_other_fields_typed():
+    response = browser().post(
+        SIGNUP, signup_data(password="sari.kue.bdg", password_confirm="sari.kue.bdg")
+    )
+
+    assert response.status_code == 400
+    assert field_errors(response, "password") == ["The password is too similar to the username."]
+    assert not User.objects.filter(username="sari.kue").exists()
+
+
 def test_signup_form_checks_the_username_shape():
     response = browser().post(SIGNUP, signup_data(username="_bad name_"))
 

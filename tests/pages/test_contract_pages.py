@@ -29,6 +29,7 @@ from projects.models import (
     Dispute,
     Milestone,
     Review,
+    RevisionRequest,
 )
 from projects.pages.contracts.display import duration_text
 from projects.policies.milestones import milestone_actions
@@ -601,8 +602,8 @@ def test_a_stranger_cannot_review(completed):
 
 
 def _contract_with(milestones: int, messages: int) -> Contract:
-    """A contract whose milestones each have a delivery with a file, and a thread of messages
-    with an attachment each."""
+    """A contract whose milestones each have a delivery sent back with a revision request and
+    one after it with a file, and a thread of messages with an attachment each."""
     contract = ContractFactory(bid__amount=120_000 * milestones)
     Milestone.objects.filter(contract=contract).update(amount=120_000, status=M.SUBMITTED)
     for position in range(2, milestones + 1):
@@ -616,6 +617,8 @@ def _contract_with(milestones: int, messages: int) -> Contract:
             submitted_at=timezone.now(),
         )
     for milestone in contract.milestones.all():
+        sent_back = Delivery.objects.create(milestone=milestone, note=NOTE)
+        RevisionRequest.objects.create(delivery=sent_back, note="Warna lebih cerah.", number=1)
         delivery = Delivery.objects.create(milestone=milestone, note=NOTE)
         DeliveryFile.objects.create(
             delivery=delivery,

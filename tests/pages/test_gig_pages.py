@@ -25,6 +25,9 @@ from tests.projects.factories import BidFactory, CategoryFactory, GigFactory, Sk
 
 pytestmark = pytest.mark.django_db
 
+# What the confirmation page's button sends (projects/pages/gigs/bid_buttons.py).
+CONFIRMED = {"confirm": "yes"}
+
 COVER = "Saya sudah membuat puluhan logo untuk UMKM; revisi cepat dan file lengkap."
 
 
@@ -505,9 +508,11 @@ def test_the_owner_sees_every_bid_with_its_buttons(gig, owner, freelancer):
     assert f'href="/freelancers/{freelancer.username}/"' in page
     assert "0812 3456 7890" not in page  # masked as the API masks it
     assert MASK in page
-    for action in ("shortlist", "reject", "accept"):
-        assert f'action="/bids/{bid.pk}/{action}/"' in page
-        assert f'action="/bids/{other.pk}/{action}/"' in page
+    for pk in (bid.pk, other.pk):
+        assert f'action="/bids/{pk}/shortlist/"' in page
+        # Reject and accept lead to their confirmation pages first.
+        assert f'href="/bids/{pk}/reject/"' in page
+        assert f'href="/bids/{pk}/accept/"' in page
 
 
 def test_a_freelancer_sees_only_their_own_bid(gig, freelancer):
@@ -518,7 +523,7 @@ def test_a_freelancer_sees_only_their_own_bid(gig, freelancer):
 
     assert "Rp 125.000" in page
     assert "Rp 175.000" not in page
-    assert f'action="/bids/{mine.pk}/accept/"' not in page
+    assert f"/bids/{mine.pk}/accept/" not in page
 
 
 def test_shortlist_and_reject_through_the_buttons(gig, owner):
@@ -526,7 +531,7 @@ def test_shortlist_and_reject_through_the_buttons(gig, owner):
     client = browser(owner)
 
     shortlisted = client.post(f"/bids/{liked.pk}/shortlist/")
-    rejected = client.post(f"/bids/{unwanted.pk}/reject/")
+    rejected = client.post(f"/bids/{unwanted.pk}/reject/", CONFIRMED)
 
     assert shortlisted.status_code == 302
     assert shortlisted["Location"] == f"/gigs/{gig.pk}/#bid-{liked.pk}"
@@ -536,14 +541,14 @@ def test_shortlist_and_reject_through_the_buttons(gig, owner):
     assert (liked.status, unwanted.status) == (Bid.Status.SHORTLISTED, Bid.Status.REJECTED)
     page = html(client.get(f"/gigs/{gig.pk}/"))
     assert f'action="/bids/{liked.pk}/shortlist/"' not in page
-    assert f'action="/bids/{liked.pk}/accept/"' in page
-    assert f'action="/bids/{unwanted.pk}/accept/"' not in page
+    assert f'href="/bids/{liked.pk}/accept/"' in page
+    assert f"/bids/{unwanted.pk}/accept/" not in page
 
 
 def test_accepting_a_bid_starts_the_contract(gig, owner):
     bid, other = BidFactory(gig=gig, amount=140_000), BidFactory(gig=gig)
 
-    response = browser(owner).post(f"/bids/{bid.pk}/accept/")
+    response = browser(owner).post(f"/bids/{bid.pk}/accept/", CONFIRMED)
 
     contract = Contract.objects.get(bid=bid)
     assert response.status_code == 302
@@ -562,7 +567,7 @@ def test_accepting_a_bid_starts_the_contract(gig, owner):
 def test_a_stranger_cannot_accept_a_bid(gig, stranger):
     bid = BidFactory(gig=gig)
 
-    response = browser(stranger).post(f"/bids/{bid.pk}/accept/")
+    response = browser(stranger).post(f"/bids/{bid.pk}/accept/", CONFIRMED)
 
     assert response.status_code == 404
     bid.refresh_from_db()
@@ -585,8 +590,11 @@ def test_the_bidder_cannot_shortlist_their_own_bid(gig, freelancer):
 def test_bid_buttons_need_a_login_and_a_post(gig, owner):
     bid = BidFactory(gig=gig)
 
-    assert_login_redirect(browser().post(f"/bids/{bid.pk}/accept/"), f"/bids/{bid.pk}/accept/")
-    assert browser(owner).get(f"/bids/{bid.pk}/accept/").status_code == 405
+    assert_login_redirect(
+        browser().post(f"/bids/{bid.pk}/accept/", CONFIRMED), f"/bids/{bid.pk}/accept/"
+    )
+    assert browser(owner).get(f"/bids/{bid.pk}/shortlist/").status_code == 405
+    assert browser(owner).put(f"/bids/{bid.pk}/accept/").status_code == 405
     bid.refresh_from_db()
     assert bid.status == Bid.Status.PENDING
 
@@ -594,7 +602,7 @@ def test_bid_buttons_need_a_login_and_a_post(gig, owner):
 def test_a_refused_button_shows_the_reason_and_changes_nothing(gig, owner):
     bid = BidFactory(gig=gig, status=Bid.Status.WITHDRAWN)
 
-    response = browser(owner).post(f"/bids/{bid.pk}/accept/", follow=True)
+    response = browser(owner).post(f"/bids/{bid.pk}/accept/", CONFIRMED, follow=True)
 
     assert response.redirect_chain[0][0] == f"/gigs/{gig.pk}/#bids"
     assert 'class="message error"' in html(response)

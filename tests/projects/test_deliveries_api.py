@@ -88,7 +88,15 @@ def test_a_revision_request_is_kept_with_the_delivery_it_answers(contract, submi
     # Newest first: the second delivery (nothing asked of it yet), then the first.
     assert [(d["note"], d["revision_request"]) for d in results] == [
         ("Versi kedua.", None),
-        (NOTE, {"note": ASKED, "created_at": "2025-03-03T10:00:00+07:00"}),
+        (
+            NOTE,
+            {
+                "number": 1,
+                "delivery": Delivery.objects.order_by("pk").first().pk,
+                "note": ASKED,
+                "created_at": "2025-03-03T10:00:00+07:00",
+            },
+        ),
     ]
     first = Delivery.objects.order_by("pk").first()
     assert RevisionRequest.objects.get().delivery == first
@@ -102,7 +110,8 @@ def test_the_contract_page_shows_what_was_asked(contract, submitted):
     browser.force_login(contract.freelancer)
     html = browser.get(f"/contracts/{contract.pk}/").content.decode()
 
-    assert "Changes asked on 3 Mar 2025, 10:00:" in html
+    assert "Revision 1 of 2, asked by " in html
+    assert "on 3 Mar 2025, 10:00 WIB:" in html
     assert ASKED in html
 
 
@@ -147,7 +156,9 @@ def test_the_delivery_list_costs_the_same_at_any_size(django_assert_num_queries,
                 size=2048,
             )
         if n % 2:
-            RevisionRequest.objects.create(delivery=delivery, note=f"Ubah versi {n + 1}.")
+            RevisionRequest.objects.create(
+                delivery=delivery, note=f"Ubah versi {n + 1}.", number=n // 2 + 1
+            )
     client = client_for(contract.client)
 
     with django_assert_num_queries(TOKEN + DELIVERY_LIST):

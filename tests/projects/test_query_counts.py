@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from projects.models import Gig, GigAttachment
+from projects.models import Delivery, Gig, GigAttachment, RevisionRequest
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.projects.factories import (
@@ -174,7 +174,8 @@ def test_bid_list_for_a_bidder_costs_the_same_at_any_size(django_assert_num_quer
 
 # --- contracts, messages, notifications -----------------------------------------------------
 
-CONTRACT_LIST = 2  # the page with gig, client and freelancer joined; the milestones
+CONTRACT_LIST = 3  # the page with gig, client and freelancer joined; the milestones; their
+# revision requests
 
 
 @pytest.mark.parametrize("contracts", [2, 40])
@@ -183,9 +184,12 @@ def test_contract_list_costs_the_same_at_any_size(django_assert_num_queries, con
     for n in range(contracts):
         # Half as the client, half as the freelancer: the list holds both sides.
         if n % 2:
-            ContractFactory(bid__gig__client=person)
+            contract = ContractFactory(bid__gig__client=person)
         else:
-            ContractFactory(bid__freelancer=person)
+            contract = ContractFactory(bid__freelancer=person)
+        # Each milestone sent back once: its revision requests are listed with it.
+        delivery = Delivery.objects.create(milestone=contract.milestones.get(), note="V1.")
+        RevisionRequest.objects.create(delivery=delivery, note="Lebih cerah.", number=1)
     ContractFactory.create_batch(3)  # other people's: never listed
     client = client_for(person)
 
@@ -196,6 +200,7 @@ def test_contract_list_costs_the_same_at_any_size(django_assert_num_queries, con
     results = response.json()["results"]
     assert len(results) == contracts
     assert all(len(c["milestones"]) == 1 for c in results)
+    assert all(len(c["milestones"][0]["revision_requests"]) == 1 for c in results)
 
 
 MESSAGE_LIST = 2 + 2  # the contract and its milestones; the page with senders; attachments

@@ -61,6 +61,10 @@
   var box = document.getElementById("fee-preview"), amountInput = document.getElementById("id_amount");
   if (!box || !amountInput) return;
   var bps = parseInt(box.getAttribute("data-fee-bps"), 10);
+  // The preview follows the typing here, so its button (for pages without JavaScript) goes:
+  // pressing Enter in the form then sends the bid, as it would without that button.
+  var previewButton = box.querySelector("button[name=preview]");
+  if (previewButton) previewButton.remove();
   function rp(n) { return "Rp " + grouped(String(n)); }
   function show(id, n) { document.getElementById(id).textContent = rp(n); }
   amountInput.addEventListener("input", function () {
@@ -68,6 +72,8 @@
     if (!(amount > 0) || amount > 1e12) return;
     var fee = Math.floor((amount * bps + 5000) / 10000);  // payments.fees.platform_fee
     show("fee-price", amount); show("fee-amount", fee); show("fee-receives", amount - fee);
+    var sentence = document.getElementById("fee-sentence");
+    if (sentence) sentence.textContent = sentence.getAttribute("data-sentence").replace("{}", rp(amount - fee));
   });
 })();
 

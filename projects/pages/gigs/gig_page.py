@@ -51,14 +51,20 @@ def _fee_preview(amount: int) -> dict[str, int]:
     }
 
 
-def _typed_amount(form: BidForm, *, default: int) -> int:
-    """The price typed in the bid form (also when it was refused), for the fee preview."""
+def _typed_amount(form: BidForm) -> int | None:
+    """The price typed in the bid form (also when it was refused or only previewed), for the
+    fee preview; None when it cannot be read."""
     typed = form["amount"].value()
     try:
         amount = typed if isinstance(typed, int) else parse_rupiah(str(typed or ""))
     except RupiahInputError:
-        return default
-    return amount if 0 < amount <= settings.GIG_MAX_BUDGET else default
+        return None
+    return amount if 0 < amount <= settings.GIG_MAX_BUDGET else None
+
+
+# The bid form's second button: work out the fee on the server (without JavaScript, the preview
+# cannot follow the typing) and show the form again as typed, placing nothing.
+PREVIEW_FIELD = "preview"
 
 
 def _render_detail(
@@ -67,6 +73,7 @@ def _render_detail(
     *,
     bid_form: BidForm | None = None,
     invite_form: InviteForm | None = None,
+    fee_previewed: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
@@ -104,7 +111,10 @@ def _render_detail(
         if live is None and bidding_open:
             form = bid_form or BidForm(initial={"amount": gig.budget})
             context["bid_form"] = form
-            context["fee"] = _fee_preview(_typed_amount(form, default=gig.budget))
+            typed = _typed_amount(form)
+            context["fee"] = _fee_preview(typed or gig.budget)
+            context["fee_previewed"] = fee_previewed
+            context["fee_unread"] = fee_previewed and typed is None
             context["fee_bps"] = fee_basis_points()
             context["fee_percent"] = Decimal(fee_basis_points()) / 100
     # A refusal where its form is not shown (a bid on one's own gig, a second bid, an
@@ -126,7 +136,12 @@ def gig_detail(request: HttpRequest, gig_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def gig_bid(request: SignedInHttpRequest, gig_id: int) -> HttpResponse:
-    """Place a bid (``bid_place``); a refusal goes back onto the form with what was typed."""
+    """Place a bid (``bid_place``); a refusal goes back onto the form with what was typed.
+    The preview button shows the form again with the fee worked out, and places nothing."""
+    if PREVIEW_FIELD in request.POST:
+        # Unbound, with what was typed: a preview is no attempt, so no field shows an error.
+        typed = {name: request.POST[name] for name in BidForm.base_fields if name in request.POST}
+        return _render_detail(request, gig_id, bid_form=BidForm(initial=typed), fee_previewed=True)
     form = BidForm(request.POST)
     if form.is_valid():
         try:

@@ -13,6 +13,7 @@ from marketplace.ratelimit import rate_limit
 from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.models import Gig, GigInvitation
+from projects.reputation.services import client_gigs_posted_refresh
 from projects.services.gigs.guards import ensure_gig_shown, ensure_not_suspended, lock_own_gig
 
 
@@ -32,7 +33,11 @@ def _notify_invited(gig: Gig, invitations: list[GigInvitation]) -> None:
 
 
 def went_live(gig: Gig) -> None:
+    """What follows a gig going live (published straight away or approved): the invited are
+    told, and the client's public record counts the gig at once, not after the nightly pass
+    (their own first live gig would say "Gigs posted 0")."""
     _notify_invited(gig, list(gig.invitations.select_related("freelancer")))
+    client_gigs_posted_refresh(user_id=gig.client_id)
 
 
 @atomic_with_retry

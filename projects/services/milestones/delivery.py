@@ -93,7 +93,9 @@ def milestone_request_revision(*, milestone_id: int, actor: User, note: str) -> 
     # read what was asked, not only the notice's excerpt.
     latest = Delivery.objects.filter(milestone=milestone).order_by("-id").first()
     if latest is not None:  # every submission makes a delivery; a row lost to a bug is no 500
-        RevisionRequest.objects.create(delivery=latest, note=note.strip())
+        RevisionRequest.objects.create(
+            delivery=latest, note=note.strip(), number=milestone.revisions_used
+        )
     steps.notify(
         milestone,
         contract,
