@@ -177,20 +177,67 @@ def remove_quietly(storage: Storage, name: str) -> None:
 # --- serving ----------------------------------------------------------------------------------
 
 
-def download_response(field_file: FieldFile, name: str) -> FileResponse:
-    """Stream a stored file as a download, never inline: an uploaded page, SVG or script must
-    not run in our origin, whatever its content or its name. Call it after the permission
-    check; it is the only way a private file leaves the storage."""
+# What a browser may show in the page instead of saving, recognised by the file's first bytes
+# (never by its name or the type the uploader claimed): raster images and PDF. Nothing that can
+# carry script in our origin is on the list — HTML and SVG (an SVG is a script host) always
+# download. Each entry: the bytes at offset 0, the bytes at offset 8 (WebP's RIFF header), and
+# the Content-Type the checked bytes earn.
+PREVIEWABLE: tuple[tuple[bytes, bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", b"", "image/png"),
+    (b"\xff\xd8\xff", b"", "image/jpeg"),
+    (b"GIF87a", b"", "image/gif"),
+    (b"GIF89a", b"", "image/gif"),
+    (b"RIFF", b"WEBP", "image/webp"),
+    (b"%PDF-", b"", "application/pdf"),
+)
+HEAD_BYTES = 16
+
+# What a browser may do with a served file: nothing (a download, should it be rendered); an
+# image, nothing but the inline styles of the browser's own image page (Chromium centres and
+# zooms it with them); a PDF, whatever its viewer loads — the sandbox alone (no scripts, forms
+# or same-origin access for the document), without ``default-src 'none'``.
+SANDBOX_ALL = "sandbox; default-src 'none'"
+SANDBOX_IMAGE = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+SANDBOX_PDF = "sandbox"
+
+
+def previewable_type(head: bytes) -> str | None:
+    """The Content-Type a file starting with ``head`` may be shown inline as, or None."""
+    for start, at_eight, content_type in PREVIEWABLE:
+        if head.startswith(start) and (not at_eight or head[8:12] == at_eight):
+            return content_type
+    return None
+
+
+def download_response(field_file: FieldFile, name: str, *, preview: bool = False) -> FileResponse:
+    """Stream a stored file. Call it after the permission check; it is the only way a private
+    file leaves the storage.
+
+    By default a download (``attachment``, ``application/octet-stream``): an uploaded page, SVG
+    or script must not run in our origin, whatever its content or its name. With ``preview``, a
+    file whose bytes are a PNG, JPEG, GIF, WebP or PDF is served ``inline`` with the type its
+    bytes showed, so a phone opens it instead of saving it; anything else still downloads.
+    """
+    stream = field_file.open("rb")
+    checked = None
+    if preview:
+        checked = previewable_type(stream.read(HEAD_BYTES))
+        stream.seek(0)
     response = FileResponse(
-        field_file.open("rb"),
-        as_attachment=True,
+        stream,
+        as_attachment=checked is None,
         filename=name,
-        content_type="application/octet-stream",
+        content_type=checked or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Should a browser still render it (an old one, a direct navigation), it runs sandboxed:
-    # no scripts, no same-origin access.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # Should a browser render what it should not (an old one, a direct navigation), it runs
+    # sandboxed: no scripts, no same-origin access.
+    if checked is None:
+        response["Content-Security-Policy"] = SANDBOX_ALL
+    elif checked == "application/pdf":
+        response["Content-Security-Policy"] = SANDBOX_PDF
+    else:
+        response["Content-Security-Policy"] = SANDBOX_IMAGE
     # Only the person who was allowed may keep a copy: no shared cache stores it.
     response["Cache-Control"] = "private, no-store"
     return response

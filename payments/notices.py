@@ -99,6 +99,8 @@ WITHDRAWAL_FAILED = NoticeKind(
     subject="withdrawal",
     link="api:wallet-withdrawals",
     group=WALLET,
+    # The same "returned to your wallet" to the person as a refused one: one preference.
+    preference="withdrawal_rejected",
 )
 
 WITHDRAWAL_RETURNED = NoticeKind(

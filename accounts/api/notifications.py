@@ -71,10 +71,10 @@ class NotificationReadApi(APIView):
 # --- which notices are e-mailed ----------------------------------------------------------------
 
 
-def _optional_codes() -> list[str]:
-    """Every kind a user may choose not to have e-mailed, sorted; the moderators' decisions
-    are always e-mailed and have no preference."""
-    return sorted(kind.code for kind in email_optional_kinds())
+def _optional_codes(user) -> list[str]:
+    """Every kind ``user`` may choose not to have e-mailed, sorted, once each (staff-only kinds
+    for staff only); the moderators' decisions are always e-mailed and have no preference."""
+    return sorted(kind.code for kind in email_optional_kinds(staff=user.is_staff))
 
 
 class NotificationPreferencesSerializer(StrictSerializer):
@@ -84,7 +84,7 @@ class NotificationPreferencesSerializer(StrictSerializer):
     )
 
     def validate_email(self, value: dict) -> dict:
-        known = _optional_codes()
+        known = _optional_codes(self.context["user"])
         unknown = sorted(set(value) - set(known))
         if unknown:
             raise serializers.ValidationError(
@@ -95,7 +95,7 @@ class NotificationPreferencesSerializer(StrictSerializer):
 
 def _preferences(user) -> dict:
     muted = set(user.email_muted_kinds or [])
-    return {"email": {kind: kind not in muted for kind in _optional_codes()}}
+    return {"email": {kind: kind not in muted for kind in _optional_codes(user)}}
 
 
 @extend_schema(tags=["notifications"])
@@ -108,7 +108,9 @@ class NotificationPreferencesApi(APIView):
         request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer
     )
     def put(self, request: SignedInRequest) -> Response:
-        serializer = NotificationPreferencesSerializer(data=request.data)
+        serializer = NotificationPreferencesSerializer(
+            data=request.data, context={"user": request.user}
+        )
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"]
         user = services.notification_preferences_update(

@@ -51,10 +51,21 @@ class NoticeKind:
     # (the client's copy of an overdue notice, bidding closed without bids) share it, so the
     # event is noticed once whichever applies.
     event: str = ""
+    # The code of the kind whose e-mail preference also covers this one: two kinds people know
+    # as one notice (the client's copy of an overdue notice, a withdrawal returned whether
+    # refused or failed) are one line in the preferences, muted together. "": its own.
+    preference: str = ""
+    # Sent to staff only (e.g. a failed ledger audit): its preference is offered to staff only.
+    staff_only: bool = False
 
     @property
     def key_prefix(self) -> str:
         return self.event or self.code
+
+    @property
+    def preference_code(self) -> str:
+        """The code stored in ``User.email_muted_kinds`` to stop this kind's e-mails."""
+        return self.preference or self.code
 
     def __str__(self) -> str:
         return self.code
@@ -71,6 +82,13 @@ def register_kinds(kinds: Iterable[NoticeKind]) -> None:
         registered = _KINDS.setdefault(kind.code, kind)
         if registered is not kind:
             raise ImproperlyConfigured(f"Two notice kinds are called {kind.code!r}.")
+    for kind in _KINDS.values():
+        owner = _KINDS.get(kind.preference) if kind.preference else kind
+        if owner is not None and (owner.preference or owner.group != kind.group):
+            raise ImproperlyConfigured(
+                f"Notice kind {kind.code!r} shares the preference of {kind.preference!r}, "
+                "which must be a kind with its own preference in the same group."
+            )
 
 
 def kinds_in(namespace: Mapping[str, Any]) -> list[NoticeKind]:
@@ -97,10 +115,23 @@ def all_kinds() -> list[NoticeKind]:
     return list(_KINDS.values())
 
 
-def email_optional_kinds() -> list[NoticeKind]:
-    """The kinds one may choose not to have e-mailed, by group, each group in its app's order."""
-    optional = [kind for kind in _KINDS.values() if kind.group is not None]
+def email_optional_kinds(*, staff: bool) -> list[NoticeKind]:
+    """The e-mail preferences a person is offered, one per notice they know (a kind covered by
+    another's preference is not listed again), staff-only kinds to staff only; by group, each
+    group in its app's order."""
+    optional = [
+        kind
+        for kind in _KINDS.values()
+        if kind.group is not None and not kind.preference and (staff or not kind.staff_only)
+    ]
     return sorted(optional, key=lambda kind: kind.group.position)  # type: ignore[union-attr]
+
+
+def email_preference_of(code: str) -> str:
+    """The preference (a code in ``User.email_muted_kinds``) that mutes notices stored as
+    ``code``; a code no kind is registered under is its own."""
+    kind = _KINDS.get(code)
+    return code if kind is None else kind.preference_code
 
 
 def register_page(api_route: str, page_route: str, *args: str) -> None:

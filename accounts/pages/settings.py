@@ -66,18 +66,19 @@ def notice_label(kind: NoticeKind) -> str:
         return str(kind.title)
 
 
-def notice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The e-mail-optional kinds under their groups' headings, each in its app's order."""
+def notice_groups(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The e-mail preferences ``user`` is offered under their groups' headings, each in its
+    app's order."""
     return grouped(
         [
             (str(kind.group.label), (kind.code, notice_label(kind)))  # type: ignore[union-attr]
-            for kind in email_optional_kinds()
+            for kind in email_optional_kinds(staff=user.is_staff)
         ]
     )
 
 
-def _email_optional_codes() -> list[str]:
-    return [kind.code for kind in email_optional_kinds()]
+def _email_optional_codes(user: User) -> list[str]:
+    return [kind.code for kind in email_optional_kinds(staff=user.is_staff)]
 
 
 def _initial_forms(user: User) -> dict[str, Any]:
@@ -92,8 +93,8 @@ def _initial_forms(user: User) -> dict[str, Any]:
             }
         ),
         "notifications_form": NotificationPreferencesForm(
-            initial={"emailed": [k for k in _email_optional_codes() if k not in muted]},
-            groups=notice_groups(),
+            initial={"emailed": [k for k in _email_optional_codes(user) if k not in muted]},
+            groups=notice_groups(user),
         ),
         "profile_form": FreelancerProfileForm(
             initial={
@@ -149,13 +150,13 @@ def account_update(request: SignedInHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_update(request: SignedInHttpRequest) -> HttpResponse:
-    form = NotificationPreferencesForm(request.POST, groups=notice_groups())
+    form = NotificationPreferencesForm(request.POST, groups=notice_groups(request.user))
     if not form.is_valid():
         return _page(request, FORM_ERROR, notifications_form=form)
     emailed = set(form.cleaned_data["emailed"])
     services.notification_preferences_update(
         user=request.user,
-        muted_kinds=[kind for kind in _email_optional_codes() if kind not in emailed],
+        muted_kinds=[kind for kind in _email_optional_codes(request.user) if kind not in emailed],
     )
     messages.success(request, _("Your e-mail preferences are saved."))
     return _back("notices")

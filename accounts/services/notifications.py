@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import Notification, User
-from accounts.notices.registry import notice_page_path
+from accounts.notices.registry import email_preference_of, notice_page_path
 from marketplace.text import header_safe
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ EMAIL_MAX_ATTEMPTS = 5
 
 
 def _email_status(recipient: User, kind: str) -> str:
-    if not recipient.email or kind in (recipient.email_muted_kinds or []):
+    # Muted by its preference: a kind covered by another's is muted with it.
+    if not recipient.email or email_preference_of(kind) in (recipient.email_muted_kinds or []):
         return Notification.EmailStatus.SKIPPED
     return Notification.EmailStatus.PENDING
 

@@ -1,5 +1,5 @@
-"""Files in and out of the API: downloads (never inline) and multipart bodies with several
-files under one name.
+"""Files in and out of the API: downloads (images and PDFs whose bytes were checked open in the
+browser, everything else is saved) and multipart bodies with several files under one name.
 """
 
 from __future__ import annotations
@@ -7,13 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
+from rest_framework.request import Request
 
 from marketplace.storage import download_response
 
+DOWNLOAD_PARAM = "download"
 
-def download(file_field: Any, name: str) -> FileResponse:
-    """Serve a stored file as a download, never inline (``marketplace.storage``)."""
-    return download_response(file_field, name)
+
+def download(request: Request, file_field: Any, name: str) -> FileResponse:
+    """Serve a stored file: a checked image or PDF opens in the browser, anything else (and
+    everything asked for with ``?download=1``) is saved (``marketplace.storage``)."""
+    wants_copy = request.query_params.get(DOWNLOAD_PARAM, "") not in ("", "0")
+    return download_response(file_field, name, preview=not wants_copy)
 
 
 def with_file_list(data: Any, name: str = "files") -> Any:

@@ -16,7 +16,7 @@ from marketplace.api.renderers import BinaryRenderer, JSONRenderer
 from marketplace.api.strict import StrictSerializer
 from marketplace.request_guard import MultiPartParser
 from marketplace.upload_limits import DOCUMENT, UploadRateThrottle
-from projects.api.shared import DOWNLOAD, AttachmentSerializer
+from projects.api.shared import DOWNLOAD, DOWNLOAD_PARAMETERS, AttachmentSerializer
 from projects.selectors import gigs as gig_selectors
 from projects.services import gigs as gig_services
 
@@ -54,12 +54,12 @@ class GigAttachmentDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
-    @extend_schema(responses=DOWNLOAD)
+    @extend_schema(responses=DOWNLOAD, parameters=DOWNLOAD_PARAMETERS)
     def get(self, request: Request, gig_id: int, attachment_id: int) -> Any:
         attachment = gig_selectors.gig_attachment_get(
             gig_id=gig_id, attachment_id=attachment_id, user=request.user
         )
-        return download(attachment.file, attachment.original_name)
+        return download(request, attachment.file, attachment.original_name)
 
     @extend_schema(responses={204: None})
     def delete(self, request: SignedInRequest, gig_id: int, attachment_id: int) -> Response:

@@ -14,7 +14,12 @@ from accounts.requests import SignedInRequest
 from marketplace.api.files import download
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.api.renderers import BinaryRenderer, JSONRenderer
-from projects.api.shared import DOWNLOAD, AttachmentSerializer, RevisionRequestSerializer
+from projects.api.shared import (
+    DOWNLOAD,
+    DOWNLOAD_PARAMETERS,
+    AttachmentSerializer,
+    RevisionRequestSerializer,
+)
 from projects.models import Delivery, DeliveryFile
 from projects.selectors import contracts as contract_selectors
 
@@ -75,8 +80,8 @@ class DeliveryFileApi(APIView):
 
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
-    @extend_schema(responses=DOWNLOAD)
+    @extend_schema(responses=DOWNLOAD, parameters=DOWNLOAD_PARAMETERS)
     def get(self, request: SignedInRequest, contract_id: int, file_id: int) -> Any:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         delivered = contract_selectors.delivery_file_get(contract=contract, file_id=file_id)
-        return download(delivered.file, delivered.original_name)
+        return download(request, delivered.file, delivered.original_name)

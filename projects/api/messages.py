@@ -21,6 +21,7 @@ from marketplace.upload_limits import DOCUMENTS, UploadRateThrottle
 from projects.api.shared import (
     CONTACT_DETAILS_HIDDEN_HELP,
     DOWNLOAD,
+    DOWNLOAD_PARAMETERS,
     AttachmentSerializer,
     ContactMaskingMixin,
     PersonSerializer,
@@ -100,10 +101,10 @@ class ContractMessagesApi(APIView):
 class MessageAttachmentApi(APIView):
     renderer_classes = [JSONRenderer, BinaryRenderer]
 
-    @extend_schema(responses=DOWNLOAD)
+    @extend_schema(responses=DOWNLOAD, parameters=DOWNLOAD_PARAMETERS)
     def get(self, request: SignedInRequest, contract_id: int, attachment_id: int) -> Any:
         contract = contract_selectors.contract_get(contract_id=contract_id, user=request.user)
         attachment = contract_selectors.message_attachment_get(
             contract=contract, attachment_id=attachment_id
         )
-        return download(attachment.file, attachment.original_name)
+        return download(request, attachment.file, attachment.original_name)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.shared import ShownTextField, request_viewer
@@ -25,7 +25,27 @@ CONTACT_DETAILS_HIDDEN_HELP = (
     "text until a contract is funded; [] for everyone else."
 )
 
-DOWNLOAD = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+# A stored file: a download, or (an image or PDF whose bytes were checked) shown in the browser
+# with the type its bytes showed (marketplace.storage.download_response).
+DOWNLOAD = {
+    (200, content_type): OpenApiTypes.BINARY
+    for content_type in (
+        "application/octet-stream",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+    )
+}
+DOWNLOAD_PARAMETERS = [
+    OpenApiParameter(
+        "download",
+        OpenApiTypes.BOOL,
+        description="1 to save the file (attachment) even when it is an image or PDF the "
+        "browser could show; by default such a file opens inline, sandboxed.",
+    )
+]
 
 
 class ContactMaskingMixin(serializers.Serializer):

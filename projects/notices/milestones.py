@@ -128,6 +128,7 @@ MILESTONE_OVERDUE_CLIENT = NoticeKind(
     group=GIGS,
     per_recipient=True,
     event="milestone_overdue",
+    preference="milestone_overdue",  # one "is overdue" line in the preferences
 )
 
 AUTO_RELEASE_WARNING = NoticeKind(

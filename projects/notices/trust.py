@@ -28,6 +28,7 @@ LEDGER_AUDIT_FAILED = NoticeKind(
     link="admin:app_list",
     group=GIGS,
     per_recipient=True,
+    staff_only=True,  # sent to the staff who process withdrawals and to superusers
 )
 
 # Trust and safety: what moderators' decisions tell the people concerned. Always e-mailed too

@@ -20,6 +20,7 @@ from accounts.notices import (
     NoticeKind,
     all_kinds,
     email_optional_kinds,
+    email_preference_of,
     kind_named,
     kinds_in,
     notice_key,
@@ -151,11 +152,35 @@ def test_kinds_without_a_route_have_no_fixed_link():
 
 def test_the_email_preferences_list_the_marketplace_then_the_wallet():
     with translation.override("en"):
-        groups = [str(kind.group.label) for kind in email_optional_kinds()]
+        groups = [str(kind.group.label) for kind in email_optional_kinds(staff=False)]
+        for_staff = [str(kind.group.label) for kind in email_optional_kinds(staff=True)]
 
-    assert groups == ["Gigs, bids and contracts"] * 36 + ["Wallet"] * 11
-    assert email_optional_kinds()[0].code == "bid_received"
-    assert email_optional_kinds()[-1].code == "identity_rejected"
+    assert groups == ["Gigs, bids and contracts"] * 34 + ["Wallet"] * 10
+    assert for_staff == ["Gigs, bids and contracts"] * 35 + ["Wallet"] * 10
+    assert email_optional_kinds(staff=False)[0].code == "bid_received"
+    assert email_optional_kinds(staff=False)[-1].code == "identity_rejected"
+
+
+@pytest.mark.parametrize("staff", [False, True])
+def test_each_notice_people_know_is_one_preference(staff):
+    # Kinds with one title are one notice to the person: one line, one switch.
+    with translation.override("en"):
+        titles = [str(kind.title) for kind in email_optional_kinds(staff=staff)]
+
+    assert len(titles) == len(set(titles))
+    codes = {kind.code for kind in email_optional_kinds(staff=staff)}
+    assert "milestone_overdue" in codes
+    assert "milestone_overdue_client" not in codes
+    assert "withdrawal_rejected" in codes
+    assert "withdrawal_failed" not in codes
+    assert ("ledger_audit_failed" in codes) is staff
+
+
+def test_a_kind_covered_by_another_preference_is_muted_by_it():
+    assert email_preference_of("milestone_overdue_client") == "milestone_overdue"
+    assert email_preference_of("withdrawal_failed") == "withdrawal_rejected"
+    assert email_preference_of("bid_received") == "bid_received"
+    assert email_preference_of("no_such_kind") == "no_such_kind"
 
 
 # --- the keys ------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.models import Notification
-from accounts.notices import NoticeKind, all_kinds
-from accounts.services import notification_email_deliver
+from accounts.notices import NoticeKind, email_optional_kinds
+from accounts.services import notification_email_deliver, notification_send
 from accounts.services.notifications import EMAIL_MAX_ATTEMPTS
 from accounts.tasks import deliver_pending_emails, send_notification_email
 from marketplace.celery import app as celery_app
@@ -32,7 +32,7 @@ from marketplace.formatting import days_count
 from payments.models import Account
 from projects import notices, tasks
 from tests.accounts.factories import UserFactory
-from tests.conftest import english_client
+from tests.conftest import client_for, english_client
 from tests.projects.factories import top_up
 
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta
@@ -440,7 +440,7 @@ def test_the_recorded_attempt_is_committed_before_the_send(clock, crashing_mail_
 def all_on() -> dict[str, bool]:
     """Every kind of every app (the marketplace's and the wallet's), e-mailed — but the
     moderators' decisions, which are always e-mailed and so have no preference."""
-    return {kind.code: True for kind in sorted(all_kinds(), key=str) if kind.group is not None}
+    return {kind.code: True for kind in email_optional_kinds(staff=False)}
 
 
 @pytest.mark.django_db
@@ -473,6 +473,47 @@ def test_preferences_mute_kinds_and_a_muted_kind_is_not_emailed(
         notification = send_bid_notice(user)
     assert status(notification) == ("skipped", 0)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_preferences_list_each_notice_once_and_staff_only_kinds_to_staff_only(user, user_client):
+    offered = user_client.get(PREFERENCES).json()["email"]
+
+    assert "ledger_audit_failed" not in offered  # sent to staff only
+    assert "milestone_overdue" in offered
+    assert "milestone_overdue_client" not in offered
+    assert "withdrawal_rejected" in offered
+    assert "withdrawal_failed" not in offered
+
+    staff = client_for(UserFactory(is_staff=True))
+    assert "ledger_audit_failed" in staff.get(PREFERENCES).json()["email"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["ledger_audit_failed", "milestone_overdue_client"])
+def test_preferences_refuse_a_kind_not_offered_and_change_nothing(user, user_client, kind):
+    response = user_client.put(PREFERENCES, {"email": {kind: False}}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["email"][0].startswith(f"Unknown notice kinds: {kind}.")
+    user.refresh_from_db()
+    assert user.email_muted_kinds == []
+
+
+@pytest.mark.django_db
+def test_muting_a_preference_mutes_every_kind_it_covers(clock, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="en", email_muted_kinds=["withdrawal_rejected"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = notification_send(
+            recipient_id=user.pk, kind="withdrawal_failed", key="withdrawal_failed:1", title="x"
+        )
+        other = notification_send(
+            recipient_id=user.pk, kind="withdrawal_paid", key="withdrawal_paid:1", title="y"
+        )
+
+    assert status(failed) == ("skipped", 0)
+    assert status(other) == ("sent", 1)
 
 
 @pytest.mark.django_db

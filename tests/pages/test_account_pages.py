@@ -501,6 +501,31 @@ def test_moderators_notices_are_not_offered():
     assert user.email_muted_kinds == []  # an unknown choice changes nothing
 
 
+def offered_preferences(user) -> list[tuple[str, str]]:
+    form = browser(user).get(SETTINGS).context["notifications_form"]
+    return [choice for _group, choices in form.fields["emailed"].choices for choice in choices]
+
+
+def test_each_notice_is_offered_once():
+    offered = offered_preferences(UserFactory())
+
+    labels = [label for _code, label in offered]
+    assert len(labels) == len(set(labels))
+    assert labels.count("“…” is overdue") == 1
+    assert labels.count("Withdrawal of … returned to your wallet") == 1
+
+
+def test_a_staff_only_notice_is_offered_to_staff_only():
+    user = UserFactory()
+    codes = [code for code, _label in offered_preferences(user)]
+    assert "ledger_audit_failed" not in codes
+    assert "ledger_audit_failed" in [c for c, _ in offered_preferences(UserFactory(is_staff=True))]
+
+    browser(user).post(f"{SETTINGS}notifications/", {"emailed": [*codes, "ledger_audit_failed"]})
+    user.refresh_from_db()
+    assert user.email_muted_kinds == []  # a choice not offered changes nothing
+
+
 def profile_data(**overrides) -> dict:
     return {
         "headline": "Desainer logo UMKM",

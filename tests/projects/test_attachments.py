@@ -337,7 +337,7 @@ def test_anyone_who_can_see_a_public_gig_downloads_its_file_as_an_attachment():
     url = f"/api/v1/gigs/{gig.pk}/attachments/{attachment['id']}/"
 
     for client in (english_client(), client_for(UserFactory()), client_for(gig.client)):
-        response = client.get(url)
+        response = client.get(url + "?download=1")
 
         assert response.status_code == 200
         assert response["Content-Type"] == "application/octet-stream"
@@ -582,7 +582,7 @@ def test_parties_download_a_message_file_and_a_stranger_cannot():
     url = f"/api/v1/contracts/{contract.pk}/messages/attachments/{posted['attachments'][0]['id']}/"
 
     for party in (contract.client, contract.freelancer):
-        response = client_for(party).get(url)
+        response = client_for(party).get(url + "?download=1")
 
         assert response.status_code == 200
         assert response["Content-Type"] == "application/octet-stream"
@@ -624,7 +624,9 @@ def test_download_name_is_cleaned_and_keeps_non_ascii_letters():
     gig = GigFactory()
     attachment = _attached(gig, "Désain Kopi ☕ <final>.pdf")
 
-    response = english_client().get(f"/api/v1/gigs/{gig.pk}/attachments/{attachment['id']}/")
+    response = english_client().get(
+        f"/api/v1/gigs/{gig.pk}/attachments/{attachment['id']}/?download=1"
+    )
 
     assert attachment["name"] == "Désain_Kopi__final.pdf"
     assert response.status_code == 200
