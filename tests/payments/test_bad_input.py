@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import Notification, Suspension
+from marketplace.formatting import rupiah
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
 from payments.models import (
     Account,
@@ -40,13 +41,12 @@ REQUIRED = "This field is required."
 BLANK = "This field may not be blank."
 UNKNOWN = "Unknown field. Remove it from the request."
 PATTERN = "This value does not match the required pattern."
-AT_LEAST_DEPOSIT = f"Ensure this value is greater than or equal to {settings.DEPOSIT_MIN_AMOUNT}."
-AT_MOST_DEPOSIT = f"Ensure this value is less than or equal to {settings.DEPOSIT_MAX_AMOUNT}."
-AT_LEAST_WITHDRAWAL = (
-    f"Ensure this value is greater than or equal to {settings.WITHDRAWAL_MIN_AMOUNT}."
-)
+# Amounts' bounds are said in rupiah, as the pages say them (marketplace/api/rupiah.py).
+AT_LEAST_DEPOSIT = f"Enter at least {rupiah(settings.DEPOSIT_MIN_AMOUNT)}."
+AT_MOST_DEPOSIT = f"Enter at most {rupiah(settings.DEPOSIT_MAX_AMOUNT)}."
+AT_LEAST_WITHDRAWAL = f"Enter at least {rupiah(settings.WITHDRAWAL_MIN_AMOUNT)}."
 WITHDRAWAL_MAX = settings.DEPOSIT_MAX_AMOUNT * 10
-AT_MOST_WITHDRAWAL = f"Ensure this value is less than or equal to {WITHDRAWAL_MAX}."
+AT_MOST_WITHDRAWAL = f"Enter at most {rupiah(WITHDRAWAL_MAX)}."
 SIGNATURE = "The webhook signature or body is invalid."
 SIGNATURE_META = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
 WEBHOOK = "/api/v1/payments/webhooks/sandbox/"
@@ -567,16 +567,12 @@ RESOLVE_CASES = [
     (
         "split_negative",
         {"freelancer_amount": -1},
-        {"freelancer_amount": ["Ensure this value is greater than or equal to 0."]},
+        {"freelancer_amount": [f"Enter at least {rupiah(0)}."]},
     ),
     (
         "split_over_max",
         {"freelancer_amount": settings.GIG_MAX_BUDGET + 1},
-        {
-            "freelancer_amount": [
-                f"Ensure this value is less than or equal to {settings.GIG_MAX_BUDGET}."
-            ]
-        },
+        {"freelancer_amount": [f"Enter at most {rupiah(settings.GIG_MAX_BUDGET)}."]},
     ),
     ("split_fraction", {"freelancer_amount": 60_000.5}, {"freelancer_amount": [WHOLE]}),
     ("split_junk_string", {"freelancer_amount": "60rb"}, {"freelancer_amount": [TYPED_RUPIAH]}),
