@@ -41,9 +41,11 @@ DOWNLOAD = {
 DOWNLOAD_PARAMETERS = [
     OpenApiParameter(
         "download",
-        OpenApiTypes.BOOL,
+        OpenApiTypes.STR,
+        enum=["1", "true", "0", "false"],
         description="1 to save the file (attachment) even when it is an image or PDF the "
-        "browser could show; by default such a file opens inline, sandboxed.",
+        "browser could show; by default such a file opens inline, sandboxed. Any other value "
+        "is a 400.",
     )
 ]
 

@@ -101,6 +101,24 @@ KINDS = {
 }
 
 
+@pytest.mark.parametrize("query", ["?download=null", "?download=yes", "?download=1&download=1"])
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_download_value_other_than_the_documented_ones_is_a_400(kind, query):
+    make, _refusals = KINDS[kind]
+    url, people, _content, _name = make()
+    uploader = next(iter(people.values()))
+
+    response = client_for(uploader).get(url + query)
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "download": ["Use download=1 to save the file, or leave it out."]
+    }
+    assert not hasattr(response, "streaming_content")
+    for accepted in ("?download=true", "?download=0", "?download=FALSE"):
+        assert client_for(uploader).get(url + accepted).status_code == 200
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_who_may_download_a_private_file(kind, actor):
