@@ -2,6 +2,7 @@
 
 import gettext
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,23 @@ def test_language_switch_is_remembered(client):
 def test_times_are_stored_in_utc_and_shown_in_jakarta():
     assert settings.USE_TZ is True
     assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+# Garap's plain Indonesian words for the marketplace's own terms (docs/glossary.md): a micro-
+# business owner reads "pekerjaan", not the English "gig". Each term is chosen once; the catalog
+# must not fall back to the English word anywhere (placeholders such as %(gig)s excepted).
+GLOSSARY = {"gig": "pekerjaan", "milestone": "tahap", "escrow": "rekening bersama"}
+
+
+def test_the_indonesian_catalog_uses_the_glossarys_words():
+    text = (LOCALE / "id" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    translated = "\n".join(
+        line for block in text.split("\n\n") for line in block.partition("\nmsgstr")[2].splitlines()
+    )
+    english = {
+        word: re.findall(rf"(?<![%(\w]){word}s?\b(?![_)])", translated, flags=re.IGNORECASE)
+        for word in GLOSSARY
+    }
+
+    assert all(word in translated for word in GLOSSARY.values())
+    assert english == {word: [] for word in GLOSSARY}
