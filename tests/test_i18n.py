@@ -93,3 +93,75 @@ def test_the_indonesian_catalog_uses_the_glossarys_words():
 
     assert all(word in translated for word in GLOSSARY.values())
     assert english == {word: [] for word in GLOSSARY}
+
+
+def framework_msgids() -> set[str]:
+    """Every msgid Django, its auth app and DRF translate to Indonesian themselves."""
+    import django
+    import rest_framework
+
+    catalogs = [
+        Path(django.__file__).parent / "conf" / "locale",
+        Path(django.__file__).parent / "contrib" / "auth" / "locale",
+        Path(rest_framework.__file__).parent / "locale",
+    ]
+    msgids: set[str] = set()
+    for catalog in catalogs:
+        with (catalog / "id" / "LC_MESSAGES" / "django.mo").open("rb") as mo_file:
+            keys = gettext.GNUTranslations(mo_file)._catalog  # type: ignore[attr-defined]
+        msgids.update(key if isinstance(key, str) else key[0] for key in keys)
+    return msgids
+
+
+def stock_phrase_msgids() -> list[str]:
+    """The msgids of Garap's catalog that marketplace/stock_phrases.py marks."""
+    text = (LOCALE / "id" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    msgids = []
+    for block in text.split("\n\n"):
+        if "marketplace/stock_phrases.py" not in block:
+            continue
+        parts: list[str] = []
+        for line in block.splitlines():
+            if line.startswith("msgid "):
+                parts.append(json.loads(line.removeprefix("msgid ")))
+            elif line.startswith('"') and parts:
+                parts.append(json.loads(line))
+            elif parts:
+                break
+        msgids.append("".join(parts))
+    return msgids
+
+
+def test_the_stock_phrases_garap_rewords_are_the_frameworks_own():
+    """An upgrade that rewords one of them would silently bring the stiff wording back."""
+    ours = stock_phrase_msgids()
+
+    known = framework_msgids()
+    # DRF's Indonesian catalog leaves a few untranslated; those are found in its source instead.
+    import rest_framework
+
+    drf_source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in Path(rest_framework.__file__).parent.glob("*.py")
+    )
+
+    assert len(ours) >= 30
+    assert [
+        phrase for phrase in ours if phrase not in known and f"'{phrase}'" not in drf_source
+    ] == []
+
+
+@pytest.mark.django_db
+def test_a_stock_form_error_reads_in_garaps_words(client):
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("id"):
+        with pytest.raises(forms.ValidationError) as refused:
+            forms.IntegerField().clean("dua")
+        said = [str(message) for message in refused.value.messages]
+
+    assert said == ["Isi dengan angka bulat, tanpa koma."]
+    answer = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="id")
+    assert answer.status_code == 401
+    assert "Anda belum masuk" in answer.content.decode()
