@@ -63,9 +63,17 @@ test: lint typecheck suite
 # The migration check and pytest, without lint and the type check (which do not depend on the
 # database: `make test-services` runs this part only). Work stealing lets a worker that runs out
 # take tests queued for the other, so the long tests (started first) do not hold up the end.
-suite: $(VENV)/.installed-dev
+suite: $(VENV)/.installed-dev node_modules/.installed
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
+
+# The npm packages the browser tests inject into pages (package.json: axe-core), at the versions
+# package-lock.json pins. Without npm the accessibility checks are skipped with a reason (CI=true
+# fails them instead, as it does without Chromium).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks (axe-core) will be skipped"; fi
 
 test-services:
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
@@ -73,7 +81,7 @@ test-services:
 
 # `make test` runs these too (skipped without Chromium, an error under CI=true); here a missing
 # Chromium is an error. Screenshots land in var/test-artifacts/screenshots/.
-test-browser: $(VENV)/.installed-dev
+test-browser: $(VENV)/.installed-dev node_modules/.installed
 	GARAP_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser tests/browser
 
 # The benchmark's load generator, Debian's wrk (installed with apt-get when it is missing).
@@ -111,4 +119,4 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache node_modules

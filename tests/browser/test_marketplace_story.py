@@ -15,7 +15,9 @@ context (their own cookies). The test itself only loads the category list the si
 which is another story with its own tests (tests/projects/test_moderation.py and the admin's).
 
 Elements are found by what does not change with the language: form fields by ``id``/``name``,
-buttons by the URL their form posts to. The words checked on the pages are Django's own
+buttons by the URL their form posts to. Every page state is checked with axe-core as it is
+photographed (no serious or critical WCAG 2.1 A/AA violation: tests/browser/axe.py). The words
+checked on the pages are Django's own
 translation of each string in the page's language, so the test holds while the Indonesian
 catalogue is being completed and checks it afterwards.
 """
@@ -36,6 +38,7 @@ from payments.selectors.wallet import wallet_summary
 from projects.models import Bid, Contract, Delivery, Gig, Milestone
 from projects.models.reviews import Review
 from projects.sample_data.demo.taxonomy import load_taxonomy
+from tests.browser.axe import assert_accessible
 from tests.samples import PDF
 
 PHONE_WIDTH = 360
@@ -73,6 +76,7 @@ class Story:
         expect(page.locator("html")).to_have_attribute("lang", self.language)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE_WIDTH, f"{name}: {width} px wide on a {PHONE_WIDTH} px screen"
+        assert_accessible(page, f"{self.language}: {name}")
         self.step += 1
         self.screenshot(page, f"story-{self.language}-{self.step:02d}-{name}")
 
