@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ TITLE_SIZE, TITLE_LINE, TITLE_LINES = 58, 72, 3
 ELLIPSIS = "…"
 MAX_MARKS = 2  # combining marks kept on one letter
 
+_DRAWING = threading.Lock()
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _SPACE_CATEGORIES = {"Zs", "Zl", "Zp"}
 _MARK_CATEGORIES = {"Mn", "Me"}
@@ -64,7 +66,7 @@ def font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # the characters titles use; not every code point
 def _has_glyph(path: Path, char: str) -> bool:
     """Whether the font draws ``char`` as itself, not as its "missing" box (glyph 0): FreeType
     draws glyph 0 for a character the font lacks, so its bitmap is the missing one's."""
@@ -173,6 +175,14 @@ def render(*, title: str, tag: str, facts: list[Fact], tagline: str, fallback: s
     """A share card as PNG bytes: the brand band with ``tagline``, ``tag`` (a category) in a
     pill, ``title`` in up to three lines (``fallback`` when nothing of it can be drawn), and
     ``facts`` in columns at the foot."""
+    # One card at a time per process: the cached fonts are FreeType faces, which the web
+    # server's threads must not use at once. Cards are drawn once per gig change (the caller
+    # caches them), so the wait is rare and short (~0.1 s).
+    with _DRAWING:
+        return _render(title=title, tag=tag, facts=facts, tagline=tagline, fallback=fallback)
+
+
+def _render(*, title: str, tag: str, facts: list[Fact], tagline: str, fallback: str) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     inner = WIDTH - 2 * MARGIN

@@ -5,6 +5,7 @@ tests/pages/test_gig_sharing.py."""
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,14 @@ def test_the_fonts_ship_with_garap_not_the_system():
         assert path.is_file()
         assert path.is_relative_to(repository / "marketplace" / "fonts")
     assert "Bitstream" in (repository / "marketplace" / "fonts" / "LICENSE").read_text()
+
+
+def test_cards_drawn_at_once_by_several_threads_come_out_whole():
+    # The web server runs threads; the fonts they share are drawn with one at a time.
+    titles = [f"Logo untuk toko kue nomor {n} " * 3 for n in range(8)]
+    alone = [draw(title).tobytes() for title in titles]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda title: draw(title).tobytes(), titles))
+
+    assert together == alone

@@ -151,9 +151,7 @@ def gig_share_card(request: HttpRequest, gig_id: int) -> HttpResponse:
     gig = gig_selectors.gig_get_public(gig_id=gig_id)
     etag = _etag(gig, language)
     modified = int(gig.updated_at.timestamp())
-    response = get_conditional_response(
-        request, etag=quote_etag(etag), last_modified=modified
-    )
+    response = get_conditional_response(request, etag=quote_etag(etag), last_modified=modified)
     if response is None:
         key = f"gig-share-card:{etag}"
         png = cache.get(key)
