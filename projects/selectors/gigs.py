@@ -10,6 +10,7 @@ import functools
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
@@ -66,6 +67,22 @@ def gig_get(*, gig_id: int, user: Visitor) -> Gig:
         visible_gigs(user=user)
         .select_related("client", "category")
         .prefetch_related("skills", "attachments")
+        .filter(pk=gig_id)
+        .first()
+    )
+    if gig is None:
+        raise NotFound(_("Gig not found."))
+    return gig
+
+
+def gig_get_public(*, gig_id: int) -> Gig:
+    """One gig anyone may see, whoever asks: what may be shared (its share card). The rule is
+    ``visible_gigs`` for a visitor who is not signed in — published, public, not hidden — so
+    the gig's own client and moderators get NotFound too for a draft, a pending, an invite-only
+    or a hidden gig."""
+    gig = (
+        visible_gigs(user=AnonymousUser(), as_moderator=False)
+        .select_related("category")
         .filter(pk=gig_id)
         .first()
     )

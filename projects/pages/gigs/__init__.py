@@ -10,7 +10,8 @@ selector's NotFound and a service's PermissionDenied
 become the 404 and 403 pages (``marketplace.pages.DomainErrorPagesMiddleware``).
 
 One module per part: ``display`` (what a viewer is shown), ``browse``, ``gig_page``,
-``bid_buttons``, ``posting``; their URLs are here.
+``bid_buttons``, ``posting``, ``sharing`` (the share links' text and the share card); their
+URLs are here.
 """
 
 from django.urls import path
@@ -19,11 +20,13 @@ from projects.pages.gigs.bid_buttons import bid_accept, bid_reject, bid_shortlis
 from projects.pages.gigs.browse import home
 from projects.pages.gigs.gig_page import gig_bid, gig_cancel, gig_detail, gig_invite, gig_submit
 from projects.pages.gigs.posting import gig_new
+from projects.pages.gigs.sharing import gig_share_card
 
 urlpatterns = [
     path("", home, name="home"),
     path("gigs/new/", gig_new, name="gig-new"),
     path("gigs/<int:gig_id>/", gig_detail, name="gig-detail"),
+    path("gigs/<int:gig_id>/share.png", gig_share_card, name="gig-share-card"),
     path("gigs/<int:gig_id>/bid/", gig_bid, name="gig-bid"),
     path("gigs/<int:gig_id>/submit/", gig_submit, name="gig-submit"),
     path("gigs/<int:gig_id>/cancel/", gig_cancel, name="gig-cancel"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, cast
-from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,23 +23,13 @@ from marketplace.rupiah import RupiahInputError, parse_rupiah
 from payments.fees import fee_basis_points, freelancer_receives, platform_fee
 from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, InviteForm
+from projects.pages.gigs import sharing
 from projects.pages.gigs.display import PAGE_ERRORS, bids_shown, client_record, gig_shown
 from projects.policies.gigs import is_gig_client, rejection_reason_shown
 from projects.selectors import bids as bid_selectors
 from projects.selectors import gigs as gig_selectors
 from projects.services import bids as bid_services
 from projects.services import gigs as gig_services
-
-
-def _share_links(url: str, title: str) -> dict[str, str]:
-    text = quote(title, safe="")
-    link = quote(url, safe="")
-    return {
-        "whatsapp": "https://wa.me/?" + urlencode({"text": f"{title} {url}"}),
-        "facebook": f"https://www.facebook.com/sharer/sharer.php?u={link}",
-        "x": f"https://x.com/intent/tweet?url={link}&text={text}",
-        "telegram": f"https://t.me/share/url?url={link}&text={text}",
-    }
 
 
 def _fee_preview(amount: int) -> dict[str, int]:
@@ -82,6 +71,8 @@ def _render_detail(
     is_owner = is_gig_client(gig, user)
     bidding_open = gig.takes_bids
     url = request.build_absolute_uri(reverse("gig-detail", args=[gig.pk]))
+    # What anyone may see, so what may be shared: the share card's rule (``gig_get_public``).
+    shareable = gig.is_published and gig.visibility == Gig.Visibility.PUBLIC and not gig.hidden_at
     context: dict[str, Any] = {
         "gig": gig,
         "shown": shown,
@@ -90,8 +81,9 @@ def _render_detail(
         "bidding_open": bidding_open,
         "record": client_record(gig.client),
         "page_url": url,
-        "shareable": gig.is_published and gig.visibility == Gig.Visibility.PUBLIC,
-        "share": _share_links(url, shown["title"]),
+        "shareable": shareable,
+        "share": sharing.share_links(gig, url),
+        "share_meta": sharing.share_meta(request, gig) if shareable else None,
     }
     if is_owner:
         owner = cast(User, user)  # is_owner: signed in as the gig's client
