@@ -115,7 +115,7 @@ faults-smoke: $(VENV)/.installed-dev
 	$(PY) -m faults --smoke $(FAULTS_ARGS)
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
