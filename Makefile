@@ -9,7 +9,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test suite test-services test-browser bench bench-smoke wrk lint typecheck format fuzz \
+.PHONY: help run test suite test-services test-browser bench bench-smoke lighthouse wrk lint typecheck format fuzz \
 	faults faults-smoke messages clean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make fuzz           schemathesis as two users on PostgreSQL + Redis, a server of its own (scripts/fuzz.sh)"
 	@echo "make faults         every production fault under load on its own Redis + PostgreSQL, checked (docs/faults.md; root)"
 	@echo "make faults-smoke   a few of those faults on a small load, in about two minutes (CI runs it)"
+	@echo "make lighthouse     Lighthouse's mobile scores of five pages on the production server (docs/lighthouse.md)"
 	@echo "make messages       update and compile the translation catalogs (needs GNU gettext)"
 	@echo "make clean          remove the virtual environment and local data"
 
@@ -113,6 +114,16 @@ faults: $(VENV)/.installed-dev
 
 faults-smoke: $(VENV)/.installed-dev
 	$(PY) -m faults --smoke $(FAULTS_ARGS)
+
+# Lighthouse's mobile scores of five pages on the production server, written to
+# docs/lighthouse.md (scripts/lighthouse.py): its own database on the shared PostgreSQL and
+# Redis database 12; Lighthouse (tools/lighthouse, ~180 MB) is installed on first use.
+lighthouse: $(VENV)/.installed-dev tools/lighthouse/node_modules/.installed
+	$(PY) scripts/lighthouse.py
+
+tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
