@@ -260,7 +260,8 @@ def test_adding_a_piece_with_an_image(django_capture_on_commit_callbacks):
     assert list(item.skills.all()) == [skill]
     image = item.images.get()
     assert image.status == PortfolioImage.Status.READY
-    assert len(stored()) == 1 and uploads() == []
+    assert len(stored()) == 1
+    assert uploads() == []
     listed = client.get(MANAGE).content.decode()
     assert escape("“Kemasan keripik pedas” is added to your portfolio.") in listed
     assert f"/api/v1/portfolio-items/{item.pk}/images/{image.pk}/" in listed
@@ -476,7 +477,8 @@ def test_the_profile_shows_a_gallery_linking_to_each_piece():
     detail = visitor.get(f"/freelancers/{owner.username}/portfolio/{item.pk}/")
     assert detail.status_code == 200
     page = detail.content.decode()
-    assert "Logo kedai kopi" in page and "Untuk Kopi Senja." in page
+    assert "Logo kedai kopi" in page
+    assert "Untuk Kopi Senja." in page
     for image in item.images.all():
         assert f'src="/api/v1/portfolio-items/{item.pk}/images/{image.pk}/"' in page
     assert "Edit this piece" not in page
