@@ -473,6 +473,9 @@ def test_the_profile_shows_a_gallery_linking_to_each_piece():
     assert body.count(f"/api/v1/portfolio-items/{item.pk}/images/") == 1  # a thumbnail only
     assert "2 images" in body
     assert "Manage your portfolio" not in body
+    own = browser(owner).get(f"/freelancers/{owner.username}/").content.decode()
+    assert f'href="{MANAGE}"' in own
+    assert "Manage your portfolio" in own
 
     detail = visitor.get(f"/freelancers/{owner.username}/portfolio/{item.pk}/")
     assert detail.status_code == 200
