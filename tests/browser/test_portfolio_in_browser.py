@@ -48,9 +48,7 @@ def world(db) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_the_portfolio_pages_fit_a_phone(
-    world, phone_page, login_in_browser, screenshot, language
-):
+def test_the_portfolio_pages_fit_a_phone(world, phone_page, login_in_browser, screenshot, language):
     freelancer, item = world["freelancer"], world["items"][0]
     page = phone_page(language)
     login_in_browser(page, freelancer)

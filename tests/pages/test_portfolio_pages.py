@@ -29,6 +29,7 @@ from accounts.services import (
 from accounts.services.portfolio import portfolio_image_process
 from marketplace.storage import private_storage
 from tests.accounts.factories import UserFactory
+from tests.accounts.test_portfolio import jpeg
 from tests.pages.conftest import assert_login_redirect, browser
 from tests.projects.factories import CategoryFactory, SkillFactory
 
@@ -312,6 +313,31 @@ def test_a_second_image_and_a_misnamed_one_on_edit(django_capture_on_commit_call
     item.refresh_from_db()
     assert item.title == "Logo kedai kopi (baru)"
     assert item.images.filter(status=PortfolioImage.Status.READY).count() == 2
+
+
+def test_a_picture_damaged_past_its_header_is_shown_failed_with_its_reason(
+    django_capture_on_commit_callbacks,
+):
+    owner = freelancer()
+    item = piece(owner, images=0)
+    data = jpeg((200, 200), quality=95)
+    cut = data[: len(data) // 2]  # the header is whole: the request accepts it
+    truncated = SimpleUploadedFile("foto.jpg", cut, content_type="image/jpeg")
+    url = f"/settings/portfolio/{item.pk}/"
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker finds the damage
+        saved = browser(owner).post(url, form(title="Foto produk", image=truncated))
+
+    assert saved.status_code == 302  # its header passed: the request accepted it
+    image = item.images.get()
+    assert image.status == PortfolioImage.Status.FAILED
+    page = browser(owner).get(url).content.decode()
+    assert "Could not be used" in page
+    assert "The file is not a readable image." in page
+    assert f"/images/{image.pk}/delete/" in page
+    assert "An image could not be used" in browser(owner).get(MANAGE).content.decode()
+    public = browser().get(f"/freelancers/{owner.username}/").content.decode()
+    assert f"/images/{image.pk}/" not in public
 
 
 def test_editing_a_piece_changes_what_is_given():
