@@ -242,6 +242,26 @@ def portfolio_list(
     )
 
 
+def freelancer_is_listed(*, user: User) -> bool:
+    """Whether ``user`` wrote a freelancer headline (so has a public profile to show a
+    portfolio on); a moderator's removal does not take their own pieces from them."""
+    return FreelancerProfile.objects.filter(user=user).exclude(headline="").exists()
+
+
+def portfolio_item_own(*, item_id: int, owner: User) -> PortfolioItem:
+    """One of ``owner``'s items with every image (processing and failed ones too) and its
+    skills; NotFound for anyone else's, as the services' ``_own_item``."""
+    item = (
+        PortfolioItem.objects.select_related("category")
+        .prefetch_related("skills", _images(owner))
+        .filter(pk=item_id, owner=owner)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("Portfolio item not found."))
+    return item
+
+
 def _shown_to(viewer: Viewer) -> Q:
     """An item a moderator removed is shown to its owner only."""
     shown = Q(removed_at__isnull=True)

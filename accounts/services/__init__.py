@@ -19,6 +19,8 @@ from accounts.services.portfolio import (
     portfolio_image_delete,
     portfolio_item_create,
     portfolio_item_delete,
+    portfolio_item_save,
+    portfolio_item_step,
     portfolio_item_unlink_contract,
     portfolio_item_update,
 )
@@ -60,6 +62,8 @@ __all__ = [
     "portfolio_image_delete",
     "portfolio_item_create",
     "portfolio_item_delete",
+    "portfolio_item_save",
+    "portfolio_item_step",
     "portfolio_item_unlink_contract",
     "portfolio_item_update",
     "profiles_ensure",

@@ -149,6 +149,66 @@ def portfolio_item_update(
     return item
 
 
+@removes_files_on_failure
+@atomic_with_retry
+def portfolio_item_save(
+    *,
+    owner: User,
+    item_id: int | None = None,
+    title: str,
+    description: str = "",
+    category_id: int | None = None,
+    skill_ids: list[int] | None = None,
+    link: str = "",
+    image: UploadedFile | None = None,
+) -> PortfolioItem:
+    """The web form's one save: a new item (``item_id`` None) or its changes, and one more
+    image if given — all or nothing. The same services as the API's separate calls, so an
+    image passes the very same checks (``portfolio_image_add``); when it is refused the item's
+    text is not saved either, and nothing of the image is kept."""
+    if item_id is None:
+        item = portfolio_item_create(
+            owner=owner,
+            title=title,
+            description=description,
+            category_id=category_id,
+            skill_ids=skill_ids,
+            link=link,
+        )
+    else:
+        item = portfolio_item_update(
+            item_id=item_id,
+            owner=owner,
+            title=title,
+            description=description,
+            category_id=category_id,
+            skill_ids=skill_ids or [],
+            link=link,
+        )
+    if image is not None:
+        portfolio_image_add(item_id=item.pk, owner=owner, upload=image)
+    return item
+
+
+@atomic_with_retry
+def portfolio_item_step(*, item_id: int, owner: User, step: int) -> PortfolioItem:
+    """Move an item ``step`` places (-1: one up, 1: one down) among the owner's items, for the
+    page's buttons; the order is renumbered as a move through the API renumbers it."""
+    # Locked in primary-key order, as ``portfolio_item_update`` locks them, before the order
+    # is read: two taps at once move the item two places, not one twice from a stale order.
+    rows = list(
+        PortfolioItem.objects.select_for_update(of=("self",), no_key=True)
+        .filter(owner=owner)
+        .order_by("pk")
+        .values_list("position", "pk")
+    )
+    order = [pk for _position, pk in sorted(rows)]
+    if item_id not in order:
+        raise NotFound(_("Portfolio item not found."))
+    target = max(0, min(order.index(item_id) + step, len(order) - 1))
+    return portfolio_item_update(item_id=item_id, owner=owner, position=target)
+
+
 def _record_hit(item: PortfolioItem, kinds: list[str]) -> None:
     contact_hit(
         author=item.owner,

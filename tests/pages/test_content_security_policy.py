@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Notification, User
+from accounts.models import Notification, PortfolioImage, User
+from accounts.services import portfolio_item_create
 from payments.models import Deposit, LedgerTransaction
 from payments.services.deposits import deposit_create
 from projects.models import Bid, Contract, Milestone
@@ -135,6 +136,11 @@ def world(db):
     client, freelancer = contract.client, contract.freelancer
     bid = Bid.objects.filter(gig=contract.gig).order_by("pk").first()
     reset_user = User.objects.get(pk=client.pk)
+    # The demo freelancer's piece, with an image (as if a worker had cleaned it).
+    item = portfolio_item_create(owner=freelancer, title="Logo kedai kopi")
+    image = PortfolioImage.objects.create(
+        item=item, image="portfolio/demo.png", content_type="image/png", width=8, height=8, size=1
+    )
     return {
         "client": client,
         "freelancer": freelancer,
@@ -145,6 +151,8 @@ def world(db):
             "milestone_id": Milestone.objects.filter(contract=contract).first().pk,
             "notification_id": Notification.objects.filter(recipient=client).first().pk,
             "username": freelancer.username,
+            "item_id": item.pk,
+            "image_id": image.pk,
             "reference": deposit_create(user=client, amount=100_000).reference,
             # Receipts are PDFs; someone else's, or a missing one, is the HTML 404 page.
             "deposit_id": Deposit.objects.order_by("pk").first().pk,
