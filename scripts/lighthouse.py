@@ -125,7 +125,7 @@ def session_cookie(username: str, password: str) -> str:
     """Signs in through the login form, as a person does, and returns the session's cookie."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{BASE}/accounts/login/").read().decode()  # noqa: S310
+    page = opener.open(f"{BASE}/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     csrf = next((c.value for c in jar if c.name == "csrftoken"), None)
     if token is None or csrf is None:
@@ -213,9 +213,7 @@ def write_report(rows: dict[str, tuple[str, dict[str, int], list[str]]], chromiu
     ]
     for name, (path, scores, _failing) in rows.items():
         lines.append(
-            f"| {name} | `{path}` | "
-            + " | ".join(str(scores[key]) for key in GOALS)
-            + " |"
+            f"| {name} | `{path}` | " + " | ".join(str(scores[key]) for key in GOALS) + " |"
         )
     notes = [(name, failing) for name, (_p, _s, failing) in rows.items() if failing]
     if notes:
@@ -246,9 +244,11 @@ def main() -> int:
             say(f"{name}: {scores}")
     finally:
         stop(server)
-    chromium = subprocess.run(
-        ["chromium", "--version"], capture_output=True, text=True, check=False
-    ).stdout.strip().splitlines()[-1:]
+    chromium = (
+        subprocess.run(["chromium", "--version"], capture_output=True, text=True, check=False)
+        .stdout.strip()
+        .splitlines()[-1:]
+    )
     write_report(rows, chromium[0] if chromium else "Chromium")
     missed = [
         f"{name} {key} {scores[key]} < {goal}"
