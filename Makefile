@@ -126,8 +126,8 @@ tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/li
 	touch $@
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tools/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tools/*'
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache node_modules
