@@ -15,8 +15,10 @@ The scores go to docs/lighthouse.md (linked from the README) and the reports to
 var/lighthouse/. Goals: performance ≥ 95, accessibility, best practices and SEO 100 on each page;
 the run fails, naming each page, category and failing audit, when one is missed.
 
-Performance on a simulated phone varies from run to run by a few points; the other three are
-deterministic.
+Performance on a simulated phone varies from run to run by a few points with the machine's load
+(Lighthouse scales its CPU slowdown to a fixed phone, not to the host): each page is audited
+``LIGHTHOUSE_RUNS`` times (3) and the median run by performance is reported. Run it on a quiet
+machine. The other three categories do not vary.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ POSTGRES = os.environ.get("LIGHTHOUSE_POSTGRES", "postgres://postgres@127.0.0.1:
 REDIS_URL = os.environ.get("LIGHTHOUSE_REDIS_URL", "redis://127.0.0.1:6379/12")
 CLIENT = "toko_sari"  # a demo client with a contract (projects/sample_data/demo)
 FREELANCER = "budi.desain"
+RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "3"))
 GOALS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 
 
@@ -167,6 +170,14 @@ def pages(env: dict[str, str]) -> dict[str, tuple[str, bool]]:
 
 
 def lighthouse(name: str, url: str, cookie: str | None) -> dict[str, Any]:
+    """The median run of ``RUNS`` by performance score, as Lighthouse's own guidance on
+    variability advises (one simulated run moves by a few points with the machine's load)."""
+    results = [lighthouse_once(f"{name}-{number}", url, cookie) for number in range(1, RUNS + 1)]
+    results.sort(key=lambda result: result["categories"]["performance"]["score"])
+    return results[len(results) // 2]
+
+
+def lighthouse_once(name: str, url: str, cookie: str | None) -> dict[str, Any]:
     report = OUT / f"{name}.report.json"
     command = [
         str(TOOLS / "node_modules" / ".bin" / "lighthouse"),
@@ -202,7 +213,8 @@ def write_report(rows: dict[str, tuple[str, dict[str, int], list[str]]], chromiu
         "Written by `make lighthouse` (scripts/lighthouse.py): Garap with production settings "
         "(gunicorn, WhiteNoise's compressed files, DEBUG off) on PostgreSQL with the demo data, "
         "Lighthouse's default mobile profile (simulated slow 4G, a mid-range phone). "
-        "Goals: performance ≥ 95; accessibility, best practices and SEO 100.",
+        "Goals: performance ≥ 95; accessibility, best practices and SEO 100. "
+        f"Each page's median of {RUNS} runs by performance.",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} with Lighthouse "
         f"{json.loads((TOOLS / 'package.json').read_text())['devDependencies']['lighthouse']} "
