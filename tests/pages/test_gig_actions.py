@@ -158,6 +158,15 @@ def test_the_edit_form_is_filled_with_the_gig(gig, owner):
     assert "Your gig is live." in page  # an open gig may go back to review: said up front
 
 
+def test_no_review_warning_where_moderation_is_off(gig, owner, settings):
+    settings.GIG_MODERATION = "off"
+
+    page = html(browser(owner).get(f"/gigs/{gig.pk}/edit/"))
+
+    assert "Your gig is live." not in page
+    assert 'name="title"' in page
+
+
 def test_the_owner_edits_a_gig_before_bids(gig, owner):
     client = browser(owner)
     assert f'href="/gigs/{gig.pk}/edit/"' in html(client.get(f"/gigs/{gig.pk}/"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -74,5 +75,12 @@ def gig_edit(request: SignedInHttpRequest, gig_id: int) -> HttpResponse:
             else:
                 messages.success(request, _saved_message(before, gig))
                 return redirect("gig-detail", gig_id=gig.pk)
-    context = {"gig": gig, "form": form, "refusal": refusal}
+    context = {
+        "gig": gig,
+        "form": form,
+        "refusal": refusal,
+        # gig_update sends a live gig whose new text is flagged back to review, unless
+        # moderation is off: the page warns only when that can happen.
+        "may_go_back_to_review": gig.status == Gig.Status.OPEN and settings.GIG_MODERATION != "off",
+    }
     return render(request, "projects/gigs/edit.html", context, status=status)
