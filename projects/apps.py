@@ -43,6 +43,11 @@ class ProjectsConfig(AppConfig):
         from projects.selectors.reviews import review_list_public
 
         show_reviews(review_list_public)
+        # …and offer their viewer an invitation to a gig and a report (projects' pages).
+        from accounts.profile_sections import offer_actions
+        from projects.pages.profile_actions import profile_actions
+
+        offer_actions(profile_actions)
 
         # "Pay and fund": a payment made for a milestone funds it as it lands (payments.purposes).
         from payments import purposes

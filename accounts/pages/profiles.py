@@ -28,7 +28,7 @@ from accounts.pages.forms import (
     category_name,
     skill_groups,
 )
-from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, reviews_of
+from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, actions_for, reviews_of
 from accounts.ratings import rating_figure, reviews_count
 from accounts.reputation import reputation_explained
 from marketplace.formatting import decimal, percent
@@ -128,6 +128,7 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
         "figures": reputation_figures(profile),
         "updated_at": profile.figures_computed_at,
         "reviews": _reviews(request, profile.user.username, AS_FREELANCER),
+        "actions": actions_for(viewer=request.user, person=profile.user, role=AS_FREELANCER),
     }
     return render(request, "accounts/freelancer_profile.html", context)
 
@@ -187,6 +188,7 @@ def client_record(request: HttpRequest, username: str) -> HttpResponse:
         "person": record.user,
         "figures": figures,
         "reviews": _reviews(request, record.user.username, AS_CLIENT),
+        "actions": actions_for(viewer=request.user, person=record.user, role=AS_CLIENT),
     }
     return render(request, "accounts/client_record.html", context)
 

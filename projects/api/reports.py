@@ -12,10 +12,10 @@ from accounts.requests import SignedInRequest
 from accounts.selectors import user_get_active
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
 from marketplace.api.strict import StrictSerializer
-from marketplace.throttles import UserRateThrottle
 from projects.models import Report
 from projects.selectors.reports import report_list_mine
 from projects.services import reports
+from projects.throttles import ReportRateThrottle
 
 
 class ReportCreateSerializer(StrictSerializer):
@@ -55,13 +55,6 @@ class ReportSerializer(serializers.Serializer):
 
 
 # --- views ----------------------------------------------------------------------------------------
-
-
-class ReportRateThrottle(UserRateThrottle):
-    """A flood of reports from one account is abuse of its own; moderators read each one."""
-
-    scope = "reports"
-    rate_setting = "REPORT_THROTTLE_RATE"
 
 
 @extend_schema(tags=["reports"])

@@ -1,4 +1,5 @@
-"""Forms of the gig pages: browse filters, posting a gig, a bid, an invitation.
+"""Forms of the gig pages: browse filters, posting or editing a gig, a bid, an invitation, a
+report.
 
 Types and lengths only, as the API's serializers check them (projects/api/); the rules
 (category minimums, deadlines, who may bid) stay in the services, whose refusals come back onto
@@ -14,6 +15,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ from accounts.models import Category, Skill
 from marketplace.formatting import rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
-from projects.models import Bid, Gig
+from projects.models import Bid, Gig, Report
 from projects.selectors.gigs import SORTS
 
 # The API's limits on a browse query (GigBrowseQuerySerializer).
@@ -257,6 +259,28 @@ class GigForm(PageForm):
         data["visibility"] = Gig.Visibility.INVITE_ONLY if invite_only else Gig.Visibility.PUBLIC
         return data
 
+    def update_arguments(self) -> dict[str, Any]:
+        """The changes for ``gig_update``: every field of the form (the API's PATCH with all of
+        them); publishing is the gig page's own button."""
+        data = self.service_arguments()
+        data.pop("publish")
+        return data
+
+
+def gig_initial(gig: Gig) -> dict[str, Any]:
+    """The posting form filled with the gig as it is, for its client to edit (their own text,
+    unmasked; the deadlines shown in Jakarta time by the widget)."""
+    return {
+        "title": gig.title,
+        "description": gig.description,
+        "category": gig.category_id,
+        "skills": [skill.pk for skill in gig.skills.all()],
+        "budget": gig.budget,
+        "bidding_deadline": timezone.localtime(gig.bidding_deadline),
+        "delivery_deadline": timezone.localtime(gig.delivery_deadline),
+        "invite_only": gig.visibility == Gig.Visibility.INVITE_ONLY,
+    }
+
 
 class BidForm(PageForm):
     """Place a bid: the fields of ``bid_place`` (the API's BidWriteSerializer)."""
@@ -298,4 +322,37 @@ class InviteForm(PageForm):
         label=_("Freelancer's username"),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+
+class InviteToGigForm(PageForm):
+    """Invite the freelancer whose profile this is to one of the client's gigs (``gig_invite``);
+    the choices are the gigs of ``gig_list_invitable`` they are not invited to yet."""
+
+    gig = forms.TypedChoiceField(label=_("Which gig?"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, data: Any = None, *, gigs: Iterable[Gig]) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["gig"]).choices = [
+            (gig.pk, gig.title) for gig in gigs if not getattr(gig, "already_invited", False)
+        ]
+
+
+REPORT_NOTE_MAX_LENGTH = 1000  # the API's ReportCreateSerializer.note
+
+
+class ReportForm(PageForm):
+    """Report something one can see (``report_create``): a reason and, optionally, details."""
+
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=[(value, capfirst(label)) for value, label in Report.Reason.choices],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened, and where. Only moderators read this."),
     )

@@ -67,3 +67,8 @@ def bids_to_review(*, client: User) -> list[Bid]:
         .select_related("freelancer", "gig")
         .order_by("gig_id", "created_at", "id")
     )
+
+
+def gig_has_live_bids(*, gig_id: int) -> bool:
+    """Whether a bid on the gig is pending, shortlisted or accepted (its terms are relied on)."""
+    return Bid.objects.filter(gig_id=gig_id, status__in=Bid.LIVE).exists()

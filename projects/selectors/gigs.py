@@ -288,5 +288,24 @@ def invitation_list(*, gig: Gig) -> QuerySet[GigInvitation]:
     return gig.invitations.select_related("freelancer").order_by("-created_at", "-id")
 
 
+def gig_list_invitable(*, client: User, freelancer: User | None = None) -> QuerySet[Gig]:
+    """The client's gigs a freelancer can be invited to and still bid on: drafts and gigs
+    awaiting review (the invitation is told when they go live) and open ones still taking bids;
+    none a moderator removed (``gig_invite``'s rule, less what could no longer take a bid).
+    With ``freelancer``, each says whether they are invited already (``already_invited``)."""
+    gigs = Gig.objects.filter(
+        Q(status__in=(Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW)) | taking_bids(timezone.now()),
+        client=client,
+        hidden_at__isnull=True,
+    )
+    if freelancer is not None:
+        gigs = gigs.annotate(
+            already_invited=Exists(
+                GigInvitation.objects.filter(gig=OuterRef("pk"), freelancer=freelancer)
+            )
+        )
+    return gigs.order_by("-created_at", "-id")
+
+
 def raise_not_found() -> None:
     raise NotFound(_("Gig not found."))

@@ -8,12 +8,10 @@ on that object, and each reporter is told. Each moderator action writes one audi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,62 +24,11 @@ from projects import notices
 from projects.access import ensure_staff_permission
 from projects.models import Bid, ContractMessage, Gig, Report, Review
 from projects.reputation import services as reputation
+from projects.selectors.reports import report_open_mine, report_target_get
 
 Action = ModeratorAction.Action
 Target = Report.TargetType
 Outcome = Report.Outcome
-
-
-@dataclass(frozen=True)
-class Reported:
-    """The reported object as the reporter may see it, and whose content it is."""
-
-    obj: models.Model
-    owner_id: int
-
-
-def _reportable(reporter: User, target_type: str, target_id: int) -> Reported:
-    """The object if the reporter can see it; NotFound otherwise (as for any hidden object)."""
-    obj: models.Model | None
-    if target_type == Target.GIG:
-        from projects.selectors.gigs import visible_gigs
-
-        obj = visible_gigs(user=reporter).filter(pk=target_id).first()
-        return _found(obj, "client_id")
-    if target_type == Target.BID:
-        obj = (
-            Bid.objects.filter(pk=target_id, removed_at__isnull=True)
-            .filter(Q(freelancer=reporter) | Q(gig__client=reporter))
-            .first()
-        )
-        return _found(obj, "freelancer_id")
-    if target_type == Target.PROFILE:
-        obj = User.objects.filter(pk=target_id, is_active=True).first()
-        return _found(obj, "pk")
-    if target_type == Target.PORTFOLIO_ITEM:
-        obj = PortfolioItem.objects.filter(
-            pk=target_id, removed_at__isnull=True, owner__is_active=True
-        ).first()
-        return _found(obj, "owner_id")
-    if target_type == Target.REVIEW:
-        obj = Review.objects.filter(
-            pk=target_id, revealed_at__isnull=False, removed_at__isnull=True
-        ).first()
-        return _found(obj, "author_id")
-    if target_type == Target.MESSAGE:
-        obj = (
-            ContractMessage.objects.filter(pk=target_id, removed_at__isnull=True)
-            .filter(Q(contract__client=reporter) | Q(contract__freelancer=reporter))
-            .first()
-        )
-        return _found(obj, "sender_id")
-    raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
-
-
-def _found(obj: models.Model | None, owner_attribute: str) -> Reported:
-    if obj is None:
-        raise NotFound(_("There is nothing to report there."))
-    return Reported(obj=obj, owner_id=getattr(obj, owner_attribute))
 
 
 def _open_reports(target_type: str, target_id: int) -> models.QuerySet[Report]:
@@ -98,10 +45,10 @@ def report_create(
     object again while the first report is open returns the first report unchanged."""
     if reason not in Report.Reason.values:
         raise DomainError(_("Choose a reason."), fields={"reason": [_("Unknown reason.")]})
-    reported = _reportable(reporter, target_type, target_id)
+    reported = report_target_get(reporter=reporter, target_type=target_type, target_id=target_id)
     if reported.owner_id == reporter.pk:
         raise Conflict(_("You cannot report your own content."), code="own_content")
-    existing = _open_reports(target_type, target_id).filter(reporter=reporter).first()
+    existing = report_open_mine(reporter=reporter, target_type=target_type, target_id=target_id)
     if existing is not None:
         return existing, False
     try:

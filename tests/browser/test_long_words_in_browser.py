@@ -86,7 +86,9 @@ def world(db) -> dict[str, Any]:
         size=2048,
     )
     for _ in range(3):  # more than a page of them: the pager is shown
-        GigFactory(client=client, category=category, title=one_line(120), description=TEXT)
+        bare_gig = GigFactory(
+            client=client, category=category, title=one_line(120), description=TEXT
+        )
     bid = BidFactory(gig=gig, freelancer=freelancer, cover_letter=fill(3000))
 
     contract = ContractFactory(
@@ -146,6 +148,8 @@ def world(db) -> dict[str, Any]:
         "gig": gig,
         "bid": bid,
         "contract": contract,
+        "bare_gig": bare_gig,  # no bids: its client may edit it
+        "message": message,
     }
 
 
@@ -185,6 +189,11 @@ def pages_of(world: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("dashboard (client)", client, "/dashboard/"),
         ("dashboard (freelancer)", freelancer, "/dashboard/"),
         ("notifications", client, "/notifications/"),
+        ("editing a gig", client, f"/gigs/{world['bare_gig'].pk}/edit/"),
+        ("reporting a bid", client, f"/report/bid/{world['bid'].pk}/"),
+        ("reporting a message", client, f"/report/message/{world['message'].pk}/"),
+        ("reporting a profile", client, f"/report/profile/{freelancer.username}/"),
+        ("inviting from a profile", client, f"/freelancers/{freelancer.username}/invite/"),
     ]
 
 

@@ -161,6 +161,11 @@ def world(db):
             "transaction_id": LedgerTransaction.objects.order_by("pk").first().pk,
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),
+            # The report pages: the contract's gig (the client's own: the page says so), and
+            # someone's report, which is a 404 page for anyone else.
+            "target_type": "gig",
+            "target_id": contract.gig_id,
+            "report_id": 999_999,
         },
     }
 

@@ -25,6 +25,7 @@ from projects.models import Bid, Gig
 from projects.pages.gig_forms import BidForm, InviteForm
 from projects.pages.gigs import sharing
 from projects.pages.gigs.display import PAGE_ERRORS, bids_shown, client_record, gig_shown
+from projects.pages.gigs.editing import edit_refusal
 from projects.policies.gigs import is_gig_client, rejection_reason_shown
 from projects.selectors import bids as bid_selectors
 from projects.selectors import gigs as gig_selectors
@@ -90,6 +91,8 @@ def _render_detail(
         bids = bid_selectors.bid_list_for_gig(gig=gig, user=owner).order_by("created_at", "id")
         context["bids"] = bids_shown(list(bids), user)
         context["can_act_on_bids"] = gig.status == Gig.Status.OPEN
+        # The edit link only where the edit page would take the changes (gig_update's rule).
+        context["can_edit"] = not edit_refusal(gig, owner)
         if gig.visibility == Gig.Visibility.INVITE_ONLY:
             context["invitations"] = list(gig_selectors.invitation_list(gig=gig))
             context["invite_form"] = invite_form or InviteForm()

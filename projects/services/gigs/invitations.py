@@ -8,6 +8,7 @@ from django.utils.translation import ngettext_lazy
 
 from accounts.masking import text_of
 from accounts.models import User
+from accounts.selectors import user_is_suspended
 from marketplace.errors import Conflict, DomainError
 from marketplace.formatting import rupiah
 from marketplace.ratelimit import rate_limit
@@ -76,6 +77,15 @@ def gig_invite(*, gig_id: int, actor: User, freelancer_username: str) -> GigInvi
     if freelancer.pk == actor.pk:
         raise DomainError(
             _("You cannot invite yourself."), fields={"freelancer": [_("That is you.")]}
+        )
+    if user_is_suspended(user_id=freelancer.pk):
+        # They could not bid (ensure_not_suspended): an invitation would only mislead both. Said
+        # without the word "suspended": why is between them and the moderators.
+        raise Conflict(
+            _("%(name)s cannot take on work right now, so they cannot be invited.")
+            % {"name": freelancer.public_name},
+            code="freelancer_unavailable",
+            fields={"freelancer": [_("Cannot be invited right now.")]},
         )
     invitation, created = GigInvitation.objects.get_or_create(gig=gig, freelancer=freelancer)
     if created and gig.status == Gig.Status.OPEN:

@@ -17,7 +17,9 @@ from marketplace.state import ensure_transition
 from marketplace.timing import days, hours
 from marketplace.transactions import atomic_with_retry
 from projects import content_filter
-from projects.models import Bid, Gig
+from projects.models import Gig
+from projects.policies.gigs import gig_edit_refusal
+from projects.selectors.bids import gig_has_live_bids
 from projects.services.gigs.guards import (
     ensure_gig_shown,
     ensure_not_suspended,
@@ -183,13 +185,9 @@ def gig_update(*, gig_id: int, actor: User, **changes: Any) -> Gig:
     gig = lock_own_gig(gig_id, actor)
     ensure_not_suspended(actor)
     ensure_gig_shown(gig)
-    if gig.status not in (Gig.Status.DRAFT, Gig.Status.PENDING_REVIEW, Gig.Status.OPEN):
-        raise Conflict(_("Only a draft, pending or open gig can be edited."), code="invalid_state")
-    if Bid.objects.filter(gig=gig, status__in=Bid.LIVE).exists():
-        raise Conflict(
-            _("This gig has bids, so it can no longer be edited. Cancel it and post a new one."),
-            code="has_bids",
-        )
+    refusal = gig_edit_refusal(gig, has_live_bids=gig_has_live_bids(gig_id=gig.pk))
+    if refusal is not None:
+        raise refusal
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:  # the API's serializer already refuses these; this guards other callers
         raise DomainError(_("These fields cannot be edited: %(f)s.") % {"f": ", ".join(unknown)})
