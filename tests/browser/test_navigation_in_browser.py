@@ -16,7 +16,6 @@ from tests.accounts.factories import UserFactory
 from tests.projects.factories import BidFactory, GigFactory
 
 
-
 @pytest.fixture
 def busy_user(db) -> Any:
     """Someone in both roles, with a dashboard several screens long and notices to read."""
@@ -50,12 +49,14 @@ def test_the_tab_bar_on_a_phone(busy_user, phone_page, login_in_browser, screens
     height = page.viewport_size["height"]
     bar = box(tabbar)
     assert abs(bar["y"] + bar["height"] - height) <= 1, bar
-    assert bar["x"] == 0 and bar["width"] == 360
+    assert bar["x"] == 0
+    assert bar["width"] == 360
     tabs = tabbar.locator("a")
     expect(tabs).to_have_count(5)
     for index in range(5):
         tab = box(tabs.nth(index))
-        assert tab["height"] >= 48 and tab["width"] >= 48, tab
+        assert tab["height"] >= 48, tab
+        assert tab["width"] >= 48, tab
     expect(tabbar.locator("a[aria-current='page']")).to_have_attribute("href", "/dashboard/")
     expect(tabbar.locator("a[href='/notifications/'] .badge")).to_have_text("3")
 
@@ -70,7 +71,7 @@ def test_the_tab_bar_on_a_phone(busy_user, phone_page, login_in_browser, screens
     for hidden in ("/dashboard/", "/wallet/", "/settings/"):
         expect(header.locator(f"a[href='{hidden}']")).to_be_hidden()
     assert box(header)["height"] < 80  # one row
-    page.screenshot(path=str(screenshot(page, f"navigation-phone-{language}").with_suffix(".view.png")))
+    screenshot(page, f"navigation-phone-{language}")
 
     # Scrolled to the end, the page's last words are above the tab bar, not under it.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
@@ -86,9 +87,7 @@ def test_the_tab_bar_on_a_phone(busy_user, phone_page, login_in_browser, screens
     # A tap on a tab opens its page, which is then the current tab.
     tabs.nth(3).tap()
     page.wait_for_url("**/wallet/")
-    expect(page.locator("nav.tabbar a[aria-current='page']")).to_have_attribute(
-        "href", "/wallet/"
-    )
+    expect(page.locator("nav.tabbar a[aria-current='page']")).to_have_attribute("href", "/wallet/")
 
     # Nothing is wider than the screen, on the narrowest phone too.
     for width in (320, 360):
@@ -107,7 +106,6 @@ def test_anonymous_visitors_have_no_tab_bar_and_fit_320_pixels(phone_page):
     page.goto("/")
 
     expect(page.locator("nav.tabbar")).to_have_count(0)
-    page.screenshot(path="/tmp/nav-anon.png")
     for href in ("/", "/freelancers/", "/accounts/login/", "/accounts/signup/"):
         expect(page.locator(f"header nav a[href='{href}']")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -210,9 +210,7 @@ def test_a_hundred_unread_notices_show_as_99_plus_and_are_said_in_full():
         for n in range(100)
     )
 
-    bell = next(
-        link for link in header(browser(me).get("/")) if link["href"] == "/notifications/"
-    )
+    bell = next(link for link in header(browser(me).get("/")) if link["href"] == "/notifications/")
 
     assert bell["badge"] == "99+"
     assert bell["aria-label"] == "Notifications, 100 unread"
@@ -227,9 +225,7 @@ def test_the_unread_count_costs_one_query_per_page():
         response = client.get("/wallet/")
 
     assert response.status_code == 200
-    counts = [
-        q["sql"] for q in queries.captured_queries if "accounts_notification" in q["sql"]
-    ]
+    counts = [q["sql"] for q in queries.captured_queries if "accounts_notification" in q["sql"]]
     assert len(counts) == 1, counts
 
 

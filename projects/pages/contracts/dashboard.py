@@ -166,16 +166,16 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
             "spending": client_spending_this_month(user=user, now=now),
         }
     if roles.freelancer:
-        freelancer_active = [r for r in as_freelancer if r.contract.status == Contract.Status.ACTIVE]
+        active_rows = [r for r in as_freelancer if r.contract.status == Contract.Status.ACTIVE]
         context |= {
-            "freelancer_active": freelancer_active,
+            "freelancer_active": active_rows,
             "freelancer_closed": [
                 r for r in as_freelancer if r.contract.status != Contract.Status.ACTIVE
             ],
             "bids": [(bid, gig_title(bid.gig, request)) for bid in bids],
-            "active_count": len(freelancer_active),
+            "active_count": len(active_rows),
             "capacity": setup.capacity,
-            "at_capacity": len(freelancer_active) >= setup.capacity,
+            "at_capacity": len(active_rows) >= setup.capacity,
             "earnings": wallet_releases_this_month(user=user, now=now),
         }
     context["month"] = timezone.localtime(now)
