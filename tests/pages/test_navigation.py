@@ -184,8 +184,9 @@ def test_the_bell_and_the_tab_count_ones_own_unread_notices():
 
     bell = next(link for link in header(response) if link["href"] == "/notifications/")
     tab = next(link for link in tabs(response) if link["href"] == "/notifications/")
+    assert bell["aria-label"] == "Notifications, 3 unread"
+    assert tab["aria-label"] == "Notices, 3 unread"  # its name holds the word it shows
     for link in (bell, tab):
-        assert link["aria-label"] == "Notifications, 3 unread"
         assert link["badge"] == "3"
     assert response.content.decode().count('<span class="badge" aria-hidden="true">3</span>') == 2
 
@@ -196,9 +197,11 @@ def test_with_nothing_unread_the_bell_has_no_count():
 
     response = browser(me).get("/dashboard/")
 
-    for links in (header(response), tabs(response)):
-        link = next(link for link in links if link["href"] == "/notifications/")
-        assert link["aria-label"] == "Notifications"
+    bell = next(link for link in header(response) if link["href"] == "/notifications/")
+    tab = next(link for link in tabs(response) if link["href"] == "/notifications/")
+    assert bell["aria-label"] == "Notifications"
+    assert "aria-label" not in tab  # named by its word, "Notices"
+    for link in (bell, tab):
         assert "badge" not in link
     assert 'class="badge"' not in response.content.decode()
 
