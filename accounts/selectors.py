@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,28 @@ def freelancer_capacity(*, user_id: int) -> int:
         .first()
     )
     return capacity or DEFAULT_MAX_ACTIVE_CONTRACTS
+
+
+@dataclass(frozen=True)
+class FreelancerSetup:
+    capacity: int  # active contracts taken on at once (``freelancer_capacity``)
+    offers_work: bool  # wrote a headline: presents themselves to clients as a freelancer
+
+
+def freelancer_setup(*, user_id: int) -> FreelancerSetup:
+    """The freelancer's capacity and whether they offer their work, in one query (the
+    dashboard's, which shows freelancer figures only to someone working as one)."""
+    row = (
+        FreelancerProfile.objects.filter(user_id=user_id)
+        .values_list("max_active_contracts", "headline")
+        .first()
+    )
+    if row is None:
+        return FreelancerSetup(capacity=DEFAULT_MAX_ACTIVE_CONTRACTS, offers_work=False)
+    capacity, headline = row
+    return FreelancerSetup(
+        capacity=capacity or DEFAULT_MAX_ACTIVE_CONTRACTS, offers_work=bool(headline.strip())
+    )
 
 
 def notification_list(*, user: User) -> QuerySet[Notification]:

@@ -57,16 +57,46 @@ def wallet_releases_total(*, user: User, start: datetime, end: datetime) -> int:
     return total or 0
 
 
-def wallet_releases_this_month(*, user: User, now: datetime | None = None) -> int:
-    """Releases to the user's wallet in the current calendar month of the site's time zone
-    (Asia/Jakarta): from the 1st, 00:00 local time, to the 1st of the next month."""
+def month_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The current calendar month in the site's time zone (Asia/Jakarta): from the 1st, 00:00
+    local time, to the 1st of the next month."""
     local = timezone.localtime(now or timezone.now())
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     if start.month == 12:
         end = start.replace(year=start.year + 1, month=1)
     else:
         end = start.replace(month=start.month + 1)
+    return start, end
+
+
+def wallet_releases_this_month(*, user: User, now: datetime | None = None) -> int:
+    """Releases to the user's wallet in the current calendar month (``month_bounds``)."""
+    start, end = month_bounds(now)
     return wallet_releases_total(user=user, start=start, end=end)
+
+
+@dataclass(frozen=True)
+class ClientSpending:
+    paid: int  # released this month from escrows the user funded: milestone prices, fee included
+    in_escrow: int  # funded and not yet released or refunded
+
+
+def client_spending_this_month(*, user: User, now: datetime | None = None) -> ClientSpending:
+    """What the user spent as a client: paid to freelancers in the current calendar month
+    (``month_bounds``) and still held in escrow. Dispute settlements are not counted as paid,
+    as they are not counted as earned (``wallet_releases_total``). Two queries."""
+    start, end = month_bounds(now)
+    released = Entry.objects.filter(
+        account__owner=user,
+        account__kind=Account.Kind.ESCROW,
+        transaction__kind=LedgerTransaction.Kind.RELEASE,
+        transaction__created_at__gte=start,
+        transaction__created_at__lt=end,
+    ).aggregate(total=Sum("amount"))["total"]
+    held = Account.objects.filter(owner=user, kind=Account.Kind.ESCROW).aggregate(
+        total=Sum("balance")
+    )["total"]
+    return ClientSpending(paid=-(released or 0), in_escrow=held or 0)
 
 
 def deposit_list(*, user: User) -> QuerySet[Deposit]:

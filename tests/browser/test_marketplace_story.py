@@ -94,11 +94,13 @@ def sign_up(page: Any, story: Story, username: str, display_name: str) -> None:
     expect(page.locator("#id_preferred_language")).to_have_value(story.language)
     page.locator("form[action='/accounts/signup/'] button[type=submit]").click()
     expect(page).to_have_url(f"{story.url}/dashboard/")
-    expect(page.locator("header nav a[href='/settings/']")).to_have_text(username)
+    # Signed in: the phone's tab bar, and the footer names who is signed in.
+    expect(page.locator("nav.tabbar a[href='/settings/']")).to_be_visible()
+    expect(page.locator("footer .more-links")).to_contain_text(username)
 
 
 def open_wallet(page: Any, story: Story) -> Any:
-    page.locator("header a[href='/wallet/']").click()
+    page.locator("nav.tabbar a[href='/wallet/']").click()
     expect(page).to_have_url(f"{story.url}/wallet/")
     expect(page.locator("h1")).to_have_text(story.words("Wallet"))
     return page.locator("#balance-available")
@@ -214,7 +216,7 @@ def test_the_whole_story_on_two_phones(language, phone_page, screenshot, live_se
     story.check_and_shoot(freelancer, "bid-sent")
 
     # --- the client accepts the bid and funds the milestone -------------------------------
-    client.locator("header a[href='/dashboard/']").click()
+    client.locator("nav.tabbar a[href='/dashboard/']").click()
     to_review = client.locator("#as-client .to-review")
     expect(to_review).to_contain_text("Budi Santoso")
     expect(to_review.locator(".money")).to_have_text(rp(BID))
@@ -250,7 +252,7 @@ def test_the_whole_story_on_two_phones(language, phone_page, screenshot, live_se
     story.check_and_shoot(client, "contract-funded")
 
     # --- the freelancer delivers -----------------------------------------------------------
-    freelancer.locator("header a[href='/dashboard/']").click()
+    freelancer.locator("nav.tabbar a[href='/dashboard/']").click()
     freelancer.locator(f"#as-freelancer a[href='{contract_path}']").click()
     expect(freelancer).to_have_url(f"{story.url}{contract_path}")
     work = freelancer.locator("section.milestone")

@@ -1,5 +1,6 @@
 """A freelancer's earnings in a calendar month: releases into their wallet, counted by the
-month in Jakarta (UTC+7), not in UTC."""
+month in Jakarta (UTC+7), not in UTC. A client's spending: what they released to freelancers in
+the month, and what they hold in escrow."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from payments.selectors.wallet import wallet_releases_this_month, wallet_releases_total
+from payments.selectors.wallet import (
+    client_spending_this_month,
+    wallet_releases_this_month,
+    wallet_releases_total,
+)
 from projects.services import milestones as services
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import ContractFactory, top_up
@@ -20,14 +25,16 @@ MARCH_LAST_MINUTE = datetime(2025, 3, 31, 16, 59, tzinfo=UTC)  # 31 Mar, 23:59 i
 APRIL_FIRST_MINUTE = datetime(2025, 3, 31, 17, 0, tzinfo=UTC)  # 1 Apr, 00:00 in Jakarta
 
 
-def release(freelancer, amount: int) -> None:
+def release(freelancer, amount: int, client=None):
     """Fund, deliver and approve a one-milestone contract of ``amount`` for ``freelancer``."""
-    contract = ContractFactory(bid__freelancer=freelancer, bid__amount=amount)
+    extra = {"bid__gig__client": client} if client is not None else {}
+    contract = ContractFactory(bid__freelancer=freelancer, bid__amount=amount, **extra)
     top_up(contract.client, amount)
     milestone = contract.milestones.get()
     services.milestone_fund(milestone_id=milestone.pk, actor=contract.client)
     services.milestone_submit(milestone_id=milestone.pk, actor=freelancer, note="Selesai.")
     services.milestone_approve(milestone_id=milestone.pk, actor=contract.client)
+    return contract
 
 
 def test_the_month_is_the_calendar_month_in_jakarta(time_machine):
@@ -76,3 +83,31 @@ def test_the_total_counts_from_start_up_to_but_not_including_end(time_machine):
     assert (
         wallet_releases_total(user=freelancer, start=FEB_LAST_MINUTE, end=MARCH_FIRST_MINUTE) == 0
     )
+
+
+def test_a_clients_spending_is_the_months_releases_with_the_fee_and_what_escrow_holds(
+    time_machine,
+):
+    client, freelancer = UserFactory(), UserFactory()
+    time_machine.move_to(FEB_LAST_MINUTE, tick=False)
+    release(freelancer, 100_000, client=client)  # February in Jakarta
+    time_machine.move_to(MARCH_FIRST_MINUTE, tick=False)
+    release(freelancer, 120_000, client=client)
+    release(UserFactory(), 50_000, client=client)
+    release(freelancer, 70_000)  # another client's
+    funded = ContractFactory(bid__gig__client=client, bid__amount=80_000)
+    top_up(client, 80_000)
+    services.milestone_fund(milestone_id=funded.milestones.get().pk, actor=client)
+    refunded = ContractFactory(bid__gig__client=client, bid__amount=30_000)
+    top_up(client, 30_000)
+    milestone = refunded.milestones.get()
+    services.milestone_fund(milestone_id=milestone.pk, actor=client)
+    services.milestone_cancel(milestone_id=milestone.pk, actor=refunded.freelancer)
+
+    spending = client_spending_this_month(user=client, now=MARCH_LAST_MINUTE)
+
+    assert spending.paid == 170_000  # the prices the client paid, fee included; not February's
+    assert spending.in_escrow == 80_000  # the refunded one went back to the wallet
+    assert client_spending_this_month(user=client, now=FEB_LAST_MINUTE).paid == 100_000
+    nobody = client_spending_this_month(user=freelancer, now=MARCH_LAST_MINUTE)
+    assert (nobody.paid, nobody.in_escrow) == (0, 0)

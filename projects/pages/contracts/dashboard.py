@@ -1,5 +1,8 @@
 """The dashboard, as a client and as a freelancer: gigs by state, contracts with what is due
 next, bids to review, and the wallet's month.
+
+Each person sees the roles they act in (``Roles``): a client is not shown a freelancer's
+capacity and earnings, a freelancer is not told to post a gig. Someone new sees both first steps.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.requests import SignedInHttpRequest
-from accounts.selectors import freelancer_capacity
-from payments.selectors.wallet import wallet_releases_this_month
+from accounts.selectors import freelancer_setup
+from payments.selectors.wallet import client_spending_this_month, wallet_releases_this_month
 from projects.models import Bid, Contract, Gig, Milestone
 from projects.pages.contracts.display import (
     CONTRACT_PILLS,
@@ -42,6 +45,25 @@ GIG_GROUPS: list[tuple[str, tuple[str, ...]]] = [
 ]
 CLOSED_GIGS = (Gig.Status.COMPLETED, Gig.Status.EXPIRED, Gig.Status.CANCELLED, Gig.Status.REJECTED)
 SETTLED = (M.RELEASED, M.RESOLVED, M.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles a person acts in on Garap. Every account may do both, so a role is what they
+    did: a client posted a gig (or hired); a freelancer bid, was hired or wrote a headline to
+    present their work."""
+
+    client: bool
+    freelancer: bool
+
+    @property
+    def show_client(self) -> bool:
+        """The client part is shown to clients, and to someone new as one of two first steps."""
+        return self.client or not self.freelancer
+
+    @property
+    def show_freelancer(self) -> bool:
+        return self.freelancer or not self.client
 
 
 @dataclass
@@ -98,9 +120,10 @@ def _contract_row(contract: Contract, request: HttpRequest, now: datetime) -> Co
 
 @login_required
 def dashboard(request: SignedInHttpRequest) -> HttpResponse:
-    """One person, both roles: their gigs, bids to review and contracts as a client; their bids,
-    active contracts, capacity and this month's earnings as a freelancer. A fixed number of
-    queries whatever the number of rows."""
+    """One person, in the roles they act in: their gigs, bids to review, contracts and spending
+    as a client; their bids, active contracts, capacity and this month's earnings as a
+    freelancer. A fixed number of queries whatever the number of rows (a role's figures are read
+    only for someone in that role)."""
     user, now = request.user, timezone.now()
     live_states = [status for _key, states in GIG_GROUPS for status in states]
     live_gigs = list(
@@ -115,10 +138,6 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
         GigGroup(key, _group_label(key), [g for g in live_gigs if g.status in states])
         for key, states in GIG_GROUPS
     ]
-    to_review: dict[int, BidsToReview] = {}
-    for bid in bids_to_review(client=user):
-        to_review.setdefault(bid.gig_id, BidsToReview(gig=bid.gig, bids=[])).bids.append(bid)
-
     active = list(contract_list(user=user, status=Contract.Status.ACTIVE).order_by("-created_at"))
     closed = list(
         contract_list(user=user)
@@ -128,28 +147,36 @@ def dashboard(request: SignedInHttpRequest) -> HttpResponse:
     rows = [_contract_row(c, request, now) for c in active + closed]
     as_client = [r for r in rows if r.contract.client_id == user.pk]
     as_freelancer = [r for r in rows if r.contract.freelancer_id == user.pk]
-    active_as_freelancer = sum(
-        1 for r in as_freelancer if r.contract.status == Contract.Status.ACTIVE
-    )
-    capacity = freelancer_capacity(user_id=user.pk)
     bids = list(bid_list_mine(user=user).order_by("-created_at", "-id")[:50])
-    context = {
-        "gig_groups": groups,
-        "closed_gigs": closed_gigs,
-        "has_gigs": bool(live_gigs or closed_gigs),
-        "bids_to_review": list(to_review.values()),
-        "client_contracts": as_client,
-        "freelancer_active": [
-            r for r in as_freelancer if r.contract.status == Contract.Status.ACTIVE
-        ],
-        "freelancer_closed": [
-            r for r in as_freelancer if r.contract.status != Contract.Status.ACTIVE
-        ],
-        "bids": [(bid, gig_title(bid.gig, request)) for bid in bids],
-        "active_count": active_as_freelancer,
-        "capacity": capacity,
-        "at_capacity": active_as_freelancer >= capacity,
-        "earnings": wallet_releases_this_month(user=user, now=now),
-        "month": timezone.localtime(now),
-    }
+    setup = freelancer_setup(user_id=user.pk)
+    roles = Roles(
+        client=bool(live_gigs or closed_gigs or as_client),
+        freelancer=bool(bids or as_freelancer or setup.offers_work),
+    )
+    context: dict[str, Any] = {"roles": roles}
+    if roles.client:
+        to_review: dict[int, BidsToReview] = {}
+        for bid in bids_to_review(client=user):
+            to_review.setdefault(bid.gig_id, BidsToReview(gig=bid.gig, bids=[])).bids.append(bid)
+        context |= {
+            "gig_groups": groups,
+            "closed_gigs": closed_gigs,
+            "bids_to_review": list(to_review.values()),
+            "client_contracts": as_client,
+            "spending": client_spending_this_month(user=user, now=now),
+        }
+    if roles.freelancer:
+        active_rows = [r for r in as_freelancer if r.contract.status == Contract.Status.ACTIVE]
+        context |= {
+            "freelancer_active": active_rows,
+            "freelancer_closed": [
+                r for r in as_freelancer if r.contract.status != Contract.Status.ACTIVE
+            ],
+            "bids": [(bid, gig_title(bid.gig, request)) for bid in bids],
+            "active_count": len(active_rows),
+            "capacity": setup.capacity,
+            "at_capacity": len(active_rows) >= setup.capacity,
+            "earnings": wallet_releases_this_month(user=user, now=now),
+        }
+    context["month"] = timezone.localtime(now)
     return render(request, "projects/dashboard.html", context)
