@@ -142,7 +142,7 @@ class LoginView(auth_views.LoginView):
         if refusal is not None:
             # Not validated: validating would try the password, which is what is throttled.
             form = self.form_class(request, initial={"username": request.POST.get("username")})
-            context = self.get_context_data(form=form, refusal=refusal[0])
+            context = self.get_context_data(form=form, refusals=[refusal[0]])
             return _too_many(self.render_to_response(context), refusal[1])
         response = super().post(request, *args, **kwargs)
         wait = lockout.delay_of(request)
