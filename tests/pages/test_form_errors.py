@@ -105,9 +105,9 @@ def test_an_expired_wallet_form_is_summed_up_at_the_top_of_its_form():
     ]
     # Inside the form that failed, before its fields.
     form = re.search(r'<form method="post" action="/wallet/deposits/">(.*?)</form>', page, re.S)
-    assert form and form.group(1).index("error-summary") < form.group(1).index(
-        'name="topup-amount"'
-    )
+    assert form
+    inside = form.group(1)
+    assert inside.index("error-summary") < inside.index('name="topup-amount"')
 
 
 def test_a_field_error_is_linked_from_the_summary_and_described_on_its_field():
@@ -212,9 +212,7 @@ def test_a_refused_bid_lands_at_the_bid_form_and_places_nothing():
     # The summary is the bid form's first child, in the "your bid" section: the page lands
     # there (the action's #my-bid, the summary's focus), not at the top of the gig.
     section = re.search(r'<section class="card" id="my-bid">(.*?)</section>', page, re.S).group(1)
-    assert re.search(
-        rf'{re.escape(form_action)}[^>]*>\s*<input[^>]*csrfmiddlewaretoken[^>]*>\s*<div class="refusal" id="{summary_id}"',
-        section,
-    )
+    opening = rf"{re.escape(form_action)}[^>]*>\s*<input[^>]*csrfmiddlewaretoken[^>]*>\s*"
+    assert re.search(rf'{opening}<div class="refusal" id="{summary_id}"', section)
     assert page.count("data-error-summary") == 1
     assert not Bid.objects.exists()
