@@ -196,8 +196,12 @@ def test_a_refused_bid_lands_at_the_bid_form_and_places_nothing():
     gig = GigFactory(budget=150_000)
     freelancer = UserFactory()
     client = browser(freelancer)
-    form_action = f'action="/gigs/{gig.pk}/bid/#my-bid"'
-    assert form_action in client.get(f"/gigs/{gig.pk}/").content.decode()
+    form_action = f'action="/gigs/{gig.pk}/bid/"'
+    before = client.get(f"/gigs/{gig.pk}/").content.decode()
+    assert form_action in before
+    # Only the preview (which refuses nothing) comes back by a #fragment: one in the form's
+    # action would cancel the summary's autofocus.
+    assert f'formaction="/gigs/{gig.pk}/bid/#my-bid"' in before
 
     response = client.post(
         f"/gigs/{gig.pk}/bid/",
@@ -210,7 +214,7 @@ def test_a_refused_bid_lands_at_the_bid_form_and_places_nothing():
     assert {target for target, _text in items} >= {"id_amount", "id_delivery_days"}
     assert_links_work(page, items)
     # The summary is the bid form's first child, in the "your bid" section: the page lands
-    # there (the action's #my-bid, the summary's focus), not at the top of the gig.
+    # there (the summary's autofocus scrolls it into view), not at the top of the gig.
     section = re.search(r'<section class="card" id="my-bid">(.*?)</section>', page, re.S).group(1)
     opening = rf"{re.escape(form_action)}[^>]*>\s*<input[^>]*csrfmiddlewaretoken[^>]*>\s*"
     assert re.search(rf'{opening}<div class="refusal" id="{summary_id}"', section)
