@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,7 +117,7 @@ class MilestoneView:
     errors: list[str] = field(default_factory=list)  # why the last action here was refused
     # That action's form when it is still offered: the error summary lists its messages, a
     # field's linked to the field.
-    failed_form: forms.Form | None = None
+    failed_form: BaseForm | None = None  # (the field above hides the forms module)
     top_up_needed: bool = False
     # The payment the client opened for it and has not finished: its checkout step, to take
     # it up again (empty: none).
