@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 LIST_WITH_A_ROLE = re.compile(r"<(ul|ol|li)\b[^>]*\brole=", re.IGNORECASE)
 SUMMARY = re.compile(
-    r'<div class="refusal" id="(?P<id>[^"]+)" tabindex="-1" autofocus data-error-summary '
-    r'aria-labelledby="(?P=id)-title">\s*<h2 id="(?P=id)-title">There is a problem</h2>\s*'
+    r'<div class="refusal" id="(?P<id>[^"]+)" role="group" tabindex="-1" autofocus '
+    r'data-error-summary aria-labelledby="(?P=id)-title">\s*'
+    r'<h2 id="(?P=id)-title">There is a problem</h2>\s*'
     r'<ul class="errorlist nonfield">(?P<items>.*?)</ul>\s*</div>',
     re.S,
 )
