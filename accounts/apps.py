@@ -20,5 +20,5 @@ class AccountsConfig(AppConfig):
         # to the settings page, where both are edited.
         from accounts.notices import register_page
 
-        register_page("api:me-freelancer-profile", "settings")
+        register_page("api:me-freelancer-profile", "settings-profile")
         register_page("api:portfolio-detail", "settings")

@@ -1,4 +1,5 @@
-"""Staff roles as Django groups: what a moderator and a finance officer may do.
+"""Roles: staff roles as Django groups (what a moderator and a finance officer may do), and
+the role a person signs up for (to hire, to work or both; ``SignupRole`` at the end).
 
 Moderators are staff (they sign in to the admin) in the Moderators group, not superusers: they
 approve gigs, settle reports and disputes and suspend abusers, and may look at — never edit —
@@ -13,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
+from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from accounts.requests import Viewer
@@ -90,3 +93,25 @@ def ensure_role_groups(**_signal: Any) -> None:
     for name, labels in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(_permissions(labels))
+
+
+# --- what a person signs up for -----------------------------------------------------------------
+
+
+class SignupRole(models.TextChoices):
+    """Sign-up's question "Do you want to hire or to work?" (the page and the API's register).
+
+    The answer decides which profiles are set up (``profiles_for``) and where the new user goes
+    next (the page: a client to post a gig, a freelancer to complete their profile). It closes
+    no door: anyone may post a gig or bid later, and the missing profile is created then
+    (``accounts.services.profiles_ensure`` and the profile services create on first use).
+    """
+
+    HIRE = "hire", _("To hire: I need work done")
+    WORK = "work", _("To work: I want to find jobs")
+    BOTH = "both", _("Both")
+
+
+def profiles_for(role: str) -> tuple[bool, bool]:
+    """(a freelancer profile, a client profile) for a sign-up ``role``."""
+    return role != SignupRole.HIRE, role != SignupRole.WORK

@@ -15,6 +15,7 @@ from accounts import services
 from accounts.api.shared import UserSerializer
 from accounts.models import USERNAME_PATTERN, AuthToken, SignIn, User
 from accounts.requests import SignedInRequest
+from accounts.roles import SignupRole
 from accounts.signins import request_origin
 from accounts.throttles import AuthRateThrottle
 from marketplace.api.strict import StrictSerializer
@@ -41,6 +42,16 @@ class RegisterSerializer(StrictSerializer):
     )
     preferred_language = serializers.ChoiceField(
         choices=User.Language.choices, required=False, default=User.Language.INDONESIAN
+    )
+    role = serializers.ChoiceField(
+        choices=SignupRole.choices,
+        required=False,
+        default=SignupRole.BOTH,
+        help_text=(
+            "What the account is for: `hire` sets up a client profile, `work` a freelancer "
+            "profile, `both` (the default) both. Nothing is closed: the other profile is "
+            "created when it is first used."
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from accounts.pages.forms import (
     LoginForm,
     SignupForm,
 )
+from accounts.roles import SignupRole
 from accounts.throttles import AuthRateThrottle
 from marketplace.errors import DomainError, RateLimited
 from marketplace.pages import add_domain_error
@@ -85,6 +86,24 @@ def _active_language() -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
+def _first_step(request: HttpRequest, role: str, name: str) -> str:
+    """Where a new account goes, with its welcome: where they were going (``next``), else the
+    step their role starts with — a client posts a gig, a freelancer completes the profile
+    clients choose by, someone doing both starts at the dashboard."""
+    welcome = _("Welcome to Garap, %(name)s!") % {"name": name}
+    if request.POST.get("next") or request.GET.get("next") or role == SignupRole.BOTH:
+        messages.success(request, welcome)
+        return safe_next(request)
+    if role == SignupRole.HIRE:
+        step = _("Post your first gig: say what you need, and freelancers send you their bids.")
+        target = "gig-new"
+    else:
+        step = _("Complete your profile: clients choose who to hire by it.")
+        target = "settings-profile"
+    messages.success(request, f"{welcome} {step}")
+    return resolve_url(target)
+
+
 @sensitive_post_parameters("password", "password_confirm")
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
@@ -111,6 +130,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 display_name=data["display_name"],
                 preferred_language=data["preferred_language"],
+                role=data["role"] or SignupRole.BOTH,
                 client=client_address(request),
             )
         except RateLimited as exc:
@@ -125,10 +145,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             services.token_revoke(token=token)
             login(request, user)
             translation.activate(user.preferred_language)
-            messages.success(request, _("Welcome to Garap, %(name)s!") % {"name": user.public_name})
-            return remember_language(
-                HttpResponseRedirect(safe_next(request)), user.preferred_language
-            )
+            target = _first_step(request, data["role"] or SignupRole.BOTH, user.public_name)
+            return remember_language(HttpResponseRedirect(target), user.preferred_language)
     return render(request, "accounts/signup.html", {"form": form, **context}, status=400)
 
 
@@ -142,7 +160,7 @@ class LoginView(auth_views.LoginView):
         if refusal is not None:
             # Not validated: validating would try the password, which is what is throttled.
             form = self.form_class(request, initial={"username": request.POST.get("username")})
-            context = self.get_context_data(form=form, refusal=refusal[0])
+            context = self.get_context_data(form=form, refusals=[refusal[0]])
             return _too_many(self.render_to_response(context), refusal[1])
         response = super().post(request, *args, **kwargs)
         wait = lockout.delay_of(request)

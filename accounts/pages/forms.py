@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
 from accounts.models import USERNAME_PATTERN, Availability, Language, Province, User
+from accounts.roles import SignupRole
 from accounts.selectors import category_list, skill_list
 from accounts.services.account_emails import PASSWORD_RESET, account_email_request
 from accounts.services.users import login_delay_message, password_problems, user_password_set
@@ -39,6 +40,15 @@ CHECKBOXES = forms.CheckboxSelectMultiple(attrs={"class": "checks"})
 
 
 class SignupForm(forms.Form):
+    # Asked first: it decides the profiles set up and the next step (accounts.roles). Not
+    # required: a person who skips it gets both, as everyone did before it was asked.
+    role = forms.ChoiceField(
+        label=_("Do you want to hire or to work?"),
+        choices=SignupRole.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("You can do both later: this only sets up your first step."),
+    )
     username = forms.RegexField(
         USERNAME_PATTERN,
         label=_("Username"),

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Notification, User
@@ -93,7 +94,7 @@ def _render(notification: Notification) -> EmailMultiAlternatives:
         "body": notification.body,
         # People open e-mails in a browser: the links lead to the pages, not the API.
         "url": f"{settings.SITE_URL}{notice_page_path(notification.link)}",
-        "settings_url": f"{settings.SITE_URL}/settings/#notices",
+        "settings_url": f"{settings.SITE_URL}{reverse('settings-notifications')}",
     }
     with translation.override(recipient.preferred_language):
         text = render_to_string("email/notice.txt", context)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import lockout, selectors
 from accounts.masking import ensure_no_contact_details
 from accounts.models import AuthToken, ClientProfile, FreelancerProfile, User
+from accounts.roles import SignupRole, profiles_for
 from accounts.services.account_emails import SIGNUP_ATTEMPT, account_email_request
 from marketplace import ratelimit
 from marketplace.errors import DomainError, RateLimited
@@ -105,9 +106,12 @@ def user_register(
     password: str,
     display_name: str = "",
     preferred_language: str = User.Language.INDONESIAN,
+    role: str = SignupRole.BOTH,
     client: str = "",
 ) -> tuple[User, AuthToken, str]:
-    """Create an account and its first API token (returned with the raw token).
+    """Create an account, the profiles of its ``role`` (``accounts.roles.SignupRole``: a
+    freelancer profile to work, a client profile to hire, both for both) and its first API
+    token (returned with the raw token).
 
     Raises ``DomainError`` (400) with per-field messages for a taken username or e-mail (in any
     letter case) or a password Django's validators refuse. Two sign-ups racing for the same name
@@ -150,8 +154,11 @@ def user_register(
                 display_name=display_name,
                 preferred_language=preferred_language,
             )
-            FreelancerProfile.objects.create(user=user)
-            ClientProfile.objects.create(user=user)
+            freelancer, client_profile = profiles_for(role)
+            if freelancer:
+                FreelancerProfile.objects.create(user=user)
+            if client_profile:
+                ClientProfile.objects.create(user=user)
             token, raw = token_issue(user=user)
     except IntegrityError:
         fields = _taken_fields(username=username, email=email) or {

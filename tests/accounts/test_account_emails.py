@@ -186,9 +186,9 @@ def test_every_one_line_api_field_refuses_control_characters(method, path, body,
             "/settings/account/",
             {"display_name": "A\r\nB", "preferred_language": "id"},
             "display_name",
-            "account_form",
+            "form",
         ),
-        ("/settings/shop/", {"shop_name": "Toko\nSari"}, "shop_name", "shop_form"),
+        ("/settings/shop/", {"shop_name": "Toko\nSari"}, "shop_name", "form"),
     ],
 )
 def test_the_pages_refuse_control_characters_too(path, data, field, form):

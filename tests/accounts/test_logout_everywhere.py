@@ -75,7 +75,7 @@ def test_the_settings_button_logs_out_everywhere():
     assert _me(raw) == 401
     assert not AuthToken.objects.filter(user=user).exists()
     user.refresh_from_db()
-    assert "Log out everywhere" in browser(user).get("/settings/").content.decode()
+    assert "Log out everywhere" in browser(user).get("/settings/security/").content.decode()
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others():

@@ -113,7 +113,7 @@ def test_a_notice_is_emailed_once_its_transaction_commits(
         "--\n"
         "Garap — micro-projects, paid fairly and fast.\n"
         "You get this e-mail because of your Garap account. Choose which notices are e-mailed "
-        "to you: http://127.0.0.1:8000/settings/#notices\n"
+        "to you: http://127.0.0.1:8000/settings/notifications/\n"
     )
     [(html, content_type)] = message.alternatives
     assert content_type == "text/html"

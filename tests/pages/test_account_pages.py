@@ -31,6 +31,7 @@ LOGIN = "/accounts/login/"
 LOGOUT = "/accounts/logout/"
 RESET = "/accounts/password-reset/"
 SETTINGS = "/settings/"
+NOTICES = "/settings/notifications/"
 NOTIFICATIONS = "/notifications/"
 NEW_PASSWORD = "teh-manis-pisang-goreng-77"
 SITE = re.escape(settings.SITE_URL.rstrip("/"))  # e-mailed links start here, not at the Host
@@ -384,7 +385,7 @@ def test_the_emailed_link_confirms_the_address():
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(f"{SETTINGS}verify-email/")
 
-    assert response["Location"] == "/settings/#account"
+    assert response["Location"] == "/settings/"
     (message,) = mail.outbox
     assert message.to == [user.email]
     path = re.search(rf"{SITE}(/verify-email/\?token=\S+)", message.body)[1]
@@ -416,10 +417,14 @@ def test_a_bad_confirmation_link_says_so():
 # --- settings ---------------------------------------------------------------------------------
 
 
+SETTINGS_PAGES = ["account", "profile", "shop", "notifications", "security", "password"]
+
+
 def test_settings_needs_a_login():
     assert_login_redirect(browser().get(SETTINGS), SETTINGS)
-    for target in ("account", "notifications", "profile", "shop"):
+    for target in SETTINGS_PAGES:
         path = f"{SETTINGS}{target}/"
+        assert_login_redirect(browser().get(path), path)
         assert_login_redirect(browser().post(path, {}), path)
 
 
@@ -432,14 +437,14 @@ def test_settings_page_shows_the_forms_with_what_is_stored():
     response = client.get(SETTINGS)
 
     assert response.status_code == 200
-    assert response.context["account_form"].initial == {
+    assert response.context["form"].initial == {
         "display_name": "Sari",
         "preferred_language": "en",
     }
-    emailed = response.context["notifications_form"].initial["emailed"]
+    emailed = client.get(NOTICES).context["form"].initial["emailed"]
     assert "bid_received" not in emailed
     assert "milestone_funded" in emailed
-    assert response.context["profile_form"].initial["max_active_contracts"] == 3
+    assert client.get(f"{SETTINGS}profile/").context["form"].initial["max_active_contracts"] == 3
 
 
 def test_choosing_english_switches_the_pages_and_is_stored():
@@ -451,7 +456,7 @@ def test_choosing_english_switches_the_pages_and_is_stored():
         f"{SETTINGS}account/", {"display_name": "Sari", "preferred_language": "en"}, follow=True
     )
 
-    assert response.redirect_chain == [("/settings/#account", 302)]
+    assert response.redirect_chain == [("/settings/", 302)]
     assert html_lang(response) == "en"
     assert "Your account settings are saved." in response.content.decode()
     user.refresh_from_db()
@@ -465,29 +470,29 @@ def test_account_form_refuses_an_unknown_language():
     response = browser(user).post(f"{SETTINGS}account/", {"preferred_language": "fr"})
 
     assert response.status_code == 400
-    assert field_errors(response, "preferred_language", "account_form")
+    assert field_errors(response, "preferred_language")
     user.refresh_from_db()
     assert user.preferred_language == "id"
 
 
 def test_email_preferences_are_saved_on_the_user():
     user = UserFactory()
-    form = browser(user).get(SETTINGS).context["notifications_form"]
+    form = browser(user).get(NOTICES).context["form"]
     kinds = [kind for _group, choices in form.fields["emailed"].choices for kind, _ in choices]
     emailed = [k for k in kinds if k not in ("bid_received", "deposit_paid")]
 
     response = browser(user).post(f"{SETTINGS}notifications/", {"emailed": emailed})
 
     assert response.status_code == 302
-    assert response["Location"] == "/settings/#notices"
+    assert response["Location"] == NOTICES
     user.refresh_from_db()
     assert user.email_muted_kinds == ["bid_received", "deposit_paid"]
 
 
 def test_moderators_notices_are_not_offered():
     user = UserFactory()
-    response = browser(user).get(SETTINGS)
-    form = response.context["notifications_form"]
+    response = browser(user).get(NOTICES)
+    form = response.context["form"]
     kinds = {kind for _group, choices in form.fields["emailed"].choices for kind, _ in choices}
 
     always_emailed = {kind.code for kind in all_kinds() if kind.group is None}
@@ -502,7 +507,7 @@ def test_moderators_notices_are_not_offered():
 
 
 def offered_preferences(user) -> list[tuple[str, str]]:
-    form = browser(user).get(SETTINGS).context["notifications_form"]
+    form = browser(user).get(NOTICES).context["form"]
     return [choice for _group, choices in form.fields["emailed"].choices for choice in choices]
 
 
@@ -550,7 +555,7 @@ def test_profile_form_saves_through_the_service():
     response = client.post(f"{SETTINGS}profile/", profile_data(skills=[s.pk for s in skills]))
 
     assert response.status_code == 302
-    assert response["Location"] == "/settings/#profile"
+    assert response["Location"] == "/settings/profile/"
     profile = FreelancerProfile.objects.get(user=user)
     assert (profile.headline, profile.city, profile.province, profile.availability) == (
         "Desainer logo UMKM",
@@ -561,7 +566,7 @@ def test_profile_form_saves_through_the_service():
     assert (profile.starting_price, profile.max_active_contracts) == (75_000, 5)
     assert profile.languages == ["id", "su"]
     assert set(profile.skills.all()) == set(skills)
-    page = client.get(SETTINGS).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert f'href="/freelancers/{user.username}/"' in page
     assert "Your freelancer profile is saved." in page
 
@@ -574,7 +579,7 @@ def test_profile_starting_price_typed_with_dots_is_read_and_shown_back_so():
 
     assert response.status_code == 302
     assert FreelancerProfile.objects.get(user=user).starting_price == 75_000
-    page = client.get(SETTINGS).content.decode()
+    page = client.get(f"{SETTINGS}profile/").content.decode()
     assert 'name="starting_price" value="75.000" inputmode="numeric"' in page
 
 
@@ -584,7 +589,7 @@ def test_profile_form_refuses_capacity_eleven_by_the_field():
     response = browser(user).post(f"{SETTINGS}profile/", profile_data(max_active_contracts="11"))
 
     assert response.status_code == 400
-    assert field_errors(response, "max_active_contracts", "profile_form") == [
+    assert field_errors(response, "max_active_contracts") == [
         "Ensure this value is less than or equal to 10."
     ]
     assert 'value="Desainer logo UMKM"' in response.content.decode()
@@ -597,7 +602,7 @@ def test_profile_form_shows_the_services_refusal_by_the_field():
     response = browser(user).post(f"{SETTINGS}profile/", profile_data(starting_price="100"))
 
     assert response.status_code == 400
-    form = response.context["profile_form"]
+    form = response.context["form"]
     assert form.errors["starting_price"] == ["Too low."]
     assert form.non_field_errors() == ["A starting price is at least Rp 10.000."]
     assert 'value="Bandung"' in response.content.decode()
@@ -609,14 +614,17 @@ def test_shop_name_is_saved():
 
     response = browser(user).post(f"{SETTINGS}shop/", {"shop_name": "  Toko Kue Sari  "})
 
-    assert response["Location"] == "/settings/#shop"
+    assert response["Location"] == "/settings/shop/"
     assert ClientProfile.objects.get(user=user).shop_name == "Toko Kue Sari"
 
 
-def test_settings_forms_are_post_only():
+def test_each_settings_page_shows_its_own_form():
     client = browser(UserFactory())
-    for target in ("account", "notifications", "profile", "shop"):
-        assert client.get(f"{SETTINGS}{target}/").status_code == 405
+    for target in SETTINGS_PAGES:
+        response = client.get(f"{SETTINGS}{target}/")
+        assert response.status_code == 200
+        assert response.content.decode().count('<button type="submit">') == 1
+        assert client.put(f"{SETTINGS}{target}/").status_code == 405
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -749,7 +757,7 @@ def test_notification_actions_are_post_only():
         ("/api/v1/gigs/3/bids/", "/gigs/3/"),
         ("/api/v1/wallet/", "/wallet/"),
         ("/api/v1/wallet/withdrawals/", "/wallet/"),
-        ("/api/v1/me/freelancer-profile/", "/settings/"),
+        ("/api/v1/me/freelancer-profile/", "/settings/profile/"),
         ("/api/v1/portfolio-items/4/", "/settings/"),
         ("/api/v1/bids/12/", "/dashboard/"),
         ("/api/v1/reports/", "/dashboard/"),

@@ -115,3 +115,10 @@
   }
   setInterval(tick, 30000);
 })();
+
+/* A form that failed: its error summary (templates/forms/_refusal.html) takes the focus, for
+   browsers that do not honour autofocus on it. The page scrolls to it either way. */
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) summary.focus();
+})();

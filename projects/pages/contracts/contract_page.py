@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -115,6 +115,9 @@ class MilestoneView:
     buttons: list[ActionView] = field(default_factory=list)  # one click
     forms: list[ActionView] = field(default_factory=list)  # opened first: a note, or a warning
     errors: list[str] = field(default_factory=list)  # why the last action here was refused
+    # That action's form when it is still offered: the error summary lists its messages, a
+    # field's linked to the field.
+    failed_form: BaseForm | None = None  # (the field above hides the forms module)
     top_up_needed: bool = False
     # The payment the client opened for it and has not finished: its checkout step, to take
     # it up again (empty: none).
@@ -177,15 +180,17 @@ def _milestone_view(
     offered = milestone_actions(milestone, contract=contract, viewer_id=viewer_id, now=now)
     failed_here = failed if failed and failed.milestone_id == milestone.pk else None
     if failed_here:
-        # The service's refusal above the actions; a field's own error stays by its field —
-        # unless that form is not offered now (e.g. not overdue yet), then it shows here too.
-        form_errors = failed_here.form.errors
-        view.errors = [
-            str(message)  # already text: ErrorList hands out its messages as str
-            for key, messages_ in form_errors.items()
-            if key == NON_FIELD_ERRORS or failed_here.action not in offered
-            for message in messages_
-        ]
+        # The error summary above the actions (forms/_refusal.html): the form's messages with
+        # links to its fields — or, when that form is not offered now (e.g. not overdue yet),
+        # every message as text, there being no field to go to.
+        if failed_here.action in offered:
+            view.failed_form = failed_here.form
+        else:
+            view.errors = [
+                str(message)  # already text: ErrorList hands out its messages as str
+                for messages_ in failed_here.form.errors.values()
+                for message in messages_
+            ]
         view.top_up_needed = isinstance(failed_here.refusal, PaymentRequired)
     for name in offered:
         action = ACTIONS[name]
