@@ -226,16 +226,16 @@ class TemporaryFileUploadHandler(DjangoTemporaryFileUploadHandler):
 
 class UploadRateThrottle(UserRateThrottle):
     """Uploads per account (``UPLOAD_THROTTLE_RATE``), counted on every request to an upload
-    endpoint that may carry files (a multipart POST). The API views list it in
-    ``throttle_classes``; ``UploadLimitMiddleware`` applies it to the pages. Either way it is
-    checked before the body is read (and, like every throttle, let through if the cache is
-    down)."""
+    endpoint that may carry files (a multipart POST, or PUT for ``me/photo/``). The API views
+    list it in ``throttle_classes``; ``UploadLimitMiddleware`` applies it to the pages. Either
+    way it is checked before the body is read (and, like every throttle, let through if the
+    cache is down)."""
 
     scope = "uploads"
     rate_setting = "UPLOAD_THROTTLE_RATE"
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        if request.method != "POST" or not _is_multipart(request):
+        if request.method not in ("POST", "PUT") or not _is_multipart(request):
             return True
         return super().allow_request(request, view)
 
