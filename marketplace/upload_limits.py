@@ -68,6 +68,8 @@ class UploadLimit:
 
 # A portfolio image; a gig's attachment; the files of a message or a delivery.
 IMAGE = UploadLimit("image", lambda: 1, lambda: settings.IMAGE_MAX_BYTES)
+# A profile photo: as large as a portfolio image may be sent (a phone's photo as it comes).
+PHOTO = UploadLimit("photo", lambda: 1, lambda: settings.IMAGE_MAX_BYTES)
 # An identity check: the KTP photo and the selfie, each as large as a portfolio image.
 IDENTITY_IMAGES = UploadLimit("ktp_image", lambda: 2, lambda: settings.IMAGE_MAX_BYTES)
 DOCUMENT = UploadLimit("file", lambda: 1, lambda: settings.ATTACHMENT_MAX_BYTES)

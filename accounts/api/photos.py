@@ -21,7 +21,7 @@ from marketplace.api.renderers import JSONRenderer
 from marketplace.api.strict import StrictSerializer
 from marketplace.request_guard import MultiPartParser
 from marketplace.storage import SANDBOX_IMAGE
-from marketplace.upload_limits import IMAGE, UploadRateThrottle
+from marketplace.upload_limits import PHOTO, UploadRateThrottle
 
 
 class PhotoUploadSerializer(StrictSerializer):
@@ -51,7 +51,7 @@ def _answer(request: Request) -> Response:
 @extend_schema(tags=["account"])
 class MyPhotoApi(APIView):
     parser_classes = [MultiPartParser]
-    upload_limit = IMAGE
+    upload_limit = PHOTO
     throttle_classes = [UploadRateThrottle]
 
     @extend_schema(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.requests import SignedInHttpRequest
 from marketplace.errors import DomainError, InsufficientStorage, PayloadTooLarge, RateLimited
-from marketplace.upload_limits import IMAGE, accepts_uploads
+from marketplace.upload_limits import PHOTO, accepts_uploads
 
 # Refusals that are pages of their own (marketplace.pages.DomainErrorPagesMiddleware).
 PAGE_ERRORS = (InsufficientStorage, PayloadTooLarge, RateLimited)
@@ -46,7 +46,7 @@ def _page(request: SignedInHttpRequest, form: PhotoForm, status: int = 200) -> H
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@accepts_uploads(IMAGE)
+@accepts_uploads(PHOTO)
 def photo_page(request: SignedInHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, PhotoForm())
