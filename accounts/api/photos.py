@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -19,6 +20,7 @@ from accounts.photos import CACHE_SECONDS, photo_content_type, photo_url
 from accounts.requests import SignedInRequest
 from marketplace.api.renderers import JSONRenderer
 from marketplace.api.strict import StrictSerializer
+from marketplace.errors import NotFound
 from marketplace.request_guard import MultiPartParser
 from marketplace.storage import SANDBOX_IMAGE
 from marketplace.upload_limits import PHOTO, UploadRateThrottle
@@ -81,7 +83,11 @@ class PhotoApi(APIView):
     def get(self, request: Request, name: str) -> Any:
         """A profile photo, public while its account is active; 404 once replaced or removed."""
         user = selectors.photo_get(name=name)
-        response = FileResponse(user.photo.open("rb"), content_type=photo_content_type(name))
+        try:
+            stream = user.photo.open("rb")
+        except FileNotFoundError:  # the row names a file the storage lost: no photo, no 500
+            raise NotFound(_("Photo not found.")) from None
+        response = FileResponse(stream, content_type=photo_content_type(name))
         # Re-encoded by us (no active content): inline, with nosniff from settings; sandboxed
         # should a browser open it as a document.
         response["Content-Security-Policy"] = SANDBOX_IMAGE

@@ -17,10 +17,10 @@ def _lock(user: User) -> User:
     return User.objects.select_for_update(no_key=True).only("pk", "photo").get(pk=user.pk)
 
 
-def _delete_on_commit(name: str) -> None:
+def _delete_on_commit(name: str | None) -> None:
     """Remove the old file only once the row no longer names it: a rollback keeps both."""
     if name:
-        storage = User._meta.get_field("photo").storage  # type: ignore[attr-defined]
+        storage = User._meta.get_field("photo").storage
         transaction.on_commit(lambda: remove_quietly(storage, name))
 
 
