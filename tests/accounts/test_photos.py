@@ -246,3 +246,18 @@ def test_the_schema_documents_the_photo_upload():
     assert "400" in operation["responses"]
     assert "delete" in schema["paths"]["/api/v1/me/photo/"]
     assert "/api/v1/photos/{name}/" in schema["paths"]
+
+
+def test_the_account_and_the_freelancer_answers_give_the_photo_url():
+    from tests.pages.test_profile_pages import listed
+
+    user = listed().user
+    client = client_for(user)
+    assert client.get("/api/v1/me/").json()["photo_url"] == ""
+    url = put(client, "a.jpg", jpeg()).json()["photo_url"]
+
+    assert client.get("/api/v1/me/").json()["photo_url"] == url
+    public = english_client().get(f"/api/v1/freelancers/{user.username}/").json()
+    assert public["photo_url"] == url
+    listed_ = english_client().get("/api/v1/freelancers/").json()["results"]
+    assert [row["photo_url"] for row in listed_] == [url]
