@@ -261,3 +261,15 @@ def test_the_account_and_the_freelancer_answers_give_the_photo_url():
     assert public["photo_url"] == url
     listed_ = english_client().get("/api/v1/freelancers/").json()["results"]
     assert [row["photo_url"] for row in listed_] == [url]
+
+
+def test_a_photo_whose_file_the_storage_lost_is_not_found():
+    owner = UserFactory()
+    user_photo_set(user=owner, upload=SimpleUploadedFile("a.jpg", jpeg()))
+    owner.refresh_from_db()
+    default_storage.delete(owner.photo.name)
+
+    response = english_client().get(photo_url(owner))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -210,3 +210,14 @@ def test_the_gig_page_costs_the_same_with_1_and_30_bids(
     body = response.content.decode()
     assert body.count('class="trust-words"') == 30
     assert body.count('class="facts trust"') == 30
+
+
+def test_the_profile_says_the_reputation_in_words_before_the_arithmetic():
+    profile = profile_with(**PROVEN)
+    words = "12 jobs done on Garap, 11 of 12 deadlines met, rated 4.8 / 5 in 10 reviews."
+
+    body = browser().get(f"/freelancers/{profile.user.username}/").content.decode()
+
+    assert body.index(words) < body.index("Computed by Garap from finished work")
+    new = profile_with()
+    assert NEW in browser().get(f"/freelancers/{new.user.username}/").content.decode()
