@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from accounts.models import (
     User,
 )
 from accounts.models.profiles import DIRECTORY_LISTED
+from accounts.photos import NAME_PATTERN
 from marketplace.errors import Conflict, NotFound
 from marketplace.images import refusal_message
 
@@ -381,3 +383,16 @@ def skill_list(*, category_id: int | None = None) -> QuerySet[Skill]:
     if category_id is not None:
         skills = skills.filter(category_id=category_id)
     return skills
+
+
+def photo_get(*, name: str) -> User:
+    """The active user whose profile photo is stored as ``photos/<name>``; NotFound for a
+    photo replaced or removed since, or an account closed (its photo goes with it)."""
+    user = None
+    if re.fullmatch(NAME_PATTERN, name):
+        user = (
+            User.objects.filter(photo=f"photos/{name}", is_active=True).only("pk", "photo").first()
+        )
+    if user is None:
+        raise NotFound(_("Photo not found."))
+    return user

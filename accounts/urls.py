@@ -1,6 +1,14 @@
 from django.urls import path
 
-from accounts.api import account, auth, clients, freelancers, notifications, portfolio
+from accounts.api import (
+    account,
+    auth,
+    clients,
+    freelancers,
+    notifications,
+    photos,
+    portfolio,
+)
 
 urlpatterns = [
     path("auth/register/", auth.RegisterApi.as_view(), name="auth-register"),
@@ -9,6 +17,9 @@ urlpatterns = [
     path("auth/logout-all/", auth.LogoutAllApi.as_view(), name="auth-logout-all"),
     path("auth/verify-email/", auth.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("me/", account.MeApi.as_view(), name="me"),
+    path("me/photo/", photos.MyPhotoApi.as_view(), name="me-photo"),
+    # Any name: one that is not a stored photo's is a 404 like a removed one.
+    path("photos/<str:name>/", photos.PhotoApi.as_view(), name="user-photo"),
     path("me/verify-email/", account.EmailVerificationSendApi.as_view(), name="me-verify-email"),
     path(
         "me/freelancer-profile/",

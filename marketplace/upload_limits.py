@@ -68,6 +68,8 @@ class UploadLimit:
 
 # A portfolio image; a gig's attachment; the files of a message or a delivery.
 IMAGE = UploadLimit("image", lambda: 1, lambda: settings.IMAGE_MAX_BYTES)
+# A profile photo: as large as a portfolio image may be sent (a phone's photo as it comes).
+PHOTO = UploadLimit("photo", lambda: 1, lambda: settings.IMAGE_MAX_BYTES)
 # An identity check: the KTP photo and the selfie, each as large as a portfolio image.
 IDENTITY_IMAGES = UploadLimit("ktp_image", lambda: 2, lambda: settings.IMAGE_MAX_BYTES)
 DOCUMENT = UploadLimit("file", lambda: 1, lambda: settings.ATTACHMENT_MAX_BYTES)
@@ -226,16 +228,16 @@ class TemporaryFileUploadHandler(DjangoTemporaryFileUploadHandler):
 
 class UploadRateThrottle(UserRateThrottle):
     """Uploads per account (``UPLOAD_THROTTLE_RATE``), counted on every request to an upload
-    endpoint that may carry files (a multipart POST). The API views list it in
-    ``throttle_classes``; ``UploadLimitMiddleware`` applies it to the pages. Either way it is
-    checked before the body is read (and, like every throttle, let through if the cache is
-    down)."""
+    endpoint that may carry files (a multipart POST, or PUT for ``me/photo/``). The API views
+    list it in ``throttle_classes``; ``UploadLimitMiddleware`` applies it to the pages. Either
+    way it is checked before the body is read (and, like every throttle, let through if the
+    cache is down)."""
 
     scope = "uploads"
     rate_setting = "UPLOAD_THROTTLE_RATE"
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        if request.method != "POST" or not _is_multipart(request):
+        if request.method not in ("POST", "PUT") or not _is_multipart(request):
             return True
         return super().allow_request(request, view)
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api.shared import PortfolioItemSerializer, ShownTextField, SkillRefSerializer
 from accounts.models import Availability, FreelancerProfile, Language, Province
+from accounts.photos import photo_url
 from accounts.reputation import reputation_explained
 from accounts.requests import SignedInRequest
 from marketplace.api.pagination import PageQuerySerializer, page_of, paginate
@@ -73,6 +74,12 @@ class FreelancerSerializer(serializers.Serializer):
     rating = serializers.FloatField(allow_null=True)
     rating_count = serializers.IntegerField()
     member_since = serializers.DateTimeField(source="user.date_joined")
+    photo_url = serializers.SerializerMethodField(
+        help_text="The freelancer's profile photo, or empty without one (show initials)."
+    )
+
+    def get_photo_url(self, profile: FreelancerProfile) -> str:
+        return photo_url(profile.user)
 
     def get_email_verified(self, profile: FreelancerProfile) -> bool:
         return profile.user.email_verified_at is not None

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from accounts.masking import shown
 from accounts.models import PortfolioImage, User
+from accounts.photos import photo_url
 from marketplace.api.strict import StrictModelSerializer
 from marketplace.images import refusal_message
 
@@ -48,6 +49,13 @@ class ShownTextField(serializers.CharField):
 class UserSerializer(StrictModelSerializer):
     """The logged-in user's own account."""
 
+    photo_url = serializers.SerializerMethodField(
+        help_text="The profile photo's URL (set it with PUT me/photo/), or empty without one."
+    )
+
+    def get_photo_url(self, user: User) -> str:
+        return photo_url(user)
+
     class Meta:
         model = User
         fields = [
@@ -58,6 +66,7 @@ class UserSerializer(StrictModelSerializer):
             "display_name",
             "preferred_language",
             "date_joined",
+            "photo_url",
         ]
         read_only_fields = ["id", "username", "email", "email_verified_at", "date_joined"]
 

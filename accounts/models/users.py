@@ -31,6 +31,10 @@ else:
     _UserManagerBase = DjangoUserManager
 
 
+def photo_path(instance: User, filename: str) -> str:
+    return f"photos/{filename}"
+
+
 class UserManager(_UserManagerBase):
     def get_by_natural_key(self, username: str | None) -> User:
         # Usernames are unique regardless of case, so "Budi" logs in as "budi".
@@ -73,6 +77,12 @@ class User(AbstractUser):
     # Raised by "log out everywhere": it is part of the hash every session and API token is
     # bound to (``get_session_auth_hash``), so each one made before stops working at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The profile photo, re-encoded by ``accounts.services.photos`` (no EXIF, a square of
+    # ``PHOTO_SIDE`` pixels) under a random name; served by ``GET photos/{name}`` to anyone
+    # while the account is active. Indexed: that view finds the user by the name.
+    photo = models.FileField(
+        _("profile photo"), upload_to=photo_path, max_length=100, blank=True, db_index=True
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -92,6 +102,14 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def initials(self) -> str:
+        """One or two letters of the public name, for the avatar of someone without a photo:
+        "Siti Rahayu" → "SR", "budi_99" → "B"."""
+        words = [w for w in self.public_name.replace("_", " ").replace(".", " ").split() if w]
+        letters = [w[0] for w in words if w[0].isalnum()][:2]
+        return "".join(letters).upper() or "?"
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django binds each session to an HMAC of the password hash, so a new password logs

@@ -31,6 +31,7 @@ from accounts.pages.forms import (
 from accounts.profile_sections import AS_CLIENT, AS_FREELANCER, actions_for, reviews_of
 from accounts.ratings import rating_figure, reviews_count
 from accounts.reputation import reputation_explained
+from accounts.reputation_words import reputation_in_words
 from marketplace.formatting import decimal, percent
 from marketplace.pages import cursor_page
 
@@ -125,6 +126,7 @@ def freelancer_profile(request: HttpRequest, username: str) -> HttpResponse:
         "person": profile.user,
         "portfolio": items,
         "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages],
+        "reputation_words": reputation_in_words(profile),
         "figures": reputation_figures(profile),
         "updated_at": profile.figures_computed_at,
         "reviews": _reviews(request, profile.user.username, AS_FREELANCER),

@@ -14,6 +14,7 @@ from accounts.services.notifications import (
     notification_preferences_update,
     notification_send,
 )
+from accounts.services.photos import user_photo_remove, user_photo_set
 from accounts.services.portfolio import (
     portfolio_image_add,
     portfolio_image_delete,
@@ -74,6 +75,8 @@ __all__ = [
     "token_revoke",
     "user_logout_everywhere",
     "user_password_set",
+    "user_photo_remove",
+    "user_photo_set",
     "user_register",
     "user_update",
 ]

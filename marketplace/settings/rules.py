@@ -72,6 +72,12 @@ IMAGE_MAX_PIXELS = 16_000_000  # width × height
 # What is stored and shown: at most this many pixels a side (2× a wide portfolio column, for
 # dense screens). Larger uploads are scaled down by the worker that re-encodes them.
 IMAGE_STORED_MAX_SIDE = 2048
+# Profile photos: cut to a square of this many pixels (2x the largest avatar shown, for dense
+# screens). They are cleaned in the request, not by a worker, so the decoding stays cheap: a
+# JPEG is decoded at a reduced scale straight to about this size whatever its pixels; a PNG or
+# WebP, which cannot be, may have at most PHOTO_LOSSLESS_MAX_PIXELS (a phone screenshot fits).
+PHOTO_SIDE = 256
+PHOTO_LOSSLESS_MAX_PIXELS = 4_000_000
 # Uploads (images, attachments, message and delivery files) one account may send; a 429 with
 # Retry-After beyond it. Each image costs a worker up to a second of CPU to re-encode.
 UPLOAD_THROTTLE_RATE = env.str("UPLOAD_THROTTLE_RATE", default="120/hour")

@@ -19,6 +19,7 @@ def test_me_shows_only_the_callers_own_account(user):
         "display_name": user.display_name,
         "preferred_language": "id",
         "date_joined": response.json()["date_joined"],
+        "photo_url": "",
     }
 
 

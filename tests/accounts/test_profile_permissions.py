@@ -65,6 +65,7 @@ from accounts.services import (
     freelancer_profile_update,
     portfolio_image_add,
     portfolio_item_create,
+    user_photo_set,
 )
 from accounts.services.portfolio import portfolio_image_process
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -95,6 +96,12 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/me/client-profile/",                               401,  200,  200,  200,  200),
     ("PUT",    "/me/client-profile/",                               401,  200,  200,  200,  200),
     ("GET",    "/me/reputation-changes/",                           401,  200,  200,  200,  200),
+    # Profile photos: anyone's is public while their account is active (every actor of the
+    # world has one); one sets and removes only one's own.
+    ("GET",    "/photos/{photo}/",                                  200,  200,  200,  200,  200),
+    ("GET",    "/photos/{gone_photo}/",                             404,  404,  404,  404,  404),
+    ("PUT",    "/me/photo/",                                        401,  200,  200,  200,  200),
+    ("DELETE", "/me/photo/",                                        401,  200,  200,  200,  200),
     # Public profiles: listed freelancers, and any active user's record as a client.
     ("GET",    "/freelancers/",                                     200,  200,  200,  200,  200),
     ("GET",    "/freelancers/{freelancer_name}/",                   200,  200,  200,  200,  200),
@@ -143,6 +150,12 @@ def png_bytes(size: tuple[int, int] = (12, 8)) -> bytes:
 
 def png_upload(name: str = "karya.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def photo_name(user: User) -> str:
+    """Give ``user`` a profile photo; the name it is served under (``photos/{name}/``)."""
+    user_photo_set(user=user, upload=png_upload("wajah.png"))
+    return user.photo.name.rsplit("/", 1)[-1]
 
 
 # --- the world ------------------------------------------------------------------------------
@@ -194,6 +207,7 @@ def build_world(moderators: Group) -> World:
     item, image = listed_freelancer(freelancer, skill.pk, skill.category_id)
     gone_item, gone_image = listed_freelancer(gone, skill.pk, skill.category_id)
     pending = portfolio_image_add(item_id=item, owner=freelancer, upload=png_upload("b.png"))
+    photos = {u.pk: photo_name(u) for u in (stranger, client, freelancer, moderator, gone)}
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     client_profile_update(user=client, shop_name="Toko Kue Bu Siti")
@@ -210,6 +224,8 @@ def build_world(moderators: Group) -> World:
             "gone_item": gone_item,
             "gone_image": gone_image,
             "pending_image": pending.pk,
+            "photo": photos[freelancer.pk],
+            "gone_photo": photos[gone.pk],
             "skill": skill.pk,
             "verify_token": email_verification_token(user=stranger),
         },
@@ -242,6 +258,7 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", "/portfolio-items/"): lambda w: {"title": "Kemasan keripik", "link": ""},
     ("PATCH", "/portfolio-items/{item}/"): lambda w: {"title": "Logo kedai kopi (revisi)"},
     ("POST", "/portfolio-items/{item}/images/"): lambda w: {"image": png_upload()},
+    ("PUT", "/me/photo/"): lambda w: {"photo": png_upload("baru.png")},
 }
 
 
@@ -261,7 +278,7 @@ def snapshot() -> dict[str, list[Any]]:
     return {
         "users": list(
             User.objects.order_by("pk").values_list(
-                "pk", "username", "display_name", "preferred_language", "email_verified_at"
+                "pk", "username", "display_name", "preferred_language", "email_verified_at", "photo"
             )
         ),
         "tokens": list(AuthToken.objects.order_by("pk").values_list("pk", "user_id")),

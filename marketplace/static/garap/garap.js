@@ -122,3 +122,25 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary && document.activeElement !== summary) summary.focus();
 })();
+
+/* The profile photo page: show the chosen picture before it is sent (a data: URL, as the
+   Content-Security-Policy allows; nothing leaves the phone until the form is sent). */
+(function () {
+  document.querySelectorAll("input[type=file][data-preview]").forEach(function (input) {
+    var image = document.getElementById(input.getAttribute("data-preview"));
+    if (!image || !window.FileReader) return;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
+        image.parentNode.hidden = true;
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () {
+        image.src = reader.result;
+        image.parentNode.hidden = false;
+      };
+      reader.readAsDataURL(file);
+    });
+  });
+})();

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accounts.masking import hidden_kinds, shown
-from accounts.models import ClientProfile, User
+from accounts.models import ClientProfile, FreelancerProfile, User
+from accounts.reputation_words import reputation_in_words
 from accounts.selectors import client_record_get
 from marketplace.errors import NotFound, PermissionDenied, RateLimited
 from payments.fees import freelancer_receives, platform_fee
@@ -54,11 +55,23 @@ def gig_shown(gig: Gig, viewer: Visitor) -> dict[str, Any]:
     return data
 
 
+def _profile(user: User) -> FreelancerProfile | None:
+    """The bidder's published figures, selected with the bid (``bid_list_for_gig``): no query."""
+    try:
+        return user.freelancer_profile
+    except FreelancerProfile.DoesNotExist:
+        return None
+
+
 def bids_shown(bids: list[Bid], viewer: Viewer) -> list[Shown]:
+    """Each bid with what its card shows: the cover letter as the viewer may read it, the fee,
+    and who the bidder is — their figures and the sentence that says them in words."""
     return [
         Shown(
             bid,
             {
+                "profile": (profile := _profile(bid.freelancer)),
+                "trust_words": reputation_in_words(profile),
                 "cover_letter": shown(bid, "cover_letter", viewer),
                 "platform_fee": platform_fee(bid.amount),
                 "freelancer_receives": freelancer_receives(bid.amount),
