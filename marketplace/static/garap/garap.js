@@ -115,3 +115,12 @@
   }
   setInterval(tick, 30000);
 })();
+
+/* The installable web app: register the service worker (/sw.js, marketplace/pwa.py), which keeps
+   the shell and shows the offline page when a page cannot load. Pages work without it. */
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  });
+})();

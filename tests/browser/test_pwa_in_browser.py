@@ -1,0 +1,85 @@
+"""The installable web app in Chromium: the manifest it reads, the service worker that
+registers under the Content-Security-Policy, and the offline page it shows when a page cannot
+load — while a signed-in page is never kept for offline use."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _controlled(page) -> None:
+    """Wait until the worker is installed (its shell cached) and controls the page."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()  # a worker controls pages loaded after it activated
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+
+
+def test_the_manifest_is_valid_json_with_what_an_install_needs(phone_page):
+    page = phone_page("en")
+    page.goto("/")
+    href = page.locator('link[rel="manifest"]').get_attribute("href")
+
+    response = page.request.get(href)
+
+    manifest = json.loads(response.text())
+    for field in ("name", "short_name", "start_url", "display", "theme_color", "icons", "lang"):
+        assert field in manifest
+    assert manifest["display"] == "standalone"
+    for icon in manifest["icons"]:
+        assert page.request.get(icon["src"]).headers["content-type"] == "image/png"
+
+
+def test_offline_a_page_shows_the_offline_page(phone_page, csp_violations):
+    page = phone_page("en")
+    page.goto("/")
+    _controlled(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+
+    page.context.set_offline(True)
+    page.goto("/freelancers/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    # The stylesheet came from the shell: the page is styled without a connection.
+    assert page.locator(".brand").evaluate("e => getComputedStyle(e).fontWeight") == "800"
+
+    page.context.set_offline(False)
+    page.get_by_role("link", name="Try again").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("You are offline")
+    assert csp_violations == []
+
+
+def test_a_signed_in_page_is_not_kept_for_offline_use(phone_page, login_in_browser):
+    user = User.objects.create_user(
+        username="pwa_client", email="pwa@example.com", password="x" * 12, preferred_language="en"
+    )
+    page = phone_page("en")
+    login_in_browser(page, user)
+    page.goto("/dashboard/")
+    _controlled(page)
+    page.goto("/dashboard/")  # loaded once more, now through the worker
+
+    page.context.set_offline(True)
+    page.goto("/dashboard/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    assert "pwa_client" not in page.content()
+    cached = page.evaluate(
+        """async () => {
+          const urls = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+          }
+          return urls;
+        }"""
+    )
+    assert "/offline/" in cached
+    assert not [url for url in cached if url.startswith(("/dashboard", "/api/"))]
