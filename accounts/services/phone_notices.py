@@ -22,6 +22,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import NoticeDelivery, Notification, PushSubscription, User, WhatsAppContact
 from accounts.notices.registry import (
@@ -51,7 +52,7 @@ def push_subscription_save(
     theirs no more, so their notices stop going to a phone now in other hands.
     """
     if not settings.WEB_PUSH_ENABLED:
-        raise DomainError("Phone notifications are not switched on here.", code="push_disabled")
+        raise DomainError(_("Phone notifications are not switched on here."), code="push_disabled")
     if not push_endpoint_allowed(endpoint):
         raise DomainError(
             "This is not the address of a known push service.",
@@ -83,7 +84,7 @@ def whatsapp_opt_in(*, user: User, phone: str) -> WhatsAppContact:
     if phone.startswith("08"):  # an Indonesian mobile as people write it
         phone = "+62" + phone[1:]
     if not E164.match(phone):
-        message = "Enter the number with its country code, e.g. +62 812 3456 7890."
+        message = _("Enter the number with its country code, e.g. +62 812 3456 7890.")
         raise DomainError(message, code="invalid_phone", fields={"phone": [message]})
     contact, _created = WhatsAppContact.objects.update_or_create(
         user=user,

@@ -55,3 +55,31 @@ self.addEventListener("fetch", function (event) {
   }
   // Anything else (API calls, downloads, images) goes to the network untouched.
 });
+
+/* Web push (accounts/phone_channels.py): the payload is the notice, already written in the
+   person's language: {title, body, url, tag}. The tag is the same for every copy of one notice,
+   so a copy sent again replaces the first instead of showing twice. */
+self.addEventListener("push", function (event) {
+  var notice = {};
+  try { notice = event.data ? event.data.json() : {}; } catch (e) { notice = {}; }
+  event.waitUntil(self.registration.showNotification(notice.title || "Garap", {
+    body: notice.body || "",
+    tag: notice.tag || undefined,
+    icon: ICON,
+    badge: ICON,
+    lang: "",
+    data: {url: notice.url || "/"}
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (windows[i].url === target.href && "focus" in windows[i]) return windows[i].focus();
+    }
+    return self.clients.openWindow(target.href);
+  }));
+});
