@@ -22,6 +22,7 @@ from accounts.notices import email_optional_kinds, whatsapp_kinds
 from accounts.requests import SignedInRequest
 from accounts.services import phone_notices
 from marketplace.api.strict import StrictSerializer
+from marketplace.text import validate_single_line
 
 
 class PushKeysSerializer(StrictSerializer):
@@ -184,7 +185,9 @@ class PushPreferencesApi(APIView):
 
 class WhatsAppOptInSerializer(StrictSerializer):
     phone = serializers.CharField(
-        max_length=30, help_text="With its country code, e.g. +6281234567890 (or 0812…)."
+        max_length=30,
+        validators=[validate_single_line],
+        help_text="With its country code, e.g. +6281234567890 (or 0812…)."
     )
     consent = serializers.BooleanField(
         help_text="Must be true: the person agrees to get these notices on WhatsApp."

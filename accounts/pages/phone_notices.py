@@ -25,6 +25,7 @@ from accounts.requests import SignedInHttpRequest
 from accounts.services import phone_notices
 from marketplace.errors import DomainError
 from marketplace.pages import add_domain_error
+from marketplace.text import validate_single_line
 
 FORM_ERROR = 400
 
@@ -43,6 +44,7 @@ class WhatsAppForm(forms.Form):
     phone = forms.CharField(
         label=gettext_lazy("WhatsApp number"),
         max_length=30,
+        validators=[validate_single_line],
         help_text=gettext_lazy("For example 0812 3456 7890 or +62 812 3456 7890."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

@@ -83,3 +83,25 @@ def test_a_signed_in_page_is_not_kept_for_offline_use(phone_page, login_in_brows
     )
     assert "/offline/" in cached
     assert not [url for url in cached if url.startswith(("/dashboard", "/api/"))]
+
+
+def test_the_phone_notices_page_offers_the_switch_under_the_policy(
+    phone_page, login_in_browser, settings, csp_violations
+):
+    settings.WEB_PUSH_ENABLED = True
+    settings.VAPID_PUBLIC_KEY = (
+        "BP3ctwVREzCl1AAxjDdX_FdNWV5OMwEwQiBMr1q7b6IrD1XJM50_9AIsX9WJovXLWrjxCi9libi6K8K5-qEg-1w"
+    )
+    user = User.objects.create_user(
+        username="pwa_phone", email="phone@example.com", password="x" * 12, preferred_language="en"
+    )
+    page = phone_page("en")
+    login_in_browser(page, user)
+
+    page.goto("/settings/phone/")
+
+    # The script showed the switch (hidden without it) and says where this phone stands.
+    expect(page.get_by_role("button", name="Turn on notifications on this phone")).to_be_visible()
+    expect(page.locator("#push-status")).to_have_text("Notifications are off for this phone.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert csp_violations == []
