@@ -187,7 +187,7 @@ class WhatsAppOptInSerializer(StrictSerializer):
     phone = serializers.CharField(
         max_length=30,
         validators=[validate_single_line],
-        help_text="With its country code, e.g. +6281234567890 (or 0812…)."
+        help_text="With its country code, e.g. +6281234567890 (or 0812…).",
     )
     consent = serializers.BooleanField(
         help_text="Must be true: the person agrees to get these notices on WhatsApp."

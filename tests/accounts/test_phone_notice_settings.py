@@ -9,12 +9,10 @@ import pytest
 from django.core.management import call_command
 from py_vapid import Vapid
 
+from tests.fakes.web_push import vapid_key_pair
 from tests.marketplace.test_settings import GOOD_ENV, manage
 
-PUSH_KEYS = {
-    "VAPID_PUBLIC_KEY": "BP3ctwVREzCl1AAxjDdX_FdNWV5OMwEwQiBMr1q7b6IrD1XJM50_9AIsX9WJovXLWrjxCi9libi6K8K5-qEg-1w",
-    "VAPID_PRIVATE_KEY": "r5HOKAmK3_ZZu6UtEPHUe_FssFiCR3I7ZI5Ims2DsyU",
-}
+PUSH_KEYS = dict(zip(("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"), vapid_key_pair(), strict=True))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.fakes.web_push import vapid_key_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,9 +90,7 @@ def test_the_phone_notices_page_offers_the_switch_under_the_policy(
     phone_page, login_in_browser, settings, csp_violations
 ):
     settings.WEB_PUSH_ENABLED = True
-    settings.VAPID_PUBLIC_KEY = (
-        "BP3ctwVREzCl1AAxjDdX_FdNWV5OMwEwQiBMr1q7b6IrD1XJM50_9AIsX9WJovXLWrjxCi9libi6K8K5-qEg-1w"
-    )
+    settings.VAPID_PUBLIC_KEY = vapid_key_pair()[0]
     user = User.objects.create_user(
         username="pwa_phone", email="phone@example.com", password="x" * 12, preferred_language="en"
     )
