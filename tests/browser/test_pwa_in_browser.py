@@ -104,3 +104,49 @@ def test_the_phone_notices_page_offers_the_switch_under_the_policy(
     expect(page.locator("#push-status")).to_have_text("Notifications are off for this phone.")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert csp_violations == []
+
+
+def test_a_push_message_shows_the_notice_with_its_tag(phone_page):
+    """The service worker's push handler, fed through Chromium's DevTools as a push service
+    would (the payload the outbox sends: accounts.services.phone_notices)."""
+    page = phone_page("en")
+    page.context.grant_permissions(["notifications"])
+    page.goto("/")
+    _controlled(page)
+    cdp = page.context.new_cdp_session(page)
+    registrations: list = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    for _wait in range(100):  # the registration's event arrives on the session's thread
+        if registrations:
+            break
+        page.wait_for_timeout(50)
+    [registration] = [r for r in registrations if r["scopeURL"].endswith("/")][:1]
+    notice = {
+        "title": "Payment released for “Desain logo”",
+        "body": "Rp 120.000 less the platform fee is in your wallet.",
+        "url": "/contracts/1/",
+        "tag": "a" * 32,
+    }
+
+    for _copy in range(2):  # a copy sent again after a crash replaces the first
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": page.evaluate("location.origin"),
+                "registrationId": registration["registrationId"],
+                "data": json.dumps(notice),
+            },
+        )
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
+    )
+    page.wait_for_timeout(500)  # time for the second copy to be shown (beside or instead)
+    shown = page.evaluate(
+        """navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
+             list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"""
+    )
+    assert shown == [{**notice}]
