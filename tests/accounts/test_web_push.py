@@ -290,3 +290,22 @@ def test_a_wrong_vapid_key_is_refused_by_the_push_service_and_retried(
     assert push_service.received == []
     assert push_service.refused[0][0] == 403
     assert deliveries(notification) == [("pending", 1)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_push_a_notice_once(push_service):
+    from tests.races import race
+
+    user = UserFactory()
+    browser = subscribe(user, push_service)
+    notification = send_notice(user)  # committed: its task ran at once
+    NoticeDelivery.objects.filter(notification=notification).update(status="pending", attempts=0)
+    push_service.received.clear()
+    [delivery] = NoticeDelivery.objects.filter(notification=notification)
+
+    results = race([lambda: notice_delivery_send(delivery_id=delivery.pk)] * 4)
+
+    assert sorted(results) == [False, False, False, True]
+    assert len(push_service.messages_for(browser)) == 1
+    assert [status for status, _attempts in deliveries(notification)] == ["sent"]
