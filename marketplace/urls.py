@@ -33,6 +33,8 @@ urlpatterns = [
     # The web pages: the marketplace people use (each app's pages.py modules).
     path("", include("projects.page_urls")),
     path("", include("accounts.page_urls")),
+    # Notices on one's phone (push, WhatsApp): /settings/phone/…
+    path("", include("accounts.pages.phone_notices")),
     path("", include("payments.page_urls")),
 ]
 
