@@ -11,8 +11,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.phone_channels import DeliveryFailed
 from accounts.services import notification_email_deliver, notification_emails_pending
 from accounts.services.account_emails import account_email_deliver
+from accounts.services.phone_notices import notice_deliveries_pending, notice_delivery_send
 from accounts.services.portfolio import portfolio_image_process, portfolio_images_stuck
 from marketplace.errors import InsufficientStorage
 from marketplace.tasks import enqueue_on_commit
@@ -86,3 +88,31 @@ def sweep_processing_images() -> int:
 def send_account_email(kind: str, user_id: int) -> bool:
     """A password-reset, verification or sign-up-attempt e-mail (services.account_emails)."""
     return account_email_deliver(kind=kind, user_id=user_id)
+
+
+@shared_task(
+    name="accounts.tasks.send_notice_delivery",
+    # A push service or WhatsApp that was down, busy (5xx, 429) or refused for a reason that
+    # may pass; an undeliverable target is not raised (the row ends without a retry).
+    autoretry_for=(DeliveryFailed, ConnectionError, TimeoutError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=4,
+)
+def send_notice_delivery(delivery_id: int) -> bool:
+    """A notice's web push to one subscription, or its WhatsApp message."""
+    return notice_delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="accounts.tasks.deliver_pending_phone_notices")
+def deliver_pending_phone_notices() -> int:
+    """Send push and WhatsApp notices whose task never ran or gave up early, a bounded batch;
+    rows younger than a minute are left to their own task."""
+    older_than = timezone.now() - timedelta(seconds=60)
+    sent = 0
+    for pk in notice_deliveries_pending(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
+        try:
+            sent += notice_delivery_send(delivery_id=pk)
+        except Exception:  # one broken row must not stall the rest
+            logger.warning("phone notice delivery %s failed; will retry", pk, exc_info=True)
+    return sent

@@ -6,6 +6,7 @@ from accounts.api import (
     clients,
     freelancers,
     notifications,
+    phone_notices,
     photos,
     portfolio,
 )
@@ -37,6 +38,27 @@ urlpatterns = [
         notifications.NotificationPreferencesApi.as_view(),
         name="notification-preferences",
     ),
+    path(
+        "me/push-subscriptions/",
+        phone_notices.PushSubscriptionListApi.as_view(),
+        name="push-subscription-list",
+    ),
+    path(
+        "me/push-subscriptions/unsubscribe/",
+        phone_notices.PushUnsubscribeApi.as_view(),
+        name="push-unsubscribe",
+    ),
+    path(
+        "me/push-subscriptions/<int:subscription_id>/",
+        phone_notices.PushSubscriptionDetailApi.as_view(),
+        name="push-subscription-detail",
+    ),
+    path(
+        "me/push-preferences/",
+        phone_notices.PushPreferencesApi.as_view(),
+        name="push-preferences",
+    ),
+    path("me/whatsapp/", phone_notices.WhatsAppApi.as_view(), name="whatsapp"),
     path("freelancers/", freelancers.FreelancerListApi.as_view(), name="freelancer-list"),
     path(
         "freelancers/<str:username>/",

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from marketplace import views
+from marketplace import pwa, views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("health/", views.HealthApi.as_view(), name="health"),
@@ -21,6 +21,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The installable web app: at the root, where a service worker may control every page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("payments.sandbox_urls")),  # only while the sandbox is the gateway
     # Unknown API paths answer in the API's JSON error shape, also with DEBUG on (where Django
@@ -29,6 +33,8 @@ urlpatterns = [
     # The web pages: the marketplace people use (each app's pages.py modules).
     path("", include("projects.page_urls")),
     path("", include("accounts.page_urls")),
+    # Notices on one's phone (push, WhatsApp): /settings/phone/…
+    path("", include("accounts.pages.phone_notices")),
     path("", include("payments.page_urls")),
 ]
 

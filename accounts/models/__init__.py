@@ -1,4 +1,5 @@
 from accounts.models.audit import ModeratorAction
+from accounts.models.phone_notices import NoticeDelivery, PushSubscription, WhatsAppContact
 from accounts.models.portfolio import PortfolioImage, PortfolioItem
 from accounts.models.profiles import (
     Availability,
@@ -30,10 +31,12 @@ __all__ = [
     "FreelancerProfile",
     "Language",
     "ModeratorAction",
+    "NoticeDelivery",
     "Notification",
     "PortfolioImage",
     "PortfolioItem",
     "Province",
+    "PushSubscription",
     "ReputationChange",
     "ReputationPass",
     "SignIn",
@@ -41,5 +44,6 @@ __all__ = [
     "Suspension",
     "User",
     "UserManager",
+    "WhatsAppContact",
     "username_validator",
 ]

@@ -74,6 +74,8 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     # Notice kinds the user reads in the app only, without an e-mail.
     email_muted_kinds = models.JSONField(default=list, blank=True)
+    # Notice kinds not pushed to the user's phones and browsers (accounts.models.phone_notices).
+    push_muted_kinds = models.JSONField(default=list, blank=True)
     # Raised by "log out everywhere": it is part of the hash every session and API token is
     # bound to (``get_session_auth_hash``), so each one made before stops working at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)

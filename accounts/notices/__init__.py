@@ -14,6 +14,7 @@ from accounts.notices.registry import (
     notice_page_path,
     register_kinds,
     register_page,
+    whatsapp_kinds,
 )
 from accounts.notices.sending import notice_key, notify
 
@@ -30,4 +31,5 @@ __all__ = [
     "notify",
     "register_kinds",
     "register_page",
+    "whatsapp_kinds",
 ]

@@ -57,6 +57,10 @@ class NoticeKind:
     preference: str = ""
     # Sent to staff only (e.g. a failed ledger audit): its preference is offered to staff only.
     staff_only: bool = False
+    # The approved WhatsApp message template this kind is sent as, to people who opted in
+    # (accounts.models.WhatsAppContact); "": never sent on WhatsApp. Only the most urgent
+    # kinds have one: WhatsApp is where people answer at once, and it is not to be spammed.
+    whatsapp_template: str = ""
 
     @property
     def key_prefix(self) -> str:
@@ -125,6 +129,11 @@ def email_optional_kinds(*, staff: bool) -> list[NoticeKind]:
         if kind.group is not None and not kind.preference and (staff or not kind.staff_only)
     ]
     return sorted(optional, key=lambda kind: kind.group.position)  # type: ignore[union-attr]
+
+
+def whatsapp_kinds() -> list[NoticeKind]:
+    """The kinds sent on WhatsApp to people who opted in (those with a template)."""
+    return [kind for kind in _KINDS.values() if kind.whatsapp_template]
 
 
 def email_preference_of(code: str) -> str:

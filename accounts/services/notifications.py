@@ -54,9 +54,13 @@ def notification_send(
     Runs inside the caller's transaction, so a notice exists exactly when its event committed;
     its e-mail is sent after the commit.
     """
-    from accounts.tasks import send_notification_email  # tasks import this module
+    from accounts.services.phone_notices import phone_deliveries_create
+    from accounts.tasks import send_notice_delivery, send_notification_email  # they import us
 
-    recipient = User.objects.only("email", "email_muted_kinds").get(pk=recipient_id)
+    recipient = User.objects.only("email", "email_muted_kinds", "push_muted_kinds").get(
+        pk=recipient_id
+    )
+    deliveries: list[int] = []
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(
@@ -70,12 +74,16 @@ def notification_send(
                     "email_status": _email_status(recipient, kind),
                 },
             )
+            if created:  # its push and WhatsApp outbox rows, with it or not at all
+                deliveries = phone_deliveries_create(notification=notification, recipient=recipient)
     except IntegrityError:  # the same key inserted concurrently: the other one counts
         return Notification.objects.get(key=key)
-    if created and notification.email_status == Notification.EmailStatus.PENDING:
-        from marketplace.tasks import enqueue_on_commit
+    from marketplace.tasks import enqueue_on_commit
 
+    if created and notification.email_status == Notification.EmailStatus.PENDING:
         enqueue_on_commit(send_notification_email, notification.pk)
+    for delivery_id in deliveries:
+        enqueue_on_commit(send_notice_delivery, delivery_id)
     return notification
 
 

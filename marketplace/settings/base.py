@@ -15,6 +15,7 @@ from .databases import *  # noqa: F403
 from .environment import BASE_DIR, VAR_DIR, env  # noqa: F401  (VAR_DIR: for the run modes)
 from .gateways import *  # noqa: F403
 from .i18n import *  # noqa: F403
+from .phone_notices import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .security import *  # noqa: F403
 from .storage import *  # noqa: F403

@@ -8,7 +8,21 @@ from django.utils.functional import empty
 from payments.checks import gateway_problems
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, REDIS_URL, SECRET_KEY, STORAGES, env
+from .base import (
+    DATABASES,
+    MIDDLEWARE,
+    REDIS_URL,
+    SECRET_KEY,
+    STORAGES,
+    VAPID_PRIVATE_KEY,
+    VAPID_PUBLIC_KEY,
+    VAPID_SUBJECT,
+    WEB_PUSH_ENABLED,
+    WHATSAPP_ENABLED,
+    WHATSAPP_PHONE_NUMBER_ID,
+    WHATSAPP_TOKEN,
+    env,
+)
 
 DEBUG = False
 
@@ -40,6 +54,18 @@ if _django_settings.configured:
     )
 if _gateway_problems:
     raise ImproperlyConfigured(" ".join(message for _id, message in _gateway_problems))
+# Push and WhatsApp are optional; one that is switched on must be complete, or every notice
+# would queue deliveries that can only fail.
+if WEB_PUSH_ENABLED and not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY and VAPID_SUBJECT):
+    raise ImproperlyConfigured(
+        "WEB_PUSH_ENABLED is on: set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT "
+        "(python manage.py generate_vapid_keys makes a pair), or set WEB_PUSH_ENABLED=false."
+    )
+if WHATSAPP_ENABLED and not (WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID):
+    raise ImproperlyConfigured(
+        "WHATSAPP_ENABLED is on: set WHATSAPP_TOKEN and WHATSAPP_PHONE_NUMBER_ID, "
+        "or set WHATSAPP_ENABLED=false."
+    )
 
 # WhiteNoise serves the collected static files (admin, API docs) right after the security
 # middleware; development uses runserver's own static serving instead.

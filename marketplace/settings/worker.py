@@ -103,6 +103,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": TIMER_SWEEP_SECONDS,
         "options": {"expires": TIMER_SWEEP_SECONDS},
     },
+    # Push and WhatsApp notices (accounts.services.phone_notices), the same way.
+    "deliver-pending-phone-notices": {
+        "task": "accounts.tasks.deliver_pending_phone_notices",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
     "sweep-processing-images": {
         "task": "accounts.tasks.sweep_processing_images",
         "schedule": float(IMAGE_PROCESSING_RETRY_SECONDS),

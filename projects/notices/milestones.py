@@ -38,6 +38,7 @@ MILESTONE_SUBMITTED = NoticeKind(
     link="api:contract-detail",
     group=GIGS,
     per_recipient=True,
+    whatsapp_template="garap_work_delivered",
 )
 
 REVISION_REQUESTED = NoticeKind(
@@ -58,6 +59,7 @@ MILESTONE_RELEASED = NoticeKind(
     link="api:contract-detail",
     group=GIGS,
     per_recipient=True,
+    whatsapp_template="garap_payment_released",
 )
 
 MILESTONE_CANCELLED = NoticeKind(
@@ -101,6 +103,7 @@ MILESTONE_DUE_2H = NoticeKind(
     link="api:contract-detail",
     group=GIGS,
     per_recipient=True,
+    whatsapp_template="garap_deadline_2h",
 )
 
 MILESTONE_OVERDUE = NoticeKind(

@@ -46,6 +46,13 @@ ALLOWED = {
         "rendered for its one recipient from texts already masked for them (accounts.notices)"
     ),
     "accounts.PortfolioImage.content_type": "set by the server from the image it re-encoded",
+    "accounts.PushSubscription.endpoint": "a browser's push address, seen by its owner only",
+    "accounts.PushSubscription.p256dh": "a browser's public key, never shown to others",
+    "accounts.PushSubscription.auth": "a browser's push secret, never shown to others",
+    "accounts.WhatsAppContact.phone": "one's own WhatsApp number, shown to its owner only",
+    "accounts.WhatsAppContact.stop_reason": "WhatsApp's refusal, written by Garap",
+    "accounts.NoticeDelivery.provider_id": "the push service's or WhatsApp's message id",
+    "accounts.NoticeDelivery.error": "a provider's refusal, written by Garap for staff",
     "accounts.ReputationChange.figure": "written by the reputation calculation",
     "accounts.ReputationChange.old_value": "written by the reputation calculation",
     "accounts.ReputationChange.new_value": "written by the reputation calculation",

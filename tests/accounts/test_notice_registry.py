@@ -318,3 +318,15 @@ def test_a_kind_with_a_route_takes_no_link_of_the_callers(user):
         )
 
     assert not user.notifications.exists()
+
+
+def test_only_the_most_urgent_kinds_go_to_whatsapp():
+    """Deadline in 2 hours, work delivered, payment released: each with its approved template
+    (accounts.models.WhatsAppContact; tests/accounts/test_whatsapp_notices.py)."""
+    from accounts.notices import whatsapp_kinds
+
+    assert {kind.code: kind.whatsapp_template for kind in whatsapp_kinds()} == {
+        "milestone_due_2h": "garap_deadline_2h",
+        "milestone_submitted": "garap_work_delivered",
+        "milestone_released": "garap_payment_released",
+    }

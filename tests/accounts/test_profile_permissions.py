@@ -45,7 +45,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -56,8 +56,10 @@ from accounts.models import (
     Notification,
     PortfolioImage,
     PortfolioItem,
+    PushSubscription,
     ReputationChange,
     User,
+    WhatsAppContact,
 )
 from accounts.services import (
     client_profile_update,
@@ -125,6 +127,18 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("DELETE", "/portfolio-items/{item}/",                          401,  404,  404,  204,  404),
     ("POST",   "/portfolio-items/{item}/images/",                   401,  404,  404,  201,  404),
     ("DELETE", "/portfolio-items/{item}/images/{image}/",           401,  404,  404,  204,  404),
+    # Notices on one's phones: push subscriptions, push preferences, the WhatsApp opt-in
+    # (everyone in the world opted in). A subscription is one person's: the freelancer's
+    # {push_subscription} is a 404 to everyone else, by id or by its endpoint.
+    ("GET",    "/me/push-subscriptions/",                           401,  200,  200,  200,  200),
+    ("POST",   "/me/push-subscriptions/",                           401,  201,  201,  201,  201),
+    ("POST",   "/me/push-subscriptions/unsubscribe/",               401,  404,  404,  204,  404),
+    ("DELETE", "/me/push-subscriptions/{push_subscription}/",       401,  404,  404,  204,  404),
+    ("GET",    "/me/push-preferences/",                             401,  200,  200,  200,  200),
+    ("PUT",    "/me/push-preferences/",                             401,  200,  200,  200,  200),
+    ("GET",    "/me/whatsapp/",                                     401,  200,  200,  200,  200),
+    ("PUT",    "/me/whatsapp/",                                     401,  200,  200,  200,  200),
+    ("DELETE", "/me/whatsapp/",                                     401,  204,  204,  204,  204),
 ]
 # fmt: on
 
@@ -140,6 +154,7 @@ ERROR_CODES = {
     409: "image_processing",
 }
 MISSING_ID = 999_999
+PUSH_ENDPOINT = "https://fcm.googleapis.com/fcm/send/freelancers-phone"
 
 
 def png_bytes(size: tuple[int, int] = (12, 8)) -> bytes:
@@ -212,6 +227,13 @@ def build_world(moderators: Group) -> World:
     gone.save(update_fields=["is_active"])
     client_profile_update(user=client, shop_name="Toko Kue Bu Siti")
     users = {STRANGER: stranger, CLIENT: client, FREELANCER: freelancer, MODERATOR: moderator}
+    subscription = PushSubscription.objects.create(
+        user=freelancer, endpoint=PUSH_ENDPOINT, p256dh="B" + "x" * 86, auth="y" * 22
+    )
+    for number, person in enumerate(users.values()):
+        WhatsAppContact.objects.create(
+            user=person, phone=f"+62811000000{number}", consented_at=person.date_joined
+        )
     return World(
         users=users,
         clients={ANON: english_client(), **{a: client_for(u) for a, u in users.items()}},
@@ -228,6 +250,7 @@ def build_world(moderators: Group) -> World:
             "gone_photo": photos[gone.pk],
             "skill": skill.pk,
             "verify_token": email_verification_token(user=stranger),
+            "push_subscription": subscription.pk,
         },
     )
 
@@ -259,6 +282,13 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("PATCH", "/portfolio-items/{item}/"): lambda w: {"title": "Logo kedai kopi (revisi)"},
     ("POST", "/portfolio-items/{item}/images/"): lambda w: {"image": png_upload()},
     ("PUT", "/me/photo/"): lambda w: {"photo": png_upload("baru.png")},
+    ("POST", "/me/push-subscriptions/"): lambda w: {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/new-browser",
+        "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+    },
+    ("POST", "/me/push-subscriptions/unsubscribe/"): lambda w: {"endpoint": PUSH_ENDPOINT},
+    ("PUT", "/me/push-preferences/"): lambda w: {"push": {"review_received": False}},
+    ("PUT", "/me/whatsapp/"): lambda w: {"phone": "0812 3456 7890", "consent": True},
 }
 
 
@@ -278,7 +308,13 @@ def snapshot() -> dict[str, list[Any]]:
     return {
         "users": list(
             User.objects.order_by("pk").values_list(
-                "pk", "username", "display_name", "preferred_language", "email_verified_at", "photo"
+                "pk",
+                "username",
+                "display_name",
+                "preferred_language",
+                "email_verified_at",
+                "push_muted_kinds",
+                "photo",
             )
         ),
         "tokens": list(AuthToken.objects.order_by("pk").values_list("pk", "user_id")),
@@ -305,6 +341,12 @@ def snapshot() -> dict[str, list[Any]]:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "reputation_changes": list(ReputationChange.objects.order_by("pk").values_list("pk")),
+        "push_subscriptions": list(
+            PushSubscription.objects.order_by("pk").values_list("pk", "user_id", "endpoint")
+        ),
+        "whatsapp": list(
+            WhatsAppContact.objects.order_by("pk").values_list("pk", "user_id", "phone")
+        ),
         "mail": [(message.to, message.subject) for message in mail.outbox],
     }
 
@@ -317,6 +359,7 @@ class TestMatrix:
 
     @pytest.mark.django_db
     @pytest.mark.parametrize(("method", "path", "actor", "expected"), CASES)
+    @override_settings(WEB_PUSH_ENABLED=True, VAPID_PUBLIC_KEY="B" + "k" * 86)
     def test_case(self, matrix_world, method, path, actor, expected):
         world = matrix_world
         before = snapshot()

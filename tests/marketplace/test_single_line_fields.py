@@ -94,6 +94,14 @@ MACHINE = {
     "accounts.Notification.key",
     "accounts.Notification.title",  # made from typed fields; e-mail subjects are cleaned too
     "accounts.Notification.link",
+    # notices on phones: a browser's keys (the API's base64url patterns), the E.164 number the
+    # service normalises, and what the providers answered
+    "accounts.PushSubscription.p256dh",
+    "accounts.PushSubscription.auth",
+    "accounts.WhatsAppContact.phone",
+    "accounts.WhatsAppContact.stop_reason",
+    "accounts.NoticeDelivery.provider_id",
+    "accounts.NoticeDelivery.error",
     "accounts.Category.slug",
     "accounts.Skill.slug",
     "projects.GigAttachment.original_name",

@@ -144,3 +144,55 @@
     });
   });
 })();
+
+/* The installable web app: register the service worker (/sw.js, marketplace/pwa.py), which keeps
+   the shell and shows the offline page when a page cannot load. Pages work without it. */
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  });
+})();
+
+/* Notices on this phone (templates/accounts/phone_notices.html): subscribe this browser with the
+   Push API and hand the subscription to the API, or take it back. Without this script the
+   buttons stay hidden and the page says notifications need it. */
+(function () {
+  var form = document.getElementById("push-toggle"), note = document.getElementById("push-status");
+  if (!form || !note || !("serviceWorker" in navigator) || !("PushManager" in window) || !window.Notification) return;
+  var token = form.querySelector("[name=csrfmiddlewaretoken]").value;
+  function say(state) { note.textContent = note.getAttribute("data-" + state); }
+  function key(b64) {
+    var raw = atob((b64 + "===".slice((b64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+  function post(url, body) {
+    return fetch(url, {method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: {"Content-Type": "application/json", "X-CSRFToken": token}})
+      .then(function (r) { if (!r.ok && r.status !== 404) throw new Error(r.status); return r; });
+  }
+  function current() {
+    return navigator.serviceWorker.ready.then(function (reg) { return reg.pushManager.getSubscription(); });
+  }
+  form.hidden = false;
+  current().then(function (sub) { say(sub && Notification.permission === "granted" ? "on" : "off"); });
+  form.querySelector("[data-push=on]").addEventListener("click", function () {
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") { say("blocked"); return; }
+      return navigator.serviceWorker.ready.then(function (reg) {
+        return reg.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: key(form.getAttribute("data-vapid-key"))});
+      }).then(function (sub) {
+        return post(form.getAttribute("data-subscribe"), sub.toJSON());
+      }).then(function () { say("on"); });
+    }).catch(function () { say("failed"); });
+  });
+  form.querySelector("[data-push=off]").addEventListener("click", function () {
+    current().then(function (sub) {
+      if (!sub) { say("off"); return; }
+      return post(form.getAttribute("data-unsubscribe"), {endpoint: sub.endpoint})
+        .then(function () { return sub.unsubscribe(); }).then(function () { say("off"); });
+    }).catch(function () { say("failed"); });
+  });
+})();
