@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import refuse_contact_details
@@ -209,7 +209,7 @@ class Suspension(models.Model):
                 condition=models.Q(restored_at__isnull=True, ends_at__isnull=False),
             ),
         ]
-        permissions = [("suspend_user", "Can suspend users and lift suspensions")]
+        permissions = [("suspend_user", gettext_noop("Can suspend users and lift suspensions"))]
 
     def __str__(self) -> str:
         return gettext("%(user)s suspended from %(date)s") % {

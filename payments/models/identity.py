@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -94,7 +94,7 @@ class IdentityCheck(models.Model):
         verbose_name = _("identity check")
         verbose_name_plural = _("identity checks")
         ordering = ["-created_at", "-id"]
-        permissions = [("review_identity", "Can approve or reject identity checks")]
+        permissions = [("review_identity", gettext_noop("Can approve or reject identity checks"))]
         constraints = [
             # One check waiting at a time: a second submission while one waits is refused.
             models.UniqueConstraint(

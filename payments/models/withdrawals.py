@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
@@ -145,7 +145,9 @@ class Withdrawal(models.Model):
     class Meta:
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
-        permissions = [("process_withdrawal", "Can mark withdrawals paid or rejected")]
+        permissions = [
+            ("process_withdrawal", gettext_noop("Can mark withdrawals paid or rejected"))
+        ]
         indexes = [
             models.Index(
                 fields=["sending_since"],

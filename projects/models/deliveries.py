@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -128,7 +128,9 @@ class Dispute(models.Model):
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
-        permissions = [("resolve_dispute", "Can settle disputes with a split of the escrow")]
+        permissions = [
+            ("resolve_dispute", gettext_noop("Can settle disputes with a split of the escrow"))
+        ]
 
     def __str__(self) -> str:
         return gettext("Dispute on milestone %(number)s") % {"number": self.milestone_id}

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField
@@ -145,7 +145,7 @@ class Gig(models.Model):
     class Meta:
         verbose_name = _("gig")
         verbose_name_plural = _("gigs")
-        permissions = [("moderate_gig", "Can approve or reject gigs")]
+        permissions = [("moderate_gig", gettext_noop("Can approve or reject gigs"))]
         indexes = [
             # The browse page: open public gigs, newest first / closing soon / by budget. Hidden
             # ones are left out, as browse leaves them out: a suspended client's many gigs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,7 +81,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        permissions = [("resolve_report", "Can resolve reports and remove content")]
+        permissions = [("resolve_report", gettext_noop("Can resolve reports and remove content"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["reporter", "target_type", "target_id"],
