@@ -84,6 +84,11 @@ class AdminLoginForm(LoginDelayMixin, AdminAuthenticationForm):
 
 
 class GarapAdminSite(admin.AdminSite):
+    # Garap's name where Django's stock one ("Django administration", "Django site admin")
+    # would be: in the header, the browser tab and the index page, in the reader's language.
+    site_header = gettext_lazy("Garap administration")
+    site_title = gettext_lazy("Garap administration")
+    index_title = gettext_lazy("Garap administration")
     login_form = AdminLoginForm
     login_template = "admin/garap_login.html"
 

@@ -31,7 +31,7 @@ from marketplace.admin_actions import (
     reason_field,
     suspension_end_field,
 )
-from marketplace.admin_base import ReadOnlyInline, staff_has
+from marketplace.admin_base import ReadOnlyInline, TranslatedPermissionsMixin, staff_has
 from marketplace.formatting import local_datetime
 
 # How many of a user's audit records their page lists; the rest are a link away.
@@ -79,7 +79,7 @@ class UserSuspensionInline(ReadOnlyInline):
 
 
 @admin.register(User)
-class UserAdmin(NoActionsOnOwnDeals, DjangoUserAdmin):
+class UserAdmin(NoActionsOnOwnDeals, TranslatedPermissionsMixin, DjangoUserAdmin):
     """People. Moderators (view permission only) see a user's page read-only, with their
     suspensions and the audit records about them, and suspend or warn from the list."""
 

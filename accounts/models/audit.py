@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.append_only import AppendOnlyModel, refuse_changes
@@ -38,7 +39,10 @@ class ModeratorAction(AppendOnlyModel):
         REFUSED_AS_PARTY = "refused_as_party", _("was refused: a party to it")
 
     moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("moderator"),
     )
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     # The object acted on, by model label ("projects.gig") and primary key: the log outlives
@@ -61,4 +65,8 @@ class ModeratorAction(AppendOnlyModel):
         triggers = [refuse_changes("audit")]
 
     def __str__(self) -> str:
-        return f"{self.moderator_id} {self.action} {self.target_type}:{self.target_id}"
+        return gettext("Moderator %(moderator)s %(action)s: %(object)s") % {
+            "moderator": self.moderator_id,
+            "action": self.get_action_display(),
+            "object": self.target_repr,
+        }

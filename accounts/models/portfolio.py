@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField, refuse_contact_details
@@ -16,17 +17,29 @@ class PortfolioItem(models.Model):
     MAX_SKILLS = 10
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="portfolio_items",
+        verbose_name=_("owner"),
     )
     title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), max_length=3000, blank=True)
     # What everyone but the owner and moderators reads (accounts.masking).
-    title_masked = MaskedCopyField(of="title", author="owner_id")
-    description_masked = MaskedCopyField(of="description", author="owner_id")
-    category = models.ForeignKey(
-        "accounts.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    title_masked = MaskedCopyField(of="title", author="owner_id", verbose_name=_("title masked"))
+    description_masked = MaskedCopyField(
+        of="description", author="owner_id", verbose_name=_("description masked")
     )
-    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="+")
+    category = models.ForeignKey(
+        "accounts.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    skills = models.ManyToManyField(
+        "accounts.Skill", blank=True, related_name="+", verbose_name=_("skills")
+    )
     # A link to a messaging app or a profile with direct messages is refused: masked, it would
     # be a dead link; a portfolio site (Behance, Dribbble, GitHub) is what this is for.
     link = models.URLField(
@@ -36,13 +49,15 @@ class PortfolioItem(models.Model):
     # The contract's id, an opaque reference like an escrow's "milestone:42" (accounts knows
     # nothing of contracts): projects checks it before it sets it, and unsets it when the
     # client takes their leave back. One item per contract.
-    contract_id = models.BigIntegerField(null=True, blank=True, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    contract_id = models.BigIntegerField(
+        null=True, blank=True, unique=True, verbose_name=_("contract id")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     # Set when a moderator removed it after a report: shown to no one but its author and
     # moderators; never deleted (the report and the audit log still point at it).
-    removed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("portfolio item")
@@ -76,26 +91,42 @@ class PortfolioImage(models.Model):
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
 
-    item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
+    item = models.ForeignKey(
+        PortfolioItem, on_delete=models.CASCADE, related_name="images", verbose_name=_("item")
+    )
     # The cleaned image, public by URL; empty until the image is ready.
-    image = models.FileField(upload_to=portfolio_image_path, max_length=300, blank=True)
+    image = models.FileField(
+        upload_to=portfolio_image_path, max_length=300, blank=True, verbose_name=_("image")
+    )
     # The bytes as uploaded, private, kept only while the image is processing.
     upload = models.FileField(
-        upload_to=portfolio_upload_path, max_length=300, blank=True, storage=private_storage
+        upload_to=portfolio_upload_path,
+        max_length=300,
+        blank=True,
+        storage=private_storage,
+        verbose_name=_("upload"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.READY, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.READY,
+        db_index=True,
+        verbose_name=_("status"),
     )
     # Why processing failed (a marketplace.images refusal code); shown to the owner.
-    error_code = models.CharField(max_length=40, blank=True)
-    content_type = models.CharField(max_length=30)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField()  # bytes: as uploaded until ready, then as stored
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    error_code = models.CharField(max_length=40, blank=True, verbose_name=_("error code"))
+    content_type = models.CharField(max_length=30, verbose_name=_("content type"))
+    width = models.PositiveIntegerField(verbose_name=_("width"))
+    height = models.PositiveIntegerField(verbose_name=_("height"))
+    size = models.PositiveIntegerField(
+        verbose_name=_("size")
+    )  # bytes: as uploaded until ready, then as stored
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("portfolio image")
+        verbose_name_plural = _("portfolio images")
         ordering = ["item_id", "position", "id"]
         indexes = [
             # The sweep that hands lost processing work to a worker again.
@@ -107,4 +138,4 @@ class PortfolioImage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Image {self.pk} of {self.item}"
+        return gettext("Image %(number)s of %(item)s") % {"number": self.pk, "item": self.item}

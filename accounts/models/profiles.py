@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField, refuse_contact_details
 from accounts.models.regions import Province
+from marketplace.formatting import local_datetime
 from marketplace.text import validate_single_line
 
 
@@ -81,16 +83,23 @@ class FreelancerProfile(models.Model):
     MAX_SKILLS = 15
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelancer_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="freelancer_profile",
+        verbose_name=_("user"),
     )
     headline = models.CharField(
         _("headline"), max_length=120, blank=True, validators=[validate_single_line]
     )
     bio = models.TextField(_("about"), max_length=3000, blank=True)
     # What everyone but the freelancer and moderators reads (accounts.masking).
-    headline_masked = MaskedCopyField(of="headline", author="user_id")
-    bio_masked = MaskedCopyField(of="bio", author="user_id")
-    skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="freelancers")
+    headline_masked = MaskedCopyField(
+        of="headline", author="user_id", verbose_name=_("headline masked")
+    )
+    bio_masked = MaskedCopyField(of="bio", author="user_id", verbose_name=_("bio masked"))
+    skills = models.ManyToManyField(
+        "accounts.Skill", blank=True, related_name="freelancers", verbose_name=_("skills")
+    )
     # Whole rupiah: "gigs from Rp 50.000".
     starting_price = models.PositiveBigIntegerField(
         _("starting price (IDR)"), null=True, blank=True
@@ -113,30 +122,41 @@ class FreelancerProfile(models.Model):
     max_active_contracts = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
+        verbose_name=_("max active contracts"),
     )
 
     # Reputation, written by projects.reputation. Rating: a Bayesian average of revealed
     # reviews, pulled towards the platform mean (``rating_prior``) by ``REPUTATION_PRIOR_WEIGHT``
     # imaginary reviews, so one 5-star review does not outrank fifty 4.8s.
-    rating = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
-    rating_count = models.PositiveIntegerField(default=0)
-    rating_points = models.PositiveIntegerField(default=0)  # sum of all three scores of each review
-    rating_prior = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    rating = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, verbose_name=_("rating")
+    )
+    rating_count = models.PositiveIntegerField(default=0, verbose_name=_("rating count"))
+    rating_points = models.PositiveIntegerField(
+        default=0, verbose_name=_("rating points")
+    )  # sum of all three scores of each review
+    rating_prior = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, verbose_name=_("rating prior")
+    )
     on_time_rate = _rate()
-    on_time_count = models.PositiveIntegerField(default=0)
-    on_time_total = models.PositiveIntegerField(default=0)
+    on_time_count = models.PositiveIntegerField(default=0, verbose_name=_("on time count"))
+    on_time_total = models.PositiveIntegerField(default=0, verbose_name=_("on time total"))
     completion_rate = _rate()
-    completed_count = models.PositiveIntegerField(default=0)
-    completion_total = models.PositiveIntegerField(default=0)
+    completed_count = models.PositiveIntegerField(default=0, verbose_name=_("completed count"))
+    completion_total = models.PositiveIntegerField(default=0, verbose_name=_("completion total"))
     repeat_client_rate = _rate()
-    repeat_clients = models.PositiveIntegerField(default=0)
-    distinct_clients = models.PositiveIntegerField(default=0)
-    median_response_seconds = models.PositiveIntegerField(null=True, blank=True)
-    response_samples = models.PositiveIntegerField(default=0)
+    repeat_clients = models.PositiveIntegerField(default=0, verbose_name=_("repeat clients"))
+    distinct_clients = models.PositiveIntegerField(default=0, verbose_name=_("distinct clients"))
+    median_response_seconds = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("median response seconds")
+    )
+    response_samples = models.PositiveIntegerField(default=0, verbose_name=_("response samples"))
     # When these figures were last written: by the per-user recalculation (every run), or by a
     # nightly pass that found them moved. A pass that finds them unchanged writes nothing
     # (ReputationPass records it): the published time is ``figures_computed_at``.
-    reputation_updated_at = models.DateTimeField(null=True, blank=True)
+    reputation_updated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reputation updated at")
+    )
     # The directory's sort key (``directory_rank``), kept by the database from the two columns
     # above, so the "best rated" order is read from an index instead of sorting every listed
     # freelancer on each request.
@@ -144,14 +164,15 @@ class FreelancerProfile(models.Model):
         expression=directory_rank(),
         output_field=models.DecimalField(max_digits=4, decimal_places=3),
         db_persist=True,
+        verbose_name=_("rank"),
     )
 
     # Set when a moderator removed the profile after a report: out of the directory and its
     # page shown to no one but its owner and moderators; never deleted.
-    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
     # Indexed for the directory's "newest" sort by freelancer_dir_newest (listed profiles only).
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("freelancer profile")
@@ -176,7 +197,7 @@ class FreelancerProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} (freelancer)"
+        return gettext("%(user)s (freelancer)") % {"user": self.user}
 
     @property
     def figures_computed_at(self) -> datetime | None:
@@ -194,7 +215,10 @@ class ClientProfile(models.Model):
     """A client's shop name and the public record of how they treat freelancers."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="client_profile",
+        verbose_name=_("user"),
     )
     shop_name = models.CharField(
         _("shop or business name"),
@@ -204,36 +228,54 @@ class ClientProfile(models.Model):
     )
 
     # The public record, written by projects.reputation.
-    gigs_posted = models.PositiveIntegerField(default=0)
-    gigs_closed = models.PositiveIntegerField(default=0)  # bidding over: awarded, expired, …
-    hires = models.PositiveIntegerField(default=0)
+    gigs_posted = models.PositiveIntegerField(default=0, verbose_name=_("gigs posted"))
+    gigs_closed = models.PositiveIntegerField(
+        default=0, verbose_name=_("gigs closed")
+    )  # bidding over: awarded, expired, …
+    hires = models.PositiveIntegerField(default=0, verbose_name=_("hires"))
     hire_rate = _rate()
-    avg_approval_seconds = models.PositiveIntegerField(null=True, blank=True)
-    approvals = models.PositiveIntegerField(default=0)
-    contracts = models.PositiveIntegerField(default=0)
-    disputed_contracts = models.PositiveIntegerField(default=0)
-    dispute_rate = _rate()
-    revisions_requested = models.PositiveIntegerField(default=0)
-    milestones_delivered = models.PositiveIntegerField(default=0)
-    revisions_per_milestone = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True
+    avg_approval_seconds = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("avg approval seconds")
     )
-    rating_count = models.PositiveIntegerField(default=0)
-    rating_points = models.PositiveIntegerField(default=0)
-    rating_average = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    approvals = models.PositiveIntegerField(default=0, verbose_name=_("approvals"))
+    contracts = models.PositiveIntegerField(default=0, verbose_name=_("contracts"))
+    disputed_contracts = models.PositiveIntegerField(
+        default=0, verbose_name=_("disputed contracts")
+    )
+    dispute_rate = _rate()
+    revisions_requested = models.PositiveIntegerField(
+        default=0, verbose_name=_("revisions requested")
+    )
+    milestones_delivered = models.PositiveIntegerField(
+        default=0, verbose_name=_("milestones delivered")
+    )
+    revisions_per_milestone = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("revisions per milestone"),
+    )
+    rating_count = models.PositiveIntegerField(default=0, verbose_name=_("rating count"))
+    rating_points = models.PositiveIntegerField(default=0, verbose_name=_("rating points"))
+    rating_average = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True, verbose_name=_("rating average")
+    )
     # As FreelancerProfile.reputation_updated_at: when the record was last written; the
     # published time is ``figures_computed_at``.
-    record_updated_at = models.DateTimeField(null=True, blank=True)
+    record_updated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("record updated at")
+    )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("client profile")
         verbose_name_plural = _("client profiles")
 
     def __str__(self) -> str:
-        return f"{self.user} (client)"
+        return gettext("%(user)s (client)") % {"user": self.user}
 
     @property
     def shop_name_shown(self) -> str:
@@ -266,15 +308,18 @@ class ReputationChange(models.Model):
         NIGHTLY = "nightly", _("the nightly recalculation (deadlines passed, platform mean moved)")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reputation_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reputation_changes",
+        verbose_name=_("user"),
     )
-    figure = models.CharField(max_length=40)
-    old_value = models.CharField(max_length=40, blank=True)
-    new_value = models.CharField(max_length=40, blank=True)
-    cause = models.CharField(max_length=20, choices=Cause.choices)
+    figure = models.CharField(max_length=40, verbose_name=_("figure"))
+    old_value = models.CharField(max_length=40, blank=True, verbose_name=_("old value"))
+    new_value = models.CharField(max_length=40, blank=True, verbose_name=_("new value"))
+    cause = models.CharField(max_length=20, choices=Cause.choices, verbose_name=_("cause"))
     # What caused it, as "contract:12" or "review:40"; empty for the nightly pass.
-    reference = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    reference = models.CharField(max_length=40, blank=True, verbose_name=_("reference"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("reputation change")
@@ -293,10 +338,10 @@ class ReputationPass(models.Model):
     """
 
     # The time the figures were computed for (the pass's ``now``).
-    computed_at = models.DateTimeField(db_index=True)
-    changes = models.PositiveIntegerField()  # change-log rows written
-    freelancers_written = models.PositiveIntegerField()
-    clients_written = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(db_index=True, verbose_name=_("computed at"))
+    changes = models.PositiveIntegerField(verbose_name=_("changes"))  # change-log rows written
+    freelancers_written = models.PositiveIntegerField(verbose_name=_("freelancers written"))
+    clients_written = models.PositiveIntegerField(verbose_name=_("clients written"))
 
     def __str__(self) -> str:
-        return f"reputation pass {self.computed_at:%Y-%m-%d %H:%M}"
+        return gettext("Reputation pass of %(when)s") % {"when": local_datetime(self.computed_at)}

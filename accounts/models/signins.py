@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +26,9 @@ class SignIn(models.Model):
         SIGNUP = "signup", _("sign-up")
         LOGIN = "login", _("login")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # HMAC-SHA256 hex digests (accounts.signins.fingerprint); "" when unknown.
     address_hash = models.CharField(_("address (keyed hash)"), max_length=64, blank=True)
@@ -47,4 +50,7 @@ class SignIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of {self.user_id}"
+        return gettext("%(kind)s of user %(user)s") % {
+            "kind": self.get_kind_display(),
+            "user": self.user_id,
+        }

@@ -17,7 +17,7 @@ from marketplace.text import validate_single_line
 class Category(models.Model):
     """A kind of micro-work. Its minimum price keeps budgets and bids from racing to the bottom."""
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("slug"))
     name_id = models.CharField(
         _("name (Bahasa Indonesia)"), max_length=80, validators=[validate_single_line]
     )
@@ -26,9 +26,9 @@ class Category(models.Model):
     )
     # Whole rupiah: no gig budget or bid in this category may be lower.
     min_price = models.PositiveBigIntegerField(_("minimum price (IDR)"))
-    is_active = models.BooleanField(default=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("is active"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         db_table = "projects_category"
@@ -53,12 +53,19 @@ class Category(models.Model):
 
 
 class Skill(models.Model):
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80, validators=[validate_single_line])
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="skills", null=True, blank=True
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("slug"))
+    name = models.CharField(
+        max_length=80, validators=[validate_single_line], verbose_name=_("name")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="skills",
+        null=True,
+        blank=True,
+        verbose_name=_("category"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         db_table = "projects_skill"

@@ -11,9 +11,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import refuse_contact_details
+from marketplace.formatting import local_date
 from marketplace.text import validate_single_line
 
 # Usernames appear in profile URLs (/freelancers/<username>/), so they keep to URL-safe ASCII.
@@ -73,12 +75,18 @@ class User(AbstractUser):
     # Set when the user opened the link we e-mailed; shown as a badge on their profile.
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     # Notice kinds the user reads in the app only, without an e-mail.
-    email_muted_kinds = models.JSONField(default=list, blank=True)
+    email_muted_kinds = models.JSONField(
+        default=list, blank=True, verbose_name=_("email muted kinds")
+    )
     # Notice kinds not pushed to the user's phones and browsers (accounts.models.phone_notices).
-    push_muted_kinds = models.JSONField(default=list, blank=True)
+    push_muted_kinds = models.JSONField(
+        default=list, blank=True, verbose_name=_("push muted kinds")
+    )
     # Raised by "log out everywhere": it is part of the hash every session and API token is
     # bound to (``get_session_auth_hash``), so each one made before stops working at once.
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    session_epoch = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("session epoch")
+    )
     # The profile photo, re-encoded by ``accounts.services.photos`` (no EXIF, a square of
     # ``PHOTO_SIDE`` pixels) under a random name; served by ``GET photos/{name}`` to anyone
     # while the account is active. Indexed: that view finds the user by the name.
@@ -141,13 +149,17 @@ class AuthToken(models.Model):
     out everywhere" voids every token at once, as it does every session.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    auth_hash = models.CharField(max_length=64, default="", editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="auth_tokens", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("digest"))
+    auth_hash = models.CharField(
+        max_length=64, default="", editable=False, verbose_name=_("auth hash")
+    )
     # The first characters of the token, to tell a user's tokens apart in the admin.
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
+    prefix = models.CharField(max_length=8, verbose_name=_("prefix"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
 
     class Meta:
         verbose_name = _("API token")
@@ -175,22 +187,36 @@ class Suspension(models.Model):
     """A moderator's suspension: while in force (``Suspension.objects.in_force``), the user cannot
     post, bid, message or withdraw."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suspensions")
-    reason = models.TextField()
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: until lifted."))
-    lifted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="suspensions", verbose_name=_("user")
+    )
+    reason = models.TextField(verbose_name=_("reason"))
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Empty: until lifted."), verbose_name=_("ends at")
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("lifted at"))
     created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     lifted_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("lifted by"),
     )
-    lift_reason = models.TextField(blank=True)
+    lift_reason = models.TextField(blank=True, verbose_name=_("lift reason"))
     # Set once what the suspension hid (the user's open gigs) is shown again: on lifting, or by
     # the sweep after ``ends_at``. Until then the sweep looks for it.
-    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_at = models.DateTimeField(null=True, blank=True, verbose_name=_("restored at"))
 
     objects = SuspensionQuerySet.as_manager()
 
@@ -205,10 +231,13 @@ class Suspension(models.Model):
                 condition=models.Q(restored_at__isnull=True, ends_at__isnull=False),
             ),
         ]
-        permissions = [("suspend_user", "Can suspend users and lift suspensions")]
+        permissions = [("suspend_user", gettext_noop("Can suspend users and lift suspensions"))]
 
     def __str__(self) -> str:
-        return f"{self.user} suspended from {self.starts_at:%Y-%m-%d}"
+        return gettext("%(user)s suspended from %(date)s") % {
+            "user": self.user,
+            "date": local_date(self.starts_at),
+        }
 
 
 class Notification(models.Model):
@@ -224,22 +253,29 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("not e-mailed (muted or no address)")
         FAILED = "failed", _("failed")
 
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=50)
-    key = models.CharField(max_length=200, unique=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(max_length=50, verbose_name=_("kind"))
+    key = models.CharField(max_length=200, unique=True, verbose_name=_("key"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
     # Where the notice leads, as an API path (e.g. /api/v1/gigs/42/); pages map it to a page.
-    link = models.CharField(max_length=200, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    link = models.CharField(max_length=200, blank=True, verbose_name=_("link"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
     # The outbox: the row is written with its event, and the e-mail goes out after commit by a
     # task that retries — or by the sweep, if the task's message was lost.
     email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        verbose_name=_("email status"),
     )
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
+    email_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("email attempts"))
 
     class Meta:
         verbose_name = _("notification")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -36,35 +37,64 @@ class IdentityCheck(models.Model):
     }
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="identity_checks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="identity_checks",
+        verbose_name=_("user"),
     )
-    legal_name = models.CharField(max_length=100, validators=[validate_single_line])
-    nik = models.CharField(max_length=16)  # 16 digits, structure checked (payments.nik)
+    legal_name = models.CharField(
+        max_length=100, validators=[validate_single_line], verbose_name=_("legal name")
+    )
+    nik = models.CharField(
+        max_length=16, verbose_name=_("nik")
+    )  # 16 digits, structure checked (payments.nik)
     ktp_image = models.FileField(
-        upload_to=identity_image_path, max_length=300, blank=True, storage=private_storage
+        upload_to=identity_image_path,
+        max_length=300,
+        blank=True,
+        storage=private_storage,
+        verbose_name=_("ktp image"),
     )
     selfie_image = models.FileField(
-        upload_to=identity_image_path, max_length=300, blank=True, storage=private_storage
+        upload_to=identity_image_path,
+        max_length=300,
+        blank=True,
+        storage=private_storage,
+        verbose_name=_("selfie image"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
     )
     rejection_reason = models.CharField(
-        max_length=300, blank=True, validators=[validate_single_line]
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        verbose_name=_("rejection reason"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     # When the retention sweep deleted the images (null while they are kept).
-    images_deleted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    images_deleted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("images deleted at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("identity check")
         verbose_name_plural = _("identity checks")
         ordering = ["-created_at", "-id"]
-        permissions = [("review_identity", "Can approve or reject identity checks")]
+        permissions = [("review_identity", gettext_noop("Can approve or reject identity checks"))]
         constraints = [
             # One check waiting at a time: a second submission while one waits is refused.
             models.UniqueConstraint(
@@ -83,4 +113,7 @@ class IdentityCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Identity check {self.pk} ({self.status})"
+        return gettext("Identity check %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }

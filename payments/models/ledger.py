@@ -36,9 +36,9 @@ class Account(models.Model):
     # sent in, or a user's debt to Garap); every other account never does.
     EXTERNAL = (Kind.GATEWAY, Kind.PAYOUTS, Kind.OWED)
 
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
     # e.g. "wallet:42", "escrow:milestone:17", "platform:fees", "gateway:sandbox".
-    reference = models.CharField(max_length=100, unique=True)
+    reference = models.CharField(max_length=100, unique=True, verbose_name=_("reference"))
     # The user whose money it is: the wallet's holder, the client who funded an escrow.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,10 +46,11 @@ class Account(models.Model):
         null=True,
         blank=True,
         related_name="ledger_accounts",
+        verbose_name=_("owner"),
     )
     # Whole rupiah; the sum of this account's entries, kept in step under a row lock.
-    balance = models.BigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    balance = models.BigIntegerField(default=0, verbose_name=_("balance"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("ledger account")
@@ -87,13 +88,19 @@ class LedgerTransaction(AppendOnlyModel):
         # A paid payout the bank sent back: from the payouts account to the wallet again.
         WITHDRAWAL_REVERSED = "withdrawal_reversed", _("payout sent back by the bank")
 
-    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    kind = models.CharField(
+        max_length=30, choices=Kind.choices, db_index=True, verbose_name=_("kind")
+    )
     # The same key posts once: a retried request, task or webhook cannot move money twice.
-    idempotency_key = models.CharField(max_length=150, unique=True)
+    idempotency_key = models.CharField(
+        max_length=150, unique=True, verbose_name=_("idempotency key")
+    )
     # What the money moved for, e.g. "milestone:17", "deposit:9", "withdrawal:3".
-    reference = models.CharField(max_length=100, db_index=True)
-    description = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reference = models.CharField(max_length=100, db_index=True, verbose_name=_("reference"))
+    description = models.CharField(max_length=200, blank=True, verbose_name=_("description"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("ledger transaction")
@@ -101,17 +108,22 @@ class LedgerTransaction(AppendOnlyModel):
         triggers = [refuse_changes("ledger")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.reference}"
+        return f"{self.get_kind_display()} {self.reference}"
 
 
 class Entry(AppendOnlyModel):
     transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("transaction"),
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")
+    )
     # Whole rupiah, signed: positive adds to the account's balance, negative takes from it.
-    amount = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("ledger entry")

@@ -18,15 +18,24 @@ class PayoutDestination(models.Model):
         EWALLET = "ewallet", _("e-wallet")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payout_destinations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="payout_destinations",
+        verbose_name=_("user"),
     )
     # A channel code of the payout gateway's (``payments.gateways.payout_channels``).
-    channel_code = models.CharField(max_length=30)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    account_number = models.CharField(max_length=34, validators=[validate_single_line])
-    holder_name = models.CharField(max_length=100, validators=[validate_single_line])
-    label = models.CharField(max_length=50, blank=True, validators=[validate_single_line])
-    created_at = models.DateTimeField(auto_now_add=True)
+    channel_code = models.CharField(max_length=30, verbose_name=_("channel code"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    account_number = models.CharField(
+        max_length=34, validators=[validate_single_line], verbose_name=_("account number")
+    )
+    holder_name = models.CharField(
+        max_length=100, validators=[validate_single_line], verbose_name=_("holder name")
+    )
+    label = models.CharField(
+        max_length=50, blank=True, validators=[validate_single_line], verbose_name=_("label")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("payout destination")

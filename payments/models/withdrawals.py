@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.text import validate_single_line
@@ -57,19 +58,35 @@ class Withdrawal(models.Model):
     }
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="withdrawals",
+        verbose_name=_("user"),
     )
-    amount = models.PositiveBigIntegerField()  # whole rupiah
-    method = models.CharField(max_length=10, choices=Method.choices)
+    amount = models.PositiveBigIntegerField(verbose_name=_("amount"))  # whole rupiah
+    method = models.CharField(max_length=10, choices=Method.choices, verbose_name=_("method"))
     # A bank code (e.g. "BCA") or an e-wallet name (e.g. "GOPAY").
-    bank_code = models.CharField(max_length=20, validators=[validate_single_line])
-    account_number = models.CharField(max_length=34, validators=[validate_single_line])
-    holder_name = models.CharField(max_length=100, validators=[validate_single_line])
+    bank_code = models.CharField(
+        max_length=20, validators=[validate_single_line], verbose_name=_("bank code")
+    )
+    account_number = models.CharField(
+        max_length=34, validators=[validate_single_line], verbose_name=_("account number")
+    )
+    holder_name = models.CharField(
+        max_length=100, validators=[validate_single_line], verbose_name=_("holder name")
+    )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+        verbose_name=_("status"),
     )
     rejection_reason = models.CharField(
-        max_length=300, blank=True, validators=[validate_single_line]
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        verbose_name=_("rejection reason"),
     )
     # Where it goes (its account details are copied above, for the receipts and the history).
     destination = models.ForeignKey(
@@ -78,39 +95,59 @@ class Withdrawal(models.Model):
         null=True,
         blank=True,
         related_name="withdrawals",
+        verbose_name=_("destination"),
     )
     # The payout gateway's channel code ("ID_BCA"); empty for one paid by hand.
-    channel_code = models.CharField(max_length=30, blank=True)
+    channel_code = models.CharField(max_length=30, blank=True, verbose_name=_("channel code"))
     # Ours for the gateway, kept for life once sending starts: the reference its webhook
     # echoes, and the idempotency key that makes a resend return the first payout.
-    payout_reference = models.CharField(max_length=40, unique=True, null=True, blank=True)
-    payout_idempotency_key = models.CharField(max_length=64, blank=True)
+    payout_reference = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, verbose_name=_("payout reference")
+    )
+    payout_idempotency_key = models.CharField(
+        max_length=64, blank=True, verbose_name=_("payout idempotency key")
+    )
     # Since when the gateway may know that key: gateways forget keys (Iris after 24 hours), and
     # past PAYOUT_KEY_MAX_AGE_HOURS a resend could be a second payout.
-    payout_key_since = models.DateTimeField(null=True, blank=True)
-    payout_provider = models.CharField(max_length=30, blank=True)
-    provider_reference = models.CharField(max_length=100, blank=True)
+    payout_key_since = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("payout key since")
+    )
+    payout_provider = models.CharField(max_length=30, blank=True, verbose_name=_("payout provider"))
+    provider_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider reference")
+    )
     # Since when it waits to be sent: the sweep resends one waiting too long (a worker died).
-    sending_since = models.DateTimeField(null=True, blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True, verbose_name=_("sending since"))
     # Since when the gateway has it and no outcome is known: the sweep reads back one whose
     # callback never came (PAYOUT_CONFIRM_AFTER_SECONDS), and moves this on each time the
     # gateway still says pending, so the oldest do not crowd out the rest of the batch.
-    payout_checked_at = models.DateTimeField(null=True, blank=True)
-    # The gateway's reason code for a failed or returned payout ("INVALID_DESTINATION").
-    failure_reason = models.CharField(max_length=100, blank=True)
-    # Why sending stopped and finance holds it (the gateway refused the request), for finance.
-    payout_error = models.CharField(max_length=300, blank=True)
-    hold_reason = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
-    processed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    payout_checked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("payout checked at")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    # The gateway's reason code for a failed or returned payout ("INVALID_DESTINATION").
+    failure_reason = models.CharField(max_length=100, blank=True, verbose_name=_("failure reason"))
+    # Why sending stopped and finance holds it (the gateway refused the request), for finance.
+    payout_error = models.CharField(max_length=300, blank=True, verbose_name=_("payout error"))
+    hold_reason = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line], verbose_name=_("hold reason")
+    )
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
 
     class Meta:
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
-        permissions = [("process_withdrawal", "Can mark withdrawals paid or rejected")]
+        permissions = [
+            ("process_withdrawal", gettext_noop("Can mark withdrawals paid or rejected"))
+        ]
         indexes = [
             models.Index(
                 fields=["sending_since"],
@@ -125,7 +162,10 @@ class Withdrawal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Withdrawal {self.pk} ({self.status})"
+        return gettext("Withdrawal %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
 
     @property
     def went_to_gateway(self) -> bool:

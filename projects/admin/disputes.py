@@ -28,7 +28,7 @@ from marketplace.formatting import decimal, rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.storage import download_response
 from payments.fees import fee_basis_points
-from projects.admin.base import ReadOnlyAdmin, admin_link
+from projects.admin.base import ReadOnlyAdmin, admin_link, flag_text
 from projects.models import (
     Dispute,
 )
@@ -207,6 +207,10 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
         self, request: HttpRequest, dispute: Dispute, form: DisputeResolveForm
     ) -> TemplateResponse:
         contract = dispute.milestone.contract
+        thread = list(queues.dispute_messages(dispute))
+        for message in thread:
+            # The content filter's kinds as moderators read them, in their language.
+            message.flag_labels = flag_text(message.contact_flags)  # type: ignore[attr-defined]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Dispute on “%(milestone)s”") % {"milestone": dispute.milestone.title},
@@ -222,7 +226,7 @@ class DisputeAdmin(NoActionsOnOwnDeals, ReadOnlyAdmin):
             "age_days": queues.dispute_age_days(dispute),
             "silent_party": queues.dispute_silent_party(dispute),
             "response_days": settings.DISPUTE_RESPONSE_DAYS,
-            "thread": queues.dispute_messages(dispute),
+            "thread": thread,
             "deliveries": queues.dispute_deliveries(dispute),
             "timeline": queues.dispute_timeline(dispute),
             "can_resolve": dispute.status == Dispute.Status.OPEN

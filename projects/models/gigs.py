@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField
@@ -83,48 +84,68 @@ class Gig(models.Model):
     DESCRIPTION_MIN_LENGTH, DESCRIPTION_MAX_LENGTH = 20, 5000
 
     client = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gigs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="gigs",
+        verbose_name=_("client"),
     )
     title = models.CharField(
         _("title"), max_length=TITLE_MAX_LENGTH, validators=[validate_single_line]
     )
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     # What everyone but the client and moderators reads (accounts.masking).
-    title_masked = MaskedCopyField(of="title", author="client_id")
-    description_masked = MaskedCopyField(of="description", author="client_id")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
-    skills = models.ManyToManyField(Skill, blank=True, related_name="gigs")
+    title_masked = MaskedCopyField(of="title", author="client_id", verbose_name=_("title masked"))
+    description_masked = MaskedCopyField(
+        of="description", author="client_id", verbose_name=_("description masked")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("category")
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="gigs", verbose_name=_("skills")
+    )
     # Whole rupiah; at least the category's minimum price.
     budget = models.PositiveBigIntegerField(_("budget (IDR)"))
     bidding_deadline = models.DateTimeField(_("bidding deadline"))
     delivery_deadline = models.DateTimeField(_("delivery deadline"))
     visibility = models.CharField(
-        max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        verbose_name=_("visibility"),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True, verbose_name=_("rejection reason"))
     # What the content filter found when the gig was last submitted or edited.
-    content_flags = models.JSONField(default=list, blank=True)
+    content_flags = models.JSONField(default=list, blank=True, verbose_name=_("content flags"))
     # Bids received, not counting withdrawn ones; shown to everyone instead of the sealed bids.
-    bid_count = models.PositiveIntegerField(default=0)
-    published_at = models.DateTimeField(null=True, blank=True)
+    bid_count = models.PositiveIntegerField(default=0, verbose_name=_("bid count"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     # The bidding timer's progress (projects.services.timers): which notice went out last.
-    bidding_notice_stage = models.PositiveSmallIntegerField(default=0)
+    bidding_notice_stage = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("bidding notice stage")
+    )
     # Kept up to date by a PostgreSQL trigger (``SEARCH_VECTOR_TRIGGER``); NULL on SQLite.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
     # Hidden from everyone but its client and moderators, never deleted: removed by a moderator
     # after a report, or while its client is suspended (lifting the suspension shows it again).
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=10, choices=HiddenReason.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    hidden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("hidden at"))
+    hidden_reason = models.CharField(
+        max_length=10, choices=HiddenReason.choices, blank=True, verbose_name=_("hidden reason")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("gig")
         verbose_name_plural = _("gigs")
-        permissions = [("moderate_gig", "Can approve or reject gigs")]
+        permissions = [("moderate_gig", gettext_noop("Can approve or reject gigs"))]
         indexes = [
             # The browse page: open public gigs, newest first / closing soon / by budget. Hidden
             # ones are left out, as browse leaves them out: a suspended client's many gigs
@@ -178,11 +199,16 @@ class Gig(models.Model):
 class GigInvitation(models.Model):
     """The client asked this freelancer to bid; invite-only gigs take bids from these only."""
 
-    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="invitations")
-    freelancer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gig_invitations"
+    gig = models.ForeignKey(
+        Gig, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("gig")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    freelancer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="gig_invitations",
+        verbose_name=_("freelancer"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("invitation")
@@ -192,7 +218,10 @@ class GigInvitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.freelancer} invited to {self.gig_id}"
+        return gettext("%(freelancer)s invited to gig %(gig)s") % {
+            "freelancer": self.freelancer,
+            "gig": self.gig_id,
+        }
 
 
 def gig_attachment_path(instance: GigAttachment, filename: str) -> str:
@@ -200,14 +229,23 @@ def gig_attachment_path(instance: GigAttachment, filename: str) -> str:
 
 
 class GigAttachment(models.Model):
-    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="attachments")
+    gig = models.ForeignKey(
+        Gig, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("gig")
+    )
     # Private: served only by the permission-checked download view (marketplace.storage).
-    file = models.FileField(upload_to=gig_attachment_path, max_length=300, storage=private_storage)
-    original_name = models.CharField(max_length=200)
-    original_name_masked = MaskedCopyField(of="original_name", author="gig.client_id")
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()  # bytes
-    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(
+        upload_to=gig_attachment_path,
+        max_length=300,
+        storage=private_storage,
+        verbose_name=_("file"),
+    )
+    original_name = models.CharField(max_length=200, verbose_name=_("original name"))
+    original_name_masked = MaskedCopyField(
+        of="original_name", author="gig.client_id", verbose_name=_("original name masked")
+    )
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))  # bytes
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("gig attachment")

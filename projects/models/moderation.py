@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,12 +49,16 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="reports_made",
+        verbose_name=_("reporter"),
     )
     target_type = models.CharField(_("object type"), max_length=20, choices=TargetType.choices)
     target_id = models.PositiveBigIntegerField(_("object id"))
     # Whose content it is: the person a warning or suspension would apply to.
     target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports_received",
+        verbose_name=_("target user"),
     )
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     note = models.TextField(_("note"), max_length=1000, blank=True)
@@ -63,7 +68,12 @@ class Report(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -71,7 +81,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        permissions = [("resolve_report", "Can resolve reports and remove content")]
+        permissions = [("resolve_report", gettext_noop("Can resolve reports and remove content"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["reporter", "target_type", "target_id"],
@@ -90,7 +100,12 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Report {self.pk}: {self.target_type} {self.target_id} ({self.reason})"
+        return gettext("Report %(number)s: %(target)s %(id)s (%(reason)s)") % {
+            "number": self.pk,
+            "target": self.get_target_type_display(),
+            "id": self.target_id,
+            "reason": self.get_reason_display(),
+        }
 
 
 class ContactHit(models.Model):
@@ -108,12 +123,15 @@ class ContactHit(models.Model):
         PORTFOLIO_ITEM = "portfolio_item", _("portfolio item")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_hits"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="contact_hits",
+        verbose_name=_("user"),
     )
-    source = models.CharField(max_length=20, choices=Source.choices)
-    source_id = models.PositiveBigIntegerField()
-    kinds = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, choices=Source.choices, verbose_name=_("source"))
+    source_id = models.PositiveBigIntegerField(verbose_name=_("source id"))
+    kinds = models.JSONField(default=list, verbose_name=_("kinds"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("contact-filter hit")
@@ -127,4 +145,8 @@ class ContactHit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {self.source} {self.source_id} {self.kinds}"
+        return gettext("User %(user)s: %(source)s %(id)s") % {
+            "user": self.user_id,
+            "source": self.get_source_display(),
+            "id": self.source_id,
+        }

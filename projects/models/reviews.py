@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import MaskedCopyField
@@ -17,33 +18,47 @@ class Review(models.Model):
         FREELANCER = "freelancer", _("freelancer")  # written by the client
         CLIENT = "client", _("client")  # written by the freelancer
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reviews")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("contract")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews_written",
+        verbose_name=_("author"),
     )
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews_received",
+        verbose_name=_("subject"),
     )
-    subject_role = models.CharField(max_length=10, choices=Subject.choices)
-    quality = models.PositiveSmallIntegerField()
-    communication = models.PositiveSmallIntegerField()
-    value = models.PositiveSmallIntegerField()
-    comment = models.TextField(max_length=2000)
+    subject_role = models.CharField(
+        max_length=10, choices=Subject.choices, verbose_name=_("subject role")
+    )
+    quality = models.PositiveSmallIntegerField(verbose_name=_("quality"))
+    communication = models.PositiveSmallIntegerField(verbose_name=_("communication"))
+    value = models.PositiveSmallIntegerField(verbose_name=_("value"))
+    comment = models.TextField(max_length=2000, verbose_name=_("comment"))
     # Reviews are public: the public never funded anything with the author.
-    comment_masked = MaskedCopyField(of="comment", author="author_id")
+    comment_masked = MaskedCopyField(
+        of="comment", author="author_id", verbose_name=_("comment masked")
+    )
     # Set when a moderator removed it after a report: shown to no one but its author and
     # moderators and left out of the reputation figures; never deleted.
-    removed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Null while sealed. Nobody but the author sees a review before this is set.
-    revealed_at = models.DateTimeField(null=True, blank=True)
+    revealed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revealed at"))
     # Set while the contract's trust signals (projects.trust: the parties may be one person)
     # wait for a moderator, and kept once collusion is confirmed: left out of the reputation
     # figures and the public lists. Cleared (null again) when a moderator finds nothing wrong.
-    held_at = models.DateTimeField(null=True, blank=True)
-    reply = models.TextField(max_length=2000, blank=True)
-    reply_masked = MaskedCopyField(of="reply", author="subject_id")  # the reviewed person's
-    replied_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True, verbose_name=_("held at"))
+    reply = models.TextField(max_length=2000, blank=True, verbose_name=_("reply"))
+    reply_masked = MaskedCopyField(
+        of="reply", author="subject_id", verbose_name=_("reply masked")
+    )  # the reviewed person's
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replied at"))
 
     class Meta:
         verbose_name = _("review")
@@ -73,7 +88,10 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review of {self.subject} on contract {self.contract_id}"
+        return gettext("Review of %(user)s on contract %(contract)s") % {
+            "user": self.subject,
+            "contract": self.contract_id,
+        }
 
     @property
     def points(self) -> int:
@@ -94,13 +112,19 @@ class ReputationEvent(models.Model):
         REVIEWS_HELD = "reviews_held", _("reviews held for a moderator's check")
         REVIEWS_CLEARED = "reviews_cleared", _("held reviews cleared by a moderator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    reference = models.CharField(max_length=40)  # "review:12", "contract:7"
-    created_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    reference = models.CharField(
+        max_length=40, verbose_name=_("reference")
+    )  # "review:12", "contract:7"
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
 
     class Meta:
+        verbose_name = _("reputation event")
+        verbose_name_plural = _("reputation events")
         indexes = [
             models.Index(
                 fields=["user", "created_at"],
@@ -110,4 +134,8 @@ class ReputationEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.reference} for {self.user_id}"
+        return gettext("%(kind)s %(reference)s for user %(user)s") % {
+            "kind": self.get_kind_display(),
+            "reference": self.reference,
+            "user": self.user_id,
+        }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models.contracts import Contract
@@ -30,7 +31,11 @@ class TrustCheck(models.Model):
         CONFIRMED = "confirmed", _("confirmed: the reviews never count")
 
     contract = models.OneToOneField(
-        Contract, on_delete=models.CASCADE, primary_key=True, related_name="trust_check"
+        Contract,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="trust_check",
+        verbose_name=_("contract"),
     )
     signals = models.JSONField(_("signals"), default=list)  # Signal values
     status = models.CharField(
@@ -53,4 +58,7 @@ class TrustCheck(models.Model):
         verbose_name_plural = _("trust checks")
 
     def __str__(self) -> str:
-        return f"Trust check of contract {self.contract_id} ({self.status})"
+        return gettext("Trust check of contract %(number)s (%(status)s)") % {
+            "number": self.contract_id,
+            "status": self.get_status_display(),
+        }

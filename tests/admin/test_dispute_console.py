@@ -509,3 +509,32 @@ def test_a_file_of_another_dispute_or_kind_is_not_found(as_role):
     assert moderator.get(file_url(first, "message", other.pk)).status_code == 404
     assert moderator.get(file_url(first, "kyc", other.pk)).status_code == 404
     assert moderator.get(file_url(second, "delivery", other.pk)).status_code == 200
+
+
+def test_the_console_shows_the_evidence_before_the_form_that_settles(as_role):
+    """A moderator reads the deliveries, their files, the revision asked, the thread and the
+    timeline first: the settle form comes after all of it (and answers at its own place)."""
+    dispute = revised_and_disputed()
+    contract = dispute.milestone.contract
+    message_post(
+        contract_id=contract.pk,
+        actor=contract.freelancer,
+        body="Berkasnya saya lampirkan lagi di sini.",
+        files=[SimpleUploadedFile("logo-lagi.pdf", PDF, content_type="application/pdf")],
+    )
+
+    page = as_role("moderator").get(f"{CHANGELIST}{dispute.pk}/change/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    form = html.index('<form method="post" action="#settle"')
+    evidence = [
+        html.index("<h2>Deliveries</h2>"),
+        html.index(ASKED),  # the revision request, under the delivery it answers
+        html.index("<h2>Messages</h2>"),
+        html.index("Berkasnya saya lampirkan lagi di sini."),
+        html.index("logo-lagi.pdf"),  # a file in the thread
+        html.index("<h2>Timeline</h2>"),
+    ]
+    assert evidence == sorted(evidence)
+    assert max(evidence) < html.index("<h2>Settle the dispute</h2>") < form
