@@ -156,8 +156,8 @@ def test_a_gigs_deadlines_are_labelled_wib(language, deadline):
     [
         (
             "id",
-            "1 perekrutan dari 1 gig yang masa penawarannya sudah berakhir",
-            "8 perekrutan dari 10 gig yang masa penawarannya sudah berakhir",
+            "1 perekrutan dari 1 pekerjaan yang masa penawarannya sudah berakhir",
+            "8 perekrutan dari 10 pekerjaan yang masa penawarannya sudah berakhir",
         ),
         ("en", "1 hire of 1 gig whose bidding ended", "8 hires of 10 gigs whose bidding ended"),
     ],

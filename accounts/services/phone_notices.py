@@ -164,7 +164,7 @@ def _attempt_record(*, delivery_id: int) -> bool:
     marked failed)."""
     with transaction.atomic():
         delivery = (
-            NoticeDelivery.objects.select_for_update(skip_locked=True, no_key=True)
+            NoticeDelivery.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(pk=delivery_id, status=NoticeDelivery.Status.PENDING)
             .first()
         )

@@ -14,7 +14,11 @@ from marketplace.transactions import atomic_with_retry
 
 
 def _lock(user: User) -> User:
-    return User.objects.select_for_update(no_key=True).only("pk", "photo").get(pk=user.pk)
+    return (
+        User.objects.select_for_update(of=("self",), no_key=True)
+        .only("pk", "photo")
+        .get(pk=user.pk)
+    )
 
 
 def _delete_on_commit(name: str | None) -> None:

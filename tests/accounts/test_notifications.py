@@ -235,7 +235,7 @@ def test_send_inside_a_failed_transaction_records_nothing(user):
         ),
         (
             "id",
-            "Gig Anda “Logo toko kue” sudah tayang",
+            "Pekerjaan Anda “Logo toko kue” sudah tayang",
             "Moderator telah menyetujuinya; freelancer kini bisa mengajukan penawaran.",
         ),
     ],
@@ -268,5 +268,5 @@ def test_notice_language_does_not_follow_the_request(user):
         )
         assert translation.get_language() == "en"
 
-    assert Notification.objects.get().title == "Gig Anda “Logo” tidak disetujui"
+    assert Notification.objects.get().title == "Pekerjaan Anda “Logo” tidak disetujui"
     assert Notification.objects.get().body == "Alasan: Kontak di luar Garap"

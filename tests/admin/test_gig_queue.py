@@ -263,7 +263,7 @@ def test_bulk_approve_opens_each_gig_and_tells_each_client_in_their_language(as_
     )
     assert notices == sorted(
         [
-            (indonesian.pk, "Gig Anda “Logo warung” sudah tayang"),
+            (indonesian.pk, "Pekerjaan Anda “Logo warung” sudah tayang"),
             (english.pk, "Your gig “Caption Instagram” is live"),
             (english.pk, "Your gig “Edit video” is live"),
         ]

@@ -288,7 +288,7 @@ def test_a_bad_image_is_refused_on_its_field_and_nothing_is_saved(name, data):
         assert response.status_code == 400
         assert response.context["form"].errors["image"] == [NOT_AN_IMAGE]
         body = response.content.decode()
-        assert 'role="alert"' in body  # the summary at the top of the form
+        assert "data-error-summary" in body  # the summary at the top of the form
         assert escape("Judul baru" if response is edited else "Kemasan keripik pedas") in body
     assert snapshot() == before  # no item, no title change, no image, no file
 
