@@ -67,6 +67,14 @@ def _services_problem() -> str | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # The URLconf mounts the sandbox's pages only while it is the gateway, decided when it is
+    # first imported (payments/sandbox_urls.py). Built here under the suite's own settings, it
+    # is the same whichever test resolves a URL first: a test that runs with another
+    # PAYMENT_GATEWAY (the live gateways' browser tests) cannot leave later tests on its worker
+    # a URLconf without the sandbox's checkout.
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
     if os.environ.get("GARAP_REQUIRE_SERVICES") == "1":
         problem = _services_problem()
         if problem:

@@ -245,7 +245,7 @@ def test_the_gateway_down_when_pay_is_pressed_is_said_and_nothing_is_charged(
     assert answer.value.status == 503
     assert answer.value.headers["retry-after"] == "60"
     expect(page).to_have_url(f"{live_server.url}/milestones/{milestone.pk}/pay/")
-    expect(card.get_by_role("alert")).to_contain_text(
+    expect(card.locator("[data-error-summary]")).to_contain_text(
         "The payment gateway is not answering. Nothing was charged; please try again in a minute."
     )
     expect(card.locator(".pill")).to_have_text("Pending")
