@@ -217,8 +217,8 @@ def test_object_names_read_in_both_languages():
         "Withdrawal 7 (paid)",
     )
     assert indonesian == (
-        f"Sengketa pada milestone {number}",
-        f"Kontrak {contract.pk} untuk gig {contract.gig_id}",
+        f"Sengketa pada tahap {number}",
+        f"Kontrak {contract.pk} untuk pekerjaan {contract.gig_id}",
         "Penarikan 7 (dibayar)",
     )
 
