@@ -67,7 +67,8 @@ class MyPhotoApi(APIView):
         services.user_photo_set(user=request.user, upload=serializer.validated_data["photo"])
         return _answer(request)
 
-    @extend_schema(request=None, responses=PhotoSerializer)
+    # A 200 with the (now empty) photo URL, as PUT answers; DELETE would be documented as a 204.
+    @extend_schema(request=None, responses={200: PhotoSerializer})
     def delete(self, request: SignedInRequest) -> Response:
         """Remove one's profile photo (the initials are shown instead); 200 without one too."""
         services.user_photo_remove(user=request.user)
