@@ -65,6 +65,21 @@ def test_verification_links_are_limited_and_429_for_the_owner(settings):
     assert len(mail.outbox) == 2
 
 
+def test_changing_the_address_does_not_reset_the_accounts_limit(settings):
+    settings.ACCOUNT_EMAIL_RATE = "2/hour"
+    user = UserFactory(email="lama@contoh.id", email_verified_at=None)
+    api = client_for(user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        statuses = [api.post("/api/v1/me/verify-email/").status_code for _n in range(2)]
+    User.objects.filter(pk=user.pk).update(email="baru@contoh.id")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        refused = api.post("/api/v1/me/verify-email/")
+
+    assert statuses == [202, 202]
+    assert refused.status_code == 429
+    assert [m.to for m in mail.outbox] == [["lama@contoh.id"], ["lama@contoh.id"]]
+
+
 def test_the_settings_page_says_wait_instead_of_sending_again(settings):
     settings.ACCOUNT_EMAIL_RATE = "1/hour"
     user = UserFactory(email_verified_at=None)
