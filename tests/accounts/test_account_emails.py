@@ -65,6 +65,21 @@ def test_verification_links_are_limited_and_429_for_the_owner(settings):
     assert len(mail.outbox) == 2
 
 
+def test_changing_the_address_does_not_reset_the_accounts_limit(settings):
+    settings.ACCOUNT_EMAIL_RATE = "2/hour"
+    user = UserFactory(email="lama@contoh.id", email_verified_at=None)
+    api = client_for(user)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        statuses = [api.post("/api/v1/me/verify-email/").status_code for _n in range(2)]
+    User.objects.filter(pk=user.pk).update(email="baru@contoh.id")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        refused = api.post("/api/v1/me/verify-email/")
+
+    assert statuses == [202, 202]
+    assert refused.status_code == 429
+    assert [m.to for m in mail.outbox] == [["lama@contoh.id"], ["lama@contoh.id"]]
+
+
 def test_the_settings_page_says_wait_instead_of_sending_again(settings):
     settings.ACCOUNT_EMAIL_RATE = "1/hour"
     user = UserFactory(email_verified_at=None)
@@ -111,6 +126,33 @@ def test_signing_up_with_a_taken_e_mail_tells_the_owner_and_is_limited(settings)
         REMOTE_ADDR="198.51.100.5",
     )
     assert other.status_code == 201
+
+
+def test_the_sign_up_page_limits_taken_e_mails_as_the_api_does(settings):
+    settings.SIGNUP_TAKEN_EMAIL_RATE = "2/hour"
+    owner = UserFactory(email="sari@kue.id", preferred_language="en")
+    users_before = User.objects.count()
+
+    def attempt(n: int, email: str = "SARI@kue.id"):
+        data = {
+            "username": f"baru{n}",
+            "email": email,
+            "password": "kopi-susu-gula-aren",
+            "password_confirm": "kopi-susu-gula-aren",
+            "preferred_language": "en",
+        }
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return browser().post("/accounts/signup/", data, REMOTE_ADDR="198.51.100.4")
+
+    taken = [attempt(n) for n in range(2)]
+    limited = attempt(3)
+    even_a_free_address = attempt(4, email="bebas@contoh.id")
+
+    assert [r.status_code for r in taken] == [400, 400]
+    assert (limited.status_code, even_a_free_address.status_code) == (429, 429)
+    assert int(limited["Retry-After"]) >= 1
+    assert User.objects.count() == users_before
+    assert len([m for m in mail.outbox if m.to == [owner.email]]) == 2
 
 
 # --- one-line text ----------------------------------------------------------------------------

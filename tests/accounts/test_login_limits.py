@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.test import RequestFactory
 
-from accounts.models import AuthToken
+from accounts.models import AuthToken, User
 from marketplace.ratelimit import client_address
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import english_client
@@ -68,6 +69,40 @@ def test_a_new_forwarded_for_per_request_does_not_escape_the_throttle(settings):
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429] * 30
     assert not AuthToken.objects.filter(user=user).exists()
+
+
+AUTH_POSTS = {
+    "api-token": ("api", TOKEN, {"username": "tebak", "password": "salah-salah-99"}),
+    "api-register": ("api", "/api/v1/auth/register/", {"username": "baru", "email": "bukan"}),
+    "api-verify-email": ("api", "/api/v1/auth/verify-email/", {"token": "palsu"}),
+    "login-page": ("page", LOGIN, {"username": "tebak", "password": "salah-salah-99"}),
+    "signup-page": ("page", "/accounts/signup/", {"username": "baru", "email": "bukan"}),
+    "password-reset-page": ("page", "/accounts/password-reset/", {"email": "rina@menulis.id"}),
+    "verify-email-page": ("page", "/verify-email/", {"token": "palsu"}),
+}
+
+
+@pytest.mark.parametrize("name", AUTH_POSTS)
+def test_every_auth_form_keeps_its_throttle_under_a_new_forwarded_for(settings, name):
+    settings.AUTH_THROTTLE_RATE = "3/min"
+    settings.NUM_PROXIES = 0
+    kind, path, data = AUTH_POSTS[name]
+    client = english_client() if kind == "api" else browser()
+    users = User.objects.count()
+
+    def post(n: int):
+        extra = {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        if kind == "api":
+            return client.post(path, data, format="json", **extra)
+        return client.post(path, data, **extra)
+
+    statuses = [post(n).status_code for n in range(8)]
+
+    assert 429 not in statuses[:3]
+    assert statuses[3:] == [429] * 5
+    assert User.objects.count() == users
+    assert not AuthToken.objects.exists()
+    assert mail.outbox == []
 
 
 def test_with_one_proxy_the_hop_it_appended_is_the_client(settings):

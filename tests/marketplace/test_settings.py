@@ -199,3 +199,15 @@ def test_a_module_reading_the_settings_while_they_load_cannot_start_a_half_confi
 
     assert result.returncode != 0
     assert "ALLOW_SANDBOX_GATEWAY=true" in result.stderr
+
+
+def test_production_requires_a_second_factor_for_staff_and_trusts_no_forwarded_header():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.STAFF_REQUIRE_2FA, s.NUM_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+
+    result = manage("shell", "--no-imports", "-c", script, env=GOOD_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "0", "0"]
