@@ -112,9 +112,10 @@ def withdrawal_send_payout(withdrawal_id: int) -> str:
 @shared_task(name="payments.resend_stuck_payouts")
 def resend_stuck_payouts() -> int:
     """Withdrawals left *sending* longer than ``PAYOUT_RESEND_AFTER_SECONDS`` (their task was
-    lost, or its worker died mid-call) are sent again, a bounded batch. The gateway down:
-    stop, the next run tries again."""
-    from payments.services.payouts import payout_send, payouts_stuck
+    lost, or its worker died mid-call) are sent again, a bounded batch; how many were sent. One
+    whose row is locked elsewhere is passed, not waited for (it is being handled; the next run
+    looks again). The gateway down: stop, the next run tries again."""
+    from payments.services.payouts import BUSY, payout_send, payouts_stuck
 
     if gateways.payout_gateway() is None:
         return 0
@@ -122,7 +123,8 @@ def resend_stuck_payouts() -> int:
     sent = 0
     for withdrawal_id in payouts_stuck(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
         try:
-            payout_send(withdrawal_id=withdrawal_id)
+            if payout_send(withdrawal_id=withdrawal_id, skip_locked=True) == BUSY:
+                continue
         except GatewayUnavailable:
             logger.warning("payout gateway down; stuck payouts wait for the next run")
             break

@@ -1,17 +1,25 @@
 """Payouts under real concurrency on PostgreSQL: the task, the sweep and finance's "send again"
 at the same moment make one call to the gateway and one payout; the payout webhook arriving
 while the payout is being sent waits for it and settles once, and so does the webhook arriving
-while the sweep asks the gateway about the same payout."""
+while the sweep asks the gateway about the same payout. The sweep never waits behind a
+withdrawal whose row is held elsewhere."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.db import connection
 
 from accounts.models import Notification
 from payments.gateways import payout_gateway
 from payments.gateways.payouts import PayoutEvent
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services.payouts import payout_check, payout_complete, payout_send, payout_settle
+from payments.tasks import resend_stuck_payouts
 from projects.audit import ledger_problems
 from tests.payments.gateways.conftest import fake_xendit  # noqa: F401 - the fixture
 from tests.payments.payout_support import (
@@ -22,7 +30,7 @@ from tests.payments.payout_support import (
     freelancer_with_money,
     withdraw,
 )
-from tests.races import race
+from tests.races import race, row_lock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -93,4 +101,71 @@ def test_the_sweep_racing_the_callback_settles_once(waiting, fake_xendit):  # no
     assert LedgerTransaction.objects.filter(kind="withdrawal_paid").count() == 1
     assert Notification.objects.filter(recipient=waiting.user, kind="withdrawal_paid").count() == 1
     assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
+    assert ledger_problems() == []
+
+
+def within(seconds: float, call: Callable[[], Any], *, unblock: Callable[[], None]) -> Any:
+    """``call()``'s result, run in a thread of its own (with its own connection); if it is
+    still running after ``seconds`` — waiting on a lock — ``unblock()`` lets it finish and the
+    test fails."""
+    result: list[Any] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except Exception as exc:  # handed to the assertion below
+            result.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=seconds)
+    stuck = thread.is_alive()
+    if stuck:
+        unblock()
+        thread.join(timeout=60)
+    assert not stuck, f"still waiting after {seconds} s"
+    assert not isinstance(result[0], Exception), repr(result[0])
+    return result[0]
+
+
+@pytest.fixture
+def stuck(settings, fake_xendit):  # noqa: F811 - the imported fixture
+    """A withdrawal left *sending*: its task met a Xendit that was down."""
+    settings.PAYMENT_GATEWAY = "xendit"
+    settings.PAYOUT_RESEND_AFTER_SECONDS = 0
+    freelancer = freelancer_with_money(settings)
+    fake_xendit.down = 503
+    withdraw(freelancer, add_destination(freelancer))
+    fake_xendit.down = None
+    withdrawal = Withdrawal.objects.get()
+    assert (withdrawal.status, fake_xendit.payouts) == (Withdrawal.Status.SENDING, {})
+    return withdrawal
+
+
+def test_the_stuck_payout_sweep_passes_a_held_withdrawal_and_sends_it_next_run(
+    stuck,
+    fake_xendit,  # noqa: F811
+):
+    """Its task holds the row while a slow gateway answers (or finance has it open): the sweep
+    does not sit behind that lock — the worker running it would run nothing else meanwhile —
+    and sends the withdrawal on a later run if it is still stuck, once."""
+    with row_lock(stuck) as holder:
+        started = time.monotonic()
+        sent = within(10, resend_stuck_payouts, unblock=holder.rollback)
+        took = time.monotonic() - started
+        assert sent == 0
+        assert took < 5, took
+        assert fake_xendit.payouts == {}
+        stuck.refresh_from_db()
+        assert stuck.status == Withdrawal.Status.SENDING
+
+    assert resend_stuck_payouts() == 1  # the next run: the row is free
+    assert resend_stuck_payouts() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == Withdrawal.Status.PROCESSING
+    assert len(fake_xendit.payouts) == 1
+    assert stuck.provider_reference == next(iter(fake_xendit.payouts))
+    assert balances(stuck.user) == (BALANCE - AMOUNT, AMOUNT)
     assert ledger_problems() == []
