@@ -84,7 +84,8 @@ def resend_pending_refunds() -> int:
 @shared_task(name="payments.expire_identity_images")
 def expire_identity_images() -> int:
     """Delete the KTP photos and selfies kept past ``KYC_IMAGE_RETENTION_DAYS`` after their
-    check was decided, batch by batch until none is left. Safe to run twice."""
+    check was decided, batch by batch until a batch deletes nothing (a check held elsewhere
+    waits for the next run). Safe to run twice."""
     from payments.services.identity import identity_images_expire
 
     total, now = 0, timezone.now()

@@ -6,13 +6,9 @@ withdrawal whose row is held elsewhere."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from accounts.models import Notification
 from payments.gateways import payout_gateway
@@ -30,7 +26,7 @@ from tests.payments.payout_support import (
     freelancer_with_money,
     withdraw,
 )
-from tests.races import race, row_lock
+from tests.races import race, row_lock, within
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -102,32 +98,6 @@ def test_the_sweep_racing_the_callback_settles_once(waiting, fake_xendit):  # no
     assert Notification.objects.filter(recipient=waiting.user, kind="withdrawal_paid").count() == 1
     assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
     assert ledger_problems() == []
-
-
-def within(seconds: float, call: Callable[[], Any], *, unblock: Callable[[], None]) -> Any:
-    """``call()``'s result, run in a thread of its own (with its own connection); if it is
-    still running after ``seconds`` — waiting on a lock — ``unblock()`` lets it finish and the
-    test fails."""
-    result: list[Any] = []
-
-    def run() -> None:
-        try:
-            result.append(call())
-        except Exception as exc:  # handed to the assertion below
-            result.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=seconds)
-    stuck = thread.is_alive()
-    if stuck:
-        unblock()
-        thread.join(timeout=60)
-    assert not stuck, f"still waiting after {seconds} s"
-    assert not isinstance(result[0], Exception), repr(result[0])
-    return result[0]
 
 
 @pytest.fixture
