@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from payments import gateways
 from payments.gateways.base import GatewayUnavailable
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
@@ -138,7 +139,9 @@ def confirm_unsettled_payouts() -> int:
     """Withdrawals the payout gateway has had longer than ``PAYOUT_CONFIRM_AFTER_SECONDS``
     with no callback (lost, or never sent) are read back from the gateway and settled as its
     webhook would, a bounded batch; how many were asked about. The gateway down: stop, the
-    next run asks again."""
+    next run asks again. A withdrawal whose locks (its row, the ledger accounts) are not had in
+    ``TIMER_LOCK_TIMEOUT_SECONDS`` is left for the next run: the sweep's worker is not stalled
+    behind a transaction that holds them."""
     from payments.services.payouts import payout_check, payouts_unconfirmed
 
     if gateways.payout_gateway() is None:
@@ -149,9 +152,13 @@ def confirm_unsettled_payouts() -> int:
         older_than=older_than, limit=settings.TIMER_BATCH_SIZE
     ):
         try:
-            payout_check(withdrawal_id=withdrawal_id)
+            with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+                payout_check(withdrawal_id=withdrawal_id)
         except GatewayUnavailable:
             logger.warning("payout gateway down; unconfirmed payouts wait for the next run")
             break
+        except LockWaitTimeout:
+            logger.warning("withdrawal %s is held elsewhere; asked about next run", withdrawal_id)
+            continue
         asked += 1
     return asked

@@ -15,7 +15,7 @@ from payments.gateways import payout_gateway
 from payments.gateways.payouts import PayoutEvent
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services.payouts import payout_check, payout_complete, payout_send, payout_settle
-from payments.tasks import resend_stuck_payouts
+from payments.tasks import confirm_unsettled_payouts, resend_stuck_payouts
 from projects.audit import ledger_problems
 from tests.payments.gateways.conftest import fake_xendit  # noqa: F401 - the fixture
 from tests.payments.payout_support import (
@@ -138,4 +138,33 @@ def test_the_stuck_payout_sweep_passes_a_held_withdrawal_and_sends_it_next_run(
     assert len(fake_xendit.payouts) == 1
     assert stuck.provider_reference == next(iter(fake_xendit.payouts))
     assert balances(stuck.user) == (BALANCE - AMOUNT, AMOUNT)
+    assert ledger_problems() == []
+
+
+def test_the_confirming_sweep_waits_briefly_for_a_held_withdrawal_and_settles_it_next_run(
+    settings,
+    waiting,
+    fake_xendit,  # noqa: F811
+):
+    """Its callback never came and the row is held elsewhere: the sweep gives up on it after
+    TIMER_LOCK_TIMEOUT_SECONDS, not when the holder lets go, and settles it on a later run."""
+    settings.PAYOUT_CONFIRM_AFTER_SECONDS = 0
+    settings.TIMER_LOCK_TIMEOUT_SECONDS = 0.5
+    waiting.refresh_from_db()
+    assert waiting.status == Withdrawal.Status.PROCESSING  # its task sent it
+    fake_xendit.succeed_payout(waiting.provider_reference)
+
+    with row_lock(waiting) as holder:
+        started = time.monotonic()
+        assert within(10, confirm_unsettled_payouts, unblock=holder.rollback) == 0
+        assert time.monotonic() - started < 5
+        waiting.refresh_from_db()
+        assert waiting.status == Withdrawal.Status.PROCESSING
+        assert not LedgerTransaction.objects.filter(kind="withdrawal_paid").exists()
+
+    assert confirm_unsettled_payouts() == 1  # the next run: the row is free
+    waiting.refresh_from_db()
+    assert waiting.status == Withdrawal.Status.PAID
+    assert LedgerTransaction.objects.filter(kind="withdrawal_paid").count() == 1
+    assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
     assert ledger_problems() == []
