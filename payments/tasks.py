@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from payments import gateways
 from payments.gateways.base import GatewayUnavailable
 from payments.gateways.sandbox import SIGNATURE_HEADER, sign, webhook_body
@@ -84,7 +85,8 @@ def resend_pending_refunds() -> int:
 @shared_task(name="payments.expire_identity_images")
 def expire_identity_images() -> int:
     """Delete the KTP photos and selfies kept past ``KYC_IMAGE_RETENTION_DAYS`` after their
-    check was decided, batch by batch until none is left. Safe to run twice."""
+    check was decided, batch by batch until a batch deletes nothing (a check held elsewhere
+    waits for the next run). Safe to run twice."""
     from payments.services.identity import identity_images_expire
 
     total, now = 0, timezone.now()
@@ -112,9 +114,10 @@ def withdrawal_send_payout(withdrawal_id: int) -> str:
 @shared_task(name="payments.resend_stuck_payouts")
 def resend_stuck_payouts() -> int:
     """Withdrawals left *sending* longer than ``PAYOUT_RESEND_AFTER_SECONDS`` (their task was
-    lost, or its worker died mid-call) are sent again, a bounded batch. The gateway down:
-    stop, the next run tries again."""
-    from payments.services.payouts import payout_send, payouts_stuck
+    lost, or its worker died mid-call) are sent again, a bounded batch; how many were sent. One
+    whose row is locked elsewhere is passed, not waited for (it is being handled; the next run
+    looks again). The gateway down: stop, the next run tries again."""
+    from payments.services.payouts import BUSY, payout_send, payouts_stuck
 
     if gateways.payout_gateway() is None:
         return 0
@@ -122,7 +125,8 @@ def resend_stuck_payouts() -> int:
     sent = 0
     for withdrawal_id in payouts_stuck(older_than=older_than, limit=settings.TIMER_BATCH_SIZE):
         try:
-            payout_send(withdrawal_id=withdrawal_id)
+            if payout_send(withdrawal_id=withdrawal_id, skip_locked=True) == BUSY:
+                continue
         except GatewayUnavailable:
             logger.warning("payout gateway down; stuck payouts wait for the next run")
             break
@@ -135,7 +139,9 @@ def confirm_unsettled_payouts() -> int:
     """Withdrawals the payout gateway has had longer than ``PAYOUT_CONFIRM_AFTER_SECONDS``
     with no callback (lost, or never sent) are read back from the gateway and settled as its
     webhook would, a bounded batch; how many were asked about. The gateway down: stop, the
-    next run asks again."""
+    next run asks again. A withdrawal whose locks (its row, the ledger accounts) are not had in
+    ``TIMER_LOCK_TIMEOUT_SECONDS`` is left for the next run: the sweep's worker is not stalled
+    behind a transaction that holds them."""
     from payments.services.payouts import payout_check, payouts_unconfirmed
 
     if gateways.payout_gateway() is None:
@@ -146,9 +152,13 @@ def confirm_unsettled_payouts() -> int:
         older_than=older_than, limit=settings.TIMER_BATCH_SIZE
     ):
         try:
-            payout_check(withdrawal_id=withdrawal_id)
+            with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+                payout_check(withdrawal_id=withdrawal_id)
         except GatewayUnavailable:
             logger.warning("payout gateway down; unconfirmed payouts wait for the next run")
             break
+        except LockWaitTimeout:
+            logger.warning("withdrawal %s is held elsewhere; asked about next run", withdrawal_id)
+            continue
         asked += 1
     return asked

@@ -66,3 +66,29 @@ def row_lock(instance: Model) -> Iterator[psycopg.Connection]:
             yield holder
         finally:
             holder.rollback()
+
+
+def within(seconds: float, call: Callable[[], Any], *, unblock: Callable[[], None]) -> Any:
+    """``call()``'s result, run in a thread of its own (with its own connection); if it is
+    still running after ``seconds`` — waiting on a lock — ``unblock()`` lets it finish and the
+    test fails."""
+    result: list[Any] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except Exception as exc:  # handed to the assertion below
+            result.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=seconds)
+    stuck = thread.is_alive()
+    if stuck:
+        unblock()
+        thread.join(timeout=60)
+    assert not stuck, f"still waiting after {seconds} s"
+    assert not isinstance(result[0], Exception), repr(result[0])
+    return result[0]

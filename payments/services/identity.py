@@ -193,8 +193,10 @@ def identity_reject(*, check_id: int, staff: User, reason: str) -> IdentityCheck
 
 def identity_images_expire(*, now: datetime, limit: int = 200) -> int:
     """Delete the images of checks decided over ``KYC_IMAGE_RETENTION_DAYS`` ago, a bounded
-    batch, oldest first; the periodic task runs it until nothing is left. Safe to run twice.
-    Pending checks keep theirs: Finance has not looked yet."""
+    batch, oldest first; how many had theirs deleted. The periodic task runs it until a batch
+    deletes nothing. Safe to run twice. Pending checks keep theirs: Finance has not looked yet.
+    A check whose row another transaction holds is passed, not waited for (the sweep's worker
+    would run nothing else meanwhile): the next run deletes its images."""
     from django.conf import settings
 
     before = now - timedelta(days=settings.KYC_IMAGE_RETENTION_DAYS)
@@ -203,25 +205,24 @@ def identity_images_expire(*, now: datetime, limit: int = 200) -> int:
         .order_by("decided_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for check_id in ids:
-        _expire_one(check_id, now)
-    return len(ids)
+    return sum(_expire_one(check_id, now) for check_id in ids)
 
 
 @atomic_with_retry
-def _expire_one(check_id: int, now: datetime) -> None:
+def _expire_one(check_id: int, now: datetime) -> bool:
     check = (
-        IdentityCheck.objects.select_for_update(of=("self",), no_key=True)
+        IdentityCheck.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
         .filter(pk=check_id, images_deleted_at__isnull=True)
         .first()
     )
-    if check is None:
-        return
+    if check is None:  # expired already, or held elsewhere: the next run looks again
+        return False
     names = [(f.storage, f.name) for f in (check.ktp_image, check.selfie_image) if f.name]
     check.ktp_image, check.selfie_image, check.images_deleted_at = "", "", now
     check.save(update_fields=["ktp_image", "selfie_image", "images_deleted_at"])
     # The files go once the row says so for good: a rollback keeps both.
     transaction.on_commit(lambda: _delete(names))
+    return True
 
 
 def _delete(names: list[tuple[Storage, str]]) -> None:

@@ -94,16 +94,35 @@ def start_sending(withdrawal: Withdrawal) -> None:
     )
 
 
+# What ``payout_send(skip_locked=True)`` answers for a withdrawal whose row is held elsewhere.
+BUSY = "busy"
+
+
 @atomic_with_retry
-def payout_send(*, withdrawal_id: int) -> str:
+def payout_send(*, withdrawal_id: int, skip_locked: bool = False) -> str:
     """Hand a *sending* withdrawal to the payout gateway; its status afterwards. Anything else
     (sent already, held, paid, no payout gateway) is left as it is: safe to run twice.
 
     ``GatewayUnavailable`` propagates with nothing changed (send again later: the same key).
     A refusal (``GatewayRefused``: the request itself is wrong, resending will not help) holds
-    it for finance with the gateway's words."""
+    it for finance with the gateway's words.
+
+    The row is locked for the whole call to the gateway. ``skip_locked`` (the sweep) leaves a
+    withdrawal whose row another transaction holds — its task sending it to a slow gateway,
+    finance, a webhook — and answers ``BUSY`` at once instead of waiting behind it: the holder
+    is dealing with it, and the next run finds it again if it is still stuck."""
     gateway = gateways.payout_gateway()
-    withdrawal = lock_withdrawal(withdrawal_id)
+    if skip_locked:
+        found = (
+            Withdrawal.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
+            .filter(pk=withdrawal_id)
+            .first()
+        )
+        if found is None:
+            return BUSY
+        withdrawal = found
+    else:
+        withdrawal = lock_withdrawal(withdrawal_id)
     if gateway is None or withdrawal.status != Status.SENDING:
         return str(withdrawal.status)
     if withdrawal.payout_provider != gateway.name:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -47,6 +48,7 @@ from accounts.services.audit import audit_record, records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound, PaymentRequired, PermissionDenied
 from marketplace.formatting import rupiah
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.state import ensure_transition
 from marketplace.transactions import atomic_with_retry
 from payments import gateways, notices
@@ -204,10 +206,21 @@ def deposit_refund_resend(*, refund_id: int, staff: User) -> DepositRefund:
     return deposit_refund_send(refund_id=refund_id)
 
 
-def deposit_refund_send(*, refund_id: int) -> DepositRefund:
+def deposit_refund_send(*, refund_id: int, lock_wait: float | None = None) -> DepositRefund:
     """Ask the gateway for a requested refund, outside any lock, under its key; close it on the
     answer. A refund no longer requested is returned as it is. When the gateway does not answer
-    the refund stays requested (the money set aside) and this may simply run again."""
+    the refund stays requested (the money set aside) and this may simply run again.
+
+    ``lock_wait`` (the sweep): the close waits at most that many seconds for its locks, else
+    ``LockWaitTimeout`` with nothing closed — the refund stays requested and is sent again
+    under the same key, which the gateway answers with the same refund."""
+
+    def close(**answer: str) -> DepositRefund:
+        if lock_wait is None:
+            return _refund_close(refund_id=refund_id, **answer)
+        with bounded_lock_wait(lock_wait):
+            return _refund_close(refund_id=refund_id, **answer)
+
     refund = DepositRefund.objects.select_related("deposit").filter(pk=refund_id).first()
     if refund is None:
         raise NotFound(_("Refund not found."))
@@ -216,7 +229,7 @@ def deposit_refund_send(*, refund_id: int) -> DepositRefund:
     deposit = refund.deposit
     gateway = gateways.get(deposit.provider)
     if gateway is None or not gateway.offers_refunds:
-        return _refund_close(refund_id=refund.pk, refused=_("The gateway takes no refunds."))
+        return close(refused=_("The gateway takes no refunds."))
     try:
         result = gateway.refund(
             deposit, amount=refund.amount, key=refund.idempotency_key, reason=refund.reason
@@ -226,8 +239,8 @@ def deposit_refund_send(*, refund_id: int) -> DepositRefund:
         return refund
     except GatewayRefused as exc:
         logger.warning("refund %s refused by the gateway: %s", refund.pk, exc)
-        return _refund_close(refund_id=refund.pk, refused=str(exc))
-    return _refund_close(refund_id=refund.pk, gateway_reference=result.reference)
+        return close(refused=str(exc))
+    return close(gateway_reference=result.reference)
 
 
 def _lock_refund(refund_id: int) -> DepositRefund:
@@ -237,13 +250,23 @@ def _lock_refund(refund_id: int) -> DepositRefund:
 def deposit_refunds_resend_pending(*, older_than: datetime, limit: int) -> int:
     """The sweep: send again the refunds still requested since before ``older_than`` (their
     gateway did not answer), oldest first, at most ``limit``; how many are now closed. Stops at
-    the first the gateway still does not answer: the rest wait for the next run."""
+    the first the gateway still does not answer: the rest wait for the next run. One whose
+    locks (its deposit, the refund, the ledger accounts) are not had in
+    ``TIMER_LOCK_TIMEOUT_SECONDS`` is passed: the sweep's worker is not stalled behind a
+    transaction that holds them, and the next run sends it again."""
     closed = 0
     pending = DepositRefund.objects.filter(
         status=DepositRefund.Status.REQUESTED, created_at__lte=older_than
     ).order_by("created_at")[:limit]
     for refund_id in list(pending.values_list("pk", flat=True)):
-        if deposit_refund_send(refund_id=refund_id).status == DepositRefund.Status.REQUESTED:
+        try:
+            refund = deposit_refund_send(
+                refund_id=refund_id, lock_wait=settings.TIMER_LOCK_TIMEOUT_SECONDS
+            )
+        except LockWaitTimeout:
+            logger.warning("refund %s: a lock it needs is held elsewhere; next run", refund_id)
+            continue
+        if refund.status == DepositRefund.Status.REQUESTED:
             break
         closed += 1
     return closed

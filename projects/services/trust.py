@@ -14,8 +14,10 @@ are a party to.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,7 @@ from accounts.services import audit_record
 from accounts.services.audit import records_refused_attempts
 from accounts.staff_policy import ensure_staff_not_party
 from marketplace.errors import Conflict, DomainError, NotFound
+from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.transactions import atomic_with_retry
 from projects.access import ensure_staff_permission
 from projects.models import Contract, ReputationEvent, Review, TrustCheck
@@ -36,6 +39,7 @@ Action = ModeratorAction.Action
 PERMISSION = "projects.resolve_report"
 # How long after completion the daily sweep keeps looking at a contract for new signals.
 RECHECK_DAYS = 30
+logger = logging.getLogger(__name__)
 
 
 def _tell_reputation(reviews: list[Review], kind: str) -> None:
@@ -91,7 +95,9 @@ def trust_check_contract(*, contract_id: int, now: datetime | None = None) -> Tr
 
 def trust_checks_recent(*, now: datetime | None = None, batch: int = 500) -> int:
     """The daily sweep: check contracts completed in the last ``RECHECK_DAYS`` that have
-    reviews still counting, for signals that appeared after their reviews. A bounded batch."""
+    reviews still counting, for signals that appeared after their reviews. A bounded batch; how
+    many were checked (a contract whose locks are not had in ``TIMER_LOCK_TIMEOUT_SECONDS``
+    is left for the next run)."""
     now = now or timezone.now()
     contract_ids = list(
         Contract.objects.filter(
@@ -105,9 +111,20 @@ def trust_checks_recent(*, now: datetime | None = None, batch: int = 500) -> int
         .values_list("id", flat=True)
         .distinct()[:batch]
     )
+    checked = 0
     for contract_id in contract_ids:
-        trust_check_contract(contract_id=contract_id, now=now)
-    return len(contract_ids)
+        # A contract another transaction holds (a review being written, an admin's edit) is
+        # waited for only briefly, so the sweep's worker is not stalled; the next run checks it.
+        try:
+            with bounded_lock_wait(settings.TIMER_LOCK_TIMEOUT_SECONDS):
+                trust_check_contract(contract_id=contract_id, now=now)
+        except LockWaitTimeout:
+            logger.warning(
+                "trust check of contract %s: its row is held elsewhere; next run", contract_id
+            )
+            continue
+        checked += 1
+    return checked
 
 
 def _lock_for_ruling(*, moderator: User, contract_id: int) -> TrustCheck:

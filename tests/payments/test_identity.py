@@ -3,6 +3,7 @@ deciding in the admin (audited, never their own), withdrawals refused until appr
 ledger untouched, the images deleted after the retention period, and who may see what."""
 
 import io
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -31,6 +32,7 @@ from tests.admin.helpers import act_with_form
 from tests.conftest import client_for
 from tests.payments.factories import NIK, IdentityCheckFactory, verified
 from tests.projects.factories import top_up
+from tests.races import row_lock, within
 
 TODAY = date(2026, 12, 7)
 API = "/api/v1/me/identity/"
@@ -250,6 +252,38 @@ def test_images_are_deleted_after_the_retention_period_once_decided(
         kept.refresh_from_db()
         assert kept.ktp_image.storage.exists(kept.ktp_image.name)
     assert identity_images_expire(now=timezone.now()) == 0  # twice is harmless
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_retention_sweep_passes_a_check_held_elsewhere_and_deletes_it_next_run(
+    finance, settings
+):
+    """A check whose row another transaction holds does not stall the sweep's worker: the
+    others' images go now, its own on the next run."""
+    settings.KYC_IMAGE_RETENTION_DAYS = 30
+    held, other = submit(UserFactory()), submit(UserFactory())
+    for check in (held, other):
+        identity_approve(check_id=check.pk, staff=finance)
+    IdentityCheck.objects.update(decided_at=timezone.now() - timedelta(days=31))
+    held.refresh_from_db()
+    storage, name = held.ktp_image.storage, held.ktp_image.name
+
+    with row_lock(held) as holder:
+        started = time.monotonic()
+        assert within(10, expire_identity_images, unblock=holder.rollback) == 1
+        assert time.monotonic() - started < 5
+        assert storage.exists(name)
+        held.refresh_from_db()
+        assert held.images_deleted_at is None
+        other.refresh_from_db()
+        assert other.images_deleted_at is not None
+
+    assert expire_identity_images() == 1  # the next run: the row is free
+    assert not storage.exists(name)
+    held.refresh_from_db()
+    assert (held.ktp_image.name, held.selfie_image.name) == ("", "")
+    assert expire_identity_images() == 0
 
 
 def test_the_sweep_is_on_the_beat_schedule(settings):

@@ -1,9 +1,12 @@
 """Payouts under real concurrency on PostgreSQL: the task, the sweep and finance's "send again"
 at the same moment make one call to the gateway and one payout; the payout webhook arriving
 while the payout is being sent waits for it and settles once, and so does the webhook arriving
-while the sweep asks the gateway about the same payout."""
+while the sweep asks the gateway about the same payout. The sweep never waits behind a
+withdrawal whose row is held elsewhere."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -12,6 +15,7 @@ from payments.gateways import payout_gateway
 from payments.gateways.payouts import PayoutEvent
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services.payouts import payout_check, payout_complete, payout_send, payout_settle
+from payments.tasks import confirm_unsettled_payouts, resend_stuck_payouts
 from projects.audit import ledger_problems
 from tests.payments.gateways.conftest import fake_xendit  # noqa: F401 - the fixture
 from tests.payments.payout_support import (
@@ -22,7 +26,7 @@ from tests.payments.payout_support import (
     freelancer_with_money,
     withdraw,
 )
-from tests.races import race
+from tests.races import race, row_lock, within
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -92,5 +96,75 @@ def test_the_sweep_racing_the_callback_settles_once(waiting, fake_xendit):  # no
     assert results == ["paid", "paid", "paid"]
     assert LedgerTransaction.objects.filter(kind="withdrawal_paid").count() == 1
     assert Notification.objects.filter(recipient=waiting.user, kind="withdrawal_paid").count() == 1
+    assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
+    assert ledger_problems() == []
+
+
+@pytest.fixture
+def stuck(settings, fake_xendit):  # noqa: F811 - the imported fixture
+    """A withdrawal left *sending*: its task met a Xendit that was down."""
+    settings.PAYMENT_GATEWAY = "xendit"
+    settings.PAYOUT_RESEND_AFTER_SECONDS = 0
+    freelancer = freelancer_with_money(settings)
+    fake_xendit.down = 503
+    withdraw(freelancer, add_destination(freelancer))
+    fake_xendit.down = None
+    withdrawal = Withdrawal.objects.get()
+    assert (withdrawal.status, fake_xendit.payouts) == (Withdrawal.Status.SENDING, {})
+    return withdrawal
+
+
+def test_the_stuck_payout_sweep_passes_a_held_withdrawal_and_sends_it_next_run(
+    stuck,
+    fake_xendit,  # noqa: F811
+):
+    """Its task holds the row while a slow gateway answers (or finance has it open): the sweep
+    does not sit behind that lock — the worker running it would run nothing else meanwhile —
+    and sends the withdrawal on a later run if it is still stuck, once."""
+    with row_lock(stuck) as holder:
+        started = time.monotonic()
+        sent = within(10, resend_stuck_payouts, unblock=holder.rollback)
+        took = time.monotonic() - started
+        assert sent == 0
+        assert took < 5, took
+        assert fake_xendit.payouts == {}
+        stuck.refresh_from_db()
+        assert stuck.status == Withdrawal.Status.SENDING
+
+    assert resend_stuck_payouts() == 1  # the next run: the row is free
+    assert resend_stuck_payouts() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == Withdrawal.Status.PROCESSING
+    assert len(fake_xendit.payouts) == 1
+    assert stuck.provider_reference == next(iter(fake_xendit.payouts))
+    assert balances(stuck.user) == (BALANCE - AMOUNT, AMOUNT)
+    assert ledger_problems() == []
+
+
+def test_the_confirming_sweep_waits_briefly_for_a_held_withdrawal_and_settles_it_next_run(
+    settings,
+    waiting,
+    fake_xendit,  # noqa: F811
+):
+    """Its callback never came and the row is held elsewhere: the sweep gives up on it after
+    TIMER_LOCK_TIMEOUT_SECONDS, not when the holder lets go, and settles it on a later run."""
+    settings.PAYOUT_CONFIRM_AFTER_SECONDS = 0
+    settings.TIMER_LOCK_TIMEOUT_SECONDS = 0.5
+    waiting.refresh_from_db()
+    assert waiting.status == Withdrawal.Status.PROCESSING  # its task sent it
+    fake_xendit.succeed_payout(waiting.provider_reference)
+
+    with row_lock(waiting) as holder:
+        started = time.monotonic()
+        assert within(10, confirm_unsettled_payouts, unblock=holder.rollback) == 0
+        assert time.monotonic() - started < 5
+        waiting.refresh_from_db()
+        assert waiting.status == Withdrawal.Status.PROCESSING
+        assert not LedgerTransaction.objects.filter(kind="withdrawal_paid").exists()
+
+    assert confirm_unsettled_payouts() == 1  # the next run: the row is free
+    waiting.refresh_from_db()
+    assert waiting.status == Withdrawal.Status.PAID
+    assert LedgerTransaction.objects.filter(kind="withdrawal_paid").count() == 1
     assert balances(waiting.user) == (BALANCE - AMOUNT, 0)
     assert ledger_problems() == []

@@ -4,6 +4,7 @@ autouse ledger audit runs after each test (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -24,6 +25,7 @@ from payments.services.refunds import (
 from payments.services.withdrawals import withdrawal_request
 from tests.accounts.factories import UserFactory
 from tests.payments.factories import verified
+from tests.races import row_lock, within
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +212,53 @@ def test_a_gateway_that_does_not_answer_keeps_the_refund_pending_until_sent_agai
     assert wallet_of(payer) == 100_000
     # Once more is nothing more.
     assert deposit_refund_resend(refund_id=pending.pk, staff=finance).status == "refunded"
+    assert LedgerTransaction.objects.filter(kind=Kind.DEPOSIT_REFUND_PAID).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_refund_sweep_waits_briefly_for_a_held_deposit_and_closes_it_next_run(
+    finance, monkeypatch, settings
+):
+    """The deposit's row is held elsewhere (its webhook, an admin's edit): the sweep gives up
+    on the refund after TIMER_LOCK_TIMEOUT_SECONDS, not when the holder lets go, and closes it
+    on a later run, once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.gateways.base import GatewayUnavailable
+    from payments.tasks import resend_pending_refunds
+
+    settings.TIMER_LOCK_TIMEOUT_SECONDS = 0.5
+    payer = UserFactory()
+    deposit = paid_deposit(payer)
+    real = SandboxGateway.refund
+
+    def down(self, deposit, **kwargs):
+        raise GatewayUnavailable("timeout")
+
+    monkeypatch.setattr(SandboxGateway, "refund", down)
+    pending = refund(deposit, finance, 50_000)
+    DepositRefund.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - timedelta(minutes=6)
+    )
+    monkeypatch.setattr(SandboxGateway, "refund", real)
+
+    with row_lock(deposit) as holder:
+        started = time.monotonic()
+        assert within(10, resend_pending_refunds, unblock=holder.rollback) == 0
+        assert time.monotonic() - started < 5
+        pending.refresh_from_db()
+        assert pending.status == DepositRefund.Status.REQUESTED
+        assert balance("refunds:sandbox") == 50_000
+
+    assert resend_pending_refunds() == 1  # the next run: the row is free
+    assert resend_pending_refunds() == 0
+    pending.refresh_from_db()
+    assert pending.status == DepositRefund.Status.REFUNDED
+    assert balance("refunds:sandbox") == 0
+    assert wallet_of(payer) == 100_000
     assert LedgerTransaction.objects.filter(kind=Kind.DEPOSIT_REFUND_PAID).count() == 1
 
 

@@ -3,6 +3,7 @@ the same place, withdrew to the same account or sent the same money round has it
 out of the reputation until a moderator clears it (then they count) or confirms it (they never
 count, and both accounts are warned or suspended)."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from tests.conftest import client_for
 from tests.contracts import complete
 from tests.payments.factories import verified
 from tests.projects.factories import ContractFactory, top_up
+from tests.races import row_lock, within
 
 START = datetime(2025, 3, 3, 3, 0, tzinfo=UTC)
 HOME = "203.0.113.7"  # documentation addresses (RFC 5737)
@@ -260,6 +262,41 @@ def test_a_shared_payout_account_found_after_the_reviews_holds_them(
     with django_capture_on_commit_callbacks(execute=True):
         assert trust_checks_recent(now=START + timedelta(days=2)) == 1
 
+    assert TrustCheck.objects.get().signals == ["shared_payout"]
+    assert figures(completed.freelancer) == (None, 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_passes_a_contract_held_elsewhere_and_checks_it_next_run(
+    completed, django_capture_on_commit_callbacks, time_machine, settings
+):
+    """A contract whose row another transaction holds is waited for at most
+    TIMER_LOCK_TIMEOUT_SECONDS, not as long as the holder keeps it: the sweep's worker stays
+    free, and the next run finds the signal and holds the reviews."""
+    settings.TIMER_LOCK_TIMEOUT_SECONDS = 0.5
+    review_both(completed, django_capture_on_commit_callbacks)
+    time_machine.move_to(START + timedelta(days=1), tick=False)
+    for user, number in ((completed.freelancer, "1234-5678-90"), (completed.client, "1234567890")):
+        withdrawal_request(
+            user=verified(user),
+            amount=50_000,
+            method="bank",
+            bank_code="bca",
+            account_number=number,
+            holder_name="Sama Saja",
+        )
+    sweep = lambda: trust_checks_recent(now=START + timedelta(days=2))  # noqa: E731
+
+    with row_lock(completed) as holder:
+        started = time.monotonic()
+        assert within(10, sweep, unblock=holder.rollback) == 0
+        assert time.monotonic() - started < 5
+        assert not TrustCheck.objects.exists()
+        assert figures(completed.freelancer) == (Decimal("5.000"), 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == 1  # the next run: the row is free
     assert TrustCheck.objects.get().signals == ["shared_payout"]
     assert figures(completed.freelancer) == (None, 0)
 
