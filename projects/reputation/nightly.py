@@ -4,8 +4,9 @@
 2. profile rows for users who have none (two ``INSERT … SELECT … WHERE NOT EXISTS``);
 3. every freelancer's new figures (one ``SELECT … GROUP BY`` per figure, joined), of which the
    rows that differ from the profile go into a temporary table; their movements into the
-   change log, then one ``UPDATE … FROM`` the temporary table;
-4. the client records that differ, with one ``UPDATE … FROM (SELECT … GROUP BY …)``;
+   change log, then one ``UPDATE … FROM`` the temporary table; rows another transaction holds
+   are left out (``SKIP LOCKED``) for the next pass, so the pass never waits on a row lock;
+4. the client records that differ, the same way through a temporary table;
 5. a ``ReputationPass`` row saying when everyone's figures were computed.
 
 Only rows whose figures moved are written: on most nights that is a few of them, and the pass
@@ -292,12 +293,30 @@ def _differs(columns: tuple[str, ...], old: str, new: str) -> str:
     return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in columns)
 
 
+def _leave_out_held_rows(cursor, profiles: str, moved: str) -> int:
+    """Lock the profile rows the pass is about to write, passing over those another transaction
+    holds (a person's review, an admin's edit, a stuck transaction), and drop those from
+    ``moved``: the pass never waits behind a row lock, and the next pass writes what it left.
+    Returns how many rows it left.
+
+    PostgreSQL only: SQLite has one lock for the whole database."""
+    if connection.vendor != "postgresql":
+        return 0
+    cursor.execute(
+        f"WITH taken AS (SELECT p.user_id FROM {profiles} p "  # noqa: S608 - our names
+        f"JOIN {moved} n ON n.user_id = p.user_id "
+        "ORDER BY p.user_id FOR NO KEY UPDATE OF p SKIP LOCKED) "
+        f"DELETE FROM {moved} WHERE user_id NOT IN (SELECT user_id FROM taken)"
+    )
+    return max(cursor.rowcount, 0)
+
+
 def recalculate_all(*, now: datetime) -> dict[str, int]:
     """Recompute every freelancer's and client's figures; write the rows that moved and log the
     freelancers' movements; record the pass.
 
-    Returns how many figures moved (``changes``, for the task's log line) and how many profile
-    rows were written.
+    Returns how many figures moved (``changes``, for the task's log line), how many profile
+    rows were written, and how many were ``held`` elsewhere and left for the next pass.
     """
     d = _Dialect(connection.vendor)
     prior = compute_platform_mean()
@@ -313,6 +332,7 @@ def recalculate_all(*, now: datetime) -> dict[str, int]:
             f"WHERE {_differs(FREELANCER_COLUMNS, 'p', 'n')}",
             params,
         )
+        held = _leave_out_held_rows(cursor, T["fp"], "garap_new_reputation")
         places = {
             figure: getattr(FreelancerProfile._meta.get_field(figure), "decimal_places", 0)
             for figure in LOGGED_FIGURES
@@ -340,18 +360,29 @@ def recalculate_all(*, now: datetime) -> dict[str, int]:
         freelancers = max(cursor.rowcount, 0)
         cursor.execute("DROP TABLE garap_new_reputation")
 
+        cursor.execute(
+            "CREATE TEMPORARY TABLE garap_new_record AS "  # noqa: S608 - our names
+            f"SELECT n.* FROM ({_client_select(d)}) n JOIN {T['cp']} p ON p.user_id = n.user_id "
+            f"WHERE {_differs(CLIENT_COLUMNS, 'p', 'n')}"
+        )
+        held += _leave_out_held_rows(cursor, T["cp"], "garap_new_record")
         assignments = ", ".join(f"{c} = n.{c}" for c in CLIENT_COLUMNS)
         cursor.execute(
             f"UPDATE {T['cp']} SET {assignments}, record_updated_at = %(now)s "  # noqa: S608
-            f"FROM ({_client_select(d)}) n WHERE {T['cp']}.user_id = n.user_id "
-            f"AND ({_differs(CLIENT_COLUMNS, T['cp'], 'n')})",
+            f"FROM garap_new_record n WHERE {T['cp']}.user_id = n.user_id",
             {"now": at},
         )
         clients = max(cursor.rowcount, 0)
+        cursor.execute("DROP TABLE garap_new_record")
         ReputationPass.objects.create(
             computed_at=now,
             changes=changes,
             freelancers_written=freelancers,
             clients_written=clients,
         )
-    return {"changes": changes, "freelancers_written": freelancers, "clients_written": clients}
+    return {
+        "changes": changes,
+        "freelancers_written": freelancers,
+        "clients_written": clients,
+        "held": held,
+    }
