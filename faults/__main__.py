@@ -74,6 +74,12 @@ def phase(run: Run, fault, seconds: float, drain: float) -> Outcome:
     outcome.check("no double release", checks.double_releases())
     outcome.check("no duplicate notice", checks.duplicate_notices())
     outcome.check("no duplicate e-mail", checks.duplicate_emails(run.folder / "mail"))
+    copies = checks.resent_copies(run.folder / "mail")
+    if copies:
+        outcome.notes.append(
+            f"{copies} e-mail(s) so far sent again across a crash with the same Message-ID"
+            " (one message to mail systems)"
+        )
     outcome.check(
         "no 500",
         checks.server_errors(run.gunicorn_log_from(offset))

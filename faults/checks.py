@@ -72,20 +72,47 @@ def _words(text: str) -> str:
     return " ".join(text.split())  # a long subject is folded over two header lines
 
 
+def _distinct(folder: Path) -> tuple[Counter[tuple[str, str]], int]:
+    """Messages per (address, subject), a copy with a Message-ID already seen counted once; and
+    how many such copies there were."""
+    sent: Counter[tuple[str, str]] = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    copies = 0
+    for position, m in enumerate(sent_emails(folder)):
+        address, subject = str(m["To"]).lower(), _words(str(m["Subject"]))
+        message_id = str(m["Message-ID"] or f"none-{position}")
+        if (address, subject, message_id) in seen:
+            copies += 1
+            continue
+        seen.add((address, subject, message_id))
+        sent[address, subject] += 1
+    return sent, copies
+
+
 def duplicate_emails(folder: Path) -> list[str]:
-    """A notice e-mailed more than once: more messages to an address with a notice's subject
-    than there are notices with that title for that address."""
+    """A notice that reached someone twice: more messages to an address with a notice's subject
+    than there are notices with that title for that address.
+
+    A copy with the same Message-ID is one message: it is what a crash between an e-mail's send
+    and the commit that records it leaves (the outbox sends it again, with the Message-ID the
+    notice's key gives it: accounts.services.notifications), and mail systems drop it. Those
+    copies are counted by ``resent_copies`` for the report instead."""
     expected: Counter[tuple[str, str]] = Counter(
         (address.lower(), _words(f"[Garap] {title}"))
         for address, title in Notification.objects.values_list("recipient__email", "title")
     )
-    sent = Counter((str(m["To"]).lower(), _words(str(m["Subject"]))) for m in sent_emails(folder))
+    sent, _copies = _distinct(folder)
     return [
         f"{subject!r} to {address} e-mailed {count} times "
         f"for {expected[address, subject]} notice(s)"
         for (address, subject), count in sorted(sent.items())
         if (address, subject) in expected and count > expected[address, subject]
     ]
+
+
+def resent_copies(folder: Path) -> int:
+    """E-mails sent again with a Message-ID already sent (see ``duplicate_emails``)."""
+    return _distinct(folder)[1]
 
 
 def stuck_outbox() -> list[str]:

@@ -42,11 +42,15 @@ def _outage(
     down = time.monotonic()
     stop()
     time.sleep(OUTAGE_SECONDS)
+    restarting = time.monotonic()
     start()
     up = time.monotonic()
     outcome.outages.append((down, up))
+    # Health must name the part while it is down: until it is being started again, not until
+    # start() returns, by when (on a busy machine) it may have been serving for a while.
     outcome.check(
-        "health truthful", checks.health_during(run.prober.probes, (down + 0.5, up), {part})
+        "health truthful",
+        checks.health_during(run.prober.probes, (down + 0.5, restarting), {part}),
     )
     recovered(run, outcome, f"the {part} came back")
     until(outcome.started, seconds)

@@ -6,6 +6,7 @@ health answer that does not name what is down."""
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
@@ -118,11 +119,27 @@ def test_a_notice_e_mailed_twice_is_a_duplicate_e_mail(mail_folder):
     first, _ = pending_notices(2)
     for each in Notification.objects.all():
         notification_email_deliver(notification_id=each.pk)
-    _render(first).send()  # the same e-mail again, as a retried task would without its lock
+    again = _render(first)  # the same notice as a second message, with an id of its own
+    again.extra_headers["Message-ID"] = make_msgid(domain="garap.test")
+    again.send()
 
     assert checks.duplicate_emails(mail_folder) == [
         "'[Garap] Judul k0' to sari@example.com e-mailed 2 times for 1 notice(s)"
     ]
+    assert checks.resent_copies(mail_folder) == 0
+
+
+def test_a_copy_sent_again_with_its_message_id_is_one_message(mail_folder):
+    """What a crash between the send and its record leaves: the outbox sends the e-mail again
+    with the same Message-ID, and mail systems keep one."""
+    first, _ = pending_notices(2)
+    for each in Notification.objects.all():
+        notification_email_deliver(notification_id=each.pk)
+    _render(first).send()
+
+    assert len(checks.sent_emails(mail_folder)) == 3
+    assert checks.duplicate_emails(mail_folder) == []
+    assert checks.resent_copies(mail_folder) == 1
 
 
 def test_an_outbox_with_every_e_mail_sent_or_skipped_is_drained():
