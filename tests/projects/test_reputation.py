@@ -546,7 +546,9 @@ def broker_queue(tmp_path):
         (the notification e-mails that go with the same events are not counted here)."""
         taken = []
         with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
+            # The reputation task's own queue ("heavy"), as Celery routes it.
+            route = celery_app.amqp.router.route({}, recalculate_user_reputation.name)
+            queue = connection.SimpleQueue(route["queue"].name)
             while True:
                 try:
                     message = queue.get(block=False)
