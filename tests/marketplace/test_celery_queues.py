@@ -107,12 +107,15 @@ def test_a_published_task_lands_in_its_queue_alone(tmp_path):
     own queue and found in no other."""
     folder = tmp_path / "queue"
     folder.mkdir()
-    names = ("broker_url", "broker_transport_options", "task_always_eager")
+    # broker_transport too: with REDIS_URL set it names the Redis transport, which would
+    # otherwise take the filesystem URL as the default Redis on localhost.
+    names = ("broker_url", "broker_transport", "broker_transport_options", "task_always_eager")
     saved = {name: celery_app.conf[name] for name in names}
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     celery_app.conf.update(
         broker_url="filesystem://",
+        broker_transport=None,
         broker_transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
         task_always_eager=False,
     )
@@ -127,6 +130,7 @@ def test_a_published_task_lands_in_its_queue_alone(tmp_path):
             celery_app.send_task(name)
         found: dict[str, list[str]] = {}
         with celery_app.connection_for_read() as connection:
+            assert connection.transport.driver_type == "filesystem"  # not a shared Redis
             for queue_name in sorted(QUEUES | {celery_app.conf.task_default_queue}):
                 queue = connection.SimpleQueue(queue_name)
                 while True:
