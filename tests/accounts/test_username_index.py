@@ -4,8 +4,8 @@ Django's ``__iexact`` compiles to ``UPPER(column) = UPPER(value)`` on PostgreSQL
 case-insensitive unique constraints are on ``lower()``, which that cannot use, so each lookup
 read the whole user table (40–870 ms at 200 000 users). ``user_username_upper`` and
 ``user_email_upper`` serve them. The SQL explained here is what the real code paths send — the
-profile page's, the client record's, reviews and portfolio by username, log-in by username and
-by e-mail, the sign-up checks — captured while they run.
+profile page's, the client record's, reviews and portfolio by username, an invitation, log-in by
+username and by e-mail, the sign-up checks — captured while they run.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from accounts.backends import UsernameOrEmailBackend
 from accounts.models import FreelancerProfile, User
 from projects.models import Review
 from projects.selectors.reviews import review_list_public
+from projects.services.gigs.invitations import gig_invite
+from tests.projects.factories import GigFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -47,6 +49,11 @@ def _login(identifier: str) -> None:
     assert UsernameOrEmailBackend().authenticate(None, identifier, "salah") is None
 
 
+def _invite(username: str) -> None:
+    gig = GigFactory()
+    assert gig_invite(gig_id=gig.pk, actor=gig.client, freelancer_username=username).pk
+
+
 LOOKUPS: dict[str, tuple[Callable[[], object], str]] = {
     "profile page": (lambda: selectors.freelancer_get(username="penjahit1234"), USERNAME_INDEX),
     "client record": (
@@ -71,6 +78,7 @@ LOOKUPS: dict[str, tuple[Callable[[], object], str]] = {
         lambda: selectors.email_taken(email="PENJAHIT1234@example.id"),
         EMAIL_INDEX,
     ),
+    "invitation by username": (lambda: _invite("PENJAHIT1234"), USERNAME_INDEX),
     "natural key": (lambda: User.objects.get_by_natural_key("penjahit1234"), USERNAME_INDEX),
 }
 
