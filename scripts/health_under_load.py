@@ -264,7 +264,7 @@ def main() -> int:
         # The sign-ups' e-mail tasks, never consumed here: this script's Redis database only.
         import redis
 
-        redis.Redis.from_url(args.redis_url).delete("celery")
+        redis.Redis.from_url(args.redis_url).delete("notices", "celery")
     report = table(runs, args)
     print(report)
     if args.out:

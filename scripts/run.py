@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_SECONDS = 15
+# Celery's queues by kind, as TASK_QUEUES_BY_KIND in marketplace/settings/worker.py names them
+# (tests/marketplace/test_celery_queues.py holds the two lists together).
+QUEUES = ("money", "timers", "notices", "heavy")
 
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
@@ -41,6 +44,9 @@ def commands(host: str, port: str) -> dict[str, list[str]]:
             "-A",
             "marketplace",
             "worker",
+            # Every queue (marketplace/settings/worker.py): one worker does all the work here,
+            # where production runs one per group of queues.
+            f"--queues={','.join(QUEUES)}",
             "--loglevel=INFO",
             "--concurrency=2",
             "--hostname=garap-worker@%h",

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +104,14 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+        # Django's ``__iexact`` compiles to ``UPPER(col) = UPPER(%s)`` on PostgreSQL, which the
+        # lower() indexes behind the constraints above cannot serve: without these, the profile
+        # page, ``clients/<u>/``, log-in and the sign-up checks read the whole user table.
+        # The constraints stay on lower(): they decide what counts as the same name.
+        indexes = [
+            models.Index(Upper("username"), name="user_username_upper"),
+            models.Index(Upper("email"), name="user_email_upper"),
         ]
 
     def __str__(self) -> str:

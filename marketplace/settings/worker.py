@@ -1,6 +1,7 @@
 """Celery: the broker, how tasks run, and the beat schedule of the sweeps."""
 
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 from .databases import REDIS_URL
 from .environment import VAR_DIR, env
@@ -46,6 +47,64 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE
+
+# Queues by kind, so that work of one kind never waits behind a backlog of another: ten thousand
+# queued e-mails sit in "notices" while a paid webhook's credit runs from "money". Production runs
+# a worker per group (docs/production.md): ``-Q money,timers``, ``-Q notices``, ``-Q heavy``; the
+# embedded run's one worker consumes all four (scripts/run.py), as does any worker started
+# without ``-Q`` (it consumes CELERY_TASK_QUEUES). Every task is named here: one left out would go
+# to Celery's default queue, which no worker consumes (tests/marketplace/test_celery_queues.py
+# fails first).
+TASK_QUEUES_BY_KIND: dict[str, tuple[str, ...]] = {
+    # Money in and out: the sandbox gateway's webhooks, deposit checks, payouts, refunds.
+    "money": (
+        "payments.deliver_sandbox_webhook",
+        "payments.redeliver_sandbox_webhooks",
+        "payments.withdrawal_send_payout",
+        "payments.resend_stuck_payouts",
+        "payments.confirm_unsettled_payouts",
+        "payments.resend_pending_refunds",
+    ),
+    # The timers of DESIGN.md §4 and the other short periodic sweeps, and the scheduler's
+    # heartbeat (it proves beat → broker → a worker; it shares the money worker's queue).
+    "timers": (
+        "marketplace.tasks.heartbeat",
+        "projects.tasks.sweep_milestone_due_dates",
+        "projects.tasks.sweep_auto_release",
+        "projects.tasks.sweep_bidding_deadlines",
+        "projects.tasks.sweep_unfunded_contracts",
+        "projects.tasks.sweep_ended_suspensions",
+        "projects.tasks.reveal_due_reviews",
+        "accounts.tasks.sweep_processing_images",
+        "payments.expire_identity_images",
+    ),
+    # What leaves for a person: e-mail, web push, WhatsApp, and the outbox sweeps that resend
+    # them (they wait on SMTP and push services, so they stay off the timers' worker).
+    "notices": (
+        "accounts.tasks.send_notification_email",
+        "accounts.tasks.send_account_email",
+        "accounts.tasks.deliver_pending_emails",
+        "accounts.tasks.send_notice_delivery",
+        "accounts.tasks.deliver_pending_phone_notices",
+    ),
+    # Long CPU or database work: images, reputation, the nightly trust and ledger passes.
+    "heavy": (
+        "accounts.tasks.process_portfolio_image",
+        "projects.tasks.recalculate_user_reputation",
+        "projects.tasks.recalculate_all_reputation",
+        "projects.tasks.sweep_reputation_events",
+        "projects.tasks.sweep_trust_checks",
+        "projects.tasks.audit_ledger",
+    ),
+}
+# Each queue on its own direct exchange and routing key (as Celery makes a queue it was not
+# told of), so a message reaches its queue and no other.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in TASK_QUEUES_BY_KIND
+)
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in TASK_QUEUES_BY_KIND.items() for task in tasks
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often the scheduler proves it is alive (seconds); see marketplace.tasks.heartbeat.

@@ -525,7 +525,9 @@ def broker_queue(tmp_path):
     """
     folder = tmp_path / "queue"
     folder.mkdir()
-    names = ("broker_url", "broker_transport_options", "task_always_eager")
+    # broker_transport too: with REDIS_URL set it names the Redis transport, which would
+    # otherwise take the filesystem URL as the default Redis on localhost.
+    names = ("broker_url", "broker_transport", "broker_transport_options", "task_always_eager")
     saved = {name: celery_app.conf[name] for name in names}
 
     def forget_pools() -> None:
@@ -537,6 +539,7 @@ def broker_queue(tmp_path):
     forget_pools()
     celery_app.conf.update(
         broker_url="filesystem://",
+        broker_transport=None,
         broker_transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
         task_always_eager=False,
     )
@@ -546,7 +549,10 @@ def broker_queue(tmp_path):
         (the notification e-mails that go with the same events are not counted here)."""
         taken = []
         with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
+            assert connection.transport.driver_type == "filesystem"  # not a shared Redis
+            # The reputation task's own queue ("heavy"), as Celery routes it.
+            route = celery_app.amqp.router.route({}, recalculate_user_reputation.name)
+            queue = connection.SimpleQueue(route["queue"].name)
             while True:
                 try:
                     message = queue.get(block=False)
