@@ -124,7 +124,8 @@ def test_a_first_service_goes_to_review_then_live_pause_resume_archive(category)
     staff = moderator()
     catalogue.service_approve(service_id=service_id, moderator=staff)
     service = Service.objects.get(pk=service_id)
-    assert service.status == S.LIVE and service.published_at is not None
+    assert service.status == S.LIVE
+    assert service.published_at is not None
     assert list(ModeratorAction.objects.values_list("action", "target_id")) == [
         (ModeratorAction.Action.APPROVE_SERVICE, service_id)
     ]
@@ -240,7 +241,7 @@ def test_a_price_below_the_categorys_minimum_is_refused_and_nothing_saved(catego
     )
 
     assert response.status_code == 400
-    assert response.json()["fields"]["packages"] == ["The minimum for %s is Rp 50.000." % category]
+    assert response.json()["fields"]["packages"] == [f"The minimum for {category} is Rp 50.000."]
     assert saved() == (0, 0, 0, 0)
     assert not ContactHit.objects.exists()
 
@@ -397,9 +398,11 @@ def test_contact_details_are_masked_for_everyone_but_the_freelancer_and_moderato
         assert data["contact_details_hidden"] == []
         assert data["content_flags"] == []
         listed = reader.get("/api/v1/services/").json()["results"]
-        assert [card["title"] for card in listed] != [] and "budi@" not in listed[0]["title"]
+        assert [card["title"] for card in listed] != []
+        assert "budi@" not in listed[0]["title"]
     own = client_for(freelancer).get(path).json()
-    assert "budi@contoh.id" in own["title"] and "0812 3456 7890" in own["description"]
+    assert "budi@contoh.id" in own["title"]
+    assert "0812 3456 7890" in own["description"]
     assert own["contact_details_hidden"] == ["email", "phone"]
     assert "0812 3456 7890" in client_for(moderator()).get(path).json()["description"]
 
