@@ -20,8 +20,8 @@ from accounts.models.taxonomy import Category, Skill
 from marketplace.text import validate_single_line
 
 # What the public browse list shows (projects.selectors.services), and what its partial
-# indexes hold.
-BROWSABLE = models.Q(status="live")
+# indexes hold: live, and not hidden while its freelancer is suspended.
+BROWSABLE = models.Q(status="live", hidden_at__isnull=True)
 
 # Full-text search on PostgreSQL, filled by the database as for gigs (projects.models.gigs).
 SEARCH_VECTOR_TRIGGER = pgtrigger.Trigger(
@@ -45,6 +45,10 @@ class Service(models.Model):
         PAUSED = "paused", _("paused")
         REJECTED = "rejected", _("rejected")
         ARCHIVED = "archived", _("archived")
+
+    class HiddenReason(models.TextChoices):
+        REMOVED = "removed", _("removed by a moderator")
+        SUSPENDED = "suspended", _("freelancer suspended")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.PENDING_REVIEW, Status.LIVE, Status.ARCHIVED},
@@ -108,6 +112,12 @@ class Service(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     # Kept up to date by a PostgreSQL trigger (``SEARCH_VECTOR_TRIGGER``); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
+    # Hidden from everyone but its freelancer and moderators, never deleted: while its
+    # freelancer is suspended (lifting the suspension shows it again), as their gigs are.
+    hidden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("hidden at"))
+    hidden_reason = models.CharField(
+        max_length=10, choices=HiddenReason.choices, blank=True, verbose_name=_("hidden reason")
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 

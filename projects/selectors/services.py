@@ -1,8 +1,9 @@
 """Reads of services (jasa): the public browse and search, a freelancer's own, one service.
 
-Only live services are public; a freelancer sees their own in every state, moderators see
-every one. Every list costs the same number of queries whatever its length: the freelancer
-and category are joined, the skills and packages come in one query each per page.
+Only live services are public (not while their freelancer is suspended); a freelancer sees
+their own in every state, moderators see every one. Every list costs the same number of
+queries whatever its length: the freelancer and category are joined, the skills and packages
+come in one query each per page.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 
 
 def visible_services(*, user: Visitor) -> QuerySet[Service]:
-    """Services this user may see: live ones, their own in any state — and all, for a
-    moderator."""
+    """Services this user may see: live ones not hidden, their own in any state (hidden ones
+    too) — and all, for a moderator."""
     if is_moderator(user):
         return Service.objects.all()
     if not user.is_authenticated:

@@ -488,3 +488,36 @@ def test_service_list_costs_the_same_at_any_size(
     results = response.json()["results"]
     assert len(results) == min(50, services_in_db)
     assert all(len(card["skills"]) == 2 and len(card["packages"]) == 3 for card in results)
+
+
+@pytest.mark.django_db
+def test_a_suspension_hides_the_freelancers_services_and_lifting_it_shows_them(category):
+    from projects.services.suspensions import suspension_create, suspension_lift
+
+    freelancer = UserFactory()
+    live = with_packages(ServiceFactory(freelancer=freelancer, category=category))
+    pending = with_packages(
+        ServiceFactory(freelancer=freelancer, category=category, status=S.PENDING_REVIEW)
+    )
+    draft = ServiceFactory(freelancer=freelancer, category=category, status=S.DRAFT)
+    staff = moderator()
+    path = f"/api/v1/services/{live.pk}/"
+
+    suspension = suspension_create(moderator=staff, user_id=freelancer.pk, reason="Spam.")
+
+    hidden = dict(
+        Service.objects.filter(hidden_at__isnull=False).values_list("pk", "hidden_reason")
+    )
+    assert hidden == {live.pk: "suspended", pending.pk: "suspended"}
+    assert Service.objects.get(pk=draft.pk).hidden_at is None
+    assert english_client().get(path).status_code == 404
+    assert english_client().get("/api/v1/services/").json()["results"] == []
+    assert client_for(freelancer).get(path).status_code == 200
+
+    suspension_lift(moderator=staff, suspension_id=suspension.pk, reason="Keliru.")
+
+    assert not Service.objects.filter(hidden_at__isnull=False).exists()
+    assert english_client().get(path).status_code == 200
+    assert [card["id"] for card in english_client().get("/api/v1/services/").json()["results"]] == [
+        live.pk
+    ]
