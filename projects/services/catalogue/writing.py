@@ -252,6 +252,8 @@ def service_update(*, service_id: int, actor: User, **changes: Any) -> Service:
     if "packages" not in changes:  # a new category's minimum applies to the packages kept
         _packages(service, [_as_row(package) for package in packages], service.category)
     extras = _extras(service, changes["extras"], packages) if "extras" in changes else None
+    if extras is None and "packages" in changes:  # the kept extras must fit the new packages
+        _extras(service, [_extra_row(extra) for extra in service.extras.all()], packages)
     requirements = (
         _requirements(service, changes["requirements"])
         if "requirements" in changes
@@ -295,3 +297,7 @@ def _as_row(package: ServicePackage) -> dict[str, Any]:
         "delivery_days": package.delivery_days,
         "revisions_included": package.revisions_included,
     }
+
+
+def _extra_row(extra: ServiceExtra) -> dict[str, Any]:
+    return {"kind": extra.kind, "price": extra.price, "days_saved": extra.days_saved}
