@@ -521,3 +521,26 @@ def test_a_suspension_hides_the_freelancers_services_and_lifting_it_shows_them(c
     assert [card["id"] for card in english_client().get("/api/v1/services/").json()["results"]] == [
         live.pk
     ]
+
+
+@pytest.mark.django_db
+def test_new_packages_must_still_fit_the_kept_faster_delivery_extra(category):
+    freelancer = UserFactory()
+    service = catalogue.service_create(
+        freelancer=freelancer,
+        title="Desain logo",
+        description=CLEAN,
+        category=category.pk,
+        packages=[{**packages(100_000)[0], "delivery_days": 5}],
+        extras=[{"kind": "faster_delivery", "price": 50_000, "days_saved": 2}],
+    )
+
+    with pytest.raises(DomainError) as refused:
+        catalogue.service_update(
+            service_id=service.pk,
+            actor=freelancer,
+            packages=[{**packages(100_000)[0], "delivery_days": 2}],
+        )
+
+    assert list(refused.value.fields) == ["extras"]
+    assert list(service.packages.values_list("delivery_days", flat=True)) == [5]
