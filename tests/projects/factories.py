@@ -200,7 +200,12 @@ class ServiceFactory(MaskedTextsFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-def with_packages(service: Service, prices=(100_000, 200_000, 400_000), days=(5, 3, 2)) -> Service:
+def with_packages(
+    service: Service,
+    prices=(100_000, 200_000, 400_000),
+    days=(5, 3, 2),
+    description="Dua konsep logo dan file PNG.",
+) -> Service:
     """The three tiers at these prices and days, written as the services write them (masked
     copies, the service's cheapest price and quickest days)."""
     tiers = list(ServicePackage.Tier)
@@ -209,7 +214,7 @@ def with_packages(service: Service, prices=(100_000, 200_000, 400_000), days=(5,
             service=service,
             tier=tier,
             name=tier.label.title(),
-            description="Dua konsep logo dan file PNG.",
+            description=description,
             price=price,
             delivery_days=delivery,
             revisions_included=1,
