@@ -88,6 +88,7 @@ REPORTED = {
     Report.TargetType.PORTFOLIO_ITEM: (PortfolioItem, portfolio_item),
     Report.TargetType.REVIEW: (Review, review),
     Report.TargetType.MESSAGE: (ContractMessage, message),
+    Report.TargetType.SERVICE: (Service, service),
 }
 
 

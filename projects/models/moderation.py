@@ -24,6 +24,7 @@ class Report(models.Model):
         PORTFOLIO_ITEM = "portfolio_item", _("portfolio item")
         REVIEW = "review", _("review")
         MESSAGE = "message", _("message")
+        SERVICE = "service", _("service")
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("spam")

@@ -141,6 +141,7 @@ def _target_summary() -> Case:
         T.PORTFOLIO_ITEM: _first(PortfolioItem.objects.all(), "title"),
         T.REVIEW: _excerpt(Review.objects.all(), "comment"),
         T.MESSAGE: _excerpt(ContractMessage.objects.all(), "body"),
+        T.SERVICE: _first(Service.objects.all(), "title"),
     }
     return Case(
         *[When(target_type=kind, then=text) for kind, text in texts.items()],

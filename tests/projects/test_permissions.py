@@ -254,6 +254,7 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/reports/",                                         401,  200,  200,  200,  200),
     ("POST",   "/reports/?case=gig",                                401,  201,  409,  201,  201),
     ("POST",   "/reports/?case=bid",                                401,  404,  201,  409,  404),
+    ("POST",   "/reports/?case=service",                            401,  201,  201,  409,  201),
     # The wallet: one's own, whoever one is; a withdrawal needs the money and an approved
     # identity, which all have (so submitting an identity again is a 409).
     ("GET",    "/wallet/",                                          401,  200,  200,  200,  200),
@@ -326,6 +327,7 @@ CONFLICT_CODES: dict[tuple[str, str, str], str] = {
     ("POST", "/contracts/{contract}/portfolio/", FREELANCER): "no_released_work",
     ("POST", "/reports/?case=gig", CLIENT): "own_content",
     ("POST", "/reports/?case=bid", FREELANCER): "own_content",
+    ("POST", "/reports/?case=service", FREELANCER): "own_content",
     # Everyone in the world has an approved identity (withdrawals need it).
     **{("POST", "/me/identity/", actor): "identity_approved" for actor in ACTORS[1:]},
 }
@@ -656,6 +658,11 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     ("POST", "/reports/?case=gig"): lambda w: {
         "target_type": "gig",
         "target_id": w.ids["open_gig"],
+        "reason": "scam",
+    },
+    ("POST", "/reports/?case=service"): lambda w: {
+        "target_type": "service",
+        "target_id": w.ids["live_service"],
         "reason": "scam",
     },
     ("POST", "/reports/?case=bid"): lambda w: {

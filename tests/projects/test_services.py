@@ -550,3 +550,37 @@ def test_new_packages_must_still_fit_the_kept_faster_delivery_extra(category):
 
     assert list(refused.value.fields) == ["extras"]
     assert list(service.packages.values_list("delivery_days", flat=True)) == [5]
+
+
+@pytest.mark.django_db
+def test_a_reported_service_a_moderator_removes_leaves_the_catalogue_for_good(category):
+    from projects.models import Report
+    from projects.services.reports import report_create, report_resolve
+
+    service = with_packages(ServiceFactory(category=category))
+    reporter = UserFactory()
+    report, _created = report_create(
+        reporter=reporter, target_type="service", target_id=service.pk, reason="scam"
+    )
+    assert report.target_user_id == service.freelancer_id
+
+    report_resolve(
+        report_id=report.pk, moderator=moderator(), outcome="content_removed", note="Penipuan."
+    )
+
+    service.refresh_from_db()
+    assert (service.status, service.hidden_reason) == (S.LIVE, "removed")
+    assert Report.objects.get(pk=report.pk).status == Report.Status.RESOLVED
+    path = f"/api/v1/services/{service.pk}/"
+    assert english_client().get(path).status_code == 404
+    assert client_for(reporter).get(path).status_code == 404
+    assert english_client().get("/api/v1/services/").json()["results"] == []
+    owner = client_for(service.freelancer)
+    assert owner.get(path).status_code == 200
+    edit = owner.patch(path, {"title": "Desain logo UMKM baru"}, format="json")
+    assert (edit.status_code, edit.json()["code"]) == (409, "service_hidden")
+    catalogue.service_pause(service_id=service.pk, actor=service.freelancer)
+    resume = owner.post(f"{path}resume/")
+    assert (resume.status_code, resume.json()["code"]) == (409, "service_hidden")
+    service.refresh_from_db()
+    assert (service.status, service.hidden_reason) == (S.PAUSED, "removed")

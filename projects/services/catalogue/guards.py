@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from marketplace.errors import NotFound
+from marketplace.errors import Conflict, NotFound
 from marketplace.state import ensure_transition
 from projects.models import ContactHit, Service
 from projects.services.contact import contact_hit_record
@@ -30,6 +30,17 @@ def lock_own_service(service_id: int, actor: User) -> Service:
     if service.freelancer_id != actor.pk:
         raise NotFound(_("Service not found."))
     return service
+
+
+def ensure_service_shown(service: Service) -> None:
+    """A service a moderator removed after a report is seen by its freelancer and moderators
+    only, and stays out of the catalogue: no edit, submit or resume brings it back. (One hidden
+    while its freelancer is suspended is refused by the suspension itself.)"""
+    if service.hidden_reason == Service.HiddenReason.REMOVED:
+        raise Conflict(
+            _("A moderator removed this service, so it cannot change or go live."),
+            code="service_hidden",
+        )
 
 
 def needs_review(service: Service) -> bool:

@@ -9,7 +9,11 @@ from marketplace.errors import Conflict
 from marketplace.state import ensure_transition
 from marketplace.transactions import atomic_with_retry
 from projects.models import Service
-from projects.services.catalogue.guards import lock_own_service, publish_or_queue
+from projects.services.catalogue.guards import (
+    ensure_service_shown,
+    lock_own_service,
+    publish_or_queue,
+)
 from projects.services.catalogue.writing import ensure_publishable
 from projects.services.gigs.guards import ensure_not_suspended
 
@@ -20,6 +24,7 @@ def service_submit(*, service_id: int, actor: User) -> Service:
     Needs at least one package, each at least the category's minimum price."""
     service = lock_own_service(service_id, actor)
     ensure_not_suspended(actor)
+    ensure_service_shown(service)
     if service.status != Service.Status.DRAFT:
         raise Conflict(_("Only a draft can be submitted."), code="invalid_state")
     ensure_publishable(service, list(service.packages.all()))
@@ -52,6 +57,7 @@ def service_resume(*, service_id: int, actor: User) -> Service:
     if service.status == Service.Status.LIVE:
         return service
     ensure_not_suspended(actor)
+    ensure_service_shown(service)
     return _move(service, Service.Status.LIVE)
 
 

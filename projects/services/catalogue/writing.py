@@ -19,6 +19,7 @@ from marketplace.transactions import atomic_with_retry
 from projects import content_filter
 from projects.models import Service, ServiceExtra, ServicePackage, ServiceRequirement
 from projects.services.catalogue.guards import (
+    ensure_service_shown,
     lock_own_service,
     publish_or_queue,
     record_contact_hit,
@@ -232,6 +233,7 @@ def service_update(*, service_id: int, actor: User, **changes: Any) -> Service:
     a draft to be submitted again."""
     service = lock_own_service(service_id, actor)
     ensure_not_suspended(actor)
+    ensure_service_shown(service)
     if service.status not in EDITABLE_STATUSES:
         raise Conflict(_("An archived service cannot be edited."), code="invalid_state")
     unknown = set(changes) - set(EDITABLE_FIELDS)
