@@ -27,6 +27,7 @@ FINANCE = "Finance"
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     MODERATORS: (
         "projects.moderate_gig",
+        "projects.moderate_service",
         "projects.resolve_report",
         "projects.resolve_dispute",
         "accounts.suspend_user",
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_freelancerprofile",
         "accounts.view_portfolioitem",
         "projects.view_gig",
+        "projects.view_service",
         "projects.view_bid",
         "projects.view_contract",
         "projects.view_milestone",

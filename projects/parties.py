@@ -3,9 +3,10 @@ act on what they are a party to). Registered when the app starts (``ProjectsConf
 
 Each filter selects the rows one user is a party to:
 
-- a gig: its client; a bid: its freelancer and the gig's client; a contract, its milestones and
-  their disputes: the client and the freelancer; a message: its sender and the contract's
-  parties; a review: its author and its subject; a portfolio item: its owner;
+- a gig: its client; a service: its freelancer; a bid: its freelancer and the gig's client; a
+  contract, its milestones and their disputes: the client and the freelancer; a message: its
+  sender and the contract's parties; a review: its author and its subject; a portfolio item:
+  its owner;
 - a user: themselves, and whoever has an active contract with them (a moderator does not
   suspend or warn the other side of their own live deal); a suspension: the same, for the
   suspended user;
@@ -28,6 +29,7 @@ from projects.models import (
     Milestone,
     Report,
     Review,
+    Service,
 )
 
 
@@ -48,6 +50,10 @@ def _dealing_with(user_id: int, other: str) -> Exists:
 
 def gig(user_id: int) -> Q:
     return Q(client_id=user_id)
+
+
+def service(user_id: int) -> Q:
+    return Q(freelancer_id=user_id)
 
 
 def bid(user_id: int) -> Q:
@@ -82,6 +88,7 @@ REPORTED = {
     Report.TargetType.PORTFOLIO_ITEM: (PortfolioItem, portfolio_item),
     Report.TargetType.REVIEW: (Review, review),
     Report.TargetType.MESSAGE: (ContractMessage, message),
+    Report.TargetType.SERVICE: (Service, service),
 }
 
 
@@ -103,6 +110,7 @@ def report(user_id: int) -> Q:
 def register() -> None:
     for model, parties in (
         (Gig, gig),
+        (Service, service),
         (Bid, bid),
         (Contract, lambda user_id: _contract(user_id)),
         (Milestone, lambda user_id: _contract(user_id, "contract__")),

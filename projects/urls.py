@@ -15,6 +15,7 @@ from projects.api import (
     taxonomy,
 )
 from projects.api.gigs import views as gigs
+from projects.api.services import views as services
 
 urlpatterns = [
     path("categories/", taxonomy.CategoryListApi.as_view(), name="category-list"),
@@ -39,6 +40,26 @@ urlpatterns = [
         "gigs/<int:gig_id>/attachments/<int:attachment_id>/",
         attachments.GigAttachmentDetailApi.as_view(),
         name="gig-attachment",
+    ),
+    path("services/", services.ServiceListCreateApi.as_view(), name="service-list"),
+    path("services/<int:service_id>/", services.ServiceDetailApi.as_view(), name="service-detail"),
+    path(
+        "services/<int:service_id>/submit/",
+        services.ServiceSubmitApi.as_view(),
+        name="service-submit",
+    ),
+    path(
+        "services/<int:service_id>/pause/", services.ServicePauseApi.as_view(), name="service-pause"
+    ),
+    path(
+        "services/<int:service_id>/resume/",
+        services.ServiceResumeApi.as_view(),
+        name="service-resume",
+    ),
+    path(
+        "services/<int:service_id>/archive/",
+        services.ServiceArchiveApi.as_view(),
+        name="service-archive",
     ),
     path("bids/<int:bid_id>/", bids.BidDetailApi.as_view(), name="bid-detail"),
     path("bids/<int:bid_id>/withdraw/", bids.BidWithdrawApi.as_view(), name="bid-withdraw"),

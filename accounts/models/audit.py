@@ -20,6 +20,8 @@ class ModeratorAction(AppendOnlyModel):
     class Action(models.TextChoices):
         APPROVE_GIG = "approve_gig", _("approved a gig")
         REJECT_GIG = "reject_gig", _("rejected a gig")
+        APPROVE_SERVICE = "approve_service", _("approved a service")
+        REJECT_SERVICE = "reject_service", _("rejected a service")
         RESOLVE_REPORT = "resolve_report", _("resolved a report")
         REMOVE_CONTENT = "remove_content", _("removed content")
         WARN_USER = "warn_user", _("warned a user")

@@ -53,6 +53,9 @@ SPECTACULAR_SETTINGS = {
         "BidStatusEnum": "projects.models.Bid.Status",
         "ContractStatusEnum": "projects.models.Contract.Status",
         "MilestoneStatusEnum": "projects.models.Milestone.Status",
+        # A jasa's status: "ServiceStatusEnum" names the health check's parts already.
+        "JasaStatusEnum": "projects.models.Service.Status",
+        "ServiceExtraKindEnum": "projects.models.ServiceExtra.Kind",
         "DepositStatusEnum": "payments.models.Deposit.Status",
         "WithdrawalStatusEnum": "payments.models.Withdrawal.Status",
         "PayoutKindEnum": "payments.models.PayoutDestination.Kind",

@@ -1,5 +1,6 @@
-"""The moderators' admin for projects: the gig queue, reports, the disputes console, trust
-checks, and read-only lists of contracts, bids, messages, reviews and contact-filter hits.
+"""The moderators' admin for projects: the gig and service queues, reports, the disputes
+console, trust checks, and read-only lists of contracts, bids, messages, reviews and
+contact-filter hits.
 
 Nobody edits these rows by hand here (not even a superuser): every page but the taxonomy is
 read-only, and every moderator action calls the service that does it (and writes its audit
@@ -12,6 +13,6 @@ One module per queue or console; importing them registers their pages with the a
 (Django's autodiscovery imports this package).
 """
 
-from projects.admin import contracts, disputes, gigs, reports, taxonomy, trust
+from projects.admin import contracts, disputes, gigs, reports, services, taxonomy, trust
 
-__all__ = ["contracts", "disputes", "gigs", "reports", "taxonomy", "trust"]
+__all__ = ["contracts", "disputes", "gigs", "reports", "services", "taxonomy", "trust"]

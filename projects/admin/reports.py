@@ -33,6 +33,7 @@ from projects.models import (
     Gig,
     Report,
     Review,
+    Service,
 )
 from projects.selectors import moderation as queues
 from projects.services.reports import report_resolve
@@ -44,6 +45,7 @@ REPORT_TARGET_MODELS: dict[str, type[models.Model]] = {
     Report.TargetType.PORTFOLIO_ITEM: PortfolioItem,
     Report.TargetType.REVIEW: Review,
     Report.TargetType.MESSAGE: ContractMessage,
+    Report.TargetType.SERVICE: Service,
 }
 
 

@@ -4,6 +4,7 @@ from projects.models.deliveries import Delivery, DeliveryFile, Dispute, Revision
 from projects.models.gigs import Gig, GigAttachment, GigInvitation
 from projects.models.moderation import ContactHit, Report
 from projects.models.reviews import ReputationEvent, Review
+from projects.models.services import Service, ServiceExtra, ServicePackage, ServiceRequirement
 from projects.models.trust import TrustCheck
 
 __all__ = [
@@ -23,5 +24,9 @@ __all__ = [
     "ReputationEvent",
     "Review",
     "RevisionRequest",
+    "Service",
+    "ServiceExtra",
+    "ServicePackage",
+    "ServiceRequirement",
     "TrustCheck",
 ]

@@ -24,6 +24,7 @@ class Report(models.Model):
         PORTFOLIO_ITEM = "portfolio_item", _("portfolio item")
         REVIEW = "review", _("review")
         MESSAGE = "message", _("message")
+        SERVICE = "service", _("service")
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("spam")
@@ -121,6 +122,7 @@ class ContactHit(models.Model):
         REVIEW = "review", _("review")  # the review or its reply
         PROFILE = "profile", _("profile")  # source_id: the user's id
         PORTFOLIO_ITEM = "portfolio_item", _("portfolio item")
+        SERVICE = "service", _("service")  # its texts, its packages' and its questions
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -48,6 +48,7 @@ from projects.models import (
     MessageAttachment,
     Report,
     Review,
+    Service,
 )
 
 # How much of a reported object's text the report queue shows in its list.
@@ -92,6 +93,33 @@ def gig_moderation_queue() -> QuerySet[Gig]:
     )
 
 
+def service_moderation_queue() -> QuerySet[Service]:
+    """Every service, those waiting for review first, oldest first, with the freelancer's
+    history: services published before, rejected before (other than this one), open reports
+    against the freelancer, and the contact filter's hits on anything they wrote."""
+    own = Service.objects.filter(freelancer=OuterRef("freelancer"))
+    return (
+        Service.objects.select_related("freelancer", "category")
+        .defer("search_vector")
+        .annotate(
+            queue_rank=Case(
+                When(status=Service.Status.PENDING_REVIEW, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            freelancer_services_published=_count(own.filter(published_at__isnull=False)),
+            freelancer_services_rejected=_count(
+                own.filter(status=Service.Status.REJECTED).exclude(pk=OuterRef("pk"))
+            ),
+            freelancer_open_reports=_count(
+                Report.objects.filter(target_user=OuterRef("freelancer"), status=Report.Status.OPEN)
+            ),
+            freelancer_contact_hits=_count(ContactHit.objects.filter(user=OuterRef("freelancer"))),
+        )
+        .order_by("queue_rank", "created_at", "id")
+    )
+
+
 # --- reports ----------------------------------------------------------------------------------
 
 
@@ -113,6 +141,7 @@ def _target_summary() -> Case:
         T.PORTFOLIO_ITEM: _first(PortfolioItem.objects.all(), "title"),
         T.REVIEW: _excerpt(Review.objects.all(), "comment"),
         T.MESSAGE: _excerpt(ContractMessage.objects.all(), "body"),
+        T.SERVICE: _first(Service.objects.all(), "title"),
     }
     return Case(
         *[When(target_type=kind, then=text) for kind, text in texts.items()],

@@ -62,6 +62,11 @@ def report_target_get(*, reporter: User, target_type: str, target_id: int) -> Re
             .first()
         )
         return _found(obj, "sender_id")
+    if target_type == Target.SERVICE:
+        from projects.selectors.services import visible_services
+
+        obj = visible_services(user=reporter).filter(pk=target_id).first()
+        return _found(obj, "freelancer_id")
     raise DomainError(_("Unknown kind of object."), fields={"target_type": [_("Unknown.")]})
 
 

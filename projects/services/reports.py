@@ -22,7 +22,7 @@ from marketplace.errors import Conflict, DomainError, NotFound
 from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
-from projects.models import Bid, ContractMessage, Gig, Report, Review
+from projects.models import Bid, ContractMessage, Gig, Report, Review, Service
 from projects.reputation import services as reputation
 from projects.selectors.reports import report_open_mine, report_target_get
 
@@ -190,6 +190,11 @@ def content_remove(*, moderator: User, target_type: str, target_id: int, reason:
             return
         obj.hidden_at, obj.hidden_reason = now, Gig.HiddenReason.REMOVED
         obj.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    elif target_type == Target.SERVICE:
+        if obj.hidden_reason == Service.HiddenReason.REMOVED:
+            return
+        obj.hidden_at, obj.hidden_reason = now, Service.HiddenReason.REMOVED
+        obj.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
     elif target_type == Target.PROFILE:
         profile = (
             FreelancerProfile.objects.select_for_update(of=("self",), no_key=True)
@@ -232,6 +237,7 @@ _TARGET_MODELS: dict[str, tuple[type[Any], str]] = {
     Target.PORTFOLIO_ITEM: (PortfolioItem, "owner_id"),
     Target.REVIEW: (Review, "author_id"),
     Target.MESSAGE: (ContractMessage, "sender_id"),
+    Target.SERVICE: (Service, "freelancer_id"),
 }
 
 

@@ -1,13 +1,13 @@
 """Suspending a user, and lifting it.
 
 While suspended a user cannot post, bid, message or withdraw (the services check
-``accounts.selectors.user_is_suspended``). Suspending also hides their open gigs and withdraws
-their live bids. Money is not frozen without a fraud finding: work already funded and approved
-is still released to them, and they may withdraw it once the suspension ends. Their active
-contracts stay as they are, on the moderators' list to settle
+``accounts.selectors.user_is_suspended``). Suspending also hides their open gigs and their live
+or pending services and withdraws their live bids. Money is not frozen without a fraud finding:
+work already funded and approved is still released to them, and they may withdraw it once the
+suspension ends. Their active contracts stay as they are, on the moderators' list to settle
 (``projects.selectors.moderation.contracts_with_suspended_party``).
-Lifting a suspension — or its end date passing — shows the hidden gigs again; withdrawn bids stay
-withdrawn (the freelancer may bid again).
+Lifting a suspension — or its end date passing — shows the hidden gigs and services again;
+withdrawn bids stay withdrawn (the freelancer may bid again).
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ from marketplace.locking import LockWaitTimeout, bounded_lock_wait
 from marketplace.transactions import atomic_with_retry
 from projects import notices
 from projects.access import ensure_staff_permission
-from projects.models import Bid, Gig
+from projects.models import Bid, Gig, Service
 
 Action = ModeratorAction.Action
 # Gigs a suspension hides: those people can still find and bid on.
 HIDDEN_WHILE_SUSPENDED = (Gig.Status.OPEN, Gig.Status.PENDING_REVIEW)
+# Services a suspension hides: those in (or on their way to) the catalogue.
+SERVICES_HIDDEN_WHILE_SUSPENDED = (Service.Status.LIVE, Service.Status.PENDING_REVIEW)
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ def suspension_create(
         user=user, reason=reason.strip(), starts_at=now, ends_at=ends_at, created_by=moderator
     )
     hidden = _hide_open_gigs(user, now)
+    services_hidden = _hide_services(user, now)
     withdrawn = _withdraw_live_bids(user)
     audit_record(
         moderator=moderator,
@@ -81,6 +84,7 @@ def suspension_create(
         suspension=suspension.pk,
         ends_at=ends_at.isoformat() if ends_at else None,
         gigs_hidden=hidden,
+        services_hidden=services_hidden,
         bids_withdrawn=withdrawn,
     )
     notices.notify(
@@ -103,6 +107,19 @@ def _hide_open_gigs(user: User, now: datetime) -> list[int]:
         hidden_at=now, hidden_reason=Gig.HiddenReason.SUSPENDED, updated_at=now
     )
     return gigs
+
+
+def _hide_services(user: User, now: datetime) -> list[int]:
+    services = list(
+        Service.objects.select_for_update(of=("self",), no_key=True)
+        .filter(freelancer=user, status__in=SERVICES_HIDDEN_WHILE_SUSPENDED, hidden_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Service.objects.filter(pk__in=services).update(
+        hidden_at=now, hidden_reason=Service.HiddenReason.SUSPENDED, updated_at=now
+    )
+    return services
 
 
 def _withdraw_live_bids(user: User) -> list[int]:
@@ -161,7 +178,7 @@ def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Susp
     suspension.lifted_at, suspension.lifted_by = now, moderator
     suspension.lift_reason = reason.strip()
     suspension.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-    restored = _restore(suspension, now)
+    restored, services_restored = _restore(suspension, now)
     audit_record(
         moderator=moderator,
         action=Action.LIFT_SUSPENSION,
@@ -169,14 +186,16 @@ def suspension_lift(*, moderator: User, suspension_id: int, reason: str) -> Susp
         reason=suspension.lift_reason,
         suspension=suspension.pk,
         gigs_restored=restored,
+        services_restored=services_restored,
     )
     notices.notify(suspension.user, notices.SUSPENSION_LIFTED, subject=suspension)
     return suspension
 
 
-def _restore(suspension: Suspension, now: datetime) -> list[int]:
-    """Show the user's gigs again unless another suspension still holds."""
+def _restore(suspension: Suspension, now: datetime) -> tuple[list[int], list[int]]:
+    """Show the user's gigs and services again unless another suspension still holds."""
     restored: list[int] = []
+    services: list[int] = []
     if not user_is_suspended(user_id=suspension.user_id):
         restored = list(
             Gig.objects.select_for_update(of=("self",), no_key=True)
@@ -184,9 +203,18 @@ def _restore(suspension: Suspension, now: datetime) -> list[int]:
             .values_list("pk", flat=True)
         )
         Gig.objects.filter(pk__in=restored).update(hidden_at=None, hidden_reason="", updated_at=now)
+        services = list(
+            Service.objects.select_for_update(of=("self",), no_key=True)
+            .filter(freelancer_id=suspension.user_id, hidden_reason=Service.HiddenReason.SUSPENDED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Service.objects.filter(pk__in=services).update(
+            hidden_at=None, hidden_reason="", updated_at=now
+        )
     suspension.restored_at = now
     suspension.save(update_fields=["restored_at"])
-    return restored
+    return restored, services
 
 
 def suspensions_restore_ended(*, batch: int = 200) -> int:

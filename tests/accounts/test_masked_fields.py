@@ -69,6 +69,7 @@ ALLOWED = {
     "accounts.Skill.slug": "the taxonomy, written by staff",
     "accounts.Skill.name": "the taxonomy, written by staff",
     "projects.Gig.rejection_reason": "written by a moderator to the gig's client",
+    "projects.Service.rejection_reason": "written by a moderator to the service's freelancer",
     "projects.Dispute.resolution_note": "written by a moderator",
     "projects.Report.resolution_note": "written by a moderator",
     # Read by the writer and staff only.

@@ -27,10 +27,12 @@ from projects.models import (
     Milestone,
     Report,
     Review,
+    Service,
 )
 
 CHANGELISTS = [
     "projects/gig",
+    "projects/service",
     "projects/report",
     "projects/dispute",
     "projects/contract",
@@ -214,6 +216,23 @@ def build(n: int, batch: str) -> None:
             for i in range(0, n, 4)
         ]
     )
+    service_states = cycle(
+        [Service.Status.PENDING_REVIEW, Service.Status.LIVE, Service.Status.DRAFT]
+    )
+    Service.objects.bulk_create(
+        [
+            Service(
+                freelancer=freelancers[i],
+                title=f"Jasa desain {batch} {i}",
+                description="Logo sederhana untuk usaha rumahan, siap cetak.",
+                category=categories[i],
+                status=next(service_states),
+                price_from=100_000,
+                content_flags=["phone"] if i % 3 == 0 else [],
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.fixture
@@ -248,6 +267,7 @@ def test_changelist_queries_do_not_grow_with_rows(moderator_client, model):
     "query",
     [
         "gig/?status__exact=pending_review&hidden=no&q=logo",
+        "service/?status__exact=pending_review&q=desain",
         "report/?state=open&target_type__exact=gig",
         "dispute/?unanswered=yes&status__exact=open",
         "contract/?suspended_party=yes",

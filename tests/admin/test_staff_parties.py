@@ -33,15 +33,22 @@ from accounts.roles import FINANCE, MODERATORS
 from accounts.staff_policy import StaffIsParty, ensure_staff_not_party
 from payments.models import IdentityCheck, Withdrawal
 from payments.services import identity, payouts, withdrawals
-from projects.models import Contract, ContractMessage, Dispute, Gig, Report
+from projects.models import Contract, ContractMessage, Dispute, Gig, Report, Service
 from projects.services import milestones as escrow
+from projects.services.catalogue import service_approve, service_reject
 from projects.services.gigs import gig_approve, gig_reject
 from projects.services.reports import report_create, report_resolve, user_warn
 from projects.services.suspensions import suspension_create, suspension_lift
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 from tests.payments.factories import IdentityCheckFactory, verified
-from tests.projects.factories import ContractFactory, GigFactory, top_up
+from tests.projects.factories import (
+    ContractFactory,
+    GigFactory,
+    ServiceFactory,
+    top_up,
+    with_packages,
+)
 from tests.projects.test_permissions import snapshot
 
 A = ModeratorAction.Action
@@ -71,10 +78,17 @@ class Case:
 GIGS, REPORTS, USERS = "/admin/projects/gig/", "/admin/projects/report/", "/admin/accounts/user/"
 SUSPENSIONS, WITHDRAWALS = "/admin/accounts/suspension/", "/admin/payments/withdrawal/"
 IDENTITIES = "/admin/payments/identitycheck/"
+SERVICES = "/admin/projects/service/"
 
 
 def pending_gig_of(user: User) -> Gig:
     return GigFactory(client=user, status=Gig.Status.PENDING_REVIEW, published_at=None)
+
+
+def pending_service_of(user: User) -> Service:
+    return with_packages(
+        ServiceFactory(freelancer=user, status=Service.Status.PENDING_REVIEW, published_at=None)
+    )
 
 
 def report(reporter: User, target_type: str, target_id: int) -> Report:
@@ -179,6 +193,22 @@ CASES: dict[str, Case] = {
         pending_gig_of,
         lambda gig, staff: gig_reject(gig_id=gig.pk, moderator=staff, reason="Tidak jelas."),
         (GIGS, "reject_selected", {"common_reason": "unclear"}),
+    ),
+    "approve own service": Case(
+        "moderator",
+        A.APPROVE_SERVICE,
+        pending_service_of,
+        lambda service, staff: service_approve(service_id=service.pk, moderator=staff),
+        (SERVICES, "approve_selected", {}),
+    ),
+    "reject own service": Case(
+        "moderator",
+        A.REJECT_SERVICE,
+        pending_service_of,
+        lambda service, staff: service_reject(
+            service_id=service.pk, moderator=staff, reason="Tidak jelas."
+        ),
+        (SERVICES, "reject_selected", {"common_reason": "unclear"}),
     ),
     "dismiss a report one filed": Case(
         "moderator",
@@ -442,6 +472,7 @@ def test_a_crafted_admin_post_by_a_party_is_refused_and_recorded(staff, admin_cl
     ("name", "page", "button"),
     [
         ("approve own gig", GIGS, "approve_selected"),
+        ("approve own service", SERVICES, "approve_selected"),
         ("remove content from a report about one's gig", REPORTS, "remove_content"),
     ],
 )
@@ -563,6 +594,8 @@ def test_every_staff_action_refuses_parties_and_records_the_attempt():
     assert set(actions) == {
         "projects.services.gigs.moderation.gig_approve",
         "projects.services.gigs.moderation.gig_reject",
+        "projects.services.catalogue.moderation.service_approve",
+        "projects.services.catalogue.moderation.service_reject",
         "projects.services.milestones.disputes.milestone_resolve",
         "projects.services.reports.content_remove",
         "projects.services.reports.report_resolve",

@@ -50,6 +50,12 @@ FREELANCER_OPERATIONS = frozenset(
         "v1_portfolio_items_images_destroy",
         "v1_me_freelancer_profile_update",
         "v1_wallet_withdrawals_create",
+        "v1_services_create",
+        "v1_services_partial_update",
+        "v1_services_submit_create",
+        "v1_services_pause_create",
+        "v1_services_resume_create",
+        "v1_services_archive_create",
     }
 )
 

@@ -14,6 +14,8 @@ from projects.models import (
     GigInvitation,
     MessageAttachment,
     Milestone,
+    Service,
+    ServicePackage,
 )
 from tests.accounts.factories import UserFactory
 
@@ -178,3 +180,48 @@ def top_up(user, amount: int):
     return deposit_complete(
         provider="sandbox", reference=deposit.reference, status="paid", amount=amount
     )
+
+
+class ServiceFactory(MaskedTextsFactory):
+    """A live service with no packages yet (``with_packages`` adds the three tiers)."""
+
+    class Meta:
+        model = Service
+
+    @classmethod
+    def hides(cls, obj) -> bool:
+        return True
+
+    freelancer = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Desain logo UMKM paket hemat {n}")
+    description = "Logo sederhana dan modern untuk usaha rumahan, file siap cetak dan digital."
+    category = factory.SubFactory(CategoryFactory)
+    status = Service.Status.LIVE
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def with_packages(
+    service: Service,
+    prices=(100_000, 200_000, 400_000),
+    days=(5, 3, 2),
+    description="Dua konsep logo dan file PNG.",
+) -> Service:
+    """The three tiers at these prices and days, written as the services write them (masked
+    copies, the service's cheapest price and quickest days)."""
+    tiers = list(ServicePackage.Tier)
+    for tier, price, delivery in zip(tiers, prices, days, strict=False):
+        package = ServicePackage(
+            service=service,
+            tier=tier,
+            name=tier.label.title(),
+            description=description,
+            price=price,
+            delivery_days=delivery,
+            revisions_included=1,
+        )
+        mask_texts(package)
+        package.save()
+    service.price_from = min(prices[: len(tiers)])
+    service.fastest_delivery_days = min(days[: len(tiers)])
+    service.save(update_fields=["price_from", "fastest_delivery_days"])
+    return service

@@ -111,6 +111,7 @@ from projects.models import (
     Report,
     ReputationEvent,
     Review,
+    Service,
 )
 from projects.reputation.services import reputation_recalculate_user
 from projects.services import milestones as escrow
@@ -120,7 +121,14 @@ from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client
 from tests.matrix import body_of, class_world, moderators_group
 from tests.payments.factories import NIK, verified
-from tests.projects.factories import BidFactory, CategoryFactory, ContractFactory, GigFactory
+from tests.projects.factories import (
+    BidFactory,
+    CategoryFactory,
+    ContractFactory,
+    GigFactory,
+    ServiceFactory,
+    with_packages,
+)
 
 ACTORS = ("anon", "stranger", "client", "freelancer", "moderator")
 ANON, STRANGER, CLIENT, FREELANCER, MODERATOR = ACTORS
@@ -155,6 +163,21 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/gigs/{invite_gig}/attachments/{invite_file}/",     404,  404,  200,  200,  200),
     ("GET",    "/gigs/{draft_gig}/attachments/{draft_file}/",       404,  404,  200,  404,  200),
     # A gig's bids need a login; who sees which is test_bids_are_sealed.
+    # Services (jasa), the freelancer's: live ones public; a draft, pending or paused one for
+    # its freelancer and moderators only. Managing one is its freelancer's alone: everyone else
+    # gets 404 (lock_own_service), a moderator too, as for a gig.
+    ("GET",    "/services/",                                        200,  200,  200,  200,  200),
+    ("GET",    "/services/?mine=true",                              401,  200,  200,  200,  200),
+    ("POST",   "/services/",                                        401,  201,  201,  201,  201),
+    ("GET",    "/services/{live_service}/",                         200,  200,  200,  200,  200),
+    ("GET",    "/services/{draft_service}/",                        404,  404,  404,  200,  200),
+    ("GET",    "/services/{pending_service}/",                      404,  404,  404,  200,  200),
+    ("GET",    "/services/{paused_service}/",                       404,  404,  404,  200,  200),
+    ("PATCH",  "/services/{live_service}/",                         401,  404,  404,  200,  404),
+    ("POST",   "/services/{draft_service}/submit/",                 401,  404,  404,  200,  404),
+    ("POST",   "/services/{live_service}/pause/",                   401,  404,  404,  200,  404),
+    ("POST",   "/services/{paused_service}/resume/",                401,  404,  404,  200,  404),
+    ("POST",   "/services/{live_service}/archive/",                 401,  404,  404,  200,  404),
     ("GET",    "/gigs/{open_gig}/bids/",                            401,  200,  200,  200,  200),
     ("GET",    "/gigs/{draft_gig}/bids/",                           401,  404,  200,  404,  200),
     # Bidding: whoever may bid on a gig they can see. 409 for the owner (own_gig) and for a
@@ -231,6 +254,7 @@ MATRIX: list[tuple[str, str, int, int, int, int, int]] = [
     ("GET",    "/reports/",                                         401,  200,  200,  200,  200),
     ("POST",   "/reports/?case=gig",                                401,  201,  409,  201,  201),
     ("POST",   "/reports/?case=bid",                                401,  404,  201,  409,  404),
+    ("POST",   "/reports/?case=service",                            401,  201,  201,  409,  201),
     # The wallet: one's own, whoever one is; a withdrawal needs the money and an approved
     # identity, which all have (so submitting an identity again is a 409).
     ("GET",    "/wallet/",                                          401,  200,  200,  200,  200),
@@ -303,6 +327,7 @@ CONFLICT_CODES: dict[tuple[str, str, str], str] = {
     ("POST", "/contracts/{contract}/portfolio/", FREELANCER): "no_released_work",
     ("POST", "/reports/?case=gig", CLIENT): "own_content",
     ("POST", "/reports/?case=bid", FREELANCER): "own_content",
+    ("POST", "/reports/?case=service", FREELANCER): "own_content",
     # Everyone in the world has an approved identity (withdrawals need it).
     **{("POST", "/me/identity/", actor): "identity_approved" for actor in ACTORS[1:]},
 }
@@ -490,6 +515,23 @@ def build_world(moderators: Group) -> World:
     for user in (client, freelancer, stranger, moderator):
         verified(user)  # every withdrawal needs an approved identity
     waiting = deposit_create(user=client, amount=60_000, provider="sandbox")
+    # The freelancer's services, one in each state the matrix reads or acts on.
+    services = {
+        f"{name}_service": with_packages(
+            ServiceFactory(
+                freelancer=freelancer,
+                category=category,
+                status=status,
+                published_at=timezone.now() if status == Service.Status.LIVE else None,
+            )
+        ).pk
+        for name, status in (
+            ("live", Service.Status.LIVE),
+            ("draft", Service.Status.DRAFT),
+            ("pending", Service.Status.PENDING_REVIEW),
+            ("paused", Service.Status.PAUSED),
+        )
+    }
     return World(
         users={
             STRANGER: stranger,
@@ -514,6 +556,7 @@ def build_world(moderators: Group) -> World:
             **escrow_milestones(client, freelancer, category),
             **reviewed_contracts(client, freelancer, category),
             "waiting_deposit": waiting.pk,
+            **services,
             "gateway": "sandbox",
             "unknown_gateway": "paypal",
         },
@@ -566,6 +609,21 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
         "delivery_deadline": iso(10),
     },
     ("PATCH", "/gigs/{invite_gig}/"): lambda w: {"title": "Logo baru untuk toko kue"},
+    ("POST", "/services/"): lambda w: {
+        "title": "Foto produk untuk katalog",
+        "description": "Dua puluh foto produk dengan latar putih polos, siap unggah.",
+        "category": w.ids["category"],
+        "packages": [
+            {
+                "tier": "basic",
+                "name": "Dasar",
+                "description": "Sepuluh foto.",
+                "price": 100_000,
+                "delivery_days": 3,
+            }
+        ],
+    },
+    ("PATCH", "/services/{live_service}/"): lambda w: {"title": "Foto produk yang lebih cerah"},
     ("POST", "/gigs/{open_gig}/invitations/"): lambda w: {"freelancer": w.users[STRANGER].username},
     ("POST", "/gigs/{open_gig}/attachments/"): lambda w: {"file": pdf_upload()},
     ("POST", "/gigs/{open_gig}/bids/"): lambda w: BID,
@@ -600,6 +658,11 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any] | Raw]] = {
     ("POST", "/reports/?case=gig"): lambda w: {
         "target_type": "gig",
         "target_id": w.ids["open_gig"],
+        "reason": "scam",
+    },
+    ("POST", "/reports/?case=service"): lambda w: {
+        "target_type": "service",
+        "target_id": w.ids["live_service"],
         "reason": "scam",
     },
     ("POST", "/reports/?case=bid"): lambda w: {
@@ -673,6 +736,7 @@ def snapshot() -> dict[str, list[Any]]:
     """Everything a request to these endpoints could change."""
     return {
         "gigs": list(Gig.objects.order_by("pk").values_list("pk", "status", "title", "bid_count")),
+        "services": list(Service.objects.order_by("pk").values_list("pk", "status", "title")),
         "bids": list(Bid.objects.order_by("pk").values_list("pk", "status", "amount")),
         "invitations": list(
             GigInvitation.objects.order_by("pk").values_list("pk", "gig_id", "freelancer_id")

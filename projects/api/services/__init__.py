@@ -1,0 +1,1 @@
+"""The API of services (jasa): the catalogue a freelancer writes and clients browse."""
