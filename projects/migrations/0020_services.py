@@ -15,7 +15,7 @@ from marketplace.migration_sql import postgres_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0022_audit_service_actions'),
+        ('accounts', '0023_audit_service_actions'),
         ('projects', '0019_admin_labels_translated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0021_admin_labels_translated'),
+        ('accounts', '0022_username_email_upper_indexes'),
     ]
 
     operations = [
