@@ -77,9 +77,10 @@ def test_reject_by_role(as_role, role):
         assert statuses(services) == ["rejected", "rejected"]
         assert audit() == Counter({(A.REJECT_SERVICE, s.pk): 1 for s in services})
         reasons = set(Service.objects.values_list("rejection_reason", flat=True))
+        # The common reason in the freelancer's language (Bahasa Indonesia by default).
         assert reasons == {
-            "The packages are unclear: say what each one delivers, and in how long. "
-            "Sebutkan isi tiap paket."
+            "Paketnya kurang jelas: sebutkan apa yang didapat di tiap paket, dan berapa lama "
+            "pengerjaannya. Sebutkan isi tiap paket."
         }
         return
     if role == "ordinary":
