@@ -23,7 +23,8 @@ from marketplace.formatting import rupiah
 from marketplace.rupiah import RupiahField
 from marketplace.text import validate_single_line
 from payments.models import Deposit, DepositRefund
-from payments.services.refunds import deposit_refund, deposit_refund_resend, owed_amount
+from payments.services.chargebacks import owed_amount
+from payments.services.refunds import deposit_refund, deposit_refund_resend
 
 
 class DepositRefundForm(forms.Form):

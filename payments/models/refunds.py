@@ -1,5 +1,6 @@
 """Deposits given back: by finance to the payer's payment method, or taken back by the gateway
-(a refund made in its dashboard, a chargeback). See ``payments.services.refunds``."""
+(a refund made in its dashboard, a chargeback). See ``payments.services.refunds``
+and ``payments.services.chargebacks``."""
 
 from __future__ import annotations
 

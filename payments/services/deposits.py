@@ -23,7 +23,7 @@ from marketplace.tasks import enqueue_on_commit
 from marketplace.transactions import atomic_with_retry
 from payments import gateways, notices, purposes
 from payments.models import Deposit, LedgerTransaction
-from payments.services import ledger, refunds
+from payments.services import chargebacks, ledger
 
 Kind = LedgerTransaction.Kind
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def deposit_complete(
     Raises ``NotFound`` for a reference we never issued and ``Conflict`` for an amount or a
     currency that differs from the deposit's, or a "paid" after the deposit failed or expired.
     "refunded" with ``refunded``, the total the gateway gave back, takes it back once
-    (``payments.services.refunds.deposit_refunded_by_gateway``).
+    (``payments.services.chargebacks.deposit_refunded_by_gateway``).
     """
     deposit = (
         Deposit.objects.select_for_update(of=("self",), no_key=True)
@@ -111,8 +111,8 @@ def deposit_complete(
         return deposit
     if status == "refunded":
         # ``refunded`` is all the gateway has given back: our own refunds are closed, the rest
-        # taken from the wallet (``payments.services.refunds``).
-        refunds.deposit_refunded_by_gateway(deposit=deposit, refunded=refunded)
+        # taken from the wallet (``payments.services.chargebacks``).
+        chargebacks.deposit_refunded_by_gateway(deposit=deposit, refunded=refunded)
         return deposit
     target = Deposit.Status.PAID if status == "paid" else Deposit.Status.FAILED
     if deposit.status == target:
@@ -132,7 +132,7 @@ def deposit_complete(
                 description=f"Top-up via {provider}",
             )
             # New money settles a debt to Garap first (a payment taken back earlier).
-            refunds.owed_settle(user_id=deposit.user_id)
+            chargebacks.owed_settle(user_id=deposit.user_id)
 
         purposes.settle(deposit, credit)
     deposit.status = target

@@ -68,7 +68,7 @@ def refunds_pending(provider: str) -> AccountRef:
 
 
 def owed(user_id: int) -> AccountRef:
-    """What the user owes Garap, as minus the balance (see ``payments.services.refunds``)."""
+    """What the user owes Garap, as minus the balance (see ``payments.services.chargebacks``)."""
     return AccountRef(f"owed:{user_id}", Account.Kind.OWED, user_id)
 
 

@@ -33,10 +33,10 @@ from marketplace.transactions import atomic_with_retry
 from payments import gateways, notices
 from payments.models import LedgerTransaction, Withdrawal
 from payments.services import ledger
+from payments.services.chargebacks import ensure_nothing_owed
 from payments.services.identity import ensure_identity_approved
 from payments.services.payout_destinations import destination_of
 from payments.services.payouts import ensure_processor, lock_withdrawal, start_sending
-from payments.services.refunds import ensure_nothing_owed
 
 Kind = LedgerTransaction.Kind
 

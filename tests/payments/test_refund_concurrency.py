@@ -13,8 +13,9 @@ from accounts.models import User
 from marketplace.errors import DomainError
 from payments.models import Account, DepositRefund, Withdrawal
 from payments.services import ledger
+from payments.services.chargebacks import owed_amount
 from payments.services.deposits import deposit_complete, deposit_create
-from payments.services.refunds import deposit_refund, owed_amount
+from payments.services.refunds import deposit_refund
 from payments.services.withdrawals import withdrawal_request
 from projects.audit import ledger_problems
 from projects.models import Milestone

@@ -16,12 +16,9 @@ from marketplace.errors import DomainError, PaymentRequired, PermissionDenied
 from payments.gateways.sandbox import SandboxGateway
 from payments.models import Account, Deposit, DepositRefund, LedgerTransaction
 from payments.services import escrow, ledger
+from payments.services.chargebacks import owed_amount
 from payments.services.deposits import deposit_complete, deposit_create
-from payments.services.refunds import (
-    deposit_refund,
-    deposit_refund_resend,
-    owed_amount,
-)
+from payments.services.refunds import deposit_refund, deposit_refund_resend
 from payments.services.withdrawals import withdrawal_request
 from tests.accounts.factories import UserFactory
 from tests.payments.factories import verified
