@@ -142,7 +142,7 @@ def confirm_unsettled_payouts() -> int:
     next run asks again. A withdrawal whose locks (its row, the ledger accounts) are not had in
     ``TIMER_LOCK_TIMEOUT_SECONDS`` is left for the next run: the sweep's worker is not stalled
     behind a transaction that holds them."""
-    from payments.services.payouts import payout_check, payouts_unconfirmed
+    from payments.services.payout_outcomes import payout_check, payouts_unconfirmed
 
     if gateways.payout_gateway() is None:
         return 0

@@ -17,7 +17,7 @@ from marketplace.errors import NotFound
 from marketplace.request_guard import JSONParser
 from payments import gateways
 from payments.services.deposits import deposit_complete
-from payments.services.payouts import payout_settle
+from payments.services.payout_outcomes import payout_settle
 
 
 class SandboxWebhookSerializer(serializers.Serializer[Any]):

@@ -17,9 +17,10 @@ class Withdrawal(models.Model):
 
     With a payout gateway (``payments.services.payouts``): *sending* until the gateway has taken
     the payout, *processing* until its webhook says *paid* or *failed* (the money back in the
-    wallet). Without one (the sandbox): *requested* until finance marks it paid or rejects it.
-    Finance may *hold* one not yet sent, and release it. A paid payout the bank sent back
-    (Xendit's REVERSED) is *returned*: the money is in the wallet again.
+    wallet; ``payments.services.payout_outcomes``). Without one (the sandbox): *requested* until
+    finance marks it paid or rejects it. Finance may *hold* one not yet sent, and release it. A
+    paid payout the bank sent back (Xendit's REVERSED) is *returned*: the money is in the wallet
+    again.
     """
 
     class Status(models.TextChoices):

@@ -128,7 +128,8 @@ MACHINE = {
     "payments.IdempotencyRecord.key",
     "payments.IdempotencyRecord.endpoint",
     "payments.IdempotencyRecord.request_hash",
-    # a payout's identifiers and the gateway's codes and words (payments.services.payouts), and
+    # a payout's identifiers and the gateway's codes and words (payments.services.payouts and
+    # payout_outcomes), and
     # a channel code from the gateway's list (the API's pattern)
     "payments.Withdrawal.channel_code",
     "payments.Withdrawal.payout_reference",

@@ -14,7 +14,8 @@ from accounts.models import Notification
 from payments.gateways import payout_gateway
 from payments.gateways.payouts import PayoutEvent
 from payments.models import LedgerTransaction, Withdrawal
-from payments.services.payouts import payout_check, payout_complete, payout_send, payout_settle
+from payments.services.payout_outcomes import payout_check, payout_complete, payout_settle
+from payments.services.payouts import payout_send
 from payments.tasks import confirm_unsettled_payouts, resend_stuck_payouts
 from projects.audit import ledger_problems
 from tests.payments.gateways.conftest import fake_xendit  # noqa: F401 - the fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from payments.models import LedgerTransaction, PayoutDestination, Withdrawal
-from payments.services.payouts import payout_check
+from payments.services.payout_outcomes import payout_check
 from payments.tasks import confirm_unsettled_payouts
 from projects.audit import ledger_problems
 from tests.conftest import client_for
