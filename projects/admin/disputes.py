@@ -32,7 +32,7 @@ from projects.admin.base import ReadOnlyAdmin, admin_link, flag_text
 from projects.models import (
     Dispute,
 )
-from projects.selectors import moderation as queues
+from projects.selectors import moderation_disputes as queues
 from projects.services.milestones import milestone_resolve
 
 

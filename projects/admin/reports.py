@@ -35,7 +35,7 @@ from projects.models import (
     Review,
     Service,
 )
-from projects.selectors import moderation as queues
+from projects.selectors import moderation_reports as queues
 from projects.services.reports import report_resolve
 
 REPORT_TARGET_MODELS: dict[str, type[models.Model]] = {

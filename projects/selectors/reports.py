@@ -1,4 +1,4 @@
-"""Reads of reports for the people who make them (moderators' queues: selectors.moderation):
+"""Reads of reports for the people who make them (moderators' queue: moderation_reports):
 what one may report, and one's own reports."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from accounts.models import ModeratorAction
 from payments.models import Account, LedgerTransaction
 from projects.models import Dispute, Milestone, RevisionRequest
-from projects.selectors.moderation import dispute_console, dispute_timeline
+from projects.selectors.moderation_disputes import dispute_console, dispute_timeline
 from projects.services import milestones as services
 from projects.services.contracts import message_post
 from tests.accounts.factories import UserFactory

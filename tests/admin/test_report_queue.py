@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ModeratorAction, Notification, Suspension
 from projects.models import ContractMessage, Gig, Report
-from projects.selectors.moderation import report_queue
+from projects.selectors.moderation_reports import report_queue
 from projects.services.reports import report_create, report_raise_automatically
 from tests.accounts.factories import UserFactory
 from tests.admin.helpers import assert_sent_to_login
