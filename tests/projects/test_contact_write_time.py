@@ -20,7 +20,7 @@ from accounts.models import ClientProfile, FreelancerProfile, Notification, Port
 from marketplace import contact_filter
 from marketplace.contact_filter import MASK, mask_contacts
 from projects.models import ContactHit, Milestone
-from projects.pages.contracts.contract_page import MESSAGES_PER_PAGE
+from projects.pages.contracts.thread import MESSAGES_PER_PAGE
 from projects.services import milestones as milestone_services
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for, english_client

@@ -8,7 +8,8 @@ the service's message on the form that failed (status 400); a stranger's request
 page, a party acting out of turn the 403 page (``marketplace.pages``).
 
 One module per part: ``display`` (state pills, time left), ``actions`` (the milestone actions'
-forms and labels), ``contract_page``, ``dashboard``; their URLs are here.
+forms and labels), ``contract_page`` with its ``milestone_views`` and ``thread``, ``payment``
+("Pay" on a milestone), ``dashboard``; their URLs are here.
 """
 
 from __future__ import annotations

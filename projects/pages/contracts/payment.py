@@ -16,12 +16,12 @@ from payments.pages.checkout import checkout_step_url
 from projects.pages.contract_forms import MilestoneActionForm
 from projects.pages.contracts.actions import fund_done
 from projects.pages.contracts.contract_page import (
-    Failed,
     _attempt,
     _contract_of_milestone,
     _contract_url,
     _render_contract,
 )
+from projects.pages.contracts.milestone_views import Failed
 from projects.services.milestone_payments import MilestonePayment, milestone_pay
 
 
