@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import answers
 from bench.datasets import ROOT, Dataset, django_env
 from bench.http import Server, load
 
@@ -97,8 +98,16 @@ def measurements(sides: Sides, plan: Plan) -> dict[str, Measurement]:
     """Every measurement of a round, by name. Each returns its figures by name: seconds, or
     requests per second for the ``rps`` ones; one wrk run gives a path's p50, p95 and rps."""
 
-    def http(side: str, paths: list[str], name: str) -> Measurement:
+    def http(
+        side: str, paths: list[str], name: str, searched: dict[str, str] | None = None
+    ) -> Measurement:
+        """``searched``: the word each search path looks for, which every result must hold."""
+        unchecked = [path for path in paths if path.startswith("/api/v1/")]
+
         def run() -> dict[str, float]:
+            while unchecked:  # the first time only: is this the question we mean to time?
+                path = unchecked.pop()
+                answers.check(sides.servers[side].url, path, word=(searched or {}).get(path))
             result = load(
                 sides.servers[side].url,
                 paths,
@@ -132,9 +141,9 @@ def measurements(sides: Sides, plan: Plan) -> dict[str, Measurement]:
     taken["freelancers small"] = http("small", ["/api/v1/freelancers/"], "freelancers")
     taken["freelancers large"] = http("large", ["/api/v1/freelancers/"], "freelancers")
     for kind, words in SEARCH_WORDS.items():
-        paths = [f"/api/v1/gigs/?search={word}" for word in words]
+        searched = {f"/api/v1/gigs/?q={word}": word for word in words}
         for side in ("medium", "large"):
-            taken[f"search {kind} {side}"] = http(side, paths, f"search {kind}")
+            taken[f"search {kind} {side}"] = http(side, list(searched), f"search {kind}", searched)
     # In process, on the probes.
     taken["list view large"] = inproc("large", "list_view", "list view", n=plan.calls)
     taken["raw fetch large"] = inproc("large", "raw_fetch", "raw fetch", n=plan.calls)
