@@ -5,13 +5,15 @@ object.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,3 +96,47 @@ class ModerationPageMixin(NoActionsOnOwnDeals):
             buttons = [(name, label) for name, label in self.object_actions(obj) if name in offered]
         extra = {**(extra_context or {}), "object_actions": buttons}
         return super().change_view(request, object_id, form_url, extra)  # type: ignore[misc]
+
+
+class RejectForm(forms.Form):
+    """A moderator turning something down: one of the common reasons, words of their own, or
+    both. Its author reads the reason in their own language (``reason_for``). A queue's form
+    names its reasons and who reads them."""
+
+    common_reasons: ClassVar[list[tuple[str, Any]]] = []
+    reader_help: ClassVar[Any] = ""  # who reads the reason, under the text box
+    required_message: ClassVar[Any] = ""  # when neither a reason nor words are given
+
+    common_reason = forms.ChoiceField(
+        label=gettext_lazy("Common reason"), choices=[], required=False
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason in your words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        common = cast(forms.ChoiceField, self.fields["common_reason"])
+        common.choices = [("", "—"), *self.common_reasons]
+        self.fields["reason"].help_text = self.reader_help
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
+        if not data.get("common_reason") and not (data.get("reason") or "").strip():
+            raise forms.ValidationError(self.required_message, code="required")
+        return data
+
+    @classmethod
+    def reason_for(cls, data: dict[str, Any], language: str) -> str:
+        """The reason the author reads: the common reason in their language, then the text."""
+        parts = []
+        if data.get("common_reason"):
+            with translation.override(language):
+                parts.append(str(dict(cls.common_reasons)[data["common_reason"]]))
+        if (data.get("reason") or "").strip():
+            parts.append(data["reason"].strip())
+        return " ".join(parts)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +22,7 @@ from marketplace.admin_actions import (
 from marketplace.admin_base import staff_has
 from marketplace.formatting import rupiah
 from projects import content_filter
-from projects.admin.base import ModerationPageMixin, ReadOnlyAdmin, flag_text
+from projects.admin.base import ModerationPageMixin, ReadOnlyAdmin, RejectForm, flag_text
 from projects.models import (
     Gig,
 )
@@ -44,39 +42,10 @@ COMMON_REJECT_REASONS = [
 ]
 
 
-class GigRejectForm(forms.Form):
-    common_reason = forms.ChoiceField(
-        label=gettext_lazy("Common reason"),
-        choices=[("", "—"), *COMMON_REJECT_REASONS],
-        required=False,
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Reason in your words"),
-        help_text=gettext_lazy("Added after the common reason. The client reads it."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        required=False,
-    )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data  # what Form.clean returns
-        if not data.get("common_reason") and not (data.get("reason") or "").strip():
-            raise forms.ValidationError(
-                _("Choose a reason or write one: the client is told why."), code="required"
-            )
-        return data
-
-
-def reject_reason(data: dict[str, Any], language: str) -> str:
-    """The reason the client reads: the common reason in their language, then the free text."""
-    parts = []
-    if data.get("common_reason"):
-        with translation.override(language):
-            parts.append(str(dict(COMMON_REJECT_REASONS)[data["common_reason"]]))
-    if (data.get("reason") or "").strip():
-        parts.append(data["reason"].strip())
-    return " ".join(parts)
+class GigRejectForm(RejectForm):
+    common_reasons = COMMON_REJECT_REASONS
+    reader_help = gettext_lazy("Added after the common reason. The client reads it.")
+    required_message = gettext_lazy("Choose a reason or write one: the client is told why.")
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -233,7 +202,7 @@ class GigAdmin(ModerationPageMixin, ReadOnlyAdmin):
             apply=lambda request, gig, data: gig_reject(
                 gig_id=gig.pk,
                 moderator=request.user,
-                reason=reject_reason(data, gig.client.preferred_language),
+                reason=GigRejectForm.reason_for(data, gig.client.preferred_language),
             ),
             done_message=_("%(count)s gig(s) rejected; the clients were told why."),
             action_name="reject_selected",
